@@ -1,0 +1,42 @@
+# The two commands of the README: `make demo` and `make test`.
+# Each creates .venv from pinned requirements on first use; nothing else is needed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(BIN):$(PATH)
+
+.PHONY: test demo bench venv unit sanity lint clean
+
+$(STAMP): tests/requirements.txt tests/constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r tests/requirements.txt -c tests/constraints.txt
+	touch $@
+
+venv: $(STAMP)
+
+## make test: sanity, lint, then every pytest test (unit, contract, integration)
+test: $(STAMP)
+	tests/tools/run_tests.sh
+
+## quicker loops while developing
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 tests/unit tests/contract
+
+sanity: $(STAMP)
+	tests/tools/sanity.sh
+
+lint: $(STAMP)
+	tests/tools/lint.sh
+
+## make demo: the whole workflow against a fake JumpCloud, no account needed
+demo: $(STAMP)
+	$(BIN)/python demo/run_demo.py
+
+## make bench: the benchmarks (not part of make test)
+bench: $(STAMP)
+	$(BIN)/python bench/run_bench.py
+
+clean:
+	rm -rf $(VENV) tests/output .pytest_cache

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Documents plugins/module_utils/_common_options.py CONNECTION_ARGSPEC, option for option.
+    DOCUMENTATION = r'''
+options:
+  api_key:
+    description:
+      - JumpCloud API key, sent only in the C(x-api-key) header. Required whenever the module calls the API.
+      - It never appears in results, diffs, warnings or logs.
+      - If not set, the value of the E(JC_API_KEY) environment variable is used.
+    type: str
+  api_url:
+    description:
+      - Base URL of the JumpCloud API, without C(/api).
+      - If not set, the value of the E(JC_API_URL) environment variable is used;
+        if neither is set, the URL of O(region), and without a region
+        V(https://console.jumpcloud.com).
+    type: str
+  region:
+    description:
+      - JumpCloud region whose API to use when O(api_url) is not set.
+      - V(us) is U(https://console.jumpcloud.com), V(eu) is U(https://console.eu.jumpcloud.com),
+        V(in) is U(https://console.in.jumpcloud.com).
+      - If not set, the value of the E(JC_REGION) environment variable is used.
+    type: str
+    choices: [us, eu, in]
+  org_id:
+    description:
+      - Organization id (24 hexadecimal characters) sent as C(x-org-id).
+      - Required by multi-tenant (MSP) administrator keys.
+      - If not set, the value of the E(JC_ORG_ID) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Verify the API's TLS certificate. Only turn this off against a test server.
+    type: bool
+    default: true
+  allow_insecure_http:
+    description:
+      - Allow an C(http://) O(api_url) that is not a loopback address.
+      - Off by default, since the API key would travel in clear text.
+    type: bool
+    default: false
+  timeout:
+    description:
+      - Seconds to wait for the API to answer one request.
+    type: int
+    default: 30
+  max_retries:
+    description:
+      - How many times to retry one request that hit HTTP 429, 502, 503, 504, a dropped
+        connection or a timeout. Requests that may already have been applied are retried
+        only when repeating them is safe.
+      - Waits grow exponentially with random jitter; a C(Retry-After) header is honoured.
+    type: int
+    default: 5
+  max_retry_wait:
+    description:
+      - Cap, in seconds, on the total time one request may spend waiting between retries.
+    type: int
+    default: 300
+  max_workers:
+    description:
+      - How many API requests may be in flight at once (threads). One user's writes are
+        never sent concurrently with each other.
+    type: int
+    default: 16
+  requests_per_second:
+    description:
+      - Client-side limit on requests per second, shared by all workers.
+      - Unlimited when not set; the API's own HTTP 429 answers are always honoured.
+    type: float
+'''

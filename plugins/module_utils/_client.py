@@ -1,0 +1,297 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ipaddress
+import threading
+import time
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised by the missing-library test
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._backoff import jittered_backoff, parse_retry_after
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._ratelimit import RateLimiter
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._version import COLLECTION_NAME, COLLECTION_VERSION
+
+REGION_URLS = {
+    'us': 'https://console.jumpcloud.com',
+    'eu': 'https://console.eu.jumpcloud.com',
+    'in': 'https://console.in.jumpcloud.com',
+}
+DEFAULT_API_URL = REGION_URLS['us']
+PAGE_LIMIT = 100
+RETRY_STATUSES = frozenset([429, 502, 503, 504])
+IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
+REDACTED = '********'
+
+
+def resolve_base_url(api_url=None, region=None):
+    """The API base URL: ``api_url`` when given, else the region's, else the US one."""
+    if api_url:
+        return api_url.rstrip('/')
+    if region:
+        try:
+            return REGION_URLS[region]
+        except KeyError:
+            raise ValueError('unknown region %r: choose one of %s' % (region, ', '.join(sorted(REGION_URLS))))
+    return DEFAULT_API_URL
+
+
+def check_base_url(url, allow_insecure_http=False):
+    """Refuse a URL that would send the API key in clear text to another host.
+
+    ``https://`` is always fine; ``http://`` only to a loopback address (a local
+    test server) unless ``allow_insecure_http`` is set.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise ValueError('api_url must be an http(s) URL with a host name, got %r' % url)
+    if parts.scheme == 'https' or allow_insecure_http:
+        return
+    host = parts.hostname
+    loopback = host == 'localhost'
+    if not loopback:
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = False
+    if not loopback:
+        raise ValueError(
+            'refusing to send the API key over plain http to %s: use https, or set allow_insecure_http '
+            'if this really is intended' % host)
+
+
+class ApiResponse:
+    """What one successful request returned: status, decoded JSON body and headers."""
+
+    __slots__ = ('status', 'data', 'headers')
+
+    def __init__(self, status, data, headers):
+        self.status = status
+        self.data = data
+        self.headers = headers
+
+
+class JumpCloudClient:
+    """A thread-safe JumpCloud REST client.
+
+    One pooled ``requests.Session`` serves every thread; retries follow the
+    rules in ``_is_retryable``; an optional :class:`RateLimiter` is shared by
+    all threads; every failure is raised as :class:`JumpCloudError`.
+    """
+
+    def __init__(self, api_key, base_url=DEFAULT_API_URL, org_id=None, validate_certs=True, timeout=30,
+                 max_retries=5, max_workers=8, requests_per_second=None, max_retry_wait=300.0,
+                 backoff_delay=0.5, backoff_max_delay=30.0, sleep=time.sleep, allow_insecure_http=False):
+        if not HAS_REQUESTS:
+            raise RuntimeError('the requests library is required')
+        if not api_key:
+            raise ValueError('an API key is required (api_key, or the JC_API_KEY environment variable)')
+        check_base_url(base_url, allow_insecure_http)
+        self.base_url = base_url.rstrip('/')
+        self._api_key = api_key
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_retry_wait = max_retry_wait
+        self.backoff_delay = backoff_delay
+        self.backoff_max_delay = backoff_max_delay
+        self._sleep = sleep
+        self._limiter = RateLimiter(requests_per_second) if requests_per_second else None
+        self._lock = threading.Lock()
+        self.counts = {'reads': 0, 'writes': 0, 'retries': 0}
+
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(1, max_workers) + 2, max_retries=0)
+        session.mount('https://', adapter)
+        session.mount('http://', adapter)
+        session.verify = validate_certs
+        session.headers.update({
+            'x-api-key': api_key,
+            'Accept': 'application/json',
+            'Content-Type': 'application/json',
+            'User-Agent': '%s/%s (Ansible collection) python-requests/%s' % (
+                COLLECTION_NAME, COLLECTION_VERSION, requests.__version__),
+        })
+        if org_id:
+            session.headers['x-org-id'] = org_id
+        self.session = session
+
+    # -- helpers -----------------------------------------------------------
+
+    def redact(self, text):
+        """``text`` with the API key blanked out, for anything shown to people."""
+        text = '%s' % (text,)
+        if self._api_key:
+            text = text.replace(self._api_key, REDACTED)
+        return text
+
+    def _count(self, key, n=1):
+        with self._lock:
+            self.counts[key] += n
+
+    @staticmethod
+    def _is_read(method, path):
+        return method == 'GET' or (method == 'POST' and path.startswith('/api/search/'))
+
+    @staticmethod
+    def _api_message(response):
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            for key in ('message', 'error'):
+                if body.get(key):
+                    msg = body[key]
+                    if key == 'error' and body.get('message'):
+                        msg = body['message']
+                    return '%s' % (msg,)
+        text = (response.text or '').strip()
+        return text[:500] if text else (response.reason or 'no response body')
+
+    # -- the request loop ----------------------------------------------------
+
+    def request(self, method, path, params=None, body=None, idempotent=None):
+        """Send one request, retrying where that is safe, and return an :class:`ApiResponse`.
+
+        ``idempotent`` says whether repeating the request after an unknown outcome
+        (5xx, dropped connection, timeout) is safe; it defaults to True for GET,
+        PUT and DELETE. A 429 is always retried: the API did not process it.
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        url = self.base_url + path
+        delays = jittered_backoff(self.max_retries, delay=self.backoff_delay, max_delay=self.backoff_max_delay)
+        waited = 0.0
+        retries = 0
+        self._count('reads' if self._is_read(method, path) else 'writes')
+        while True:
+            if self._limiter is not None:
+                self._limiter.acquire()
+            error = None
+            retry_after = None
+            try:
+                response = self.session.request(method, url, params=params, json=body, timeout=self.timeout)
+            except requests.exceptions.RequestException as exc:
+                error = JumpCloudError(self.redact(self._describe_exception(exc)), None, method, path, retries)
+                retryable = idempotent or isinstance(exc, requests.exceptions.ConnectTimeout)
+            else:
+                if response.status_code < 400:
+                    return self._success(response)
+                error = JumpCloudError(self.redact(self._api_message(response)), response.status_code,
+                                       method, path, retries)
+                retryable = response.status_code == 429 or (
+                    response.status_code in RETRY_STATUSES and idempotent)
+                if retryable:
+                    retry_after = parse_retry_after(response.headers.get('Retry-After'))
+            if not retryable:
+                raise error
+            delay = next(delays, None)
+            if delay is None:
+                raise error
+            if retry_after is not None:
+                delay = retry_after
+            if waited + delay > self.max_retry_wait:
+                error.message += ' (gave up: the next wait would pass the %ss retry budget)' % self.max_retry_wait
+                raise error
+            retries += 1
+            self._count('retries')
+            waited += delay
+            if delay > 0:
+                self._sleep(delay)
+
+    @staticmethod
+    def _describe_exception(exc):
+        kind = type(exc).__name__
+        reason = exc.args[0] if exc.args else ''
+        # urllib3 wraps the real reason several layers deep; keep it short
+        reason = getattr(reason, 'reason', reason)
+        return '%s: %s' % (kind, reason) if reason else kind
+
+    @staticmethod
+    def _success(response):
+        data = None
+        if response.status_code != 204 and response.content:
+            try:
+                data = response.json()
+            except ValueError:
+                data = response.text
+        return ApiResponse(response.status_code, data, response.headers)
+
+    def get(self, path, params=None):
+        return self.request('GET', path, params=params).data
+
+    def put(self, path, body):
+        return self.request('PUT', path, body=body).data
+
+    def post(self, path, body, idempotent=False):
+        return self.request('POST', path, body=body, idempotent=idempotent).data
+
+    # -- paging ------------------------------------------------------------
+
+    def v1_list(self, path, params=None, fields=None, sort='_id'):
+        """Every result of a v1 ``{totalCount, results}`` listing, page by page."""
+        params = dict(params or {})
+        if fields:
+            params['fields'] = fields if isinstance(fields, str) else ' '.join(fields)
+        if sort:
+            params['sort'] = sort
+        skip = 0
+        while True:
+            params.update(limit=PAGE_LIMIT, skip=skip)
+            page = self.get(path, params=params) or {}
+            results = page.get('results') or []
+            yield from results
+            skip += len(results)
+            if not results or len(results) < PAGE_LIMIT or skip >= (page.get('totalCount') or 0):
+                return
+
+    def v1_search(self, path, search_filter=None, fields=None):
+        """Every result of a v1 ``POST /api/search/...`` query, page by page."""
+        skip = 0
+        while True:
+            body = {'limit': PAGE_LIMIT, 'skip': skip}
+            if search_filter:
+                body['filter'] = search_filter
+            if fields:
+                body['fields'] = fields if isinstance(fields, str) else ' '.join(fields)
+            page = self.request('POST', path, body=body, idempotent=True).data or {}
+            results = page.get('results') or []
+            yield from results
+            skip += len(results)
+            if not results or len(results) < PAGE_LIMIT or skip >= (page.get('totalCount') or 0):
+                return
+
+    def v2_list(self, path, params=None):
+        """Every item of a v2 listing (a bare array with ``x-total-count``), page by page."""
+        params = dict(params or {})
+        skip = 0
+        while True:
+            params.update(limit=PAGE_LIMIT, skip=skip)
+            response = self.request('GET', path, params=params)
+            items = response.data or []
+            yield from items
+            skip += len(items)
+            total = response.headers.get('x-total-count')
+            try:
+                total = int(total) if total is not None else None
+            except ValueError:
+                total = None
+            if not items or len(items) < PAGE_LIMIT or (total is not None and skip >= total):
+                return

@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class JumpCloudError(Exception):
+    """One error type for everything the API client can fail with.
+
+    ``status`` is the HTTP status (None for a connection-level failure),
+    ``message`` the API's own error text, ``method`` and ``path`` the request
+    that failed. The API key is never part of any of them.
+    """
+
+    def __init__(self, message, status=None, method=None, path=None, retries=0):
+        self.message = message
+        self.status = status
+        self.method = method
+        self.path = path
+        self.retries = retries
+        super(JumpCloudError, self).__init__(str(self))
+
+    @property
+    def unauthorized(self):
+        return self.status in (401, 403)
+
+    def __str__(self):
+        where = ''
+        if self.method and self.path:
+            where = '%s %s' % (self.method, self.path)
+        status = 'HTTP %s' % self.status if self.status is not None else 'connection failed'
+        text = '%s: %s' % (status, self.message)
+        if where:
+            text = '%s (%s)' % (text, where)
+        if self.retries:
+            text += ' after %d retr%s' % (self.retries, 'y' if self.retries == 1 else 'ies')
+        return text

@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+"""The flow of jc_import_template: choose columns, read users and devices, render, write if different."""
+
+import datetime
+import os
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._report import write_atomic
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _template as template
+
+SECTION_OPTIONS = [section[0] for section in template.SECTIONS]
+
+
+def file_names(kind, today):
+    stamp = today.strftime('%m-%d-%Y')
+    prefix = 'JCUserImport' if kind == 'import' else 'JCUserUpdateImport'
+    return '%s_%s.csv' % (prefix, stamp), 'JCSystems_%s.csv' % stamp
+
+
+def run(module, today=None):
+    p = module.params
+    today = today or datetime.date.today()
+    for name in ('groups', 'custom_attributes'):
+        if not 0 <= p[name] <= 100:
+            module.fail_json(msg='%s must be from 0 to 100, got %d' % (name, p[name]))
+    if p['prefill'] and not p['populate_users']:
+        module.fail_json(msg='prefill needs populate_users: true (there are no user rows to fill otherwise)')
+
+    name, systems_name = file_names(p['type'], today)
+    dest = p['dest']
+    if dest.lower().endswith('.csv') and not os.path.isdir(dest):
+        path = dest
+    elif os.path.isdir(dest):
+        path = os.path.join(dest, name)
+    else:
+        module.fail_json(msg='dest %s is neither an existing directory nor a path ending in .csv' % dest)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        module.fail_json(msg='the folder %s does not exist' % folder)
+
+    columns = template.template_columns(p['type'], p['groups'], p['custom_attributes'],
+                                        **dict((s, p[s]) for s in SECTION_OPTIONS))
+    users, systems = [], None
+    try:
+        if p['populate_users']:
+            users = list(module.client.v1_list('/api/systemusers', fields=None if p['prefill'] else 'username'))
+        if p['systems']:
+            systems = list(module.client.v1_list('/api/systems', fields='hostname displayName lastContact'))
+    except JumpCloudError as exc:
+        module.fail_json(msg='reading JumpCloud failed; nothing was written: %s' % module.client.redact(exc))
+
+    files = [(path, template.render_csv(columns, template.template_rows(columns, users, p['prefill'])))]
+    if systems is not None:
+        files.append((os.path.join(folder, systems_name),
+                      template.render_csv(template.SYSTEM_COLUMNS, template.system_rows(systems))))
+
+    changed = False
+    diffs = []
+    for target, text in files:
+        current = _read(target)
+        if current == text:
+            continue
+        diffs.append({'before_header': target, 'after_header': target,
+                      'before': current if current is not None else '', 'after': text})
+        if current is not None and not p['force']:
+            module.warn('%s exists with other content and was left alone; set force: true to overwrite it' % target)
+            continue
+        changed = True
+        if not module.check_mode:
+            write_atomic(target, text)
+
+    result = dict(changed=changed, path=path, columns=columns, rows=len(users))
+    if systems is not None:
+        result['systems_path'] = files[1][0]
+    if module._diff:
+        result['diff'] = diffs
+    module.exit_json(**result)
+
+
+def _read(path):
+    try:
+        with open(path, encoding='utf-8', newline='') as handle:
+            return handle.read()
+    except (IOError, OSError, UnicodeDecodeError):
+        return None if not os.path.exists(path) else ''

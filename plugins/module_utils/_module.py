@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    JumpCloudClient,
+    resolve_base_url,
+)
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._common_options import CONNECTION_ARGSPEC
+
+ORG_ID_RE = re.compile(r'^[0-9a-f]{24}$')
+
+
+class JumpCloudModule(AnsibleModule):
+    """AnsibleModule with the collection's connection options and an API client."""
+
+    def __init__(self, *args, **kwargs):
+        super(JumpCloudModule, self).__init__(*args, **kwargs)
+        self._client = None
+
+    @classmethod
+    def generate_argspec(cls, **kwargs):
+        """The shared connection options plus the module's own ``kwargs``."""
+        spec = dict((name, dict(option)) for name, option in CONNECTION_ARGSPEC.items())
+        spec.update(kwargs)
+        return spec
+
+    def _check_connection_params(self):
+        p = self.params
+        for name in ('timeout', 'max_workers'):
+            if p[name] < 1:
+                self.fail_json(msg='%s must be at least 1, got %s' % (name, p[name]))
+        for name in ('max_retries', 'max_retry_wait'):
+            if p[name] < 0:
+                self.fail_json(msg='%s must not be negative, got %s' % (name, p[name]))
+        if p['requests_per_second'] is not None and p['requests_per_second'] <= 0:
+            self.fail_json(msg='requests_per_second must be positive, got %s' % p['requests_per_second'])
+        if p['org_id'] and not ORG_ID_RE.match(p['org_id']):
+            self.fail_json(msg='org_id must be 24 lowercase hexadecimal characters')
+
+    @property
+    def client(self):
+        """The API client, built on first use from the connection options."""
+        if self._client is None:
+            if not HAS_REQUESTS:
+                self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+            self._check_connection_params()
+            p = self.params
+            try:
+                self._client = JumpCloudClient(
+                    api_key=p['api_key'],
+                    base_url=resolve_base_url(p['api_url'], p['region']),
+                    org_id=p['org_id'],
+                    validate_certs=p['validate_certs'],
+                    timeout=p['timeout'],
+                    max_retries=p['max_retries'],
+                    max_retry_wait=p['max_retry_wait'],
+                    max_workers=p['max_workers'],
+                    requests_per_second=p['requests_per_second'],
+                    allow_insecure_http=p['allow_insecure_http'],
+                )
+            except (ValueError, RuntimeError) as exc:
+                self.fail_json(msg='%s' % exc, exception=traceback.format_exc())
+        return self._client

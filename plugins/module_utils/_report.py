@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+"""Turn rows, plans and outcomes into the module's results, summary, diff and report file."""
+
+import csv
+import io
+import os
+import tempfile
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell
+
+STATUSES = ('updated', 'unchanged', 'failed', 'invalid', 'not_found', 'skipped')
+REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', 'changed_fields', 'groups',
+                  'system', 'ldap', 'msg')
+
+
+def row_result(desired, user=None, outcome=None, path=None, skipped_reason=None):
+    """The result entry of one CSV row."""
+    result = {
+        'row': desired.line,
+        'username': desired.username,
+        'user_id': user['_id'] if user else None,
+        'status': None,
+        'changed': False,
+        'failed': False,
+        'changed_fields': [],
+        'groups': [],
+        'system': None,
+        'ldap': None,
+        'msg': '',
+    }
+    if desired.problems:
+        result['status'] = desired.status
+        result['failed'] = True
+        result['msg'] = '; '.join(p.format(path) for p in desired.problems)
+        result['errors'] = [p.as_dict(path) for p in desired.problems]
+        return result
+    if outcome is None:
+        result['status'] = 'skipped'
+        result['msg'] = skipped_reason or ''
+        return result
+    plan = outcome.plan
+    result.update(
+        status=outcome.status,
+        changed=outcome.changed,
+        failed=outcome.failed,
+        changed_fields=list(plan.changed_fields) if (outcome.fields_written or not outcome.failed) and plan.body
+        else [],
+        groups=[dict(g) for g in outcome.groups],
+        system=dict(outcome.system) if outcome.system else None,
+        ldap=dict(outcome.ldap) if outcome.ldap else None,
+        msg='; '.join(outcome.errors),
+    )
+    return result
+
+
+def summary(results, counts):
+    by_status = dict((s, 0) for s in STATUSES)
+    for result in results:
+        by_status[result['status']] += 1
+    return {
+        'rows': len(results),
+        'changed': sum(1 for r in results if r['changed']),
+        'failed': sum(1 for r in results if r['failed']),
+        'by_status': by_status,
+        'requests': {'reads': counts.get('reads', 0), 'writes': counts.get('writes', 0),
+                     'retries': counts.get('retries', 0)},
+    }
+
+
+def user_diffs(outcomes):
+    """Per-user diffs of the changed keys only (passwords masked), for --diff."""
+    diffs = []
+    for outcome in outcomes:
+        plan = outcome.plan
+        if not plan.has_changes:
+            continue
+        header = '%s (row %d, id %s)' % (plan.desired.username, plan.desired.line, plan.user_id)
+        diffs.append({'before_header': header, 'after_header': header,
+                      'before': dict(plan.before), 'after': dict(plan.after)})
+    return diffs
+
+
+def failure_message(results, path):
+    failed = [r for r in results if r['failed']]
+    if not failed:
+        return None
+    lines = ['%d of %d row(s) of %s failed:' % (len(failed), len(results), path)]
+    for result in failed[:20]:
+        lines.append('  row %s %s (%s): %s' % (
+            result['row'], result['username'] or '(no username)', result['status'], result['msg']))
+    if len(failed) > 20:
+        lines.append('  ... and %d more' % (len(failed) - 20))
+    return '\n'.join(lines)
+
+
+def _cell(value):
+    if value is None:
+        return ''
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, list):
+        return ';'.join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return '%s:%s' % (value.get('name') or value.get('id'), value.get('status'))
+    return escape_cell('%s' % value)
+
+
+def render_report(results):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator='\n')
+    writer.writerow(REPORT_COLUMNS)
+    for result in results:
+        writer.writerow([_cell(result.get(column)) for column in REPORT_COLUMNS])
+    return buffer.getvalue()
+
+
+def write_atomic(path, text):
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=folder)
+    try:
+        with os.fdopen(handle, 'w', encoding='utf-8', newline='') as out:
+            out.write(text)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise

@@ -1,0 +1,298 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+"""Validate the CSV rows: each cell's format first, then (with the current state) every reference.
+
+``parse_rows`` turns a read :class:`Table` into one :class:`Desired` per row,
+each carrying its own problems; ``check_references`` adds the problems that
+need JumpCloud's current state: users, groups, devices, LDAP servers and
+managers that do not exist, and email or employeeIdentifier collisions.
+"""
+
+import re
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import Problem
+
+OBJECT_ID_RE = re.compile(r'^[0-9a-f]{24}$')
+EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
+MAX_LENGTH = {'employeeIdentifier': 256}
+DEFAULT_MAX_LENGTH = 1024
+DEFAULT_ENROLLMENT_DAYS = 7
+
+
+class _Clear:
+    """The value of a cell holding the clear token: set this field to empty."""
+
+    def __repr__(self):
+        return 'CLEAR'
+
+
+CLEAR = _Clear()
+
+
+class Desired:
+    """What one CSV row asks for. Only filled cells appear here."""
+
+    def __init__(self, line):
+        self.line = line
+        self.username = None
+        self.scalars = {}        # API field -> value or CLEAR
+        self.manager = None      # raw reference (id, username or email) or CLEAR
+        self.password = None
+        self.addresses = {}      # 'home'/'work' -> {API subfield: value or CLEAR}
+        self.phones = {}         # phone type -> number or CLEAR
+        self.attributes = []     # [(name, value or CLEAR)] in column order
+        self.mfa = None          # True/False
+        self.enrollment_days = None
+        self.ldapserver_id = None
+        self.system_id = None
+        self.administrator = None
+        self.groups = []         # group names, column order
+        self.where = {}          # reference key -> (column number, header) for error messages
+        self.problems = []
+
+    def problem(self, key, message, kind='invalid'):
+        column, header = self.where.get(key, (None, None))
+        self.problems.append(Problem(message, self.line, column, header, kind))
+
+    @property
+    def status(self):
+        if not self.problems:
+            return None
+        return 'not_found' if all(p.kind == 'not_found' for p in self.problems) else 'invalid'
+
+
+def _check_length(desired, key, field, value):
+    limit = MAX_LENGTH.get(field, DEFAULT_MAX_LENGTH)
+    if len(value) > limit:
+        desired.problem(key, 'is %d characters long; JumpCloud allows at most %d' % (len(value), limit))
+        return False
+    return True
+
+
+def _parse_cell(desired, column, key, value, clear_token):
+    if value == clear_token:
+        if not column.clearable:
+            desired.problem(key, 'cannot be cleared (the clear token %r is not allowed here)' % clear_token)
+            return
+        value = CLEAR
+    kind = column.kind
+    if column.name == 'Username':
+        desired.username = value
+    elif column.name == 'Password':
+        desired.password = value
+    elif column.name == 'manager':
+        desired.manager = value
+    elif column.name == 'ldapserver_id':
+        if OBJECT_ID_RE.match(value):
+            desired.ldapserver_id = value
+        else:
+            desired.problem(key, '%r is not an LDAP server id (24 lowercase hexadecimal characters)' % value)
+    elif column.name == 'SystemID':
+        if OBJECT_ID_RE.match(value):
+            desired.system_id = value
+        else:
+            desired.problem(key, '%r is not a device id (24 lowercase hexadecimal characters)' % value)
+    elif kind == columns.BOOL:
+        flag = columns.parse_bool(value)
+        if flag is None:
+            desired.problem(key, '%r is not a boolean: use true/false, yes/no, 1/0 or $true/$false' % value)
+        elif column.name == 'Administrator':
+            desired.administrator = flag
+        elif column.name == 'enable_user_portal_multifactor':
+            desired.mfa = flag
+        else:
+            desired.scalars[column.field] = flag
+    elif kind == columns.INT:
+        number = _integer(value)
+        if number is None or not 1 <= number <= columns.UNIX_ID_MAX:
+            desired.problem(key, '%r is not a whole number from 1 to %d' % (value, columns.UNIX_ID_MAX))
+        else:
+            desired.scalars[column.field] = number
+    elif kind == columns.DAYS:
+        number = _integer(value)
+        if number is None or not 1 <= number <= 365:
+            desired.problem(key, '%r is not a number of days from 1 to 365' % value)
+        else:
+            desired.enrollment_days = number
+    elif kind == columns.ADDRESS:
+        kind_name, subfield = column.field
+        if value is CLEAR or _check_length(desired, key, subfield, value):
+            desired.addresses.setdefault(kind_name, {})[subfield] = value
+    elif kind == columns.PHONE:
+        if value is CLEAR or _check_length(desired, key, 'phone', value):
+            desired.phones[column.field] = value
+    elif kind == columns.EMAIL:
+        if value is not CLEAR and not EMAIL_RE.match(value):
+            desired.problem(key, '%r is not an email address' % value)
+        else:
+            desired.scalars[column.field] = value
+    else:
+        if value is CLEAR or _check_length(desired, key, column.field, value):
+            desired.scalars[column.field] = value
+
+
+def _integer(text):
+    try:
+        return int(text, 10)
+    except ValueError:
+        return None
+
+
+def _parse_attributes(desired, pairs, clear_token):
+    """Attribute pairs in numeric order: each name needs a value and the reverse."""
+    previous = None
+    for number in sorted(pairs):
+        pair = pairs[number]
+        name = pair.get('name')
+        value = pair.get('value')
+        name_key = 'Attribute%d_name' % number
+        value_key = 'Attribute%d_value' % number
+        if name is None and value is None:
+            continue
+        if name is None:
+            desired.problem(value_key, 'has a value but %s is empty' % name_key)
+            continue
+        if value is None:
+            desired.problem(name_key, 'names attribute %r but %s is empty' % (name, value_key))
+            continue
+        if name == clear_token:
+            desired.problem(name_key, 'an attribute name cannot be cleared; put the clear token in %s' % value_key)
+            continue
+        if not columns.ATTRIBUTE_NAME_RE.match(name):
+            desired.problem(name_key, 'attribute name %r must be letters and digits only' % name)
+            continue
+        if name == previous or any(n == name for n, dummy in desired.attributes):
+            desired.problem(name_key, 'attribute %r is named twice in this row' % name)
+            continue
+        previous = name
+        if value == clear_token:
+            value = CLEAR
+        elif len(value) > DEFAULT_MAX_LENGTH:
+            desired.problem(value_key, 'is %d characters long; JumpCloud allows at most %d'
+                            % (len(value), DEFAULT_MAX_LENGTH))
+            continue
+        desired.attributes.append((name, value))
+
+
+def parse_rows(table, clear_token):
+    """One :class:`Desired` per row, with its format problems, and the file-wide ones."""
+    rows = []
+    for row in table.rows:
+        desired = Desired(row.line)
+        pairs = {}
+        groups = {}
+        for index, value in sorted(row.cells.items()):
+            kind, what = table.meanings[index]
+            header = table.headers[index].strip()
+            if kind == 'column':
+                key = what.name
+                desired.where[key] = (index + 1, header)
+                _parse_cell(desired, what, key, value, clear_token)
+            elif kind == 'group':
+                key = 'Group%d' % what
+                desired.where[key] = (index + 1, header)
+                if value == clear_token:
+                    desired.problem(key, 'group membership cannot be cleared here; only additions are supported')
+                else:
+                    groups[what] = (value, key)
+            else:
+                number, part = what
+                desired.where['Attribute%d_%s' % (number, part)] = (index + 1, header)
+                pairs.setdefault(number, {})[part] = value
+        desired.groups = [groups[n] for n in sorted(groups)]
+        _parse_attributes(desired, pairs, clear_token)
+        _check_row(desired)
+        rows.append(desired)
+    _check_across_rows(rows)
+    return rows
+
+
+def _check_row(desired):
+    if not desired.username:
+        desired.problems.append(Problem('Username is empty: every row needs the user it updates', desired.line,
+                                        None, 'Username'))
+    if desired.enrollment_days is not None and desired.mfa is not True:
+        desired.problem('EnrollmentDays', 'needs enable_user_portal_multifactor true in the same row')
+    if desired.administrator is not None and desired.system_id is None and 'SystemID' not in desired.where:
+        desired.problem('Administrator', 'needs a SystemID in the same row')
+    seen = set()
+    for name, key in desired.groups:
+        if name in seen:
+            desired.problem(key, 'group %r is named twice in this row' % name)
+        seen.add(name)
+
+
+def _check_across_rows(rows):
+    first = {}
+    for desired in rows:
+        if desired.username:
+            key = desired.username.lower()
+            if key in first:
+                desired.problem('Username', 'user %r is already updated by line %d' % (desired.username, first[key]))
+            else:
+                first[key] = desired.line
+    for field in ('employeeIdentifier', 'email'):
+        owners = {}
+        for desired in rows:
+            value = desired.scalars.get(field)
+            if value is None or value is CLEAR:
+                continue
+            key = value.lower() if field == 'email' else value
+            if key in owners:
+                desired.problem(_column_of(field), '%s %r is also given to %s on line %d'
+                                % (field, value, owners[key][0], owners[key][1]))
+            else:
+                owners[key] = (desired.username, desired.line)
+
+
+def _column_of(field):
+    return {'email': 'Email'}.get(field, field)
+
+
+def check_references(rows, state):
+    """Problems that need the current state: what does not exist, and what would collide."""
+    for desired in rows:
+        if desired.problems and desired.status == 'invalid' and not desired.username:
+            continue
+        user = state.users_by_name.get(desired.username) if desired.username else None
+        if desired.username and user is None:
+            desired.problem('Username', 'user %r does not exist in JumpCloud' % desired.username, kind='not_found')
+        for name, key in desired.groups:
+            if state.group_by_name(name) is None:
+                hint = state.similar_group(name)
+                desired.problem(key, 'user group %r does not exist%s' % (
+                    name, '; did you mean %r?' % hint if hint else ''))
+        if desired.system_id and desired.system_id not in state.systems:
+            desired.problem('SystemID', 'device %s does not exist' % desired.system_id)
+        if desired.ldapserver_id and desired.ldapserver_id not in state.ldapservers:
+            desired.problem('ldapserver_id', 'LDAP server %s does not exist' % desired.ldapserver_id)
+        if desired.manager is not None and desired.manager is not CLEAR:
+            manager = state.resolve_manager(desired.manager)
+            if manager is None:
+                desired.problem('manager', 'manager %r matches no user id, username or email' % desired.manager)
+            elif user is not None and manager['_id'] == user['_id']:
+                desired.problem('manager', 'a user cannot be their own manager')
+        if user is not None:
+            _check_collision(desired, user, state.users_by_email, 'email', 'Email', lambda v: v.lower())
+            _check_collision(desired, user, state.users_by_employee_id, 'employeeIdentifier', 'employeeIdentifier',
+                             lambda v: v)
+    return rows
+
+
+def _check_collision(desired, user, owners, field, key, normalise):
+    value = desired.scalars.get(field)
+    if value is None or value is CLEAR:
+        return
+    for other in owners.get(normalise(value), []):
+        if other['_id'] != user['_id']:
+            desired.problem(key, '%s %r already belongs to user %r' % (field, value, other.get('username')))
+            return

@@ -1,0 +1,190 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: jc_import_template
+short_description: Write the CSV template for updating (or importing) JumpCloud users
+version_added: 0.1.0
+description:
+  - Writes the CSV template that M(jcops.jumpcloud.jc_users_from_csv) applies, with the columns chosen by the
+    options (one option per question of the interactive template tool), in that tool's question order.
+  - With O(populate_users), one row per existing user, sorted by username; with O(prefill) too, every chosen
+    column holds the user's current value, so an admin edits cells in place and only edited cells change anything.
+  - Idempotent; the file is written atomically. An existing file with other content is left alone unless O(force).
+  - Cells starting with C(=), C(+), C(-), C(@), tab or carriage return are written with a leading apostrophe so
+    spreadsheets show them as text; M(jcops.jumpcloud.jc_users_from_csv) reads them back as the original value.
+  - The file is UTF-8 with a byte order mark, so spreadsheet programs read accents right.
+  - The API (and so O(api_key)) is needed only for O(populate_users), O(prefill) and O(systems).
+author:
+  - jcops team (@jcops)
+extends_documentation_fragment:
+  - jcops.jumpcloud.connection
+  - jcops.jumpcloud.attributes
+  - jcops.jumpcloud.attributes.ACTION_GROUP
+attributes:
+  check_mode:
+    support: full
+    details: Reads from the API but writes no file; reports whether the files would change.
+  diff_mode:
+    support: full
+    details: Shows each file's content before and after.
+requirements:
+  - requests (only for the options that read JumpCloud)
+options:
+  dest:
+    description:
+      - A directory, in which the file is named C(JCUserUpdateImport_<MM-DD-YYYY>.csv) (or C(JCUserImport_...)
+        for O(type=import)) with today's date; or a file path ending in C(.csv).
+    type: path
+    required: true
+  type:
+    description:
+      - V(update) writes a template for existing users, keyed by Username.
+      - V(import) writes a template for new users, with FirstName, LastName, Username, Password and Email first.
+    type: str
+    choices: [update, import]
+    default: update
+  populate_users:
+    description: One row per existing user, with the Username filled in, sorted by username.
+    type: bool
+    default: false
+  prefill:
+    description:
+      - With O(populate_users), fill every chosen column with the user's current value.
+      - Bindings (C(SystemID), C(ldapserver_id)), groups and C(EnrollmentDays) are never prefilled.
+    type: bool
+    default: false
+  email:
+    description: Add the C(Email) column.
+    type: bool
+    default: false
+  user_information:
+    description:
+      - Add C(alternateEmail), C(recoveryEmail), C(manager), C(managedAppleId), C(MiddleName), C(preferredName),
+        C(jobTitle), C(employeeIdentifier), C(department), C(costCenter), C(company), C(employeeType),
+        C(description) and C(location).
+    type: bool
+    default: false
+  location:
+    description: Add the twelve address columns, C(home_streetAddress) ... C(work_country).
+    type: bool
+    default: false
+  telephony:
+    description: Add C(mobile_number), C(home_number), C(work_number), C(work_mobile_number), C(work_fax_number).
+    type: bool
+    default: false
+  unix_ids:
+    description: Add C(unix_uid) and C(unix_guid).
+    type: bool
+    default: false
+  mfa:
+    description: Add C(enable_user_portal_multifactor) and C(EnrollmentDays).
+    type: bool
+    default: false
+  ldap_binding:
+    description: Add C(ldap_binding_user) and C(ldapserver_id).
+    type: bool
+    default: false
+  systems:
+    description:
+      - Add C(SystemID) and C(Administrator), and write the devices file C(JCSystems_<MM-DD-YYYY>.csv) beside the
+        template, with hostname, displayName, SystemID and lastContact, sorted by hostname.
+    type: bool
+    default: false
+  groups:
+    description: How many group columns (C(Group1) ... C(GroupN)) to add, 0 to 100.
+    type: int
+    default: 0
+  custom_attributes:
+    description: How many custom attribute column pairs (C(Attribute1_name), C(Attribute1_value), ...) to add, 0 to 100.
+    type: int
+    default: 0
+  force:
+    description:
+      - Overwrite an existing file whose content differs. Without it, such a file is left alone and the task
+        warns and reports the difference.
+    type: bool
+    default: false
+notes:
+  - Runs on the controller; use C(hosts=localhost) or C(delegate_to=localhost).
+seealso:
+  - module: jcops.jumpcloud.jc_users_from_csv
+'''
+
+EXAMPLES = r'''
+- name: A prefilled template of every user's information and phones, to edit in place
+  jcops.jumpcloud.jc_import_template:
+    dest: /srv/jumpcloud/
+    populate_users: true
+    prefill: true
+    user_information: true
+    telephony: true
+  register: template
+
+- name: An empty template with device binding, three group columns and two custom attributes
+  jcops.jumpcloud.jc_import_template:
+    dest: /srv/jumpcloud/devices-update.csv
+    systems: true
+    groups: 3
+    custom_attributes: 2
+    force: true
+'''
+
+RETURN = r'''
+path:
+  description: The template's path.
+  returned: always
+  type: str
+  sample: /srv/jumpcloud/JCUserUpdateImport_11-25-2026.csv
+columns:
+  description: The header row.
+  returned: always
+  type: list
+  elements: str
+  sample: [Username, Email, jobTitle]
+rows:
+  description: How many user rows the template has.
+  returned: always
+  type: int
+systems_path:
+  description: The devices file's path.
+  returned: when O(systems=true)
+  type: str
+'''
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import JumpCloudModule
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import run
+
+
+def main():
+    module = JumpCloudModule(
+        argument_spec=JumpCloudModule.generate_argspec(
+            dest=dict(type='path', required=True),
+            type=dict(type='str', choices=['update', 'import'], default='update'),
+            populate_users=dict(type='bool', default=False),
+            prefill=dict(type='bool', default=False),
+            email=dict(type='bool', default=False),
+            user_information=dict(type='bool', default=False),
+            location=dict(type='bool', default=False),
+            telephony=dict(type='bool', default=False),
+            unix_ids=dict(type='bool', default=False),
+            mfa=dict(type='bool', default=False),
+            ldap_binding=dict(type='bool', default=False),
+            systems=dict(type='bool', default=False),
+            groups=dict(type='int', default=0),
+            custom_attributes=dict(type='int', default=0),
+            force=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True,
+    )
+    run(module)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,220 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: jc_users_from_csv
+short_description: Update existing JumpCloud users from a CSV update template
+version_added: 0.1.0
+description:
+  - Applies a CSV in the format written by M(jcops.jumpcloud.jc_import_template) to existing JumpCloud users,
+    updating attributes, addresses, phone numbers, unix ids, MFA, LDAP binding, user group membership, device binding
+    with or without administrator rights, and custom attributes.
+  - Only filled cells change anything; a blank cell leaves the field alone. To empty a field on purpose,
+    put the O(clear_token) in its cell.
+  - The whole file is validated before the first write; every problem is reported at once with its line
+    and column, and by default an invalid file writes nothing.
+  - Idempotent. The current state is read in bulk, only differences are written (one PUT per user carrying
+    every changed field), existing memberships and bindings cost no write, and a second run of the same file
+    changes nothing. Users are updated concurrently on O(max_workers) threads; one user's writes never overlap.
+  - Addresses, phone numbers and custom attributes that a row does not touch are kept exactly as they are.
+  - C(Password) cells cannot be compared, since JumpCloud never returns passwords; with
+    O(update_password=always) a non-empty C(Password) cell is sent and reported as changed on every run.
+  - 'Columns (header matching ignores case and surrounding spaces; column order does not matter):
+    C(Username) (required, the key), C(FirstName), C(LastName), C(MiddleName), C(Email), C(alternateEmail),
+    C(recoveryEmail), C(Password), C(manager) (a user id, username or email), C(managedAppleId),
+    C(preferredName), C(jobTitle), C(employeeIdentifier), C(department), C(costCenter), C(company),
+    C(employeeType), C(description), C(location), C(home_streetAddress), C(home_poBox), C(home_city),
+    C(home_state), C(home_postalCode), C(home_country), the same six C(work_*) columns, C(mobile_number),
+    C(home_number), C(work_number), C(work_mobile_number), C(work_fax_number), C(unix_uid), C(unix_guid),
+    C(enable_user_portal_multifactor), C(EnrollmentDays), C(ldap_binding_user), C(ldapserver_id),
+    C(SystemID), C(Administrator), C(account_locked), C(allow_public_key), C(enable_managed_uid),
+    C(externally_managed), C(passwordless_sudo), C(sudo), C(password_never_expires), C(external_dn),
+    C(external_source_type), C(Group1)...C(GroupN), and C(Attribute1_name)/C(Attribute1_value)...'
+  - Booleans accept true/false, yes/no, 1/0 and $true/$false in any case. An unknown column is an error
+    naming the closest known column.
+author:
+  - jcops team (@jcops)
+extends_documentation_fragment:
+  - jcops.jumpcloud.connection
+  - jcops.jumpcloud.attributes
+  - jcops.jumpcloud.attributes.ACTION_GROUP
+attributes:
+  check_mode:
+    support: full
+    details: Reads everything and writes nothing; the results are what a real run would produce.
+  diff_mode:
+    support: full
+    details: One diff per changed user, with the changed fields before and after and the bindings to add.
+      Passwords are masked.
+requirements:
+  - requests
+options:
+  csv_path:
+    description:
+      - Path of the CSV on the host running the module (normally the controller). UTF-8, comma-separated,
+        with a header row.
+    type: path
+    required: true
+  skip_invalid_rows:
+    description:
+      - With V(false), a file with any invalid row writes nothing.
+      - With V(true), the valid rows are applied and the invalid ones are reported as failed.
+    type: bool
+    default: false
+  update_password:
+    description:
+      - V(always) sends every non-empty C(Password) cell (reported as changed on every run).
+      - V(never) ignores C(Password) cells.
+    type: str
+    choices: [always, never]
+    default: always
+  clear_token:
+    description:
+      - A cell holding exactly this text empties the field (a blank cell means no change).
+      - Clearing C(manager) removes the manager; clearing a phone column removes that phone number;
+        clearing an C(AttributeN_value) removes that custom attribute.
+    type: str
+    default: __CLEAR__
+  report_path:
+    description:
+      - Also write the per-row results to this CSV file. It holds no secrets.
+    type: path
+notes:
+  - Runs on the controller; use C(hosts=localhost) or C(delegate_to=localhost).
+  - Group memberships, device and LDAP bindings are only ever added or updated, never removed.
+seealso:
+  - module: jcops.jumpcloud.jc_import_template
+'''
+
+EXAMPLES = r'''
+- name: Preview the update (no writes)
+  jcops.jumpcloud.jc_users_from_csv:
+    csv_path: /srv/jumpcloud/JCUserUpdateImport_11-25-2026.csv
+  check_mode: true
+  diff: true
+  register: preview
+
+- name: Apply it, with a report for the service desk
+  jcops.jumpcloud.jc_users_from_csv:
+    csv_path: /srv/jumpcloud/JCUserUpdateImport_11-25-2026.csv
+    report_path: /srv/jumpcloud/update-report.csv
+    update_password: never
+
+- name: Apply the valid rows even if some are invalid, in the EU region
+  jcops.jumpcloud.jc_users_from_csv:
+    csv_path: users.csv
+    region: eu
+    skip_invalid_rows: true
+  environment:
+    JC_API_KEY: "{{ vault_jumpcloud_api_key }}"
+'''
+
+RETURN = r'''
+results:
+  description: One entry per CSV row, in file order.
+  returned: when the file could be read
+  type: list
+  elements: dict
+  contains:
+    row:
+      description: The CSV line number the row starts on (the header is line 1).
+      type: int
+    username:
+      description: The row's Username.
+      type: str
+    user_id:
+      description: The user's JumpCloud id, when the user exists.
+      type: str
+    status:
+      description:
+        - V(updated), V(unchanged), V(failed), V(invalid) (the row breaks a rule), V(not_found) (no such user),
+          or V(skipped) (a valid row not applied because other rows are invalid and O(skip_invalid_rows=false)).
+      type: str
+    changed:
+      description: Whether anything of this user changed (would change, in check mode).
+      type: bool
+    failed:
+      description: Whether this row failed or is invalid.
+      type: bool
+    changed_fields:
+      description: The fields written, for example C(jobTitle), C(addresses.work.locality), C(attributes.costCode).
+      type: list
+      elements: str
+    groups:
+      description: Per group of the row, its C(name), C(id) and C(status) (V(added), V(present) or V(failed)).
+      type: list
+      elements: dict
+    system:
+      description: The device binding, with C(id), C(sudo) and C(status) (V(added), V(updated), V(present), V(failed)).
+      type: dict
+    ldap:
+      description: The LDAP server binding, with C(id) and C(status) (V(added), V(present), V(failed)).
+      type: dict
+    msg:
+      description: Why the row failed, with the API's own error text, or the validation problems.
+      type: str
+    errors:
+      description: For invalid rows, each problem with its C(line), C(column), C(header) and C(message).
+      type: list
+      elements: dict
+      returned: when the row is invalid
+  sample:
+    - row: 2
+      username: jdoe
+      user_id: 5f1b2c3d4e5f6a7b8c9d0e1f
+      status: updated
+      changed: true
+      failed: false
+      changed_fields: [jobTitle, phoneNumbers.mobile]
+      groups: [{name: Engineering, id: 5f1b2c3d4e5f6a7b8c9d0e20, status: added}]
+      system: null
+      ldap: null
+      msg: ''
+summary:
+  description: Counts of rows by status, and of API requests made.
+  returned: when the file could be read
+  type: dict
+  sample:
+    rows: 2
+    changed: 1
+    failed: 0
+    by_status: {updated: 1, unchanged: 1, failed: 0, invalid: 0, not_found: 0, skipped: 0}
+    requests: {reads: 5, writes: 2, retries: 0}
+errors:
+  description: Every validation problem of the file, each with C(path), C(line), C(column), C(header), C(message)
+    and C(text).
+  returned: when the file is invalid
+  type: list
+  elements: dict
+report_path:
+  description: Where the results report was written.
+  returned: when O(report_path) is set
+  type: str
+'''
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import JumpCloudModule
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import run
+
+
+def main():
+    module = JumpCloudModule(
+        argument_spec=JumpCloudModule.generate_argspec(
+            csv_path=dict(type='path', required=True),
+            skip_invalid_rows=dict(type='bool', default=False),
+            update_password=dict(type='str', choices=['always', 'never'], default='always', no_log=False),
+            clear_token=dict(type='str', default='__CLEAR__', no_log=False),
+            report_path=dict(type='path'),
+        ),
+        supports_check_mode=True,
+    )
+    run(module)
+
+
+if __name__ == '__main__':
+    main()

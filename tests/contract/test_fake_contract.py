@@ -1,0 +1,216 @@
+"""The fake server's success responses validate against the published JumpCloud schemas,
+and it keeps the API rules of JUMPCLOUD-API.md. Every route it serves is exercised."""
+import pytest
+import requests
+
+from conftest import API_KEY
+from fake_jumpcloud.schemas import SCHEMAS
+from fake_jumpcloud.server import ROUTES
+
+
+class Recorder:
+    """Calls the fake and checks every success answer against the operation's schema."""
+
+    def __init__(self, fake):
+        self.fake = fake
+        self.session = requests.Session()
+        self.session.headers['x-api-key'] = API_KEY
+        self.seen = set()
+
+    def call(self, method, template, ident=None, **kwargs):
+        path = template.replace('{id}', ident) if ident else template
+        response = self.session.request(method, self.fake.url + path, **kwargs)
+        operation = '%s %s' % (method, template)
+        if response.status_code < 300:
+            assert response.status_code == SCHEMAS.expected_status(operation), response.text
+            body = response.json() if response.content else None
+            assert SCHEMAS.problems(operation, 'response', body) == [], operation
+            self.seen.add(operation)
+        return response
+
+
+@pytest.fixture
+def api(fake):
+    return Recorder(fake)
+
+
+def ids(fake):
+    state = fake.org.snapshot()
+    return state['users'][0]['id'], state['users'][1]['id'], state['systems'][0]['id'], \
+        state['groups'][0]['id'], state['ldapservers'][0]['id']
+
+
+def test_every_route_answers_per_schema(api, fake):
+    uid, other, sid, gid, lid = ids(fake)
+    api.call('GET', '/api/systemusers', params={'limit': 5, 'sort': '_id'})
+    api.call('GET', '/api/systemusers', params={'fields': 'username email', 'filter': 'username:$eq:user00002'})
+    api.call('POST', '/api/search/systemusers', json={'filter': {'or': [{'username': 'user00001'}]}, 'limit': 100})
+    api.call('GET', '/api/systemusers/{id}', uid)
+    api.call('PUT', '/api/systemusers/{id}', uid, json={
+        'firstname': 'Änne', 'recoveryEmail': {'address': 'r@example.com'}, 'manager': other,
+        'mfa': {'exclusion': True, 'exclusionUntil': '2026-12-01T00:00:00Z'},
+        'addresses': [{'type': 'home', 'locality': 'Denver'}], 'phoneNumbers': [{'type': 'home', 'number': '1'}],
+        'attributes': [{'name': 'a1', 'value': 'v'}], 'unix_uid': 7001, 'sudo': True, 'password': 'S3cret!pw'})
+    api.call('GET', '/api/systems', params={'fields': 'hostname displayName lastContact', 'limit': 100})
+    api.call('POST', '/api/search/systems', json={'filter': {'hostname': 'host-0001'}, 'limit': 10})
+    api.call('GET', '/api/v2/usergroups', params={'filter': 'name:eq:group-001'})
+    api.call('GET', '/api/v2/usergroups/{id}/members', gid)
+    api.call('POST', '/api/v2/usergroups/{id}/members', gid, json={'op': 'add', 'type': 'user', 'id': other})
+    api.call('GET', '/api/v2/users/{id}/memberof', other)
+    api.call('GET', '/api/v2/users/{id}/associations', uid, params={'targets': 'system'})
+    api.call('POST', '/api/v2/users/{id}/associations', other, json={
+        'op': 'add', 'type': 'system', 'id': sid, 'attributes': {'sudo': {'enabled': True, 'withoutPassword': False}}})
+    api.call('GET', '/api/v2/systems/{id}/associations', sid, params={'targets': 'user'})
+    api.call('POST', '/api/v2/systems/{id}/associations', sid, json={
+        'op': 'update', 'type': 'user', 'id': uid, 'attributes': {'sudo': {'enabled': False, 'withoutPassword': False}}})
+    api.call('GET', '/api/v2/ldapservers')
+    api.call('GET', '/api/v2/ldapservers/{id}/associations', lid, params={'targets': 'user'})
+    api.call('POST', '/api/v2/ldapservers/{id}/associations', lid, json={'op': 'add', 'type': 'user', 'id': other})
+    served = {'%s %s' % (entry[0], entry[1]) for entry in ROUTES}
+    assert served <= set(SCHEMAS.operations), 'a route without a published schema'
+    assert api.seen == served
+
+
+def test_schemas_reject_a_malformed_answer():
+    # the validator is not vacuous: a wrong type in a user is caught
+    problems = SCHEMAS.problems('GET /api/systemusers/{id}', 'response', {'_id': 'x', 'unix_uid': 'seven'})
+    assert problems and 'unix_uid' in problems[0]
+
+
+def test_requests_without_the_key_get_401(api, fake):
+    response = requests.get(fake.url + '/api/systemusers')
+    assert response.status_code == 401
+    assert response.json() == {'error': 'Unauthorized', 'message': 'Unauthorized: api key user not found'}
+
+
+def test_multi_tenant_key_without_org_id_gets_401(fake_factory):
+    fake = fake_factory(org_id='ab' * 12)
+    headers = {'x-api-key': API_KEY}
+    assert requests.get(fake.url + '/api/systemusers', headers=headers).status_code == 401
+    headers['x-org-id'] = 'ab' * 12
+    assert requests.get(fake.url + '/api/systemusers', headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize('method,path,kwargs', [
+    ('GET', '/api/systemusers', {'params': {'limit': 101}}),
+    ('POST', '/api/search/systemusers', {'json': {'limit': 500}}),
+    ('GET', '/api/v2/usergroups', {'params': {'limit': 1000}}),
+])
+def test_limit_over_100_is_400(api, method, path, kwargs):
+    response = api.session.request(method, api.fake.url + path, **kwargs)
+    assert response.status_code == 400
+    assert 'exceeds maximum value of 100' in response.json()['message']
+
+
+def test_v1_envelope_and_v2_total_header(api):
+    body = api.call('GET', '/api/systemusers', params={'limit': 7, 'skip': 28}).json()
+    assert body['totalCount'] == 30 and len(body['results']) == 2
+    response = api.call('GET', '/api/v2/usergroups', params={'limit': 2})
+    assert isinstance(response.json(), list) and len(response.json()) == 2
+    assert response.headers['x-total-count'] == '5'
+
+
+def test_default_limit_is_10(api):
+    assert len(api.call('GET', '/api/systemusers').json()['results']) == 10
+
+
+def test_put_is_partial_and_arrays_replace(api, fake):
+    uid = ids(fake)[0]
+    before = api.call('GET', '/api/systemusers/{id}', uid).json()
+    after = api.call('PUT', '/api/systemusers/{id}', uid, json={'phoneNumbers': [{'type': 'home', 'number': '9'}]}).json()
+    assert [(p['type'], p['number']) for p in after['phoneNumbers']] == [('home', '9')]
+    assert after['addresses'] == before['addresses'] and after['lastname'] == before['lastname']
+    assert after['phoneNumbers'][0]['id']          # the API assigns ids to new entries
+
+
+def test_password_is_write_only(api, fake):
+    uid = ids(fake)[0]
+    body = api.call('PUT', '/api/systemusers/{id}', uid, json={'password': 'S3cret!pw'}).json()
+    assert 'password' not in body
+    assert 'S3cret!pw' not in api.call('GET', '/api/systemusers/{id}', uid).text
+    assert fake.org.password_sets[uid] == 1
+
+
+def test_manager_null_clears(api, fake):
+    uid, other = ids(fake)[:2]
+    api.call('PUT', '/api/systemusers/{id}', uid, json={'manager': other})
+    body = api.call('PUT', '/api/systemusers/{id}', uid, json={'manager': None}).json()
+    assert 'manager' not in body
+
+
+@pytest.mark.parametrize('body,fragment', [
+    ({'email': 'user00002@example.com'}, 'already exists'),
+    ({'employeeIdentifier': 'E000002'}, 'already exists'),
+    ({'attributes': [{'name': 'cost-code', 'value': 'x'}]}, 'letters and digits'),
+    ({'unix_uid': 0}, 'unix_uid'),
+    ({'unix_uid': 'x'}, 'unix_uid'),
+    ({'phoneNumbers': [{'type': 'pager', 'number': '1'}]}, 'phone number type'),
+    ({'manager': 'f' * 24}, 'manager'),
+    ({'_id': 'f' * 24}, 'not writable'),
+    ({'sudo': 'true'}, 'sudo'),
+])
+def test_put_validation_answers_400_with_a_message(api, fake, body, fragment):
+    uid = ids(fake)[0]
+    response = api.call('PUT', '/api/systemusers/{id}', uid, json=body)
+    assert response.status_code == 400
+    assert fragment in response.json()['message']
+
+
+def test_unknown_user_is_404(api):
+    assert api.call('GET', '/api/systemusers/{id}', 'f' * 24).status_code == 404
+    assert api.call('PUT', '/api/systemusers/{id}', 'f' * 24, json={'firstname': 'x'}).status_code == 404
+
+
+def test_existing_membership_and_bindings_answer_409(api, fake):
+    uid, other, sid, gid, lid = ids(fake)
+    member = {'op': 'add', 'type': 'user', 'id': other}
+    assert api.call('POST', '/api/v2/usergroups/{id}/members', gid, json=member).status_code == 204
+    again = api.call('POST', '/api/v2/usergroups/{id}/members', gid, json=member)
+    assert again.status_code == 409 and again.json() == {'message': 'Already Exists'}
+    bind = {'op': 'add', 'type': 'user', 'id': other}
+    assert api.call('POST', '/api/v2/systems/{id}/associations', sid, json=bind).status_code == 204
+    assert api.call('POST', '/api/v2/systems/{id}/associations', sid, json=bind).status_code == 409
+    assert api.call('POST', '/api/v2/ldapservers/{id}/associations', lid, json=bind).status_code in (204, 409)
+    assert api.call('POST', '/api/v2/ldapservers/{id}/associations', lid, json=bind).status_code == 409
+    remove = {'op': 'remove', 'type': 'user', 'id': uid}
+    if uid not in fake.org.group_members[gid]:
+        assert api.call('POST', '/api/v2/usergroups/{id}/members', gid, json=remove).status_code == 404
+
+
+def test_binding_update_changes_sudo(api, fake):
+    uid, sid = ids(fake)[0], ids(fake)[2]
+    api.session.post(api.fake.url + '/api/v2/systems/%s/associations' % sid,
+                     json={'op': 'add', 'type': 'user', 'id': uid})
+    api.call('POST', '/api/v2/systems/{id}/associations', sid, json={
+        'op': 'update', 'type': 'user', 'id': uid, 'attributes': {'sudo': {'enabled': True, 'withoutPassword': False}}})
+    edges = api.call('GET', '/api/v2/users/{id}/associations', uid, params={'targets': 'system'}).json()
+    assert {'to': {'id': sid, 'type': 'system'},
+            'attributes': {'sudo': {'enabled': True, 'withoutPassword': False}}} in edges
+
+
+def test_counts_requests_by_method_and_route(api, fake):
+    uid = ids(fake)[0]
+    api.session.post(fake.url + '/__fake__/reset-stats')
+    api.call('GET', '/api/systemusers/{id}', uid)
+    api.call('PUT', '/api/systemusers/{id}', uid, json={'firstname': 'X'})
+    stats = requests.get(fake.url + '/__fake__/stats').json()
+    assert stats['reads'] == 1 and stats['writes'] == 1
+    assert stats['by_route'] == {'GET /api/systemusers/{id}': 1, 'PUT /api/systemusers/{id}': 1}
+
+
+def test_rate_limit_answers_429_with_retry_after(fake_factory, small_org):
+    fake = fake_factory(small_org, rate_limit=2)
+    session = requests.Session()
+    session.headers['x-api-key'] = API_KEY
+    statuses = [session.get(fake.url + '/api/systemusers').status_code for dummy in range(4)]
+    assert statuses[:2] == [200, 200] and 429 in statuses
+    limited = session.get(fake.url + '/api/systemusers')
+    assert limited.status_code == 429 and int(limited.headers['Retry-After']) >= 1
+
+
+def test_faults_answer_5xx_or_drop(fake_factory, small_org):
+    fake = fake_factory(small_org, fault_rate=1.0, fault_kinds=['503'])
+    assert requests.get(fake.url + '/api/systemusers', headers={'x-api-key': API_KEY}).status_code == 503
+    fake.config.update({'fault_kinds': ['drop']})
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(fake.url + '/api/systemusers', headers={'x-api-key': API_KEY})

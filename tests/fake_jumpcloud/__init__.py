@@ -1,0 +1,1 @@
+"""A fake JumpCloud API for the collection's tests, benchmarks and demo."""

@@ -1,0 +1,5 @@
+import sys
+
+from fake_jumpcloud.server import main
+
+sys.exit(main())

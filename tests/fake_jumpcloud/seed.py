@@ -1,0 +1,57 @@
+"""Generated organisations for tests, benchmarks and the demo: deterministic, realistic."""
+import random
+
+FIRST = ['Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'John', 'Radia',
+         'Edsger', 'Hedy', 'Tim', 'Katherine', 'Donald', 'Shafi', 'Whitfield', 'Joan', 'Niklaus', 'Zoë', 'José']
+LAST = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen',
+        'Backus', 'Perlman', 'Dijkstra', 'Lamarr', 'Berners', 'Johnson', 'Knuth', 'Goldwasser', 'Diffie',
+        'Clarke', 'Wirth', 'Müller', 'García']
+DEPARTMENTS = ['Engineering', 'Finance', 'Sales', 'Support', 'Marketing', 'People', 'Legal', 'IT']
+CITIES = [('Denver', 'CO', 'US'), ('Boulder', 'CO', 'US'), ('London', '', 'GB'), ('Berlin', 'BE', 'DE'),
+          ('Pune', 'MH', 'IN'), ('Austin', 'TX', 'US')]
+
+
+def username_for(i):
+    return 'user%05d' % i
+
+
+def generate_org(users=200, groups=20, systems=50, ldapservers=1, random_seed=7):
+    """A seed document with ``users`` users, some groups, devices and one LDAP server."""
+    rnd = random.Random(random_seed)
+    doc = {'users': [], 'groups': [], 'systems': [], 'ldapservers': []}
+    for i in range(1, users + 1):
+        first, last = rnd.choice(FIRST), rnd.choice(LAST)
+        city, region, country = rnd.choice(CITIES)
+        user = {
+            'username': username_for(i),
+            'email': '%s@example.com' % username_for(i),
+            'firstname': first,
+            'lastname': last,
+            'department': rnd.choice(DEPARTMENTS),
+            'jobTitle': rnd.choice(['Engineer', 'Analyst', 'Manager', 'Director', 'Technician']),
+            'employeeIdentifier': 'E%06d' % i,
+            'unix_uid': 5000 + i,
+            'unix_guid': 5000 + i,
+            'addresses': [{'type': 'work', 'streetAddress': '%d Main St' % rnd.randint(1, 999),
+                           'locality': city, 'region': region, 'country': country, 'postalCode': '%05d' % i,
+                           'extendedAddress': 'Floor %d' % rnd.randint(1, 9)}],
+            'phoneNumbers': [{'type': 'work', 'number': '+1 555 %04d' % (i % 10000)}],
+            'attributes': [{'name': 'costCode', 'value': 'CC%03d' % rnd.randint(1, 200)}],
+        }
+        if i % 3 == 0:
+            user['addresses'].append({'type': 'home', 'streetAddress': '%d Elm Rd' % i, 'locality': city,
+                                      'country': country})
+            user['phoneNumbers'].append({'type': 'mobile', 'number': '+1 555 9%03d' % (i % 1000)})
+        doc['users'].append(user)
+    for g in range(1, groups + 1):
+        members = [username_for(i) for i in range(g, users + 1, max(groups, 1) * 3)]
+        doc['groups'].append({'name': 'group-%03d' % g, 'members': members})
+    for s in range(1, systems + 1):
+        bound = [{'username': username_for(i), 'sudo': i % 2 == 0} for i in range(s, min(users, s * 7) + 1, 97)]
+        doc['systems'].append({'hostname': 'host-%04d' % s, 'displayName': 'Host %04d' % s,
+                               'lastContact': None if s % 10 == 0 else '2026-11-%02dT10:00:00.000Z' % (1 + s % 24),
+                               'os': rnd.choice(['Ubuntu', 'Mac OS X', 'Windows']), 'users': bound})
+    for n in range(1, ldapservers + 1):
+        doc['ldapservers'].append({'name': 'ldap-%d' % n,
+                                   'users': [username_for(i) for i in range(1, users + 1, 10)]})
+    return doc

@@ -1,0 +1,614 @@
+"""HTTP front of the fake JumpCloud API: routing, paging, auth, faults and counters.
+
+Start it standalone:
+
+    python -m fake_jumpcloud --port 8089 --seed org.json --latency 0.05 \
+        --rate-limit 20 --fault-rate 0.1
+
+or in-process with ``FakeJumpCloud(...).start()`` (the pytest fixtures do).
+Test-only control endpoints live under ``/__fake__/`` and are neither counted
+nor authenticated: ``GET /__fake__/stats``, ``POST /__fake__/reset-stats``,
+``GET /__fake__/state``, ``POST /__fake__/config`` and
+``POST /__fake__/users/{id}/delete``.
+"""
+import argparse
+import collections
+import json
+import math
+import random
+import re
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from fake_jumpcloud.schemas import SCHEMAS
+from fake_jumpcloud.store import ApiError, BadRequest, FakeOrg, NotFound
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 10
+UNAUTHORIZED = {'error': 'Unauthorized', 'message': 'Unauthorized: api key user not found'}
+ID = r'(?P<id>[^/]+)'
+
+# (method, route template, regex, handler name, kind)
+ROUTES = []
+
+
+def route(method, template, kind):
+    pattern = re.compile('^' + template.replace('{id}', ID) + '$')
+
+    def register(func):
+        ROUTES.append((method, template, pattern, func, kind))
+        return func
+    return register
+
+
+class FaultConfig:
+    """What the server does besides answering: latency, rate limit, injected faults."""
+
+    def __init__(self, latency=0.0, rate_limit=None, retry_after=True, fault_rate=0.0,
+                 fault_kinds=('500', '502', '503', '504', 'drop'), slow_rate=0.0, slow_seconds=0.0,
+                 unauthorized_after=None, random_seed=None):
+        self.latency = latency
+        self.rate_limit = rate_limit
+        self.retry_after = retry_after
+        self.fault_rate = fault_rate
+        self.fault_kinds = tuple(fault_kinds)
+        self.slow_rate = slow_rate
+        self.slow_seconds = slow_seconds
+        self.unauthorized_after = unauthorized_after
+        self.random_seed = random_seed
+
+    def update(self, values):
+        for key, value in values.items():
+            if not hasattr(self, key):
+                raise BadRequest('unknown fake config %r' % key)
+            setattr(self, key, tuple(value) if key == 'fault_kinds' else value)
+
+
+class TokenBucket:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.tokens = None
+        self.stamp = None
+
+    def take(self, rate):
+        """Take one token; return 0 when allowed, else seconds until one is free."""
+        with self.lock:
+            now = time.monotonic()
+            burst = max(1.0, rate)
+            if self.tokens is None:
+                self.tokens, self.stamp = burst, now
+            self.tokens = min(burst, self.tokens + (now - self.stamp) * rate)
+            self.stamp = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return 0.0
+            return (1 - self.tokens) / rate
+
+
+class Stats:
+    """Request counters by method and route, and the per-user write concurrency check."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.by_route = collections.Counter()
+            self.by_kind = collections.Counter()
+            self.statuses = collections.Counter()
+            self.total = 0
+            self.inflight = collections.Counter()
+            self.max_inflight_per_user = 0
+            self.concurrent_user_writes = []
+            self.max_concurrency = 0
+            self.concurrency = 0
+
+    def as_dict(self):
+        with self.lock:
+            return {
+                'total': self.total,
+                'reads': self.by_kind['read'],
+                'writes': self.by_kind['write'],
+                'by_route': dict(self.by_route),
+                'statuses': {str(k): v for k, v in self.statuses.items()},
+                'concurrent_user_writes': list(self.concurrent_user_writes),
+                'max_inflight_per_user': self.max_inflight_per_user,
+                'max_concurrency': self.max_concurrency,
+            }
+
+
+class FakeJumpCloud:
+    """The fake server: an org, its HTTP server thread, its counters and fault settings."""
+
+    def __init__(self, api_key='test-api-key', org_id=None, host='127.0.0.1', port=0, seed=None, **faults):
+        self.api_key = api_key
+        self.org_id = org_id
+        self.org = FakeOrg()
+        if seed:
+            self.org.load(seed)
+        self.config = FaultConfig(**faults)
+        self.stats = Stats()
+        self.bucket = TokenBucket()
+        self.random = random.Random(self.config.random_seed)
+        self.random_lock = threading.Lock()
+        self.httpd = ThreadingHTTPServer((host, port), _make_handler(self))
+        self.httpd.daemon_threads = True
+        self.httpd.request_queue_size = 128
+        self.thread = None
+
+    @property
+    def url(self):
+        host, port = self.httpd.server_address[:2]
+        return 'http://%s:%d' % (host, port)
+
+    def start(self):
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.05},
+                                       name='fake-jumpcloud', daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def chance(self, rate):
+        if rate <= 0:
+            return False
+        with self.random_lock:
+            return self.random.random() < rate
+
+    def pick(self, choices):
+        with self.random_lock:
+            return self.random.choice(choices)
+
+
+# -- request handling ---------------------------------------------------------
+
+
+def _make_handler(fake):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = 'HTTP/1.1'
+        server_version = 'FakeJumpCloud/1.0'
+
+        def setup(self):
+            super().setup()
+            # Headers and body go out in one write, and Nagle must not hold
+            # the response back waiting for an ACK.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def log_message(self, format, *args):  # noqa: A002  (quiet by default)
+            pass
+
+        def do_GET(self):
+            self.dispatch('GET')
+
+        def do_POST(self):
+            self.dispatch('POST')
+
+        def do_PUT(self):
+            self.dispatch('PUT')
+
+        def do_PATCH(self):
+            self.dispatch('PATCH')
+
+        def do_DELETE(self):
+            self.dispatch('DELETE')
+
+        def send(self, status, body=None, headers=None):
+            payload = b'' if body is None else json.dumps(body).encode('utf-8')
+            reason = self.responses.get(status, ('',))[0]
+            lines = ['HTTP/1.1 %d %s' % (status, reason), 'Content-Length: %d' % len(payload)]
+            if body is not None:
+                lines.append('Content-Type: application/json; charset=utf-8')
+            for key, value in (headers or {}).items():
+                lines.append('%s: %s' % (key, value))
+            self.wfile.write(('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1') + payload)
+            self.wfile.flush()
+
+        def drop(self):
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+        def read_body(self):
+            length = int(self.headers.get('Content-Length') or 0)
+            raw = self.rfile.read(length) if length else b''
+            if not raw:
+                return None
+            try:
+                return json.loads(raw.decode('utf-8'))
+            except ValueError:
+                raise BadRequest('Bad Request: body is not valid JSON')
+
+        def dispatch(self, method):
+            parts = urlsplit(self.path)
+            path = parts.path
+            query = parse_qs(parts.query, keep_blank_values=True)
+            try:
+                body = self.read_body()
+            except BadRequest as exc:
+                return self.send(400, {'message': exc.message})
+            if path.startswith('/__fake__/'):
+                return self.control(method, path, body)
+            for m, template, pattern, func, kind in ROUTES:
+                match = pattern.match(path)
+                if m == method and match:
+                    return self.serve(method, template, func, kind, match.group('id') if 'id' in pattern.groupindex
+                                      else None, query, body)
+            self.send(404, {'message': 'Not Found: %s %s' % (method, path)})
+
+        def serve(self, method, template, func, kind, ident, query, body):
+            with fake.stats.lock:
+                fake.stats.total += 1
+                fake.stats.by_route['%s %s' % (method, template)] += 1
+                fake.stats.by_kind[kind] += 1
+                fake.stats.concurrency += 1
+                fake.stats.max_concurrency = max(fake.stats.max_concurrency, fake.stats.concurrency)
+                number = fake.stats.total
+            writer = None
+            try:
+                cfg = fake.config
+                if self.headers.get('x-api-key') != fake.api_key or \
+                        (fake.org_id and self.headers.get('x-org-id') != fake.org_id) or \
+                        (cfg.unauthorized_after is not None and number > cfg.unauthorized_after):
+                    return self.answer(401, UNAUTHORIZED)
+                if cfg.rate_limit:
+                    wait = fake.bucket.take(cfg.rate_limit)
+                    if wait:
+                        headers = {'Retry-After': str(max(1, int(math.ceil(wait))))} if cfg.retry_after else {}
+                        return self.answer(429, {'message': 'Too Many Requests'}, headers)
+                if fake.chance(cfg.fault_rate):
+                    fault = fake.pick(cfg.fault_kinds)
+                    if fault == 'drop':
+                        return self.drop()
+                    return self.answer(int(fault), {'message': 'injected fault %s' % fault})
+                problem = SCHEMAS.request_problem('%s %s' % (method, template), body)
+                if problem:
+                    return self.answer(400, {'message': 'Bad Request: %s' % problem})
+                if kind == 'write':
+                    writer = _write_target(template, ident, body)
+                    self.enter_write(writer)
+                delay = cfg.latency
+                if fake.chance(cfg.slow_rate):
+                    delay += cfg.slow_seconds
+                if delay:
+                    time.sleep(delay)
+                try:
+                    result = func(fake, ident, query, body)
+                except ApiError as exc:
+                    return self.answer(exc.status, {'message': exc.message})
+                status, data, headers = result
+                self.answer(status, data, headers)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+            finally:
+                if writer:
+                    self.leave_write(writer)
+                with fake.stats.lock:
+                    fake.stats.concurrency -= 1
+
+        def answer(self, status, data, headers=None):
+            with fake.stats.lock:
+                fake.stats.statuses[status] += 1
+            self.send(status, data, headers)
+
+        def enter_write(self, uid):
+            with fake.stats.lock:
+                fake.stats.inflight[uid] += 1
+                n = fake.stats.inflight[uid]
+                fake.stats.max_inflight_per_user = max(fake.stats.max_inflight_per_user, n)
+                if n > 1:
+                    fake.stats.concurrent_user_writes.append(uid)
+
+        def leave_write(self, uid):
+            with fake.stats.lock:
+                fake.stats.inflight[uid] -= 1
+
+        def control(self, method, path, body):
+            if method == 'GET' and path == '/__fake__/stats':
+                return self.send(200, fake.stats.as_dict())
+            if method == 'POST' and path == '/__fake__/reset-stats':
+                fake.stats.reset()
+                return self.send(204)
+            if method == 'GET' and path == '/__fake__/state':
+                return self.send(200, fake.org.snapshot())
+            if method == 'POST' and path == '/__fake__/config':
+                try:
+                    fake.config.update(body or {})
+                except BadRequest as exc:
+                    return self.send(400, {'message': exc.message})
+                return self.send(204)
+            match = re.match(r'^/__fake__/users/([^/]+)/delete$', path)
+            if method == 'POST' and match:
+                try:
+                    fake.org.delete_user(match.group(1))
+                except NotFound as exc:
+                    return self.send(404, {'message': exc.message})
+                return self.send(204)
+            return self.send(404, {'message': 'unknown control endpoint'})
+
+    return Handler
+
+
+def _write_target(template, ident, body):
+    """The user a write request changes, for the one-write-per-user-at-a-time check."""
+    if template == '/api/systemusers/{id}' or template == '/api/v2/users/{id}/associations':
+        return ident
+    if isinstance(body, dict):
+        return body.get('id')
+    return None
+
+
+# -- query helpers --------------------------------------------------------------
+
+
+def _one(query, name, default=None):
+    values = query.get(name)
+    return values[-1] if values else default
+
+
+def _paging(limit, skip):
+    try:
+        limit = DEFAULT_LIMIT if limit in (None, '') else int(limit)
+        skip = 0 if skip in (None, '') else int(skip)
+    except (TypeError, ValueError):
+        raise BadRequest('Bad Request: limit and skip must be integers')
+    if limit > MAX_LIMIT:
+        raise BadRequest('Bad Request: request parameter "limit" exceeds maximum value of %d' % MAX_LIMIT)
+    if limit < 0 or skip < 0:
+        raise BadRequest('Bad Request: limit and skip must not be negative')
+    return limit, skip
+
+
+def _sorted(items, sort, separator):
+    for key in reversed([k for k in (sort or '').split(separator) if k.strip()]):
+        key = key.strip()
+        reverse = key.startswith('-')
+        name = key.lstrip('-')
+        items = sorted(items, key=lambda item: (item.get(name) is None, '%s' % (item.get(name),)), reverse=reverse)
+    return items
+
+
+def _fields(items, fields, separator):
+    names = [f for f in (fields or '').replace(',' if separator == ' ' else ' ', separator).split(separator) if f]
+    if not names:
+        return items
+    keep = set(names) | {'_id', 'id'}
+    return [{k: v for k, v in item.items() if k in keep} for item in items]
+
+
+def _v1_filter(expressions):
+    """``field:$op:value`` query filters (ANDed): $eq, $ne, $in (values split on |)."""
+    tests = []
+    for expression in expressions:
+        match = re.match(r'^([^:]+):\$(eq|ne|in):(.*)$', expression)
+        if not match:
+            raise BadRequest('Bad Request: invalid filter %r' % expression)
+        field, op, value = match.groups()
+        if op == 'eq':
+            tests.append(lambda item, f=field, v=value: '%s' % (item.get(f),) == v)
+        elif op == 'ne':
+            tests.append(lambda item, f=field, v=value: '%s' % (item.get(f),) != v)
+        else:
+            tests.append(lambda item, f=field, v=value.split('|'): '%s' % (item.get(f),) in v)
+    return lambda item: all(test(item) for test in tests)
+
+
+def _search_filter(spec):
+    """The body filter of POST /api/search/*: {"or": [...]}, {"and": [...]} or {field: value}."""
+    if spec is None:
+        return lambda item: True
+    if not isinstance(spec, dict):
+        raise BadRequest('Bad Request: filter must be an object')
+    if set(spec) == {'or'} or set(spec) == {'and'}:
+        (op, parts), = spec.items()
+        if not isinstance(parts, list):
+            raise BadRequest('Bad Request: filter.%s must be an array' % op)
+        tests = [_search_filter(p) for p in parts]
+        combine = any if op == 'or' else all
+        return lambda item: combine(test(item) for test in tests)
+
+    def match(item):
+        for field, value in spec.items():
+            if isinstance(value, dict):
+                if '$in' in value:
+                    if item.get(field) not in value['$in']:
+                        return False
+                    continue
+                raise BadRequest('Bad Request: unsupported filter operator in %r' % (value,))
+            if item.get(field) != value:
+                return False
+        return True
+    return match
+
+
+def _v1_page(items, limit, skip):
+    return {'totalCount': len(items), 'results': items[skip:skip + limit]}
+
+
+def _v2_page(items, query):
+    limit, skip = _paging(_one(query, 'limit'), _one(query, 'skip'))
+    return 200, items[skip:skip + limit], {'x-total-count': str(len(items))}
+
+
+def _v2_filter(items, query):
+    for expression in query.get('filter', []):
+        match = re.match(r'^([^:]+):(eq|ne):(.*)$', expression)
+        if not match:
+            raise BadRequest('Bad Request: invalid filter %r' % expression)
+        field, op, value = match.groups()
+        items = [i for i in items if ('%s' % (i.get(field),) == value) == (op == 'eq')]
+    return items
+
+
+def _targets(query):
+    target = _one(query, 'targets')
+    if not target:
+        raise BadRequest('Bad Request: the targets parameter is required')
+    return target
+
+
+# -- routes -----------------------------------------------------------------------
+
+
+def _v1_listing(find, query):
+    """A v1 GET listing: query filters, sort, fields, limit/skip, in a {totalCount, results} envelope."""
+    limit, skip = _paging(_one(query, 'limit'), _one(query, 'skip'))
+    items = _sorted(find(_v1_filter(query.get('filter', []))), _one(query, 'sort'), ' ')
+    return 200, _v1_page(_fields(items, _one(query, 'fields'), ' '), limit, skip), None
+
+
+def _v1_search(find, query, body):
+    """A v1 POST /search: the body's filter, sort, fields and paging (the query string's, too)."""
+    body = body or {}
+    limit, skip = _paging(body.get('limit', _one(query, 'limit')), body.get('skip', _one(query, 'skip')))
+    items = _sorted(find(_search_filter(body.get('filter'))), body.get('sort') or _one(query, 'sort'), ' ')
+    return 200, _v1_page(_fields(items, body.get('fields'), ' '), limit, skip), None
+
+
+@route('GET', '/api/systemusers', 'read')
+def list_users(fake, _id, query, _body):
+    return _v1_listing(fake.org.find_users, query)
+
+
+@route('POST', '/api/search/systemusers', 'read')
+def search_users(fake, _id, query, body):
+    return _v1_search(fake.org.find_users, query, body)
+
+
+@route('GET', '/api/systemusers/{id}', 'read')
+def get_user(fake, ident, query, _body):
+    return 200, _fields([fake.org.get_user(ident)], _one(query, 'fields'), ' ')[0], None
+
+
+@route('PUT', '/api/systemusers/{id}', 'write')
+def put_user(fake, ident, _query, body):
+    return 200, fake.org.update_user(ident, body), None
+
+
+@route('GET', '/api/systems', 'read')
+def list_systems(fake, _id, query, _body):
+    return _v1_listing(fake.org.find_systems, query)
+
+
+@route('POST', '/api/search/systems', 'read')
+def search_systems(fake, _id, query, body):
+    return _v1_search(fake.org.find_systems, query, body)
+
+
+@route('GET', '/api/v2/usergroups', 'read')
+def list_groups(fake, _id, query, _body):
+    with fake.org.lock:
+        groups = [dict(g) for g in fake.org.groups.values()]
+    groups = _sorted(_v2_filter(groups, query), _one(query, 'sort'), ',')
+    return _v2_page(_fields(groups, _one(query, 'fields'), ','), query)
+
+
+@route('GET', '/api/v2/usergroups/{id}/members', 'read')
+def list_group_members(fake, ident, query, _body):
+    return _v2_page(fake.org.group_member_edges(ident), query)
+
+
+@route('POST', '/api/v2/usergroups/{id}/members', 'write')
+def change_group_members(fake, ident, _query, body):
+    fake.org.group_member_op(ident, body)
+    return 204, None, None
+
+
+@route('GET', '/api/v2/users/{id}/memberof', 'read')
+def user_memberof(fake, ident, query, _body):
+    return _v2_page(fake.org.user_memberof(ident), query)
+
+
+@route('GET', '/api/v2/users/{id}/associations', 'read')
+def user_associations(fake, ident, query, _body):
+    return _v2_page(fake.org.user_associations(ident, _targets(query)), query)
+
+
+@route('POST', '/api/v2/users/{id}/associations', 'write')
+def change_user_associations(fake, ident, _query, body):
+    fake.org.user_association_op(ident, body)
+    return 204, None, None
+
+
+@route('GET', '/api/v2/systems/{id}/associations', 'read')
+def system_associations(fake, ident, query, _body):
+    return _v2_page(fake.org.system_associations(ident, _targets(query)), query)
+
+
+@route('POST', '/api/v2/systems/{id}/associations', 'write')
+def change_system_associations(fake, ident, _query, body):
+    fake.org.system_association_op(ident, body)
+    return 204, None, None
+
+
+@route('GET', '/api/v2/ldapservers', 'read')
+def list_ldapservers(fake, _id, query, _body):
+    with fake.org.lock:
+        servers = [dict(s) for s in fake.org.ldapservers.values()]
+    return _v2_page(_v2_filter(servers, query), query)
+
+
+@route('GET', '/api/v2/ldapservers/{id}/associations', 'read')
+def ldap_associations(fake, ident, query, _body):
+    return _v2_page(fake.org.ldap_associations(ident, _targets(query)), query)
+
+
+@route('POST', '/api/v2/ldapservers/{id}/associations', 'write')
+def change_ldap_associations(fake, ident, _query, body):
+    fake.org.ldap_association_op(ident, body)
+    return 204, None, None
+
+
+# -- command line ------------------------------------------------------------------
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='fake_jumpcloud', description='A fake JumpCloud API for tests and demos.')
+    parser.add_argument('--host', default='127.0.0.1')
+    parser.add_argument('--port', type=int, default=8089)
+    parser.add_argument('--api-key', default='test-api-key')
+    parser.add_argument('--org-id')
+    parser.add_argument('--seed', help='a seed JSON file (users, groups, systems, ldapservers)')
+    parser.add_argument('--generate', type=int, metavar='USERS', help='generate an org of this many users')
+    parser.add_argument('--groups', type=int, default=50)
+    parser.add_argument('--systems', type=int, default=500)
+    parser.add_argument('--latency', type=float, default=0.0, help='seconds added to every API request')
+    parser.add_argument('--rate-limit', type=float, help='requests per second before answering 429')
+    parser.add_argument('--no-retry-after', action='store_true', help='answer 429 without Retry-After')
+    parser.add_argument('--fault-rate', type=float, default=0.0, help='share of requests answered 5xx or dropped')
+    parser.add_argument('--fault-kinds', default='500,502,503,504,drop')
+    parser.add_argument('--random-seed', type=int)
+    parser.add_argument('--ready-file', help='write the base URL here once listening')
+    args = parser.parse_args(argv)
+
+    seed = None
+    if args.seed:
+        with open(args.seed, encoding='utf-8') as handle:
+            seed = json.load(handle)
+    elif args.generate:
+        from fake_jumpcloud.seed import generate_org
+        seed = generate_org(args.generate, args.groups, args.systems)
+    fake = FakeJumpCloud(api_key=args.api_key, org_id=args.org_id, host=args.host, port=args.port, seed=seed,
+                         latency=args.latency, rate_limit=args.rate_limit, retry_after=not args.no_retry_after,
+                         fault_rate=args.fault_rate, fault_kinds=args.fault_kinds.split(','), random_seed=args.random_seed)
+    print('fake JumpCloud listening on %s (%d users)' % (fake.url, len(fake.org.users)), flush=True)
+    if args.ready_file:
+        with open(args.ready_file, 'w') as handle:
+            handle.write(fake.url)
+    try:
+        fake.httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

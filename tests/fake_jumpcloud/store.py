@@ -1,0 +1,424 @@
+"""In-memory state of the fake JumpCloud organisation, and the API's rules on it.
+
+Everything here follows ../shared/spec/JUMPCLOUD-API.md and the published
+schemas: PUT is a partial update whose arrays replace the stored ones; emails
+and employeeIdentifiers are unique; custom attribute names are letters and
+digits; adding an existing membership or binding answers 409 "Already Exists".
+The HTTP layer (server.py) maps the exceptions below to status codes.
+"""
+import copy
+import itertools
+import re
+import threading
+
+ATTRIBUTE_NAME_RE = re.compile(r'^[A-Za-z0-9]+$')
+PHONE_TYPES = {'mobile', 'home', 'work', 'work_mobile', 'work_fax'}
+EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
+
+# Top-level fields a PUT /api/systemusers/{id} may carry (JUMPCLOUD-API.md).
+WRITABLE_USER_FIELDS = frozenset("""
+username email firstname lastname middlename displayname alternateEmail recoveryEmail managedAppleId
+manager jobTitle employeeIdentifier department costCenter company employeeType description location
+addresses phoneNumbers attributes unix_uid unix_guid enable_user_portal_multifactor mfa ldap_binding_user
+account_locked allow_public_key enable_managed_uid externally_managed external_dn external_source_type
+passwordless_sudo sudo password_never_expires password state suspended
+""".split())
+
+STRING_DEFAULTS = ('firstname', 'lastname', 'middlename', 'displayname', 'alternateEmail', 'managedAppleId',
+                   'jobTitle', 'employeeIdentifier', 'department', 'costCenter', 'company', 'employeeType',
+                   'description', 'location', 'external_dn', 'external_source_type')
+BOOL_DEFAULTS = dict(account_locked=False, activated=True, allow_public_key=True, enable_managed_uid=False,
+                     enable_user_portal_multifactor=False, externally_managed=False, ldap_binding_user=False,
+                     passwordless_sudo=False, password_never_expires=False, sudo=False, suspended=False,
+                     samba_service_user=False, password_expired=False, totp_enabled=False)
+
+
+class ApiError(Exception):
+    status = 400
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class BadRequest(ApiError):
+    status = 400
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class Conflict(ApiError):
+    status = 409
+
+
+class FakeOrg:
+    """The directory: users, devices, user groups, LDAP servers and the edges between them."""
+
+    def __init__(self, id_prefix='5f'):
+        self.lock = threading.RLock()
+        self._ids = itertools.count(1)
+        self._id_prefix = id_prefix
+        self.users = {}            # id -> stored user (no password)
+        self.systems = {}          # id -> system
+        self.groups = {}           # id -> group
+        self.group_members = {}    # group id -> {user id: None}, insertion ordered
+        self.ldapservers = {}      # id -> ldap server
+        self.ldap_users = {}       # ldap id -> {user id: None}
+        self.system_users = {}     # system id -> {user id: attributes or None}
+        self.password_sets = {}    # user id -> how many times a password was set (never served)
+
+    # -- ids and seeding ---------------------------------------------------
+
+    def new_id(self):
+        return '%s%022x' % (self._id_prefix, next(self._ids))
+
+    def add_user(self, username, email=None, **fields):
+        with self.lock:
+            uid = fields.pop('id', None) or fields.pop('_id', None) or self.new_id()
+            user = dict(_id=uid, id=uid, username=username, email=email or '%s@example.com' % username)
+            for name in STRING_DEFAULTS:
+                user[name] = ''
+            user.update(BOOL_DEFAULTS)
+            user.update(state='ACTIVATED', addresses=[], phoneNumbers=[], attributes=[],
+                        mfa={'configured': False, 'exclusion': False}, created='2024-01-01T00:00:00.000Z',
+                        organization='%s%022x' % (self._id_prefix, 0))
+            password = fields.pop('password', None)
+            fields = copy.deepcopy(fields)
+            for key in ('addresses', 'phoneNumbers'):
+                for entry in fields.get(key) or []:
+                    entry.setdefault('id', self.new_id())
+            user.update(fields)
+            self.users[uid] = user
+            if password:
+                self.password_sets[uid] = 1
+            return user
+
+    def add_system(self, hostname, display_name=None, last_contact=None, **fields):
+        with self.lock:
+            sid = fields.pop('id', None) or fields.pop('_id', None) or self.new_id()
+            system = dict(_id=sid, id=sid, hostname=hostname, displayName=display_name or hostname,
+                          lastContact=last_contact, os=fields.pop('os', 'Ubuntu'), active=True,
+                          organization='%s%022x' % (self._id_prefix, 0), created='2024-01-01T00:00:00.000Z')
+            system.update(fields)
+            self.systems[sid] = system
+            self.system_users[sid] = {}
+            return system
+
+    def add_group(self, name, **fields):
+        with self.lock:
+            gid = fields.pop('id', None) or self.new_id()
+            group = dict(id=gid, name=name, type='user_group', description=fields.pop('description', ''))
+            group.update(fields)
+            self.groups[gid] = group
+            self.group_members[gid] = {}
+            return group
+
+    def add_ldapserver(self, name, **fields):
+        with self.lock:
+            lid = fields.pop('id', None) or self.new_id()
+            server = dict(id=lid, name=name, userLockoutAction='disable', userPasswordExpirationAction='disable')
+            server.update(fields)
+            self.ldapservers[lid] = server
+            self.ldap_users[lid] = {}
+            return server
+
+    def load(self, seed):
+        """Fill the org from a seed document (see README of the fake server)."""
+        with self.lock:
+            by_name = {}
+            for entry in seed.get('users', []):
+                entry = dict(entry)
+                user = self.add_user(entry.pop('username'), entry.pop('email', None), **entry)
+                by_name[user['username']] = user['id']
+            for entry in seed.get('groups', []):
+                entry = dict(entry)
+                members = entry.pop('members', [])
+                group = self.add_group(entry.pop('name'), **entry)
+                for name in members:
+                    self.group_members[group['id']][by_name[name]] = None
+            for entry in seed.get('systems', []):
+                entry = dict(entry)
+                users = entry.pop('users', [])
+                system = self.add_system(entry.pop('hostname'), entry.pop('displayName', None),
+                                         entry.pop('lastContact', None), **entry)
+                for binding in users:
+                    self.system_users[system['id']][by_name[binding['username']]] = _sudo(binding.get('sudo'))
+            for entry in seed.get('ldapservers', []):
+                entry = dict(entry)
+                users = entry.pop('users', [])
+                server = self.add_ldapserver(entry.pop('name'), **entry)
+                for name in users:
+                    self.ldap_users[server['id']][by_name[name]] = None
+
+    # -- reads ---------------------------------------------------------------
+
+    def public_user(self, user):
+        return copy.deepcopy(user)
+
+    def get_user(self, uid):
+        with self.lock:
+            try:
+                return self.public_user(self.users[uid])
+            except KeyError:
+                raise NotFound('Not Found: user %s' % uid)
+
+    def find_users(self, predicate):
+        with self.lock:
+            return [self.public_user(u) for u in self.users.values() if predicate(u)]
+
+    def find_systems(self, predicate):
+        with self.lock:
+            return [copy.deepcopy(s) for s in self.systems.values() if predicate(s)]
+
+    def require(self, table, key, what):
+        try:
+            return table[key]
+        except KeyError:
+            raise NotFound('Not Found: %s %s' % (what, key))
+
+    def group_member_edges(self, gid):
+        with self.lock:
+            members = self.require(self.group_members, gid, 'user group')
+            return [{'to': {'id': uid, 'type': 'user'}} for uid in members]
+
+    def user_memberof(self, uid):
+        with self.lock:
+            self.require(self.users, uid, 'user')
+            return [{'id': gid, 'type': 'user_group', 'compiledAttributes': {},
+                     'paths': [[{'to': {'id': gid, 'type': 'user_group'}}]]}
+                    for gid, members in self.group_members.items() if uid in members]
+
+    def user_associations(self, uid, target):
+        with self.lock:
+            self.require(self.users, uid, 'user')
+            if target == 'system':
+                return [_edge(sid, 'system', users[uid]) for sid, users in self.system_users.items() if uid in users]
+            if target == 'ldap_server':
+                return [_edge(lid, 'ldap_server', None) for lid, users in self.ldap_users.items() if uid in users]
+            raise BadRequest('Bad Request: unsupported targets %r' % target)
+
+    def system_associations(self, sid, target):
+        with self.lock:
+            users = self.require(self.system_users, sid, 'system')
+            if target != 'user':
+                raise BadRequest('Bad Request: unsupported targets %r' % target)
+            return [_edge(uid, 'user', attrs) for uid, attrs in users.items()]
+
+    def ldap_associations(self, lid, target):
+        with self.lock:
+            users = self.require(self.ldap_users, lid, 'ldap server')
+            if target != 'user':
+                raise BadRequest('Bad Request: unsupported targets %r' % target)
+            return [_edge(uid, 'user', None) for uid in users]
+
+    # -- writes --------------------------------------------------------------
+
+    def update_user(self, uid, body):
+        """PUT /api/systemusers/{id}: a partial update; arrays that are sent replace."""
+        with self.lock:
+            user = self.require(self.users, uid, 'user')
+            if not isinstance(body, dict):
+                raise BadRequest('Bad Request: body must be a JSON object')
+            unknown = sorted(set(body) - WRITABLE_USER_FIELDS)
+            if unknown:
+                raise BadRequest('Bad Request: field(s) not writable: %s' % ', '.join(unknown))
+            self._check_user_update(uid, user, body)
+            for key, value in body.items():
+                if key == 'password':
+                    self.password_sets[uid] = self.password_sets.get(uid, 0) + 1
+                elif key == 'manager' and value is None:
+                    user.pop('manager', None)
+                elif key == 'recoveryEmail':
+                    user['recoveryEmail'] = {'address': value.get('address', ''), 'verified': False}
+                elif key == 'mfa':
+                    mfa = dict(user.get('mfa') or {})
+                    mfa.update(value)
+                    user['mfa'] = mfa
+                elif key in ('addresses', 'phoneNumbers'):
+                    entries = copy.deepcopy(value)
+                    for entry in entries:
+                        entry.setdefault('id', self.new_id())
+                    user[key] = entries
+                else:
+                    user[key] = copy.deepcopy(value)
+            if 'state' in body:
+                user['suspended'] = body['state'] == 'SUSPENDED'
+            return self.public_user(user)
+
+    def _check_user_update(self, uid, user, body):
+        if 'email' in body:
+            email = body['email']
+            if not isinstance(email, str) or not EMAIL_RE.match(email):
+                raise BadRequest('Bad Request: invalid email address %r' % (email,))
+            if any(o['email'].lower() == email.lower() for i, o in self.users.items() if i != uid):
+                raise BadRequest('Bad Request: email address %s already exists' % email)
+        if 'username' in body and body['username'] != user['username']:
+            name = body['username']
+            if not isinstance(name, str) or not name:
+                raise BadRequest('Bad Request: username must be a non-empty string')
+            if any(o['username'] == name for o in self.users.values()):
+                raise BadRequest('Bad Request: username %s already exists' % name)
+            if self._is_bound(uid):
+                raise BadRequest('Bad Request: username cannot change while the user is bound to resources')
+        if body.get('employeeIdentifier'):
+            ident = body['employeeIdentifier']
+            if len(ident) > 256:
+                raise BadRequest('Bad Request: employeeIdentifier is longer than 256 characters')
+            if any(o.get('employeeIdentifier') == ident for i, o in self.users.items() if i != uid):
+                raise BadRequest('Bad Request: employeeIdentifier %s already exists' % ident)
+        for key in ('unix_uid', 'unix_guid'):
+            if key in body and (not isinstance(body[key], int) or isinstance(body[key], bool) or body[key] < 1):
+                raise BadRequest('Bad Request: %s must be an integer of at least 1' % key)
+        for attribute in body.get('attributes') or []:
+            if not ATTRIBUTE_NAME_RE.match(str(attribute.get('name', ''))):
+                raise BadRequest('Bad Request: attribute name %r must be letters and digits only'
+                                 % (attribute.get('name'),))
+            if len(str(attribute.get('value', ''))) > 1024:
+                raise BadRequest('Bad Request: attribute value is longer than 1024 characters')
+        for phone in body.get('phoneNumbers') or []:
+            if phone.get('type') not in PHONE_TYPES:
+                raise BadRequest('Bad Request: phone number type %r is not one of %s'
+                                 % (phone.get('type'), ', '.join(sorted(PHONE_TYPES))))
+        if 'manager' in body and body['manager'] is not None:
+            if body['manager'] not in self.users or body['manager'] == uid:
+                raise BadRequest('Bad Request: manager %r is not another user of this organization'
+                                 % (body['manager'],))
+        if 'state' in body and body['state'] not in ('ACTIVATED', 'SUSPENDED'):
+            raise BadRequest('Bad Request: state must be ACTIVATED or SUSPENDED')
+        if 'recoveryEmail' in body and not isinstance(body['recoveryEmail'], dict):
+            raise BadRequest('Bad Request: recoveryEmail must be an object {"address": ...}')
+
+    def _is_bound(self, uid):
+        return any(uid in users for users in self.system_users.values()) or \
+            any(uid in users for users in self.ldap_users.values())
+
+    def group_member_op(self, gid, body):
+        with self.lock:
+            members = self.require(self.group_members, gid, 'user group')
+            op, uid = _graph_op(body, ('user',))
+            self.require(self.users, uid, 'user')
+            if op == 'add':
+                if uid in members:
+                    raise Conflict('Already Exists')
+                members[uid] = None
+            elif op == 'remove':
+                if uid not in members:
+                    raise NotFound('Not Found: user %s is not a member' % uid)
+                del members[uid]
+            else:
+                raise BadRequest('Bad Request: op %r is not supported for group members' % op)
+
+    def system_user_op(self, sid, uid, op, attributes):
+        with self.lock:
+            users = self.require(self.system_users, sid, 'system')
+            self.require(self.users, uid, 'user')
+            if op == 'add':
+                if uid in users:
+                    raise Conflict('Already Exists')
+                users[uid] = _sudo_attrs(attributes)
+            elif op == 'update':
+                if uid not in users:
+                    raise NotFound('Not Found: user %s is not bound to system %s' % (uid, sid))
+                users[uid] = _sudo_attrs(attributes)
+            elif op == 'remove':
+                if uid not in users:
+                    raise NotFound('Not Found: user %s is not bound to system %s' % (uid, sid))
+                del users[uid]
+
+    def ldap_user_op(self, lid, uid, op):
+        with self.lock:
+            users = self.require(self.ldap_users, lid, 'ldap server')
+            self.require(self.users, uid, 'user')
+            if op == 'add':
+                if uid in users:
+                    raise Conflict('Already Exists')
+                users[uid] = None
+            elif op == 'remove':
+                if uid not in users:
+                    raise NotFound('Not Found: user %s is not bound to ldap server %s' % (uid, lid))
+                del users[uid]
+            else:
+                raise BadRequest('Bad Request: op %r is not supported for ldap servers' % op)
+
+    def system_association_op(self, sid, body):
+        op, uid = _graph_op(body, ('user',))
+        self.system_user_op(sid, uid, op, body.get('attributes'))
+
+    def user_association_op(self, uid, body):
+        op, target = _graph_op(body, ('system', 'ldap_server'))
+        if body['type'] == 'system':
+            self.system_user_op(target, uid, op, body.get('attributes'))
+        else:
+            self.ldap_user_op(target, uid, op)
+
+    def ldap_association_op(self, lid, body):
+        op, uid = _graph_op(body, ('user',))
+        self.ldap_user_op(lid, uid, op)
+
+    def delete_user(self, uid):
+        with self.lock:
+            self.require(self.users, uid, 'user')
+            del self.users[uid]
+            for table in (self.group_members, self.ldap_users, self.system_users):
+                for members in table.values():
+                    members.pop(uid, None)
+
+    # -- a snapshot for tests ------------------------------------------------
+
+    def snapshot(self):
+        with self.lock:
+            return {
+                'users': copy.deepcopy(list(self.users.values())),
+                'systems': copy.deepcopy(list(self.systems.values())),
+                'groups': [dict(g, members=list(self.group_members[g['id']])) for g in self.groups.values()],
+                'ldapservers': [dict(s, users=list(self.ldap_users[s['id']])) for s in self.ldapservers.values()],
+                'system_users': {sid: {uid: copy.deepcopy(a) for uid, a in users.items()}
+                                 for sid, users in self.system_users.items()},
+                'password_sets': dict(self.password_sets),
+            }
+
+
+def _sudo(admin):
+    if admin is None:
+        return None
+    return {'sudo': {'enabled': bool(admin), 'withoutPassword': False}}
+
+
+def _sudo_attrs(attributes):
+    if not attributes:
+        return None
+    sudo = attributes.get('sudo')
+    if sudo is None:
+        return copy.deepcopy(attributes)
+    if not isinstance(sudo, dict) or not isinstance(sudo.get('enabled'), bool) \
+            or not isinstance(sudo.get('withoutPassword', False), bool):
+        raise BadRequest('Bad Request: attributes.sudo must be {"enabled": bool, "withoutPassword": bool}')
+    if sudo.get('withoutPassword') and not sudo.get('enabled'):
+        raise BadRequest('Bad Request: sudo withoutPassword requires enabled')
+    return {'sudo': {'enabled': sudo['enabled'], 'withoutPassword': sudo.get('withoutPassword', False)}}
+
+
+def _edge(target_id, target_type, attributes):
+    edge = {'to': {'id': target_id, 'type': target_type}}
+    if attributes:
+        # The spec's GraphConnection.attributes is an object, not nullable: an
+        # edge without attributes leaves the key out.
+        edge['attributes'] = copy.deepcopy(attributes)
+    return edge
+
+
+def _graph_op(body, allowed_types):
+    if not isinstance(body, dict):
+        raise BadRequest('Bad Request: body must be a JSON object')
+    op, kind, target = body.get('op'), body.get('type'), body.get('id')
+    if op not in ('add', 'remove', 'update'):
+        raise BadRequest('Bad Request: op must be add, remove or update')
+    if kind not in allowed_types:
+        raise BadRequest('Bad Request: type %r is not one of %s' % (kind, ', '.join(allowed_types)))
+    if not isinstance(target, str) or not re.match(r'^[0-9a-f]{24}$', target):
+        raise BadRequest('Bad Request: id %r is not an object id' % (target,))
+    return op, target

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Copy the collection (the files git tracks, plus untracked files git does not
+# ignore) into DEST/ansible_collections/jcops/jumpcloud and print that path.
+# ansible-test needs the collection at such a path; the repo itself stays as it is.
+set -euo pipefail
+dest=${1:?usage: collection_tree.sh DEST}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+target="$dest/ansible_collections/jcops/jumpcloud"
+rm -rf "$target"
+mkdir -p "$target"
+cd "$root"
+git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
+    [ -e "$f" ] || continue
+    mkdir -p "$target/$(dirname "$f")"
+    cp -p "$f" "$target/$f"
+done
+echo "$target"

@@ -1,0 +1,362 @@
+"""The API client: headers, retries, backoff, paging, rate limit, errors (HTTP mocked with responses)."""
+import threading
+
+import pytest
+import requests
+import responses
+
+from conftest import API_KEY
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _client as client_mod
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._backoff import jittered_backoff, parse_retry_after
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import (
+    JumpCloudClient, check_base_url, resolve_base_url)
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._ratelimit import RateLimiter
+
+BASE = 'https://console.jumpcloud.com'
+USER_URL = BASE + '/api/systemusers/5f0000000000000000000001'
+
+
+class Sleeps(list):
+    def __call__(self, seconds):
+        self.append(seconds)
+
+
+def make_client(**kwargs):
+    sleeps = Sleeps()
+    kwargs.setdefault('api_key', API_KEY)
+    kwargs.setdefault('sleep', sleeps)
+    return JumpCloudClient(**kwargs), sleeps
+
+
+@responses.activate
+def test_sends_auth_json_and_user_agent_headers():
+    responses.get(USER_URL, json={'_id': 'x'})
+    client = make_client(org_id='a' * 24)[0]
+    client.get('/api/systemusers/5f0000000000000000000001')
+    sent = responses.calls[0].request.headers
+    assert sent['x-api-key'] == API_KEY
+    assert sent['x-org-id'] == 'a' * 24
+    assert sent['Accept'] == 'application/json'
+    assert sent['Content-Type'] == 'application/json'
+    assert sent['User-Agent'].startswith('jcops.jumpcloud/0.1.0')
+
+
+@responses.activate
+def test_no_org_header_without_org_id():
+    responses.get(USER_URL, json={})
+    client = make_client()[0]
+    client.get('/api/systemusers/5f0000000000000000000001')
+    assert 'x-org-id' not in responses.calls[0].request.headers
+
+
+@responses.activate
+def test_429_with_retry_after_waits_exactly_that_long():
+    responses.get(USER_URL, status=429, json={'message': 'Too Many Requests'}, headers={'Retry-After': '3'})
+    responses.get(USER_URL, json={'ok': True})
+    client, sleeps = make_client()
+    assert client.get('/api/systemusers/5f0000000000000000000001') == {'ok': True}
+    assert sleeps == [3.0]
+    assert client.counts['retries'] == 1
+
+
+@responses.activate
+def test_429_without_retry_after_uses_jittered_exponential_backoff():
+    for dummy in range(3):
+        responses.get(USER_URL, status=429, json={'message': 'Too Many Requests'})
+    responses.get(USER_URL, json={'ok': True})
+    client, sleeps = make_client(backoff_delay=1.0)
+    client.get('/api/systemusers/5f0000000000000000000001')
+    assert len(sleeps) == 3
+    for attempt, slept in enumerate(sleeps):
+        assert 0 <= slept < 1.0 * 2 ** attempt
+
+
+@responses.activate
+def test_429_is_retried_even_for_a_non_idempotent_post():
+    url = BASE + '/api/v2/usergroups/g/members'
+    responses.post(url, status=429, json={'message': 'Too Many Requests'}, headers={'Retry-After': '1'})
+    responses.post(url, status=204)
+    client, sleeps = make_client()
+    client.post('/api/v2/usergroups/g/members', {'op': 'add'}, idempotent=False)
+    assert len(responses.calls) == 2 and sleeps == [1.0]
+
+
+@pytest.mark.parametrize('status', [502, 503, 504])
+@responses.activate
+def test_gateway_errors_are_retried_for_idempotent_requests(status):
+    responses.get(USER_URL, status=status, body='upstream trouble')
+    responses.get(USER_URL, json={'ok': True})
+    client, sleeps = make_client()
+    assert client.get('/api/systemusers/5f0000000000000000000001') == {'ok': True}
+    assert len(sleeps) == 1
+
+
+@pytest.mark.parametrize('status', [502, 503, 504])
+@responses.activate
+def test_gateway_errors_are_not_retried_when_repeating_is_unsafe(status):
+    url = BASE + '/api/v2/usergroups/g/members'
+    responses.post(url, status=status, json={'message': 'bad gateway'})
+    client, sleeps = make_client()
+    with pytest.raises(JumpCloudError) as info:
+        client.post('/api/v2/usergroups/g/members', {'op': 'add'}, idempotent=False)
+    assert info.value.status == status
+    assert len(responses.calls) == 1 and sleeps == []
+
+
+@responses.activate
+def test_500_is_not_retried():
+    responses.get(USER_URL, status=500, json={'message': 'internal'})
+    client, sleeps = make_client()
+    with pytest.raises(JumpCloudError) as info:
+        client.get('/api/systemusers/5f0000000000000000000001')
+    assert info.value.status == 500 and len(responses.calls) == 1
+
+
+@responses.activate
+def test_connection_reset_is_retried_for_idempotent_requests():
+    responses.get(USER_URL, body=requests.exceptions.ConnectionError('Connection reset by peer'))
+    responses.get(USER_URL, json={'ok': True})
+    client, sleeps = make_client()
+    assert client.get('/api/systemusers/5f0000000000000000000001') == {'ok': True}
+    assert len(responses.calls) == 2 and len(sleeps) == 1
+
+
+@responses.activate
+def test_connection_reset_is_not_retried_for_unsafe_post():
+    url = BASE + '/api/v2/usergroups/g/members'
+    responses.post(url, body=requests.exceptions.ConnectionError('Connection reset by peer'))
+    client = make_client()[0]
+    with pytest.raises(JumpCloudError) as info:
+        client.post('/api/v2/usergroups/g/members', {'op': 'add'}, idempotent=False)
+    assert info.value.status is None
+    assert 'Connection reset by peer' in str(info.value)
+
+
+@pytest.mark.parametrize('status,body,expected', [
+    (400, {'message': 'Bad Request: email address a@b.c already exists'},
+     'Bad Request: email address a@b.c already exists'),
+    (401, {'error': 'Unauthorized', 'message': 'Unauthorized: api key user not found'},
+     'Unauthorized: api key user not found'),
+    (404, {'message': 'Not Found'}, 'Not Found'),
+    (409, {'message': 'Already Exists'}, 'Already Exists'),
+])
+@responses.activate
+def test_non_retryable_4xx_fails_at_once_with_the_api_message(status, body, expected):
+    responses.put(USER_URL, status=status, json=body)
+    client, sleeps = make_client()
+    with pytest.raises(JumpCloudError) as info:
+        client.put('/api/systemusers/5f0000000000000000000001', {'firstname': 'A'})
+    assert len(responses.calls) == 1 and sleeps == []
+    assert info.value.status == status
+    assert info.value.message == expected
+    assert info.value.method == 'PUT' and info.value.path == '/api/systemusers/5f0000000000000000000001'
+    assert expected in str(info.value)
+
+
+@responses.activate
+def test_gives_up_after_max_retries_and_says_so():
+    responses.get(USER_URL, status=503, json={'message': 'unavailable'})
+    client, sleeps = make_client(max_retries=2)
+    with pytest.raises(JumpCloudError) as info:
+        client.get('/api/systemusers/5f0000000000000000000001')
+    assert len(responses.calls) == 3 and len(sleeps) == 2
+    assert info.value.status == 503 and 'after 2 retries' in str(info.value)
+
+
+@responses.activate
+def test_total_wait_is_capped():
+    responses.get(USER_URL, status=429, json={'message': 'slow down'}, headers={'Retry-After': '50'})
+    client, sleeps = make_client(max_retry_wait=120)
+    with pytest.raises(JumpCloudError) as info:
+        client.get('/api/systemusers/5f0000000000000000000001')
+    assert sleeps == [50.0, 50.0]          # a third wait would pass 120 s
+    assert 'retry budget' in str(info.value)
+
+
+@responses.activate
+def test_v1_paging_walks_every_page_with_limit_100_and_stable_sort():
+    users = [{'_id': '%024x' % i, 'username': 'u%d' % i} for i in range(250)]
+
+    def page(request):
+        q = request.params
+        assert q['limit'] == '100' and q['sort'] == '_id'
+        skip = int(q['skip'])
+        import json
+        return 200, {}, json.dumps({'totalCount': 250, 'results': users[skip:skip + 100]})
+    responses.add_callback(responses.GET, BASE + '/api/systemusers', callback=page)
+    client = make_client()[0]
+    got = list(client.v1_list('/api/systemusers', fields=['username']))
+    assert got == users
+    assert [c.request.params['skip'] for c in responses.calls] == ['0', '100', '200']
+    assert responses.calls[0].request.params['fields'] == 'username'
+
+
+@responses.activate
+def test_v1_search_pages_in_the_body():
+    import json
+    users = [{'_id': '%024x' % i} for i in range(120)]
+
+    def page(request):
+        body = json.loads(request.body)
+        assert body['limit'] == 100 and body['filter'] == {'or': [{'username': 'a'}]}
+        return 200, {}, json.dumps({'totalCount': 120, 'results': users[body['skip']:body['skip'] + 100]})
+    responses.add_callback(responses.POST, BASE + '/api/search/systemusers', callback=page)
+    client = make_client()[0]
+    assert list(client.v1_search('/api/search/systemusers', {'or': [{'username': 'a'}]})) == users
+    assert len(responses.calls) == 2
+    assert client.counts['reads'] == 2 and client.counts['writes'] == 0
+
+
+@responses.activate
+def test_v2_paging_uses_bare_arrays_and_x_total_count():
+    import json
+    groups = [{'id': '%024x' % i, 'name': 'g%d' % i} for i in range(200)]
+
+    def page(request):
+        skip = int(request.params['skip'])
+        assert request.params['limit'] == '100'
+        return 200, {'x-total-count': '200'}, json.dumps(groups[skip:skip + 100])
+    responses.add_callback(responses.GET, BASE + '/api/v2/usergroups', callback=page)
+    client = make_client()[0]
+    assert list(client.v2_list('/api/v2/usergroups')) == groups
+    # the second page is full, but x-total-count says there is no third one
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_v2_paging_without_total_stops_on_a_short_page():
+    import json
+    items = [{'id': str(i)} for i in range(130)]
+
+    def page(request):
+        skip = int(request.params['skip'])
+        return 200, {}, json.dumps(items[skip:skip + 100])
+    responses.add_callback(responses.GET, BASE + '/api/v2/ldapservers', callback=page)
+    client = make_client()[0]
+    assert len(list(client.v2_list('/api/v2/ldapservers'))) == 130
+    assert len(responses.calls) == 2
+
+
+def test_rate_limiter_spaces_requests_across_threads():
+    now = [100.0]
+    lock = threading.Lock()
+    waits = []
+
+    def clock():
+        with lock:
+            return now[0]
+
+    limiter = RateLimiter(10, clock=clock, sleep=lambda s: None)
+    threads = [threading.Thread(target=lambda: waits.append(limiter.acquire())) for dummy in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # 20 requests at 10/s with the clock standing still: slots 0, 0.1, ... 1.9 s ahead
+    assert sorted(round(w, 6) for w in waits) == [round(i * 0.1, 6) for i in range(20)]
+
+
+def test_rate_limiter_does_not_delay_requests_that_are_already_spaced():
+    now = [0.0]
+    limiter = RateLimiter(2, clock=lambda: now[0], sleep=lambda s: None)
+    waits = []
+    for dummy in range(3):
+        waits.append(limiter.acquire())
+        now[0] += 1.0
+    assert waits == [0, 0, 0]
+
+
+@responses.activate
+def test_client_applies_the_rate_limit_to_every_request(monkeypatch):
+    responses.get(USER_URL, json={})
+    acquired = []
+    monkeypatch.setattr(RateLimiter, 'acquire', lambda self: acquired.append(self.interval))
+    client = make_client(requests_per_second=4)[0]
+    for dummy in range(3):
+        client.get('/api/systemusers/5f0000000000000000000001')
+    assert acquired == [0.25, 0.25, 0.25]
+
+
+@responses.activate
+def test_api_key_appears_in_no_error_message():
+    # an API that echoes the key back, and a transport error that mentions it
+    responses.get(USER_URL, status=400, json={'message': 'bad key %s' % API_KEY})
+    responses.get(BASE + '/api/systems', body=requests.exceptions.ConnectionError('refused for %s' % API_KEY))
+    client = make_client(max_retries=0)[0]
+    for path in ('/api/systemusers/5f0000000000000000000001', '/api/systems'):
+        with pytest.raises(JumpCloudError) as info:
+            client.get(path)
+        text = '%s %r %s' % (info.value, info.value, info.value.args)
+        assert API_KEY not in text
+        assert '********' in text
+
+
+def test_resolve_base_url():
+    assert resolve_base_url() == 'https://console.jumpcloud.com'
+    assert resolve_base_url(region='eu') == 'https://console.eu.jumpcloud.com'
+    assert resolve_base_url(region='in') == 'https://console.in.jumpcloud.com'
+    assert resolve_base_url('http://127.0.0.1:8089/', region='eu') == 'http://127.0.0.1:8089'
+    with pytest.raises(ValueError):
+        resolve_base_url(region='mars')
+
+
+@pytest.mark.parametrize('url,ok', [
+    ('https://console.jumpcloud.com', True),
+    ('http://127.0.0.1:8089', True),
+    ('http://localhost:8089', True),
+    ('http://[::1]:8089', True),
+    ('http://jumpcloud.example.com', False),
+    ('http://10.1.2.3', False),
+    ('ftp://console.jumpcloud.com', False),
+])
+def test_plain_http_is_refused_except_to_loopback(url, ok):
+    if ok:
+        check_base_url(url)
+    else:
+        with pytest.raises(ValueError):
+            check_base_url(url)
+
+
+def test_plain_http_can_be_allowed_explicitly():
+    check_base_url('http://jumpcloud.example.com', allow_insecure_http=True)
+
+
+def test_tls_verification_is_on_by_default():
+    client = make_client()[0]
+    assert client.session.verify is True
+
+
+def test_connection_pool_is_sized_for_the_workers():
+    client = make_client(max_workers=16)[0]
+    adapter = client.session.get_adapter(BASE)
+    assert adapter._pool_maxsize >= 16
+
+
+def test_jittered_backoff_is_bounded_and_finite():
+    values = list(jittered_backoff(6, delay=0.5, backoff=2.0, max_delay=4.0, rand=lambda: 0.999))
+    assert len(values) == 6
+    assert values == pytest.approx([0.4995, 0.999, 1.998, 3.996, 3.996, 3.996])
+    assert list(jittered_backoff(3, rand=lambda: 0.0)) == [0.0, 0.0, 0.0]
+
+
+def test_parse_retry_after():
+    import datetime
+    now = datetime.datetime(2026, 1, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
+    assert parse_retry_after('7') == 7.0
+    assert parse_retry_after('0.5') == 0.5
+    assert parse_retry_after('Thu, 01 Jan 2026 12:00:10 GMT', now=now) == 10.0
+    assert parse_retry_after('nonsense') is None
+    assert parse_retry_after(None) is None
+    assert parse_retry_after('-3') == 0.0
+
+
+def test_missing_api_key_is_refused():
+    with pytest.raises(ValueError, match='API key'):
+        JumpCloudClient(api_key='')
+
+
+def test_module_reports_missing_requests(monkeypatch):
+    monkeypatch.setattr(client_mod, 'HAS_REQUESTS', False)
+    with pytest.raises(RuntimeError, match='requests'):
+        JumpCloudClient(api_key='k')
