@@ -116,6 +116,7 @@ def read_state(client, rows, pool):
         if row.manager is not None and row.manager is not CLEAR and state.resolve_manager(row.manager) is None:
             lookups.append(('username', row.manager))
             lookups.append(('email', row.manager))
+            lookups.append(('email', row.manager.lower()))
             if OBJECT_ID_RE.match(row.manager):
                 ids.add(row.manager)
         for field in ('email', 'employeeIdentifier'):

@@ -3,7 +3,7 @@ and it keeps the API rules of JUMPCLOUD-API.md. Every route it serves is exercis
 import pytest
 import requests
 
-from conftest import API_KEY
+from testenv import API_KEY
 from fake_jumpcloud.schemas import SCHEMAS
 from fake_jumpcloud.server import ROUTES
 

@@ -8,7 +8,7 @@ import tempfile
 import requests
 import yaml
 
-from conftest import API_KEY, COLLECTIONS_PATH
+from testenv import API_KEY, COLLECTIONS_PATH
 
 INVENTORY = 'localhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n'
 

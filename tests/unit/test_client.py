@@ -5,7 +5,7 @@ import pytest
 import requests
 import responses
 
-from conftest import API_KEY
+from testenv import API_KEY
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _client as client_mod
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._backoff import jittered_backoff, parse_retry_after
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import (
