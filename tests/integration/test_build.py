@@ -1,0 +1,70 @@
+"""The collection builds, installs, and ansible-doc renders every module; module_defaults groups work."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from playbook import ansible_env, run_play
+from testenv import ROOT
+
+pytestmark = pytest.mark.integration
+BIN = os.path.dirname(sys.executable)
+MODULES = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, 'plugins', 'modules')) if f.endswith('.py'))
+
+
+def test_build_install_and_ansible_doc(tmp_path):
+    build = subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', ROOT, '--output-path',
+                            str(tmp_path)], capture_output=True, text=True, check=False)
+    assert build.returncode == 0, build.stdout + build.stderr
+    artifact, = tmp_path.glob('jcops-jumpcloud-*.tar.gz')
+    install = tmp_path / 'installed'
+    env = ansible_env(extra={'ANSIBLE_COLLECTIONS_PATH': str(install)})
+    done = subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', str(artifact), '-p',
+                           str(install)], capture_output=True, text=True, check=False, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (install / 'ansible_collections' / 'jcops' / 'jumpcloud' / 'plugins' / 'modules').is_dir()
+    assert not (install / 'ansible_collections' / 'jcops' / 'jumpcloud' / '.venv').exists()
+    for module in MODULES:
+        doc = subprocess.run([os.path.join(BIN, 'ansible-doc'), 'jcops.jumpcloud.%s' % module], env=env,
+                             capture_output=True, text=True, check=False)
+        assert doc.returncode == 0, doc.stderr
+        assert 'api_key' in doc.stdout and 'EXAMPLES' in doc.stdout
+
+
+def test_action_group_lists_every_module():
+    import yaml
+    with open(os.path.join(ROOT, 'meta', 'runtime.yml')) as handle:
+        runtime = yaml.safe_load(handle)
+    assert sorted(runtime['action_groups']['jumpcloud']) == MODULES
+
+
+def test_module_defaults_group_sets_connection_options(tmp_path, org):
+    (tmp_path / 'u.csv').write_text('Username,jobTitle\nbob,Grouped\n')
+    play = [{
+        'hosts': 'localhost', 'gather_facts': False,
+        'module_defaults': {'group/jcops.jumpcloud.jumpcloud': {'api_url': org.fake.url,
+                                                                'api_key': '{{ lookup("env", "KEY") }}'}},
+        'tasks': [{'jcops.jumpcloud.jc_users_from_csv': {'csv_path': str(tmp_path / 'u.csv')}}],
+    }]
+    from testenv import API_KEY
+    run = run_play(tmp_path, None, play, env={'KEY': API_KEY})
+    assert run.rc == 0, run.output
+    assert org.user('bob')['jobTitle'] == 'Grouped'
+
+
+def test_missing_api_key_is_a_clear_error(tmp_path, org):
+    (tmp_path / 'u.csv').write_text('Username,jobTitle\nbob,x\n')
+    play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        {'jcops.jumpcloud.jc_users_from_csv': {'csv_path': str(tmp_path / 'u.csv'), 'api_url': org.fake.url}}]}]
+    run = run_play(tmp_path, None, play)
+    assert run.rc != 0 and 'an API key is required' in run.output
+
+
+def test_plain_http_to_a_remote_host_is_refused(tmp_path):
+    (tmp_path / 'u.csv').write_text('Username,jobTitle\nbob,x\n')
+    play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        {'jcops.jumpcloud.jc_users_from_csv': {'csv_path': str(tmp_path / 'u.csv'), 'api_key': 'a-long-test-key-0001',
+                                                'api_url': 'http://jumpcloud.example.com'}}]}]
+    run = run_play(tmp_path, None, play)
+    assert run.rc != 0 and 'refusing to send the API key over plain http' in run.output

@@ -1,0 +1,172 @@
+"""jc_import_template through real ansible-playbook, and its round trip through jc_users_from_csv."""
+import csv
+import datetime
+import io
+
+import pytest
+
+from fake_jumpcloud.seed import generate_org
+from playbook import fake_stats, reset_stats, run_module
+from test_users_from_csv import apply
+
+MODULE = 'jcops.jumpcloud.jc_import_template'
+pytestmark = pytest.mark.integration
+TODAY = datetime.date.today().strftime('%m-%d-%Y')
+
+
+def template(tmp_path, fake, check=False, diff=False, **args):
+    args.setdefault('dest', str(tmp_path))
+    run = run_module(tmp_path, fake, MODULE, args, check=check, diff=diff)
+    assert run.result is not None, run.output
+    assert not run.result.get('failed'), run.result.get('msg')
+    return run
+
+
+def read(path):
+    with open(path, encoding='utf-8-sig', newline='') as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.mark.parametrize('options,expected', [
+    ({}, ['Username']),
+    ({'email': True, 'unix_ids': True}, ['Username', 'Email', 'unix_uid', 'unix_guid']),
+    ({'telephony': True, 'mfa': True, 'ldap_binding': True, 'groups': 2, 'custom_attributes': 2},
+     ['Username', 'mobile_number', 'home_number', 'work_number', 'work_mobile_number', 'work_fax_number',
+      'enable_user_portal_multifactor', 'EnrollmentDays', 'ldap_binding_user', 'ldapserver_id', 'Group1', 'Group2',
+      'Attribute1_name', 'Attribute1_value', 'Attribute2_name', 'Attribute2_value']),
+    ({'user_information': True, 'location': True},
+     ['Username', 'alternateEmail', 'recoveryEmail', 'manager', 'managedAppleId', 'MiddleName', 'preferredName',
+      'jobTitle', 'employeeIdentifier', 'department', 'costCenter', 'company', 'employeeType', 'description',
+      'location', 'home_streetAddress', 'home_poBox', 'home_city', 'home_state', 'home_postalCode', 'home_country',
+      'work_streetAddress', 'work_poBox', 'work_city', 'work_state', 'work_postalCode', 'work_country']),
+    ({'type': 'import', 'email': True, 'groups': 1},
+     ['FirstName', 'LastName', 'Username', 'Password', 'Email', 'Group1']),
+])
+def test_header_order_follows_the_questions(tmp_path, options, expected):
+    run = template(tmp_path, None, **options)
+    name = 'JCUserImport_%s.csv' % TODAY if options.get('type') == 'import' else 'JCUserUpdateImport_%s.csv' % TODAY
+    assert run.result['path'] == str(tmp_path / name)
+    assert run.result['columns'] == expected
+    assert read(run.result['path']) == [expected]
+    assert run.result['changed'] is True and run.result['rows'] == 0
+
+
+def test_every_option_together_is_accepted_by_the_update_module(tmp_path, org):
+    run = template(tmp_path, org.fake, email=True, user_information=True, location=True, telephony=True,
+                   unix_ids=True, mfa=True, ldap_binding=True, systems=True, groups=3, custom_attributes=4,
+                   populate_users=True)
+    assert len(run.result['columns']) == 1 + 1 + 14 + 12 + 5 + 2 + 2 + 2 + 2 + 3 + 8
+    applied = apply(tmp_path, org, open(run.result['path'], encoding='utf-8').read())
+    assert not applied.result['failed'], applied.result['msg']
+    assert applied.stats['writes'] == 0
+    assert {r['status'] for r in applied.result['results']} == {'unchanged'}
+
+
+def test_populate_users_pages_over_more_than_100_users_and_devices(tmp_path, fake_factory):
+    fake = fake_factory(generate_org(users=250, groups=2, systems=130))
+    reset_stats(fake)
+    run = template(tmp_path, fake, populate_users=True, systems=True)
+    table = read(run.result['path'])
+    assert run.result['rows'] == 250 and len(table) == 251
+    assert [r[0] for r in table[1:]] == sorted('user%05d' % i for i in range(1, 251))
+    assert table[0] == ['Username', 'SystemID', 'Administrator']
+    devices = read(run.result['systems_path'])
+    assert run.result['systems_path'] == str(tmp_path / ('JCSystems_%s.csv' % TODAY))
+    assert devices[0] == ['hostname', 'displayName', 'SystemID', 'lastContact']
+    assert len(devices) == 131
+    assert [d[0] for d in devices[1:]] == sorted(d[0] for d in devices[1:])
+    by_host = {d[0]: d for d in devices[1:]}
+    assert by_host['host-0001'][3] == '2026-11-02T10:00:00.000Z'       # lastContact is filled in
+    assert by_host['host-0010'][3] == ''                               # ... and empty when JumpCloud has none
+    stats = fake_stats(fake)
+    assert stats['by_route'] == {'GET /api/systemusers': 3, 'GET /api/systems': 2}
+
+
+def test_prefill_round_trip_then_two_edited_cells(tmp_path, org):
+    run = template(tmp_path, org.fake, populate_users=True, prefill=True, email=True, user_information=True,
+                   location=True, telephony=True, unix_ids=True, mfa=True, ldap_binding=True, custom_attributes=3)
+    table = read(run.result['path'])
+    header = table[0]
+    alice = dict(zip(header, next(r for r in table if r[0] == 'alice')))
+    assert alice['home_city'] == 'Denver' and alice['work_city'] == 'Boulder'
+    assert alice['mobile_number'] == "'+1 555 0101" and alice['Attribute2_value'] == 'hq'
+    assert alice['unix_uid'] == '5001' and alice['enable_user_portal_multifactor'] == 'false'
+
+    # applied unchanged: nothing to write
+    text = open(run.result['path'], encoding='utf-8').read()
+    unchanged = apply(tmp_path, org, text)
+    assert not unchanged.result['failed'], unchanged.result['msg']
+    assert unchanged.stats['writes'] == 0
+
+    # two edited cells: exactly those fields are written
+    table_rows = [dict(zip(header, r)) for r in table[1:]]
+    for row in table_rows:
+        if row['Username'] == 'bob':
+            row['jobTitle'] = 'Head of Ops'
+        if row['Username'] == 'alice':
+            row['work_city'] = 'Longmont'
+    out = io.StringIO()
+    writer = csv.DictWriter(out, header)
+    writer.writeheader()
+    writer.writerows(table_rows)
+    edited = apply(tmp_path, org, out.getvalue())
+    assert not edited.result['failed'], edited.result['msg']
+    assert edited.stats['writes'] == 2
+    changed = {r['username']: r['changed_fields'] for r in edited.result['results'] if r['changed']}
+    assert changed == {'bob': ['jobTitle'], 'alice': ['addresses.work.locality']}
+
+
+def test_formula_like_values_are_written_safe_and_read_back(tmp_path, org):
+    org.fake.org.update_user(org.uid('bob'), {'jobTitle': '=HYPERLINK("http://x","y")', 'department': '+sales',
+                                              'company': "'=quoted", 'description': '@risk',
+                                              'location': '-5 floor'})
+    run = template(tmp_path, org.fake, populate_users=True, prefill=True, user_information=True)
+    raw = open(run.result['path'], encoding='utf-8').read()
+    assert "'=HYPERLINK" in raw and "'+sales" in raw and "''=quoted" in raw and "'@risk" in raw
+    assert "'-5 floor" in raw
+    for line in raw.splitlines():
+        for cell in next(csv.reader([line])):
+            assert not cell.startswith(('=', '+', '-', '@')), cell
+    applied = apply(tmp_path, org, raw)
+    assert applied.stats['writes'] == 0, applied.result['results']
+
+
+def test_accents_round_trip(tmp_path, org):
+    org.fake.org.update_user(org.uid('bob'), {'firstname': 'Zoë', 'lastname': 'Müller-García'})
+    run = template(tmp_path, org.fake, populate_users=True, prefill=True, type='import')
+    assert open(run.result['path'], 'rb').read().startswith(b'\xef\xbb\xbf')
+    table = read(run.result['path'])
+    assert ['Zoë', 'Müller-García', 'bob'] == next(r for r in table if r[2] == 'bob')[:3]
+
+
+def test_idempotent_check_diff_and_force(tmp_path, org):
+    dest = str(tmp_path / 'template.csv')
+    check = template(tmp_path, org.fake, dest=dest, populate_users=True, check=True)
+    assert check.result['changed'] is True and not (tmp_path / 'template.csv').exists()
+    first = template(tmp_path, org.fake, dest=dest, populate_users=True)
+    content = open(dest, 'rb').read()
+    second = template(tmp_path, org.fake, dest=dest, populate_users=True, diff=True)
+    assert first.result['changed'] is True and second.result['changed'] is False
+    assert open(dest, 'rb').read() == content
+
+    # other content: left alone with a warning, unless force
+    other = template(tmp_path, org.fake, dest=dest, populate_users=True, email=True, diff=True)
+    assert other.result['changed'] is False
+    assert 'force' in ' '.join(other.result.get('warnings', []))
+    assert open(dest, 'rb').read() == content
+    assert other.result['diff'][0]['after'].startswith('\ufeffUsername,Email')
+    forced = template(tmp_path, org.fake, dest=dest, populate_users=True, email=True, force=True)
+    assert forced.result['changed'] is True
+    assert read(dest)[0] == ['Username', 'Email']
+
+
+def test_bad_options_fail_clearly(tmp_path):
+    run = run_module(tmp_path, None, MODULE, {'dest': str(tmp_path), 'groups': 101})
+    assert run.result['failed'] and 'groups must be from 0 to 100' in run.result['msg']
+    run = run_module(tmp_path, None, MODULE, {'dest': str(tmp_path / 'missing' / 'x.csv')})
+    assert run.result['failed'] and 'does not exist' in run.result['msg']
+    run = run_module(tmp_path, None, MODULE, {'dest': str(tmp_path), 'prefill': True})
+    assert run.result['failed'] and 'populate_users' in run.result['msg']
+    assert not list(tmp_path.glob('*.csv'))
+
+

@@ -1,0 +1,66 @@
+"""Planning is pure: desired plus current gives exactly the changes, and keeps everything else."""
+import datetime
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import (
+    MASK, merge_addresses, merge_attributes, merge_phones, plan_user)
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import State
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import CLEAR, parse_rows
+
+NOW = datetime.datetime(2026, 11, 25, 12, 0, 0, tzinfo=datetime.timezone.utc)
+USER = {'_id': 'a' * 24, 'username': 'bob', 'jobTitle': 'Engineer', 'enable_user_portal_multifactor': False,
+        'mfa': {'configured': False, 'exclusion': False},
+        'addresses': [{'id': '1', 'type': 'home', 'locality': 'Denver', 'extendedAddress': 'Apt 1'}],
+        'phoneNumbers': [{'id': '2', 'type': 'mobile', 'number': '1'}],
+        'attributes': [{'name': 'a', 'value': '1'}]}
+
+
+def plan(csv_text, user=USER, update_password='always'):
+    table, problems = read_csv('u.csv', csv_text.encode())
+    assert problems == []
+    desired = parse_rows(table, '__CLEAR__')[0]
+    assert desired.problems == []
+    state = State()
+    state.add_user(dict(user))
+    return plan_user(desired, state.users_by_id[user['_id']], state, NOW, update_password)
+
+
+def test_only_changed_fields_are_sent():
+    result = plan('Username,jobTitle,department\nbob,Engineer,Ops\n')
+    assert result.body == {'department': 'Ops'}
+    assert result.before == {'department': ''} and result.after == {'department': 'Ops'}
+
+
+def test_mfa_switch_on_sets_the_window_from_enrollment_days():
+    result = plan('Username,enable_user_portal_multifactor,EnrollmentDays\nbob,true,10\n')
+    assert result.body == {'enable_user_portal_multifactor': True,
+                           'mfa': {'configured': False, 'exclusion': True, 'exclusionUntil': '2026-12-05T12:00:00Z'}}
+    default = plan('Username,enable_user_portal_multifactor\nbob,yes\n')
+    assert default.body['mfa']['exclusionUntil'] == '2026-12-02T12:00:00Z'
+
+
+def test_password_is_masked_in_the_diff_and_skipped_with_never():
+    result = plan('Username,Password\nbob,hunter2\n')
+    assert result.body == {'password': 'hunter2'}
+    assert result.before == {'password': MASK} and result.after == {'password': MASK}
+    assert plan('Username,Password\nbob,hunter2\n', update_password='never').body == {}
+
+
+def test_merges_keep_untouched_entries_exactly():
+    merged, changed = merge_addresses(USER['addresses'], {'home': {'region': 'CO'}, 'work': {'locality': 'B'}})
+    assert merged == [{'id': '1', 'type': 'home', 'locality': 'Denver', 'extendedAddress': 'Apt 1', 'region': 'CO'},
+                      {'type': 'work', 'locality': 'B'}]
+    assert changed == ['addresses.home.region', 'addresses.work.locality']
+    merged, changed = merge_addresses(USER['addresses'], {'work': {'locality': CLEAR}})
+    assert merged == USER['addresses'] and changed == []          # no empty work address is created
+    merged, changed = merge_phones(USER['phoneNumbers'], {'mobile': '9', 'home': '3'})
+    assert merged == [{'id': '2', 'type': 'mobile', 'number': '9'}, {'type': 'home', 'number': '3'}]
+    merged, changed = merge_attributes(USER['attributes'], [('b', '2'), ('a', CLEAR)])
+    assert merged == [{'name': 'b', 'value': '2'}] and changed == ['attributes.b', 'attributes.a']
+    assert USER['addresses'][0] == {'id': '1', 'type': 'home', 'locality': 'Denver', 'extendedAddress': 'Apt 1'}
+
+
+def test_nothing_to_do_when_values_match():
+    result = plan('Username,jobTitle,home_city,mobile_number,Attribute1_name,Attribute1_value\n'
+                  'bob,Engineer,Denver,1,a,1\n')
+    assert result.body == {} and not result.has_changes
