@@ -31,4 +31,5 @@ def fake(fake_factory, small_org):
     return fake_factory(small_org)
 
 
-from org import org  # noqa: E402,F401  (fixture)
+# the org fixture, for every test
+from org import org  # noqa: E402,F401  # pylint: disable=unused-import

@@ -64,7 +64,8 @@ def test_missing_api_key_is_a_clear_error(tmp_path, org):
 def test_plain_http_to_a_remote_host_is_refused(tmp_path):
     (tmp_path / 'u.csv').write_text('Username,jobTitle\nbob,x\n')
     play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        {'jcops.jumpcloud.jc_users_from_csv': {'csv_path': str(tmp_path / 'u.csv'), 'api_key': 'a-long-test-key-0001',
-                                                'api_url': 'http://jumpcloud.example.com'}}]}]
+        {'jcops.jumpcloud.jc_users_from_csv': {
+            'csv_path': str(tmp_path / 'u.csv'), 'api_key': 'a-long-test-key-0001',
+            'api_url': 'http://jumpcloud.example.com'}}]}]
     run = run_play(tmp_path, None, play)
     assert run.rc != 0 and 'refusing to send the API key over plain http' in run.output

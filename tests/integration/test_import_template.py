@@ -168,5 +168,3 @@ def test_bad_options_fail_clearly(tmp_path):
     run = run_module(tmp_path, None, MODULE, {'dest': str(tmp_path), 'prefill': True})
     assert run.result['failed'] and 'populate_users' in run.result['msg']
     assert not list(tmp_path.glob('*.csv'))
-
-

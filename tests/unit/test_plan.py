@@ -15,7 +15,8 @@ USER = {'_id': 'a' * 24, 'username': 'bob', 'jobTitle': 'Engineer', 'enable_user
         'attributes': [{'name': 'a', 'value': '1'}]}
 
 
-def plan(csv_text, user=USER, update_password='always'):
+def plan(csv_text, user=None, update_password='always'):
+    user = user or USER
     table, problems = read_csv('u.csv', csv_text.encode())
     assert problems == []
     desired = parse_rows(table, '__CLEAR__')[0]
