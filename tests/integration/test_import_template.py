@@ -81,6 +81,16 @@ def test_populate_users_pages_over_more_than_100_users_and_devices(tmp_path, fak
     stats = fake_stats(fake)
     assert stats['by_route'] == {'GET /api/systemusers': 3, 'GET /api/systems': 2}
 
+    prefilled = template(tmp_path, fake, dest=str(tmp_path / 'prefilled.csv'), populate_users=True, prefill=True,
+                         user_information=True)
+    table = read(prefilled.result['path'])
+    assert len(table) == 251
+    by_name = {r[0]: dict(zip(table[0], r)) for r in table[1:]}
+    with fake.org.lock:
+        for user in fake.org.users.values():
+            assert by_name[user['username']]['jobTitle'] == user['jobTitle']
+            assert by_name[user['username']]['employeeIdentifier'] == user['employeeIdentifier']
+
 
 def test_prefill_round_trip_then_two_edited_cells(tmp_path, org):
     run = template(tmp_path, org.fake, populate_users=True, prefill=True, email=True, user_information=True,

@@ -266,8 +266,14 @@ def test_custom_clear_token(tmp_path, org):
 def test_password_is_sent_every_run_and_never_shown(tmp_path, org):
     secret = 'S3cret!Pa55word'
     csv_text = 'Username,Password,jobTitle\nbob,%s,Boss\n' % secret
-    first = apply(tmp_path, org, csv_text, diff=True)
+    report = tmp_path / 'report.csv'
+    first = apply(tmp_path, org, csv_text, diff=True, report_path=str(report))
     assert not first.result.get('failed'), first.result.get('msg')
+    assert first.result['report_path'] == str(report)
+    report_text = report.read_text(encoding='utf-8')
+    assert report_text.splitlines()[0].startswith('row,username,user_id,status,changed')
+    assert 'bob' in report_text and 'jobTitle;password' in report_text
+    assert secret not in report_text and API_KEY not in report_text
     assert org.fake.org.password_sets[org.uid('bob')] == 1
     assert rows(first)['bob']['changed_fields'] == ['jobTitle', 'password']
     again = apply(tmp_path, org, csv_text, diff=True)
