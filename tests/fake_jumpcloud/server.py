@@ -278,13 +278,18 @@ def _make_handler(fake):
                 delay = cfg.latency
                 if fake.chance(cfg.slow_rate):
                     delay += cfg.slow_seconds
-                if delay:
-                    time.sleep(delay)
                 try:
-                    result = func(fake, ident, query, body)
+                    if delay:
+                        time.sleep(delay)
+                    status, data, headers = func(fake, ident, query, body)
                 except ApiError as exc:
-                    return self.answer(exc.status, {'message': exc.message})
-                status, data, headers = result
+                    status, data, headers = exc.status, {'message': exc.message}, None
+                finally:
+                    # the write is over before its answer leaves: the client may
+                    # send this user's next write as soon as it reads the answer
+                    if writer:
+                        self.leave_write(writer)
+                        writer = None
                 self.answer(status, data, headers)
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
