@@ -20,19 +20,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
+from testenv import COLLECTIONS_PATH  # noqa: E402  (the collection, linked into a temporary tree)
 from fake_jumpcloud.seed import generate_org  # noqa: E402
 from fake_jumpcloud.server import FakeJumpCloud  # noqa: E402
 
 API_KEY = 'demo-key-not-a-secret-0000'
-
-
-def collections_path(workdir):
-    path = os.path.join(workdir, 'collections')
-    link = os.path.join(path, 'ansible_collections', 'jcops', 'jumpcloud')
-    if not os.path.exists(link):
-        os.makedirs(os.path.dirname(link))
-        os.symlink(ROOT, link)
-    return path
 
 
 def playbook(workdir, name, extra, check=False, diff=False):
@@ -44,7 +36,7 @@ def playbook(workdir, name, extra, check=False, diff=False):
         cmd.append('--check')
     if diff:
         cmd.append('--diff')
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(workdir), ANSIBLE_NOCOLOR='1')
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, ANSIBLE_NOCOLOR='1')
     print('\n$ ansible-playbook %s%s%s' % (name, ' --check' if check else '', ' --diff' if diff else ''), flush=True)
     return subprocess.run(cmd, env=env, cwd=workdir, check=False)
 
@@ -108,7 +100,7 @@ def main(argv=None):
             if playbook(workdir, 'apply.yml', apply_vars, check=check, diff=diff).returncode:
                 failed = True
                 break
-        stats = json.loads(fake_stats(fake))
+        stats = fake.stats.as_dict()
         print('\nFake JumpCloud saw %d requests: %d reads, %d writes; no user ever had two writes in flight: %s'
               % (stats['total'], stats['reads'], stats['writes'], not stats['concurrent_user_writes']))
         print('Results report: %s' % apply_vars['report_path'])
@@ -117,12 +109,6 @@ def main(argv=None):
         fake.stop()
         print('Fake JumpCloud stopped.')
     return 1 if failed else 0
-
-
-def fake_stats(fake):
-    import urllib.request
-    with urllib.request.urlopen(fake.url + '/__fake__/stats') as response:
-        return response.read().decode()
 
 
 if __name__ == '__main__':

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from playbook import ansible_env, run_play
-from testenv import ROOT
+from testenv import API_KEY, ROOT
 
 pytestmark = pytest.mark.integration
 BIN = os.path.dirname(sys.executable)
@@ -47,7 +47,6 @@ def test_module_defaults_group_sets_connection_options(tmp_path, org):
                                                                 'api_key': '{{ lookup("env", "KEY") }}'}},
         'tasks': [{'jcops.jumpcloud.jc_users_from_csv': {'csv_path': str(tmp_path / 'u.csv')}}],
     }]
-    from testenv import API_KEY
     run = run_play(tmp_path, None, play, env={'KEY': API_KEY})
     assert run.rc == 0, run.output
     assert org.user('bob')['jobTitle'] == 'Grouped'
