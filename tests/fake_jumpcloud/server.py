@@ -50,7 +50,7 @@ class FaultConfig:
 
     def __init__(self, latency=0.0, rate_limit=None, retry_after=True, fault_rate=0.0,
                  fault_kinds=('500', '502', '503', '504', 'drop'), slow_rate=0.0, slow_seconds=0.0,
-                 unauthorized_after=None, random_seed=None):
+                 unauthorized_after=None, random_seed=None, delete_before_first_write=()):
         self.latency = latency
         self.rate_limit = rate_limit
         self.retry_after = retry_after
@@ -60,12 +60,15 @@ class FaultConfig:
         self.slow_seconds = slow_seconds
         self.unauthorized_after = unauthorized_after
         self.random_seed = random_seed
+        # user ids another admin deletes just before the first write arrives, so that they
+        # exist while a run validates and reads, and are gone when it writes
+        self.delete_before_first_write = tuple(delete_before_first_write)
 
     def update(self, values):
         for key, value in values.items():
             if not hasattr(self, key):
                 raise BadRequest('unknown fake config %r' % key)
-            setattr(self, key, tuple(value) if key == 'fault_kinds' else value)
+            setattr(self, key, tuple(value) if key in ('fault_kinds', 'delete_before_first_write') else value)
 
 
 class TokenBucket:
@@ -155,6 +158,16 @@ class FakeJumpCloud:
     def stop(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def delete_pending_users(self):
+        """Delete the users of ``delete_before_first_write`` (once), as another admin would."""
+        with self.random_lock:
+            pending, self.config.delete_before_first_write = self.config.delete_before_first_write, ()
+        for uid in pending:
+            try:
+                self.org.delete_user(uid)
+            except NotFound:
+                pass
 
     def chance(self, rate):
         if rate <= 0:
@@ -273,6 +286,7 @@ def _make_handler(fake):
                 if problem:
                     return self.answer(400, {'message': 'Bad Request: %s' % problem})
                 if kind == 'write':
+                    fake.delete_pending_users()
                     writer = _write_target(template, ident, body)
                     self.enter_write(writer)
                 delay = cfg.latency
