@@ -29,8 +29,8 @@ def ansible_env(fake=None, extra=None):
 class Run:
     def __init__(self, proc, result):
         self.rc = proc.returncode
-        self.stdout = proc.stdout
-        self.stderr = proc.stderr
+        self.stdout = proc.stdout or ''
+        self.stderr = proc.stderr or ''
         self.result = result
 
     @property
@@ -56,11 +56,24 @@ def run_module(tmp_path, fake, module, args, check=False, diff=False, verbosity=
 
 def run_play(tmp_path, fake, play, check=False, diff=False, verbosity=0, env=None, timeout=600, result_file=None,
              extra_args=()):
+    """Write ``play`` to a playbook in ``tmp_path`` and run it."""
     book = tmp_path / 'play.yml'
     book.write_text(yaml.safe_dump(play, sort_keys=False))
+    return run_playbook(tmp_path, fake, str(book), check=check, diff=diff, verbosity=verbosity, env=env,
+                        timeout=timeout, result_file=result_file, extra_args=extra_args)
+
+
+def run_playbook(tmp_path, fake, playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
+                 timeout=600, result_file=None, extra_args=(), stream=False):
+    """Run ``playbook`` (a path, or a collection playbook's FQCN) with ansible-playbook from ``tmp_path``.
+
+    With ``stream`` the output goes to this process's own stdout and stderr (the demo) instead of the Run.
+    """
     inventory = tmp_path / 'inventory.ini'
     inventory.write_text(INVENTORY)
-    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', str(inventory), str(book)]
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', str(inventory), playbook]
+    if extra_vars:
+        cmd.extend(['-e', json.dumps(extra_vars)])
     if check:
         cmd.append('--check')
     if diff:
@@ -68,7 +81,7 @@ def run_play(tmp_path, fake, play, check=False, diff=False, verbosity=0, env=Non
     if verbosity:
         cmd.append('-' + 'v' * verbosity)
     cmd.extend(extra_args)
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(fake, env), timeout=timeout,
+    proc = subprocess.run(cmd, capture_output=not stream, text=True, env=ansible_env(fake, env), timeout=timeout,
                           cwd=str(tmp_path), check=False)
     result = None
     if result_file is not None and result_file.exists():

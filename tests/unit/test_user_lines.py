@@ -1,0 +1,53 @@
+"""The user_lines filter: one line per row, failed rows last."""
+import pytest
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.jcops.jumpcloud.plugins.filter.user_lines import FilterModule, user_lines
+
+
+def result(row, username, status, **extra):
+    base = {'row': row, 'username': username, 'status': status, 'changed': status == 'updated',
+            'failed': status in ('failed', 'invalid', 'not_found'), 'changed_fields': [], 'groups': [],
+            'system': None, 'ldap': None, 'msg': ''}
+    base.update(extra)
+    return base
+
+
+def test_lines_say_what_changed_and_put_failures_last():
+    lines = user_lines([
+        result(2, 'alice', 'failed', msg='update: Not Found'),
+        result(3, 'bob', 'updated', changed_fields=['jobTitle', 'phoneNumbers.mobile'],
+               groups=[{'name': 'Ops', 'id': 'g1', 'status': 'present'},
+                       {'name': 'Finance', 'id': 'g2', 'status': 'added'}],
+               system={'id': 's1', 'sudo': True, 'status': 'added'}, ldap={'id': 'l1', 'status': 'present'}),
+        result(4, 'carol', 'unchanged'),
+        result(5, None, 'invalid', msg='users.csv:5:1: Username: required'),
+        result(6, 'dave', 'skipped', msg='not applied: 1 row(s) are invalid'),
+        result(7, 'erin', 'updated', ldap={'id': 'l1', 'status': 'added'},
+               system={'id': 's2', 'sudo': False, 'status': 'updated'}),
+    ])
+    assert lines == [
+        'row 3 bob: updated: jobTitle, phoneNumbers.mobile, group Finance added, device s1 (admin) added',
+        'row 4 carol: unchanged',
+        'row 6 dave: skipped: not applied: 1 row(s) are invalid',
+        'row 7 erin: updated: device s2 updated, LDAP server l1 added',
+        'row 2 alice: failed: update: Not Found',
+        'row 5 (no username): invalid: users.csv:5:1: Username: required',
+    ]
+
+
+def test_failed_bindings_are_named_on_a_failed_row_message():
+    line = user_lines([result(2, 'bob', 'failed', msg='group Ops: Forbidden',
+                              groups=[{'name': 'Ops', 'id': 'g', 'status': 'failed'}])])
+    assert line == ['row 2 bob: failed: group Ops: Forbidden']
+
+
+def test_empty_results_give_no_lines_and_the_filter_is_registered():
+    assert user_lines([]) == []
+    assert FilterModule().filters()['user_lines'] is user_lines
+
+
+@pytest.mark.parametrize('value', ['text', {'results': []}, [1, 2]])
+def test_wrong_input_is_a_clear_filter_error(value):
+    with pytest.raises(AnsibleFilterError, match='user_lines expects'):
+        user_lines(value)
