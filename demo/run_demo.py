@@ -3,16 +3,17 @@
 1. start the fake JumpCloud API, seeded with a realistic organisation;
 2. write a template with every user (jc_import_template, populate_users);
 3. fill a sample CSV covering every column group;
-4. preview it with --check --diff, apply it, apply it again (nothing changes);
+4. preview it (check mode with diff), apply it, apply it again (nothing changes),
+   each with the collection's own playbooks, jcops.jumpcloud.create_template and
+   jcops.jumpcloud.update_users;
 5. print the per-user summary and where the results report is; stop the server.
 
 Usage: python demo/run_demo.py [--users N] [--workdir DIR]
 """
 import argparse
 import csv
-import json
 import os
-import subprocess
+import pathlib
 import sys
 import tempfile
 
@@ -20,25 +21,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
-from testenv import COLLECTIONS_PATH  # noqa: E402  (the collection, linked into a temporary tree)
+import testenv  # noqa: E402  (links the collection into a temporary tree; puts tests/integration on sys.path)
 from fake_jumpcloud.seed import generate_org  # noqa: E402
 from fake_jumpcloud.server import FakeJumpCloud  # noqa: E402
+from playbook import run_playbook  # noqa: E402
 
-API_KEY = 'demo-key-not-a-secret-0000'
 
-
-def playbook(workdir, name, extra, check=False, diff=False):
-    bindir = os.path.dirname(sys.executable)
-    cmd = [os.path.join(bindir, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
-           '-e', 'ansible_python_interpreter=%s' % sys.executable,
-           os.path.join(HERE, name), '-e', json.dumps(extra)]
-    if check:
-        cmd.append('--check')
-    if diff:
-        cmd.append('--diff')
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, ANSIBLE_NOCOLOR='1')
-    print('\n$ ansible-playbook %s%s%s' % (name, ' --check' if check else '', ' --diff' if diff else ''), flush=True)
-    return subprocess.run(cmd, env=env, cwd=workdir, check=False)
+def playbook(fake, workdir, name, extra):
+    """Run one of the collection's playbooks by its FQCN, its output straight to the terminal."""
+    print('\n$ ansible-playbook jcops.jumpcloud.%s %s' % (name, ' '.join('-e %s=%s' % item for item in extra.items())),
+          flush=True)
+    fake.stats.reset()
+    run = run_playbook(pathlib.Path(workdir), fake, 'jcops.jumpcloud.' + name, extra, stream=True)
+    stats = fake.stats.as_dict()
+    print('Fake JumpCloud saw %d requests: %d reads, %d writes; no user had two writes in flight: %s'
+          % (stats['total'], stats['reads'], stats['writes'], not stats['concurrent_user_writes']), flush=True)
+    return run
 
 
 def sample_csv(fake, template_path, out_path):
@@ -78,32 +76,32 @@ def main(argv=None):
     workdir = args.workdir or tempfile.mkdtemp(prefix='jcops-demo-')
     os.makedirs(workdir, exist_ok=True)
 
-    fake = FakeJumpCloud(api_key=API_KEY, seed=generate_org(args.users, groups=20, systems=60),
+    fake = FakeJumpCloud(api_key=testenv.API_KEY, seed=generate_org(args.users, groups=20, systems=60),
                          latency=0.01).start()
     print('Fake JumpCloud at %s: %d users, %d groups, %d devices, %d LDAP server(s)' % (
         fake.url, len(fake.org.users), len(fake.org.groups), len(fake.org.systems), len(fake.org.ldapservers)))
-    os.environ.update(JC_API_KEY=API_KEY, JC_API_URL=fake.url)
     failed = False
     try:
-        base = {'workdir': workdir}
-        if playbook(workdir, 'template.yml', base).returncode:
-            return 1
         template_path = os.path.join(workdir, 'template.csv')
+        template = dict(users_csv_template_dest=template_path, users_csv_template_populate_users=True,
+                        users_csv_template_email=True, users_csv_template_user_information=True,
+                        users_csv_template_systems=True, users_csv_template_groups=2,
+                        users_csv_template_custom_attributes=1, users_csv_template_force=True)
+        if playbook(fake, workdir, 'create_template', template).rc:
+            return 1
         csv_path = os.path.join(workdir, 'users.csv')
         count = sample_csv(fake, template_path, csv_path)
         print('\nFilled %s with %d rows covering every column group.' % (csv_path, count))
-        apply_vars = dict(base, csv_path=csv_path, report_path=os.path.join(workdir, 'report.csv'))
-        steps = [('preview (check mode, diff)', True, True), ('apply', False, False),
-                 ('apply again: nothing changes', False, False)]
-        for title, check, diff in steps:
+        apply_vars = dict(users_csv_path=csv_path, users_csv_report_path=os.path.join(workdir, 'report.csv'))
+        steps = [('preview (check mode, diff): nothing is written without users_csv_confirm', {}),
+                 ('apply', dict(users_csv_preview=False)),
+                 ('apply again: nothing changes', dict(users_csv_preview=False))]
+        for title, extra in steps:
             print('\n=== %s' % title)
-            if playbook(workdir, 'apply.yml', apply_vars, check=check, diff=diff).returncode:
+            if playbook(fake, workdir, 'update_users', dict(apply_vars, **extra)).rc:
                 failed = True
                 break
-        stats = fake.stats.as_dict()
-        print('\nFake JumpCloud saw %d requests: %d reads, %d writes; no user ever had two writes in flight: %s'
-              % (stats['total'], stats['reads'], stats['writes'], not stats['concurrent_user_writes']))
-        print('Results report: %s' % apply_vars['report_path'])
+        print('\nResults report: %s' % apply_vars['users_csv_report_path'])
         print('Work folder:    %s' % workdir)
     finally:
         fake.stop()

@@ -16,9 +16,16 @@ def test_demo_runs_end_to_end(tmp_path):
                           env=dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ['PATH']))
     out = proc.stdout
     assert proc.returncode == 0, out + proc.stderr
-    preview, real, again = out.split('\n=== ')[1:4]
-    assert preview.startswith('preview') and '"unchanged": 0' in preview and '"updated": 12' in preview
-    assert '"updated": 12' in real and '"writes": 0' not in real
-    assert again.count('| unchanged |') == 12 and '"writes": 0' in again
-    assert 'no user ever had two writes in flight: True' in out
+    assert 'Fake JumpCloud at http://127.0.0.1:' in out and '40 users, 20 groups, 60 devices, 1 LDAP server(s)' in out
+    template, steps = out.split('\n=== ', 1)
+    assert 'ansible-playbook jcops.jumpcloud.create_template' in template and '(40 user rows)' in template
+    preview, real, again = steps.split('\n=== ')
+    assert preview.startswith('preview') and '--- before: ' in preview
+    assert 'would update 12 user(s); 0 unchanged' in preview and '0 writes;' in preview
+    assert 'row 3 user00002: updated: firstname, jobTitle, unix_uid' in preview
+    assert 'updated 12 user(s); 0 unchanged' in real and ' 25 writes;' in real
+    assert again.count(': unchanged"') == 12 and '0 writes;' in again
+    assert 'updated 0 user(s); 12 unchanged' in again
+    assert out.count('no user had two writes in flight: True') == 4
     assert (tmp_path / 'report.csv').exists() and 'Fake JumpCloud stopped.' in out
+    assert 'Results report: %s' % (tmp_path / 'report.csv') in out
