@@ -1,0 +1,98 @@
+"""AWX fit: the credential type injects what the modules read, the surveys match the role, the EE resolves."""
+import os
+import subprocess
+import sys
+
+import jinja2
+import pytest
+import yaml
+
+from testenv import API_KEY, COLLECTIONS_PATH, ROOT
+from playbook import fake_stats, run_playbook
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._common_options import CONNECTION_ARGSPEC
+
+pytestmark = pytest.mark.integration
+AWX = os.path.join(ROOT, 'docs', 'awx')
+
+
+def load(*parts):
+    with open(os.path.join(*parts), encoding='utf-8') as handle:
+        return yaml.safe_load(handle)
+
+
+def role_spec(entry_point):
+    return load(ROOT, 'roles', 'users_csv', 'meta', 'argument_specs.yml')['argument_specs'][entry_point]['options']
+
+
+def injected_env(inputs):
+    injectors = load(AWX, 'credential_type.yml')['injectors']['env']
+    env = jinja2.Environment(undefined=jinja2.Undefined)
+    return dict((name, env.from_string(template).render(**inputs)) for name, template in injectors.items())
+
+
+def test_credential_type_injects_the_variables_the_modules_read():
+    cred = load(AWX, 'credential_type.yml')
+    fields = dict((f['id'], f) for f in cred['inputs']['fields'])
+    assert fields['api_key']['secret'] is True and cred['inputs']['required'] == ['api_key']
+    assert fields['region']['choices'] == CONNECTION_ARGSPEC['region']['choices']
+    read = dict((spec['fallback'][1][0], name) for name, spec in CONNECTION_ARGSPEC.items() if 'fallback' in spec)
+    assert set(cred['injectors']['env']) == {'JC_API_KEY', 'JC_ORG_ID', 'JC_REGION'}
+    assert set(cred['injectors']['env']) <= set(read)
+    env = injected_env({'api_key': 'k' * 40, 'region': 'eu'})
+    assert env == {'JC_API_KEY': 'k' * 40, 'JC_ORG_ID': '', 'JC_REGION': 'eu'}
+
+
+def test_a_run_with_the_credential_injected_as_awx_does(tmp_path, org):
+    """The update playbook with exactly the credential's environment (no org id) and the survey's strings."""
+    env = injected_env({'api_key': API_KEY, 'region': 'us'})
+    env['JC_API_URL'] = org.fake.url        # the fake stands in for the region's URL
+    path = tmp_path / 'users.csv'
+    path.write_text('Username,jobTitle\nbob,Analyst\n', encoding='utf-8')
+    survey = {'users_csv_path': str(path), 'users_csv_confirm': 'true', 'users_csv_skip_invalid_rows': 'false',
+              'users_csv_update_password': 'never', 'users_csv_report_path': ''}
+    run = run_playbook(tmp_path, None, 'jcops.jumpcloud.update_users', survey, env=env)
+    assert run.rc == 0, run.output
+    assert 'row 2 bob: updated: jobTitle' in run.stdout
+    assert org.user('bob')['jobTitle'] == 'Analyst' and fake_stats(org.fake)['writes'] == 1
+    assert 'not written (set users_csv_report_path)' in run.stdout
+
+
+@pytest.mark.parametrize('index, entry_point', [(0, 'template'), (1, 'main')])
+def test_job_template_surveys_ask_only_for_role_variables(index, entry_point):
+    template = load(AWX, 'job_templates.yml')['job_templates'][index]
+    spec = role_spec(entry_point)
+    asked = dict((q['variable'], q) for q in template['survey'])
+    assert set(asked) <= set(spec), set(asked) - set(spec)
+    for name, option in spec.items():
+        if option.get('required'):
+            assert asked[name]['required'] is True, name
+    for name, question in asked.items():
+        option = spec[name]
+        if option.get('type') == 'bool':
+            assert question['type'] == 'multiplechoice' and set(question['choices']) == {'true', 'false'}, name
+        if option.get('choices'):
+            assert set(question['choices']) <= set(option['choices']), name
+        if option.get('type') == 'int':
+            assert question['type'] == 'integer', name
+    assert os.path.basename(template['playbook']) in os.listdir(os.path.join(ROOT, 'playbooks'))
+
+
+def test_ansible_builder_introspect_finds_the_collection_requirements():
+    builder = os.path.join(os.path.dirname(sys.executable), 'ansible-builder')
+    proc = subprocess.run([builder, 'introspect', '--sanitize', COLLECTIONS_PATH], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = yaml.safe_load(proc.stdout)
+    assert data['python'] == ['requests>=2.25.0  # from collection jcops.jumpcloud']
+    assert data['system'] == []
+    with open(os.path.join(ROOT, 'meta', 'ee-requirements.txt'), encoding='utf-8') as handle:
+        assert handle.read().split() == ['requests>=2.25.0']
+
+
+def test_the_documented_execution_environment_builds_a_context(tmp_path):
+    builder = os.path.join(os.path.dirname(sys.executable), 'ansible-builder')
+    proc = subprocess.run([builder, 'create', '-f', os.path.join(AWX, 'execution-environment.yml'), '-c',
+                           str(tmp_path / 'context')], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    requirements = yaml.safe_load((tmp_path / 'context' / '_build' / 'requirements.yml').read_text())
+    assert requirements['collections'][0]['name'] == 'jcops.jumpcloud'
