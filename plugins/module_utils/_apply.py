@@ -15,6 +15,8 @@ one after another in that user's task, so they are never concurrent with each
 other; different users run in parallel. Every outcome is recorded per
 operation. An authentication failure stops the run: the remaining users are
 reported as not attempted instead of each failing against the API in turn.
+A write that times out may still be running at JumpCloud, so the rest of
+that user's writes are not sent (they would overlap it); a rerun finishes them.
 """
 
 import threading
@@ -37,6 +39,7 @@ class Outcome:
         self.ldap = None if plan.ldap is None else {
             'id': plan.ldap['id'], 'status': 'present' if plan.ldap['action'] == 'present' else 'pending'}
         self.fields_written = False
+        self.held = None        # why this user's remaining writes are not sent
 
     @property
     def failed(self):
@@ -65,6 +68,9 @@ class Applier:
         if self.abort.is_set():
             outcome.errors.append('%s: not attempted: %s' % (what, self.abort_reason))
             return False
+        if outcome.held:
+            outcome.errors.append('%s: not sent: %s' % (what, outcome.held))
+            return False
         if self.check_mode:
             return True
         try:
@@ -76,6 +82,8 @@ class Applier:
             if exc.unauthorized:
                 self.abort_reason = 'the run stopped after JumpCloud refused the API key (%s)' % exc.message
                 self.abort.set()
+            if exc.outcome_unknown:
+                outcome.held = 'an earlier write of this user timed out; rerun to finish'
             outcome.errors.append('%s: %s' % (what, exc.message))
             return False
 

@@ -36,6 +36,8 @@ REGION_URLS = {
 DEFAULT_API_URL = REGION_URLS['us']
 PAGE_LIMIT = 100
 RETRY_STATUSES = frozenset([429, 502, 503, 504])
+# a read changes nothing, so a 500 on it is retried too
+READ_RETRY_STATUSES = RETRY_STATUSES | frozenset([500])
 IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 REDACTED = '********'
 
@@ -170,8 +172,11 @@ class JumpCloudClient:
         """Send one request, retrying where that is safe, and return an :class:`ApiResponse`.
 
         ``idempotent`` says whether repeating the request after an unknown outcome
-        (5xx, dropped connection, timeout) is safe; it defaults to True for GET,
-        PUT and DELETE. A 429 is always retried: the API did not process it.
+        (5xx, dropped connection) is safe; it defaults to True for GET, PUT and
+        DELETE. A 429 is always retried: the API did not process it. A write whose
+        answer times out is never retried, idempotent or not: JumpCloud may still be
+        working on it, and a second write to the same user would overlap it. Its
+        error says ``outcome_unknown``.
         """
         method = method.upper()
         if idempotent is None:
@@ -180,7 +185,9 @@ class JumpCloudClient:
         delays = jittered_backoff(self.max_retries, delay=self.backoff_delay, max_delay=self.backoff_max_delay)
         waited = 0.0
         retries = 0
-        self._count('reads' if self._is_read(method, path) else 'writes')
+        is_read = self._is_read(method, path)
+        self._count('reads' if is_read else 'writes')
+        statuses = READ_RETRY_STATUSES if is_read else RETRY_STATUSES
         while True:
             if self._limiter is not None:
                 self._limiter.acquire()
@@ -189,15 +196,21 @@ class JumpCloudClient:
             try:
                 response = self.session.request(method, url, params=params, json=body, timeout=self.timeout)
             except requests.exceptions.RequestException as exc:
-                error = JumpCloudError(self.redact(self._describe_exception(exc)), None, method, path, retries)
-                retryable = idempotent or isinstance(exc, requests.exceptions.ConnectTimeout)
+                unknown = not is_read and isinstance(exc, requests.exceptions.ReadTimeout)
+                message = self._describe_exception(exc)
+                if unknown:
+                    message = ('no answer within %ss; JumpCloud may still apply this write, so it was not retried'
+                               % self.timeout)
+                error = JumpCloudError(self.redact(message), None, method, path, retries, outcome_unknown=unknown)
+                retryable = not unknown and (idempotent or is_read or
+                                             isinstance(exc, requests.exceptions.ConnectTimeout))
             else:
                 if response.status_code < 400:
                     return self._success(response)
                 error = JumpCloudError(self.redact(self._api_message(response)), response.status_code,
                                        method, path, retries)
                 retryable = response.status_code == 429 or (
-                    response.status_code in RETRY_STATUSES and idempotent)
+                    response.status_code in statuses and (idempotent or is_read))
                 if retryable:
                     retry_after = parse_retry_after(response.headers.get('Retry-After'))
             if not retryable:

@@ -17,8 +17,10 @@ class JumpCloudError(Exception):
     that failed. The API key is never part of any of them.
     """
 
-    def __init__(self, message, status=None, method=None, path=None, retries=0):
+    def __init__(self, message, status=None, method=None, path=None, retries=0, outcome_unknown=False):
         self.message = message
+        # a write that timed out after it was sent: JumpCloud may still be applying it
+        self.outcome_unknown = outcome_unknown
         self.status = status
         self.method = method
         self.path = path
@@ -27,7 +29,8 @@ class JumpCloudError(Exception):
 
     @property
     def unauthorized(self):
-        return self.status in (401, 403)
+        """The key itself was refused (not a permission on one object, which is a 403)."""
+        return self.status == 401
 
     def __str__(self):
         where = ''

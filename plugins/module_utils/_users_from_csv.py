@@ -54,7 +54,8 @@ def run(module, now=None):
 
         # 4. plan (pure) and 5. apply
         plans = [plan_user(r, state.users_by_name[r.username], state, now, p['update_password']) for r in valid]
-        outcomes = Applier(client, module.check_mode).run(plans, pool)
+        applier = Applier(client, module.check_mode)
+        outcomes = applier.run(plans, pool)
 
     # 6. report
     by_line = dict((o.plan.desired.line, o) for o in outcomes)
@@ -81,6 +82,9 @@ def run(module, now=None):
         module.fail_json(msg=msg, **output)
     failures = report.failure_message(results, path)
     if failures:
+        if applier.abort_reason:
+            failures = '%s; rerun when the key works, the users already updated will be unchanged.\n%s' % (
+                applier.abort_reason[0].upper() + applier.abort_reason[1:], failures)
         module.fail_json(msg=failures, **output)
     module.exit_json(msg=_done_message(output['summary'], module.check_mode), **output)
 

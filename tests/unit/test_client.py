@@ -104,13 +104,36 @@ def test_gateway_errors_are_not_retried_when_repeating_is_unsafe(status):
     assert len(responses.calls) == 1 and sleeps == []
 
 
+@pytest.mark.parametrize('failure', [dict(status=500, json={'message': 'internal'}),
+                                     dict(body=requests.exceptions.ReadTimeout('read timed out'))],
+                         ids=['500', 'read-timeout'])
 @responses.activate
-def test_500_is_not_retried():
-    responses.get(USER_URL, status=500, json={'message': 'internal'})
+def test_a_read_is_retried_after_a_500_or_a_timeout(failure):
+    responses.get(USER_URL, **failure)
+    responses.get(USER_URL, json={'ok': True})
+    client, sleeps = make_client()
+    assert client.get('/api/systemusers/5f0000000000000000000001') == {'ok': True}
+    assert len(responses.calls) == 2 and len(sleeps) == 1
+
+
+@responses.activate
+def test_500_is_not_retried_on_a_write():
+    responses.put(USER_URL, status=500, json={'message': 'internal'})
     client, sleeps = make_client()
     with pytest.raises(JumpCloudError) as info:
-        client.get('/api/systemusers/5f0000000000000000000001')
-    assert info.value.status == 500 and len(responses.calls) == 1
+        client.put('/api/systemusers/5f0000000000000000000001', {'jobTitle': 'x'})
+    assert info.value.status == 500 and len(responses.calls) == 1 and sleeps == []
+    assert info.value.message == 'internal'
+
+
+@responses.activate
+def test_a_write_that_times_out_is_not_retried_and_its_outcome_is_unknown():
+    responses.put(USER_URL, body=requests.exceptions.ReadTimeout('read timed out'))
+    client, sleeps = make_client()
+    with pytest.raises(JumpCloudError) as info:
+        client.put('/api/systemusers/5f0000000000000000000001', {'jobTitle': 'x'})
+    assert info.value.outcome_unknown and len(responses.calls) == 1 and sleeps == []
+    assert 'may still apply this write' in info.value.message
 
 
 @responses.activate
