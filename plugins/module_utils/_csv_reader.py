@@ -23,6 +23,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import Problem
 
 MAX_CELL = 131072   # the csv module's own field limit
+MAX_COLUMNS = 1000  # far more than every column, 100 groups and 100 attribute pairs
 DELIMITERS = (';', '\t', '|')
 
 
@@ -51,6 +52,9 @@ def _decode(data, problems):
     if not data.strip():
         problems.append(Problem('the file is empty: it needs a header row naming at least Username'))
         return None
+    if data.startswith((b'\xff\xfe', b'\xfe\xff')):
+        problems.append(Problem('the file is UTF-16; save it as "CSV UTF-8"', 1, 1))
+        return None
     if b'\x00' in data:
         offset = data.index(b'\x00')
         problems.append(Problem('this is not a text CSV file (binary content: a NUL byte)', *_position(data, offset)))
@@ -74,6 +78,10 @@ def _position(data, offset):
 def _read_header(table, cells, problems):
     table.headers = cells
     seen = {}
+    if len(cells) > MAX_COLUMNS:
+        problems.append(Problem('the header has %d columns; a users CSV has at most %d (is this the right file?)'
+                                % (len(cells), MAX_COLUMNS), 1, MAX_COLUMNS + 1))
+        return
     if len(cells) == 1:
         for delimiter in DELIMITERS:
             if delimiter in cells[0]:
@@ -136,6 +144,8 @@ def read_csv(path, data=None):
         return table, problems
     if not table.headers:
         problems.append(Problem('the file is empty: it needs a header row naming at least Username'))
+    elif not table.rows and not problems:
+        problems.append(Problem('the file has a header but no user rows: there is nothing to apply', 2))
     return table, problems
 
 

@@ -25,6 +25,7 @@ OBJECT_ID_RE = re.compile(r'^[0-9a-f]{24}$')
 EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 MAX_LENGTH = {'employeeIdentifier': 256}
 DEFAULT_MAX_LENGTH = 1024
+INTEGER_RE = re.compile(r'^-?[0-9]+$')
 DEFAULT_ENROLLMENT_DAYS = 7
 
 
@@ -141,10 +142,10 @@ def _parse_cell(desired, column, key, value, clear_token):
 
 
 def _integer(text):
-    try:
-        return int(text, 10)
-    except ValueError:
+    """An integer from plain ASCII digits only (int() would also take '1_000' and other scripts' digits)."""
+    if not INTEGER_RE.match(text):
         return None
+    return int(text, 10)
 
 
 def _parse_attributes(desired, pairs, clear_token):

@@ -32,9 +32,11 @@ def test_broken_files_give_one_clear_problem(data, line, column, fragment):
     assert fragment in found[0][2]
 
 
-def test_header_only_is_valid_and_has_no_rows():
-    table, found = read_csv('u.csv', b'Username,jobTitle\n')
-    assert found == [] and table.rows == []
+@pytest.mark.parametrize('data', [b'Username,jobTitle\n', b'Username,jobTitle\n,\n\n , \n'])
+def test_header_only_is_one_problem(data):
+    found = read_csv('u.csv', data)[1]
+    assert [(p.line, p.column, p.message) for p in found] == [
+        (2, None, 'the file has a header but no user rows: there is nothing to apply')]
 
 
 def test_bom_case_spaces_and_trimming():
@@ -56,13 +58,20 @@ def test_blank_rows_are_skipped_and_a_blank_header_column_is_allowed_when_empty(
     assert found == [] and [r.line for r in table.rows] == [2, 5]
 
 
-def test_ten_thousand_unknown_columns_are_one_summary_not_a_traceback():
-    header = ','.join(['Username'] + ['c%d' % i for i in range(10000)])
-    table, found = read_csv('u.csv', (header + '\nbob\n').encode())
-    assert len(found) == 10000 and all(p.line == 1 for p in found)
+def test_ten_thousand_columns_are_one_problem_not_a_traceback():
+    header = ','.join(['Username'] + ['c%d' % i for i in range(9999)])
+    found = read_csv('u.csv', (header + '\nbob\n').encode())[1]
+    assert [(p.line, p.column) for p in found] == [(1, 1001)]
+    assert found[0].message == 'the header has 10000 columns; a users CSV has at most 1000 (is this the right file?)'
+
+
+def test_many_unknown_columns_are_summarised():
+    header = ','.join(['Username'] + ['c%d' % i for i in range(900)])
+    found = read_csv('u.csv', (header + '\nbob\n').encode())[1]
+    assert len(found) == 900 and all(p.line == 1 for p in found)
     from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import summarise
     text = summarise(found, 'u.csv')
-    assert text.count('\n') == 20 and '... and 9980 more problem(s)' in text
+    assert text.count('\n') == 20 and '... and 880 more problem(s)' in text
 
 
 @pytest.mark.parametrize('value', ['=1+1', '+1 555', '-5', '@SUM(A1)', '\tx', '\rx', "'=x", "''=x", "'plain",
