@@ -37,6 +37,11 @@ class Run:
     def output(self):
         return self.stdout + self.stderr
 
+    @staticmethod
+    def result_from(path):
+        """What a play saved to ``path`` as JSON."""
+        return json.loads(path.read_text())
+
 
 def run_module(tmp_path, fake, module, args, check=False, diff=False, verbosity=0, env=None, timeout=600):
     """Run one module task in a playbook; return the Run with the module's registered result."""
