@@ -214,3 +214,16 @@ def test_faults_answer_5xx_or_drop(fake_factory, small_org):
     fake.config.update({'fault_kinds': ['drop']})
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.get(fake.url + '/api/systemusers', headers={'x-api-key': API_KEY})
+
+
+def test_the_fake_notices_the_key_outside_its_header(fake):
+    headers = {'x-api-key': API_KEY}
+    requests.get(fake.url + '/api/systemusers', headers=headers, timeout=10)
+    assert requests.get(fake.url + '/__fake__/stats', timeout=10).json()['key_seen_outside_header'] == []
+    requests.get(fake.url + '/api/systemusers', params={'key': API_KEY}, headers=headers, timeout=10)
+    requests.post(fake.url + '/api/search/systemusers', json={'filter': {'note': API_KEY}}, headers=headers,
+                  timeout=10)
+    requests.get(fake.url + '/api/systemusers', headers=dict(headers, Authorization='Bearer ' + API_KEY),
+                 timeout=10)
+    seen = requests.get(fake.url + '/__fake__/stats', timeout=10).json()['key_seen_outside_header']
+    assert seen == ['url', 'body', 'header Authorization']

@@ -110,6 +110,8 @@ class Stats:
             self.concurrent_user_writes = []
             self.max_concurrency = 0
             self.concurrency = 0
+            self.key_seen_outside_header = []   # where the API key was sent other than in x-api-key
+            self.first_at = self.last_at = None  # monotonic times of the first and last counted request
 
     def as_dict(self):
         with self.lock:
@@ -122,6 +124,8 @@ class Stats:
                 'concurrent_user_writes': list(self.concurrent_user_writes),
                 'max_inflight_per_user': self.max_inflight_per_user,
                 'max_concurrency': self.max_concurrency,
+                'key_seen_outside_header': list(self.key_seen_outside_header),
+                'window_seconds': (self.last_at - self.first_at) if self.first_at is not None else 0.0,
             }
 
 
@@ -250,6 +254,7 @@ def _make_handler(fake):
                 return self.send(400, {'message': exc.message})
             if path.startswith('/__fake__/'):
                 return self.control(method, path, body)
+            self.look_for_the_key(body)
             for m, template, pattern, func, kind in ROUTES:
                 match = pattern.match(path)
                 if m == method and match:
@@ -264,6 +269,9 @@ def _make_handler(fake):
                 fake.stats.by_kind[kind] += 1
                 fake.stats.concurrency += 1
                 fake.stats.max_concurrency = max(fake.stats.max_concurrency, fake.stats.concurrency)
+                fake.stats.last_at = time.monotonic()
+                if fake.stats.first_at is None:
+                    fake.stats.first_at = fake.stats.last_at
                 number = fake.stats.total
             writer = None
             try:
@@ -312,6 +320,20 @@ def _make_handler(fake):
                     self.leave_write(writer)
                 with fake.stats.lock:
                     fake.stats.concurrency -= 1
+
+        def look_for_the_key(self, body):
+            """Record it when the API key travels anywhere but its own header (URL, body, other headers)."""
+            key = fake.api_key
+            places = []
+            if key in self.path:
+                places.append('url')
+            if body is not None and key in json.dumps(body):
+                places.append('body')
+            places.extend('header %s' % name for name, value in self.headers.items()
+                          if name.lower() != 'x-api-key' and key in value)
+            if places:
+                with fake.stats.lock:
+                    fake.stats.key_seen_outside_header.extend(places)
 
         def answer(self, status, data, headers=None):
             with fake.stats.lock:

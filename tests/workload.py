@@ -1,0 +1,72 @@
+"""The W1 row: what a bulk run asks of each user, and a check that the fake holds exactly that.
+
+Each row changes three scalar fields (jobTitle, department, costCenter), one phone number
+(mobile), one custom attribute, and adds one group membership and one device binding that
+the user does not have yet: one PUT, one membership add and one binding per row. Used by the
+fault tests, the interrupted-run test and the benchmark.
+"""
+import csv
+import io
+
+HEADER = ['Username', 'jobTitle', 'department', 'costCenter', 'mobile_number', 'Attribute1_name',
+          'Attribute1_value', 'Group1', 'SystemID', 'Administrator']
+
+
+def w1_rows(fake, count, tag='1'):
+    """``count`` rows for the first ``count`` users (by username) of ``fake``; a different ``tag``
+    gives different values for the same users."""
+    org = fake.org
+    with org.lock:
+        users = sorted(org.users.values(), key=lambda u: u['username'])[:count]
+        groups = sorted(org.groups.values(), key=lambda g: g['name'])
+        systems = sorted(org.systems.values(), key=lambda s: s['hostname'])
+        members = dict((g['id'], set(org.group_members[g['id']])) for g in groups)
+        bound = dict((s['_id'], set(org.system_users[s['_id']])) for s in systems)
+    if len(users) < count:
+        raise ValueError('the organisation has %d users, not %d' % (len(users), count))
+    rows = []
+    for i, user in enumerate(users):
+        uid = user['_id']
+        group = next(g for k in range(len(groups)) for g in [groups[(i + k) % len(groups)]]
+                     if uid not in members[g['id']])
+        system = next(s for k in range(len(systems)) for s in [systems[(i + k) % len(systems)]]
+                      if uid not in bound[s['_id']])
+        rows.append({
+            'Username': user['username'], 'jobTitle': 'Title %s-%d' % (tag, i), 'department': 'Dept %s' % tag,
+            'costCenter': 'CC-%s-%d' % (tag, i % 50), 'mobile_number': '+1 555 %s%05d' % (tag[:1], i),
+            'Attribute1_name': 'runTag', 'Attribute1_value': '%s-%d' % (tag, i), 'Group1': group['name'],
+            'SystemID': system['_id'], 'Administrator': 'false',
+            '_uid': uid, '_group_id': group['id'],
+        })
+    return rows
+
+
+def to_csv(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator='\n')
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow([row[h] for h in HEADER])
+    return buffer.getvalue()
+
+
+def mismatches(fake, row):
+    """The fields of ``row`` that the fake does not hold (an empty list when the user is exactly right)."""
+    org = fake.org
+    with org.lock:
+        user = org.users.get(row['_uid'])
+        if user is None:
+            return ['user deleted']
+        wrong = [f for f in ('jobTitle', 'department', 'costCenter') if user.get(f) != row[f]]
+        mobiles = [p['number'] for p in user.get('phoneNumbers') or [] if p.get('type') == 'mobile']
+        if mobiles[:1] != [row['mobile_number']]:
+            wrong.append('phoneNumbers.mobile')
+        attributes = dict((a['name'], a['value']) for a in user.get('attributes') or [])
+        if attributes.get(row['Attribute1_name']) != row['Attribute1_value']:
+            wrong.append('attributes')
+        if row['_uid'] not in org.group_members[row['_group_id']]:
+            wrong.append('group')
+        binding = org.system_users[row['SystemID']].get(row['_uid'], 'absent')
+        if binding == 'absent' or (binding or {}).get('sudo', {}).get('enabled'):
+            wrong.append('device')
+    return wrong
