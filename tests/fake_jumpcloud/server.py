@@ -442,6 +442,19 @@ def _v1_filter(expressions):
     return lambda item: all(test(item) for test in tests)
 
 
+def _equality_sets(parts):
+    """{field: set of values} when every part is one plain ``{field: string}``, else None (same meaning, faster)."""
+    sets = {}
+    for part in parts:
+        if not isinstance(part, dict) or len(part) != 1:
+            return None
+        (field, value), = part.items()
+        if not isinstance(value, str):
+            return None
+        sets.setdefault(field, set()).add(value)
+    return sets
+
+
 def _search_filter(spec):
     """The body filter of POST /api/search/*: {"or": [...]}, {"and": [...]} or {field: value}."""
     if spec is None:
@@ -452,6 +465,11 @@ def _search_filter(spec):
         (op, parts), = spec.items()
         if not isinstance(parts, list):
             raise BadRequest('Bad Request: filter.%s must be an array' % op)
+        if op == 'or':
+            fast = _equality_sets(parts)
+            if fast is not None:
+                return lambda item: any(isinstance(item.get(f), str) and item.get(f) in values
+                                        for f, values in fast.items())
         tests = [_search_filter(p) for p in parts]
         combine = any if op == 'or' else all
         return lambda item: combine(test(item) for test in tests)
@@ -470,8 +488,10 @@ def _search_filter(spec):
     return match
 
 
-def _v1_page(items, limit, skip):
-    return {'totalCount': len(items), 'results': items[skip:skip + limit]}
+def _v1_found(find, predicate, sort, limit, skip):
+    """One page of a v1 listing or search, sorted then paged before anything is copied."""
+    total, page = find(predicate, lambda items: _sorted(items, sort, ' ')[skip:skip + limit])
+    return {'totalCount': total, 'results': page}
 
 
 def _v2_page(items, query):
@@ -502,16 +522,18 @@ def _targets(query):
 def _v1_listing(find, query):
     """A v1 GET listing: query filters, sort, fields, limit/skip, in a {totalCount, results} envelope."""
     limit, skip = _paging(_one(query, 'limit'), _one(query, 'skip'))
-    items = _sorted(find(_v1_filter(query.get('filter', []))), _one(query, 'sort'), ' ')
-    return 200, _v1_page(_fields(items, _one(query, 'fields'), ' '), limit, skip), None
+    page = _v1_found(find, _v1_filter(query.get('filter', [])), _one(query, 'sort'), limit, skip)
+    page['results'] = _fields(page['results'], _one(query, 'fields'), ' ')
+    return 200, page, None
 
 
 def _v1_search(find, query, body):
     """A v1 POST /search: the body's filter, sort, fields and paging (the query string's, too)."""
     body = body or {}
     limit, skip = _paging(body.get('limit', _one(query, 'limit')), body.get('skip', _one(query, 'skip')))
-    items = _sorted(find(_search_filter(body.get('filter'))), body.get('sort') or _one(query, 'sort'), ' ')
-    return 200, _v1_page(_fields(items, body.get('fields'), ' '), limit, skip), None
+    page = _v1_found(find, _search_filter(body.get('filter')), body.get('sort') or _one(query, 'sort'), limit, skip)
+    page['results'] = _fields(page['results'], body.get('fields'), ' ')
+    return 200, page, None
 
 
 @route('GET', '/api/systemusers', 'read')

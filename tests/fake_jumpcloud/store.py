@@ -166,13 +166,20 @@ class FakeOrg:
             except KeyError:
                 raise NotFound('Not Found: user %s' % uid)
 
-    def find_users(self, predicate):
-        with self.lock:
-            return [self.public_user(u) for u in self.users.values() if predicate(u)]
+    def find_users(self, predicate, arrange=None):
+        """``(total, users)``: how many match, and copies of those ``arrange`` keeps (sorts and pages)."""
+        return self._find(self.users, self.public_user, predicate, arrange)
 
-    def find_systems(self, predicate):
+    def find_systems(self, predicate, arrange=None):
+        return self._find(self.systems, copy.deepcopy, predicate, arrange)
+
+    def _find(self, table, public, predicate, arrange):
         with self.lock:
-            return [copy.deepcopy(s) for s in self.systems.values() if predicate(s)]
+            found = [item for item in table.values() if predicate(item)]
+            total = len(found)
+            if arrange is not None:
+                found = arrange(found)
+            return total, [public(item) for item in found]
 
     def require(self, table, key, what):
         try:
