@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import os
 import threading
 import time
 
@@ -121,7 +122,13 @@ class JumpCloudClient:
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(1, max_workers) + 2, max_retries=0)
         session.mount('https://', adapter)
         session.mount('http://', adapter)
-        session.verify = validate_certs
+        # What requests would read from the environment on every request (proxies, a CA bundle,
+        # ~/.netrc), read once here instead: per request it costs file system lookups on each of
+        # thousands of calls, and a netrc entry must not add credentials to JumpCloud requests.
+        session.trust_env = False
+        session.proxies.update(requests.utils.get_environ_proxies(self.base_url))
+        bundle = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE')
+        session.verify = (bundle or True) if validate_certs else False
         session.headers.update({
             'x-api-key': api_key,
             'Accept': 'application/json',

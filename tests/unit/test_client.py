@@ -345,9 +345,29 @@ def test_plain_http_can_be_allowed_explicitly():
     check_base_url('http://jumpcloud.example.com', allow_insecure_http=True)
 
 
-def test_tls_verification_is_on_by_default():
+def test_tls_verification_is_on_by_default(monkeypatch):
+    monkeypatch.delenv('REQUESTS_CA_BUNDLE', raising=False)
+    monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
     client = make_client()[0]
     assert client.session.verify is True
+
+
+def test_the_environment_is_read_once_proxies_and_ca_bundle_kept_netrc_ignored(monkeypatch, tmp_path):
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example:3128')
+    monkeypatch.setenv('NO_PROXY', 'internal.example')
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(tmp_path / 'corporate-ca.pem'))
+    (tmp_path / '.netrc').write_text('machine console.jumpcloud.com login someone password other-secret\n')
+    monkeypatch.setenv('NETRC', str(tmp_path / '.netrc'))
+    session = JumpCloudClient(api_key=API_KEY, base_url='https://console.jumpcloud.com').session
+    assert session.trust_env is False
+    assert session.proxies['https'] == 'http://proxy.example:3128'
+    assert session.verify == str(tmp_path / 'corporate-ca.pem')
+    assert JumpCloudClient(api_key=API_KEY, base_url='https://console.jumpcloud.com',
+                           validate_certs=False).session.verify is False
+    prepared = session.prepare_request(requests.Request('GET', 'https://console.jumpcloud.com/api/systemusers'))
+    assert 'Authorization' not in prepared.headers
+    bypass = JumpCloudClient(api_key=API_KEY, base_url='https://internal.example').session
+    assert 'https' not in bypass.proxies
 
 
 def test_connection_pool_is_sized_for_the_workers():
