@@ -7,7 +7,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
-.PHONY: test demo venv unit sanity lint clean
+.PHONY: test demo bench venv unit sanity lint clean
 
 $(STAMP): tests/requirements.txt tests/constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: $(STAMP)
 ## make demo: the whole workflow against a fake JumpCloud, no account needed
 demo: $(STAMP)
 	$(BIN)/python demo/run_demo.py
+
+## make bench: the benchmark (about 15 minutes); results in bench/results/ and the README
+bench: $(STAMP)
+	$(BIN)/python bench/run_bench.py
 
 clean:
 	rm -rf $(VENV) tests/output .pytest_cache

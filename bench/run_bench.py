@@ -1,0 +1,470 @@
+"""make bench: jc_users_from_csv against the fake JumpCloud with a fixed latency per request.
+
+Workloads (see README "Benchmark"):
+  preflight     the fake itself reaches requests x latency / workers at the module's concurrency
+  w1            10,000 users, 50 groups, 500 devices, 1 LDAP server, 50 ms; 1,000 rows each changing
+                3 fields, a phone, a custom attribute, a group and a device binding: first apply,
+                check mode, second run, through ansible-playbook
+  baselines     on a 100-row slice of W1, same server and latency: an ansible.builtin.uri loop
+                playbook, and a sequential replay of the interactive tool's requests per row
+  rate_limited  the fake allows 20 requests/s and answers 429 with Retry-After; 200 rows
+  scaling       100 to 100,000 rows at 5 ms, wall time and peak memory per size
+
+Writes bench/results/<name>.json and <name>.md, and (unless --no-readme) the README's table.
+Usage: python bench/run_bench.py [--name NAME] [--smoke] [--out DIR] [--only w1,scaling,...]
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import psutil
+import requests
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+
+import testenv  # noqa: E402  (links the collection into a temporary tree; puts tests/integration on sys.path)
+from fake_jumpcloud.seed import generate_org  # noqa: E402
+from fake_jumpcloud.server import FakeJumpCloud  # noqa: E402
+from playbook import INVENTORY, ansible_env  # noqa: E402
+from workload import mismatches, to_csv, w1_rows  # noqa: E402
+
+MODULE = 'jcops.jumpcloud.jc_users_from_csv'
+WORKERS = 16        # the module's default max_workers
+
+FULL = dict(org=dict(users=10000, groups=50, systems=500), latency=0.05, w1_rows=1000, slice_rows=100,
+            replay_rows=10, rate_limit=20, rate_rows=200, scaling=[100, 1000, 10000, 100000],
+            scaling_latency=0.005, preflight_requests=800)
+SMOKE = dict(org=dict(users=300, groups=10, systems=20), latency=0.005, w1_rows=30, slice_rows=6, replay_rows=2,
+             rate_limit=60, rate_rows=20, scaling=[10, 40], scaling_latency=0.002, preflight_requests=160)
+
+TARGETS = [
+    # (key, description, check)
+    ('w1_first_apply_seconds', 'W1 first apply <= 15 s', lambda v: v <= 15),
+    ('w1_first_apply_writes', 'W1 first apply writes exactly 3 per row', None),
+    ('w1_first_apply_reads', 'W1 first apply reads < 700', lambda v: v < 700),
+    ('w1_check_seconds', 'W1 check mode <= 5 s', lambda v: v <= 5),
+    ('w1_second_seconds', 'W1 second run <= 5 s', lambda v: v <= 5),
+    ('w1_check_and_second_writes', 'W1 check mode and second run write nothing', lambda v: v == 0),
+    ('ratio_uri_loop', 'rows/s at least 50x the uri loop', lambda v: v >= 50),
+    ('ratio_reference_replay', 'rows/s at least 100x the reference replay', lambda v: v >= 100),
+    ('rate_limited_share', 'rate limited: throughput >= 85% of the limit', lambda v: v >= 0.85),
+    ('scaling_peak_mb', 'largest size: module peak memory <= 400 MB', lambda v: v <= 400),
+    ('scaling_per_row_ratio', 'largest size: time per row within 20% of the 1,000-row figure',
+     lambda v: v <= 1.2),
+]
+
+
+# -- running ansible-playbook with a memory sampler ------------------------------------------------
+
+class Sampler(threading.Thread):
+    """Peak RSS of a process tree, and of its module process (the AnsiballZ python), every 20 ms."""
+
+    def __init__(self, pid):
+        super(Sampler, self).__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.stop = threading.Event()
+        self.tree_peak = 0
+        self.module_peak = 0
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                procs = [self.root] + self.root.children(recursive=True)
+            except psutil.Error:
+                break
+            total = 0
+            for proc in procs:
+                try:
+                    rss = proc.memory_info().rss
+                    total += rss
+                    if any('AnsiballZ_' in part for part in proc.cmdline()):
+                        self.module_peak = max(self.module_peak, rss)
+                except psutil.Error:
+                    continue
+            self.tree_peak = max(self.tree_peak, total)
+            self.stop.wait(0.02)
+
+
+def run_playbook(workdir, fake, play_text, extra_args=()):
+    book = os.path.join(workdir, 'play.yml')
+    with open(book, 'w', encoding='utf-8') as handle:
+        handle.write(play_text)
+    inventory = os.path.join(workdir, 'inventory.ini')
+    with open(inventory, 'w', encoding='utf-8') as handle:
+        handle.write(INVENTORY)
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, book]
+    cmd.extend(extra_args)
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=workdir, env=ansible_env(fake), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    sampler = Sampler(proc.pid)
+    sampler.start()
+    output = proc.communicate()[0]
+    seconds = time.monotonic() - started
+    sampler.stop.set()
+    sampler.join()
+    if proc.returncode:
+        raise RuntimeError('ansible-playbook failed:\n%s' % output[-4000:])
+    return dict(seconds=round(seconds, 2), module_peak_mb=round(sampler.module_peak / 2.0 ** 20, 1),
+                tree_peak_mb=round(sampler.tree_peak / 2.0 ** 20, 1))
+
+
+def module_play(csv_path, result_path, check=False, max_workers=None):
+    args = '        csv_path: %s\n' % csv_path
+    if max_workers:
+        args += '        max_workers: %d\n' % max_workers
+    return ('- hosts: localhost\n  gather_facts: false\n  tasks:\n'
+            '    - name: apply\n      %s:\n%s      register: out\n%s'
+            '    - name: save\n      ansible.builtin.copy:\n        content: "{{ out.summary | to_json }}"\n'
+            '        dest: %s\n      check_mode: false\n'
+            % (MODULE, args, '      check_mode: true\n' if check else '', result_path))
+
+
+def measure_module(workdir, fake, rows, check=False):
+    """One module run over ``rows`` through ansible-playbook: time, memory, the fake's counts."""
+    csv_path = os.path.join(workdir, 'users.csv')
+    with open(csv_path, 'w', encoding='utf-8') as handle:
+        handle.write(to_csv(rows))
+    result_path = os.path.join(workdir, 'summary.json')
+    fake.stats.reset()
+    run = run_playbook(workdir, fake, module_play(csv_path, result_path, check=check))
+    stats = fake.stats.as_dict()
+    with open(result_path, encoding='utf-8') as handle:
+        summary = json.load(handle)
+    run.update(rows=len(rows), reads=stats['reads'], writes=stats['writes'],
+               retries=summary['requests']['retries'], statuses=stats['statuses'],
+               by_status=summary['by_status'], rows_per_second=round(len(rows) / run['seconds'], 2),
+               concurrent_user_writes=len(stats['concurrent_user_writes']))
+    return run
+
+
+def start_fake(org, latency, **faults):
+    started = time.monotonic()
+    fake = FakeJumpCloud(api_key=testenv.API_KEY, seed=generate_org(ldapservers=1, **org), latency=latency,
+                         **faults).start()
+    log('  fake JumpCloud: %d users, %d groups, %d devices (seeded in %.1f s), %d ms per request'
+        % (len(fake.org.users), len(fake.org.groups), len(fake.org.systems), time.monotonic() - started,
+           latency * 1000))
+    return fake
+
+
+def log(text):
+    print(text, flush=True)
+
+
+# -- the workloads ---------------------------------------------------------------------------------
+
+def preflight(cfg):
+    """The fake alone, at the module's concurrency: does it reach requests x latency / workers?"""
+    fake = start_fake(cfg['org'], cfg['latency'])
+    try:
+        n = cfg['preflight_requests']
+        local = threading.local()
+
+        def one(i):
+            session = getattr(local, 'session', None)
+            if session is None:
+                session = local.session = requests.Session()
+            session.get(fake.url + '/api/systemusers/%s' % sorted(fake.org.users)[i % 50],
+                        headers={'x-api-key': testenv.API_KEY}, timeout=30).raise_for_status()
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            list(pool.map(one, range(n)))
+        seconds = time.monotonic() - started
+        ideal = n * cfg['latency'] / WORKERS
+        return dict(requests=n, workers=WORKERS, latency_ms=cfg['latency'] * 1000, seconds=round(seconds, 2),
+                    ideal_seconds=round(ideal, 2), efficiency=round(ideal / seconds, 3))
+    finally:
+        fake.stop()
+
+
+def w1(cfg, workdir):
+    fake = start_fake(cfg['org'], cfg['latency'])
+    try:
+        rows = w1_rows(fake, cfg['w1_rows'])
+        first = measure_module(workdir, fake, rows)
+        wrong = sum(1 for r in rows if mismatches(fake, r))
+        log('  first apply: %(seconds)s s, %(reads)d reads, %(writes)d writes' % first)
+        check = measure_module(workdir, fake, rows, check=True)
+        log('  check mode:  %(seconds)s s, %(reads)d reads, %(writes)d writes' % check)
+        second = measure_module(workdir, fake, rows)
+        log('  second run:  %(seconds)s s, %(reads)d reads, %(writes)d writes' % second)
+        return dict(first_apply=first, check=check, second=second, users_not_right=wrong)
+    finally:
+        fake.stop()
+
+
+def uri_loop(cfg, workdir, fake, rows):
+    rows_file = os.path.join(workdir, 'rows.json')
+    with open(rows_file, 'w', encoding='utf-8') as handle:
+        json.dump([dict((k, v) for k, v in r.items() if not k.startswith('_')) for r in rows], handle)
+    with open(os.path.join(HERE, 'baselines', 'uri_loop.yml'), encoding='utf-8') as handle:
+        play = handle.read()
+    fake.stats.reset()
+    run = run_playbook(workdir, fake, play, ['-e', json.dumps({'rows_file': rows_file, 'api_url': fake.url})])
+    stats = fake.stats.as_dict()
+    run.update(rows=len(rows), reads=stats['reads'], writes=stats['writes'],
+               rows_per_second=round(len(rows) / run['seconds'], 3))
+    return run
+
+
+def reference_replay(fake, rows):
+    """The interactive tool's requests per row, one after another (see the module docs of the issue)."""
+    session = requests.Session()
+    session.headers.update({'x-api-key': testenv.API_KEY, 'Accept': 'application/json'})
+    base = fake.url
+
+    def all_users():
+        skip, users = 0, []
+        while True:
+            page = session.get(base + '/api/systemusers', params={'limit': 100, 'skip': skip}, timeout=60).json()
+            users.extend(page['results'])
+            skip += len(page['results'])
+            if not page['results'] or skip >= page['totalCount']:
+                return users
+
+    def all_groups():
+        skip, groups = 0, []
+        while True:
+            page = session.get(base + '/api/v2/usergroups', params={'limit': 100, 'skip': skip}, timeout=60).json()
+            groups.extend(page)
+            skip += len(page)
+            if len(page) < 100:
+                return groups
+
+    fake.stats.reset()
+    started = time.monotonic()
+    for row in rows:
+        uid = next(u['_id'] for u in all_users() if u['username'] == row['Username'])
+        user = session.get(base + '/api/systemusers/%s' % uid, timeout=60).json()
+        phones = [p for p in user.get('phoneNumbers') or [] if p.get('type') != 'mobile']
+        attributes = [a for a in user.get('attributes') or [] if a.get('name') != row['Attribute1_name']]
+        body = {'jobTitle': row['jobTitle'], 'department': row['department'], 'costCenter': row['costCenter'],
+                'phoneNumbers': phones + [{'type': 'mobile', 'number': row['mobile_number']}],
+                'attributes': attributes + [{'name': row['Attribute1_name'], 'value': row['Attribute1_value']}]}
+        session.put(base + '/api/systemusers/%s' % uid, json=body, timeout=60).raise_for_status()
+        gid = next(g['id'] for g in all_groups() if g['name'] == row['Group1'])
+        session.post(base + '/api/v2/usergroups/%s/members' % gid, json={'op': 'add', 'type': 'user', 'id': uid},
+                     timeout=60).raise_for_status()
+        uid = next(u['_id'] for u in all_users() if u['username'] == row['Username'])
+        session.post(base + '/api/v2/systems/%s/associations' % row['SystemID'],
+                     json={'op': 'add', 'type': 'user', 'id': uid}, timeout=60).raise_for_status()
+    seconds = time.monotonic() - started
+    stats = fake.stats.as_dict()
+    return dict(rows=len(rows), seconds=round(seconds, 2), reads=stats['reads'], writes=stats['writes'],
+                rows_per_second=round(len(rows) / seconds, 4))
+
+
+def baselines(cfg, workdir):
+    fake = start_fake(cfg['org'], cfg['latency'])
+    try:
+        rows = w1_rows(fake, cfg['slice_rows'], tag='2')
+        ours = measure_module(workdir, fake, rows)
+        log('  collection:       %(rows)d rows in %(seconds)s s' % ours)
+        rows = w1_rows(fake, cfg['slice_rows'], tag='3')
+        uri = uri_loop(cfg, workdir, fake, rows)
+        log('  uri loop:         %(rows)d rows in %(seconds)s s' % uri)
+        replay = reference_replay(fake, w1_rows(fake, cfg['replay_rows'], tag='4'))
+        log('  reference replay: %(rows)d rows in %(seconds)s s' % replay)
+        return dict(collection=ours, uri_loop=uri, reference_replay=replay,
+                    ratio_uri_loop=round(ours['rows_per_second'] / uri['rows_per_second'], 1),
+                    ratio_reference_replay=round(ours['rows_per_second'] / replay['rows_per_second'], 1))
+    finally:
+        fake.stop()
+
+
+def rate_limited(cfg, workdir):
+    fake = start_fake(cfg['org'], cfg['latency'], rate_limit=cfg['rate_limit'], retry_after=True)
+    try:
+        rows = w1_rows(fake, cfg['rate_rows'])
+        run = measure_module(workdir, fake, rows)
+        stats = fake.stats.as_dict()
+        served = stats['total'] - int(stats['statuses'].get('429', 0))
+        window = stats['window_seconds'] or run['seconds']
+        run.update(limit=cfg['rate_limit'], served=served, window_seconds=round(window, 2),
+                   throughput=round(served / window, 2), share=round(served / window / cfg['rate_limit'], 3),
+                   users_not_right=sum(1 for r in rows if mismatches(fake, r)))
+        log('  %(rows)d rows: %(served)d requests served in %(window_seconds)s s = %(throughput)s/s, '
+            '%(share)s of the limit; %(users_not_right)d users not right' % run)
+        return run
+    finally:
+        fake.stop()
+
+
+def scaling(cfg, workdir):
+    sizes = cfg['scaling']
+    org = dict(cfg['org'], users=max(cfg['org']['users'], max(sizes)))
+    fake = start_fake(org, cfg['scaling_latency'])
+    results = []
+    try:
+        for n, size in enumerate(sizes):
+            rows = w1_rows(fake, size, tag=str(5 + n))
+            run = measure_module(workdir, fake, rows)
+            run['ms_per_row'] = round(run['seconds'] * 1000.0 / size, 2)
+            run['users_not_right'] = sum(1 for r in rows if mismatches(fake, r))
+            log('  %(rows)7d rows: %(seconds)s s, %(ms_per_row)s ms/row, module peak %(module_peak_mb)s MB' % run)
+            results.append(run)
+    finally:
+        fake.stop()
+    return dict(latency_ms=cfg['scaling_latency'] * 1000, runs=results)
+
+
+# -- results ---------------------------------------------------------------------------------------
+
+def machine():
+    cpu = platform.processor() or ''
+    try:
+        with open('/proc/cpuinfo', encoding='utf-8') as handle:
+            cpu = next((line.split(':', 1)[1].strip() for line in handle if line.startswith('model name')), cpu)
+    except OSError:
+        pass
+    import ansible
+    return dict(cpus=os.cpu_count(), cpu=cpu, memory_gb=round(psutil.virtual_memory().total / 2.0 ** 30, 1),
+                python=platform.python_version(), ansible_core=ansible.__version__, system=platform.platform())
+
+
+def targets(results):
+    w = results.get('w1')
+    values = {}
+    if w:
+        values.update(w1_first_apply_seconds=w['first_apply']['seconds'],
+                      w1_first_apply_writes=w['first_apply']['writes'],
+                      w1_first_apply_reads=w['first_apply']['reads'], w1_check_seconds=w['check']['seconds'],
+                      w1_second_seconds=w['second']['seconds'],
+                      w1_check_and_second_writes=w['check']['writes'] + w['second']['writes'])
+    if results.get('baselines'):
+        values.update(ratio_uri_loop=results['baselines']['ratio_uri_loop'],
+                      ratio_reference_replay=results['baselines']['ratio_reference_replay'])
+    if results.get('rate_limited'):
+        values['rate_limited_share'] = results['rate_limited']['share']
+    runs = (results.get('scaling') or {}).get('runs') or []
+    if runs:
+        values['scaling_peak_mb'] = runs[-1]['module_peak_mb']
+        base = next((r for r in runs if r['rows'] == 1000), runs[0])
+        values['scaling_per_row_ratio'] = round(runs[-1]['ms_per_row'] / base['ms_per_row'], 2)
+    out = []
+    for key, text, check in TARGETS:
+        if key not in values:
+            continue
+        value = values[key]
+        if key == 'w1_first_apply_writes':
+            met = value == 3 * w['first_apply']['rows']
+        else:
+            met = check(value)
+        out.append(dict(key=key, target=text, value=value, met=bool(met)))
+    return out
+
+
+def markdown(results):
+    m = results['machine']
+    lines = ['Measured %s on %d CPUs (%s), %s GB RAM, Python %s, ansible-core %s%s.' % (
+        results['date'][:10], m['cpus'], m['cpu'], m['memory_gb'], m['python'], m['ansible_core'],
+        ' (smoke run: tiny sizes)' if results['smoke'] else ''), '']
+    lines += ['| measure | value | target | met |', '|---|---|---|---|']
+    for t in results['targets']:
+        lines.append('| %s | %s | %s | %s |' % (t['key'], t['value'], t['target'], 'yes' if t['met'] else '**no**'))
+    w = results.get('w1')
+    if w:
+        lines += ['', '| W1 run (%d rows, %d ms/request) | seconds | reads | writes | module peak MB |' % (
+            w['first_apply']['rows'], results['config']['latency'] * 1000), '|---|---|---|---|---|']
+        for name in ('first_apply', 'check', 'second'):
+            r = w[name]
+            lines.append('| %s | %s | %s | %s | %s |' % (name.replace('_', ' '), r['seconds'], r['reads'], r['writes'],
+                                                      r['module_peak_mb']))
+    b = results.get('baselines')
+    if b:
+        lines += ['', '| same rows, same server | rows | seconds | rows/s | requests |', '|---|---|---|---|---|']
+        for name in ('collection', 'uri_loop', 'reference_replay'):
+            r = b[name]
+            lines.append('| %s | %s | %s | %s | %s |' % (name.replace('_', ' '), r['rows'], r['seconds'],
+                                                      r['rows_per_second'], r['reads'] + r['writes']))
+    r = results.get('rate_limited')
+    if r:
+        lines += ['', 'Rate limited (%s requests/s, 429 with Retry-After): %s rows, %s requests served in %s s '
+                  '= %s/s (%s%% of the limit), %s users not right, %s failed.' % (
+                      r['limit'], r['rows'], r['served'], r['window_seconds'], r['throughput'],
+                      round(r['share'] * 100, 1), r['users_not_right'], r['by_status']['failed'])]
+    s = results.get('scaling')
+    if s:
+        lines += ['', '| scaling rows (%s ms/request) | seconds | ms per row | reads | writes | module peak MB |'
+                  % s['latency_ms'], '|---|---|---|---|---|---|']
+        for r in s['runs']:
+            lines.append('| %s | %s | %s | %s | %s | %s |' % (r['rows'], r['seconds'], r['ms_per_row'], r['reads'],
+                                                           r['writes'], r['module_peak_mb']))
+    p = results.get('preflight')
+    if p:
+        lines += ['', 'Fake server alone: %s requests on %s threads at %s ms: %s s against an ideal %s s '
+                  '(efficiency %s).' % (p['requests'], p['workers'], p['latency_ms'], p['seconds'],
+                                        p['ideal_seconds'], p['efficiency'])]
+    return '\n'.join(lines) + '\n'
+
+
+def update_readme(table):
+    path = os.path.join(ROOT, 'README.md')
+    with open(path, encoding='utf-8') as handle:
+        text = handle.read()
+    start, end = '<!-- bench:start -->', '<!-- bench:end -->'
+    if start not in text or end not in text:
+        raise RuntimeError('README.md has no %s ... %s markers' % (start, end))
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    with open(path, 'w', encoding='utf-8') as handle:
+        handle.write(head + start + '\n' + table + end + tail)
+
+
+WORKLOADS = [('preflight', 'Preflight: the fake server alone', preflight), ('w1', 'W1', w1),
+             ('baselines', 'Baselines', baselines), ('rate_limited', 'Rate limited', rate_limited),
+             ('scaling', 'Scaling', scaling)]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--name', default=None)
+    parser.add_argument('--smoke', action='store_true', help='tiny sizes, for make test')
+    parser.add_argument('--out', default=os.path.join(HERE, 'results'))
+    parser.add_argument('--only', default='', help='comma-separated workloads: ' +
+                        ','.join(w[0] for w in WORKLOADS))
+    parser.add_argument('--no-readme', action='store_true', help='leave README.md alone')
+    args = parser.parse_args(argv)
+    cfg = dict(SMOKE if args.smoke else FULL)
+    only = set(filter(None, args.only.split(',')))
+    name = args.name or ('smoke' if args.smoke else 'latest')
+    results = dict(name=name, smoke=args.smoke, date=datetime.datetime.now(datetime.timezone.utc).isoformat(),
+                   machine=machine(), config=cfg)
+    workdir = tempfile.mkdtemp(prefix='jcops-bench-')
+    for key, title, func in WORKLOADS:
+        if only and key not in only:
+            continue
+        log('== %s' % title)
+        started = time.monotonic()
+        results[key] = func(cfg) if key == 'preflight' else func(cfg, workdir)
+        log('   (%.0f s)' % (time.monotonic() - started))
+    results['targets'] = targets(results)
+    table = markdown(results)
+    os.makedirs(args.out, exist_ok=True)
+    for ext, text in (('json', json.dumps(results, indent=2, sort_keys=True) + '\n'), ('md', table)):
+        path = os.path.join(args.out, '%s.%s' % (name, ext))
+        with open(path + '.tmp', 'w', encoding='utf-8') as handle:
+            handle.write(text)
+        os.replace(path + '.tmp', path)
+        log('wrote %s' % path)
+    if not args.smoke and not args.no_readme and not only:
+        update_readme(table)
+        log('updated README.md')
+    log('\n' + table)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
