@@ -56,15 +56,18 @@ options:
     default: 30
   max_retries:
     description:
-      - How many times to retry one request that hit HTTP 429, 502, 503, 504, a dropped
-        connection or a timeout. Requests that may already have been applied are retried
-        only when repeating them is safe.
-      - Waits grow exponentially with random jitter; a C(Retry-After) header is honoured.
+      - How many times to retry one request that hit HTTP 502, 503, 504 (or 500 on a read), a
+        dropped connection or a timeout. Requests that may already have been applied are retried
+        only when repeating them is safe; a write whose answer timed out is never retried.
+      - Waits grow exponentially with random jitter.
+      - HTTP 429 (rate limited) is retried until O(max_retry_wait) runs out instead, honouring
+        its C(Retry-After) header; every worker then holds off until that time.
     type: int
     default: 5
   max_retry_wait:
     description:
-      - Cap, in seconds, on the total time one request may spend waiting between retries.
+      - Cap, in seconds, on the total time one request may spend waiting between retries
+        (including waits for rate limits).
     type: int
     default: 300
   max_workers:

@@ -39,6 +39,7 @@ PAGE_LIMIT = 100
 RETRY_STATUSES = frozenset([429, 502, 503, 504])
 # a read changes nothing, so a 500 on it is retried too
 READ_RETRY_STATUSES = RETRY_STATUSES | frozenset([500])
+RATE_LIMIT_RETRIES = 1000   # 429s are bounded by max_retry_wait instead
 IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 REDACTED = '********'
 
@@ -116,6 +117,8 @@ class JumpCloudClient:
         self._sleep = sleep
         self._limiter = RateLimiter(requests_per_second) if requests_per_second else None
         self._lock = threading.Lock()
+        self._clock = time.monotonic
+        self._gate = 0.0         # monotonic time before which no request is sent (after a 429)
         self.counts = {'reads': 0, 'writes': 0, 'retries': 0}
 
         session = requests.Session()
@@ -190,16 +193,22 @@ class JumpCloudClient:
             idempotent = method in IDEMPOTENT_METHODS
         url = self.base_url + path
         delays = jittered_backoff(self.max_retries, delay=self.backoff_delay, max_delay=self.backoff_max_delay)
+        # a 429 means "not processed, come back later": it is bounded by max_retry_wait, not max_retries
+        rate_delays = jittered_backoff(RATE_LIMIT_RETRIES, delay=self.backoff_delay,
+                                       max_delay=self.backoff_max_delay)
         waited = 0.0
         retries = 0
+        passed_gate = 0.0
         is_read = self._is_read(method, path)
         self._count('reads' if is_read else 'writes')
         statuses = READ_RETRY_STATUSES if is_read else RETRY_STATUSES
         while True:
+            passed_gate = self._wait_for_gate(passed_gate)
             if self._limiter is not None:
                 self._limiter.acquire()
             error = None
             retry_after = None
+            status = None
             try:
                 response = self.session.request(method, url, params=params, json=body, timeout=self.timeout)
             except requests.exceptions.RequestException as exc:
@@ -212,17 +221,16 @@ class JumpCloudClient:
                 retryable = not unknown and (idempotent or is_read or
                                              isinstance(exc, requests.exceptions.ConnectTimeout))
             else:
-                if response.status_code < 400:
+                status = response.status_code
+                if status < 400:
                     return self._success(response)
-                error = JumpCloudError(self.redact(self._api_message(response)), response.status_code,
-                                       method, path, retries)
-                retryable = response.status_code == 429 or (
-                    response.status_code in statuses and (idempotent or is_read))
+                error = JumpCloudError(self.redact(self._api_message(response)), status, method, path, retries)
+                retryable = status == 429 or (status in statuses and (idempotent or is_read))
                 if retryable:
                     retry_after = parse_retry_after(response.headers.get('Retry-After'))
             if not retryable:
                 raise error
-            delay = next(delays, None)
+            delay = next(rate_delays if status == 429 else delays, None)
             if delay is None:
                 raise error
             if retry_after is not None:
@@ -233,8 +241,28 @@ class JumpCloudClient:
             retries += 1
             self._count('retries')
             waited += delay
+            if status == 429:
+                # every worker holds off until then, instead of each finding the limit on its own
+                passed_gate = self._close_gate(delay)
             if delay > 0:
                 self._sleep(delay)
+
+    def _close_gate(self, delay):
+        """Hold every request of this client back for ``delay`` seconds; return the gate's time."""
+        with self._lock:
+            self._gate = max(self._gate, self._clock() + delay)
+            return self._gate
+
+    def _wait_for_gate(self, passed):
+        """Wait for a gate closed by another worker's 429 (once per gate); return the gate passed."""
+        with self._lock:
+            gate = self._gate
+        if gate > passed:
+            wait = gate - self._clock()
+            if wait > 0:
+                self._sleep(wait)
+            return gate
+        return passed
 
     @staticmethod
     def _describe_exception(exc):

@@ -73,6 +73,29 @@ def test_429_without_retry_after_uses_jittered_exponential_backoff():
 
 
 @responses.activate
+def test_a_429_holds_back_the_other_workers_until_retry_after():
+    responses.get(USER_URL, status=429, json={'message': 'Too Many Requests'}, headers={'Retry-After': '2'})
+    responses.get(USER_URL, json={'ok': True})
+    client, sleeps = make_client()
+    client.get('/api/systemusers/5f0000000000000000000001')
+    assert sleeps == [2.0]
+    # a request from another worker, sent while the gate is closed (the fake sleep does not pass time)
+    client.get('/api/systemusers/5f0000000000000000000001')
+    assert len(sleeps) == 2 and 1.9 < sleeps[1] <= 2.0
+    assert len(responses.calls) == 3
+
+
+@responses.activate
+def test_429s_are_bounded_by_the_wait_budget_not_max_retries():
+    for dummy in range(6):
+        responses.get(USER_URL, status=429, json={'message': 'Too Many Requests'}, headers={'Retry-After': '1'})
+    responses.get(USER_URL, json={'ok': True})
+    client, sleeps = make_client(max_retries=2, max_retry_wait=10)
+    assert client.get('/api/systemusers/5f0000000000000000000001') == {'ok': True}
+    assert sleeps == [1.0] * 6 and client.counts['retries'] == 6
+
+
+@responses.activate
 def test_429_is_retried_even_for_a_non_idempotent_post():
     url = BASE + '/api/v2/usergroups/g/members'
     responses.post(url, status=429, json={'message': 'Too Many Requests'}, headers={'Retry-After': '1'})
