@@ -8,7 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-"""Apply user plans concurrently: one task per user on the worker pool.
+"""Apply one user's plan; the flow runs one such task per user on the worker pool.
 
 A user's own writes (PUT, then group adds, device binding, LDAP binding) run
 one after another in that user's task, so they are never concurrent with each
@@ -58,10 +58,6 @@ class Applier:
         self.check_mode = check_mode
         self.abort = threading.Event()
         self.abort_reason = None
-
-    def run(self, plans, pool):
-        """Outcomes for ``plans``, in the same order."""
-        return list(pool.map(self.apply_one, plans))
 
     def _call(self, outcome, what, func, *args, **kwargs):
         """Run one write; True when done, 'exists' on 409, False when it failed."""

@@ -18,6 +18,7 @@ attributes) are merged, so every entry the row does not touch is kept exactly.
 
 import copy
 import datetime
+import sys
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import CLEAR, DEFAULT_ENROLLMENT_DAYS
 
@@ -26,11 +27,17 @@ SECRET_FIELDS = frozenset(['password'])
 
 
 class UserPlan:
-    """What to do for one user."""
+    """What to do for one user.
+
+    ``before``, ``after`` and ``body`` share values with the current user record and with each
+    other (nothing mutates them after planning), so that a plan costs little memory.
+    """
+
+    __slots__ = ('desired', 'user_id', 'body', 'changed_fields', 'before', 'after', 'groups', 'system', 'ldap')
 
     def __init__(self, desired, user):
         self.desired = desired
-        self.user = user
+        self.user_id = user['_id']
         self.body = {}             # the PUT body: changed fields only
         self.changed_fields = []
         self.before = {}
@@ -40,10 +47,6 @@ class UserPlan:
         self.ldap = None           # {'id', 'action': 'add' | 'present'}
 
     @property
-    def user_id(self):
-        return self.user['_id']
-
-    @property
     def has_changes(self):
         return bool(self.body) or any(g['action'] != 'present' for g in self.groups) or \
             (self.system is not None and self.system['action'] != 'present') or \
@@ -51,10 +54,11 @@ class UserPlan:
 
     def set_field(self, field, before, after, body_value=None, names=None):
         self.body[field] = after if body_value is None else body_value
-        self.changed_fields.extend(names or [field])
+        # interned: a large run holds the same few field names once, not once per row
+        self.changed_fields.extend(sys.intern(name) for name in (names or [field]))
         masked = field in SECRET_FIELDS
-        self.before[field] = MASK if masked else copy.deepcopy(before)
-        self.after[field] = MASK if masked else copy.deepcopy(after)
+        self.before[field] = MASK if masked else before
+        self.after[field] = MASK if masked else after
 
 
 def _text(value):
@@ -100,7 +104,10 @@ def _plan_scalars(plan, desired, user):
 def _plan_manager(plan, desired, user, state):
     if desired.manager is None:
         return
-    wanted = None if desired.manager is CLEAR else state.resolve_manager(desired.manager)['_id']
+    if desired.manager is CLEAR:
+        wanted = None
+    else:
+        wanted = desired.manager_id or state.resolve_manager(desired.manager)['_id']
     current = user.get('manager') or None
     if current != wanted:
         plan.set_field('manager', current, wanted)

@@ -22,12 +22,12 @@ REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', '
                   'system', 'ldap', 'msg')
 
 
-def row_result(desired, user=None, outcome=None, path=None, skipped_reason=None):
+def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=None):
     """The result entry of one CSV row."""
     result = {
         'row': desired.line,
         'username': desired.username,
-        'user_id': user['_id'] if user else None,
+        'user_id': user_id,
         'status': None,
         'changed': False,
         'failed': False,
@@ -76,17 +76,13 @@ def summary(results, counts):
     }
 
 
-def user_diffs(outcomes):
-    """Per-user diffs of the changed keys only (passwords masked), for --diff."""
-    diffs = []
-    for outcome in outcomes:
-        plan = outcome.plan
-        if not plan.has_changes:
-            continue
-        header = '%s (row %d, id %s)' % (plan.desired.username, plan.desired.line, plan.user_id)
-        diffs.append({'before_header': header, 'after_header': header,
-                      'before': dict(plan.before), 'after': dict(plan.after)})
-    return diffs
+def user_diff(outcome):
+    """The diff of one user's changed keys only (passwords masked), for --diff; None when nothing changes."""
+    plan = outcome.plan
+    if not plan.has_changes:
+        return None
+    header = '%s (row %d, id %s)' % (plan.desired.username, plan.desired.line, plan.user_id)
+    return {'before_header': header, 'after_header': header, 'before': dict(plan.before), 'after': dict(plan.after)}
 
 
 def failure_message(results, path):

@@ -51,6 +51,13 @@ class State:
         if user.get('employeeIdentifier'):
             _index(self.users_by_employee_id, user['employeeIdentifier'], user)
 
+    def keep_only_row_users(self):
+        """Let go of the lookup indexes once the references are checked: planning needs each row's own
+        user (by name) and nothing else of the users, so that each record can be freed once planned."""
+        self.users_by_id = {}
+        self.users_by_email = {}
+        self.users_by_employee_id = {}
+
     def group_by_name(self, name):
         return self.groups.get(name)
 
@@ -84,16 +91,38 @@ def _batches(values, size=SEARCH_BATCH):
     return [values[i:i + size] for i in range(0, len(values), size)]
 
 
-def _search_users(client, field, values):
+# what every user record needs: its id, and what rows look users up or collide by
+KEY_FIELDS = ('_id', 'username', 'email', 'employeeIdentifier')
+
+
+def needed_fields(rows):
+    """The user fields ``rows`` compare against, so that a large run holds no more of each user than that."""
+    fields = set(KEY_FIELDS)
+    for row in rows:
+        fields.update(row.scalars)
+        if row.manager is not None:
+            fields.add('manager')
+        if row.mfa is not None:
+            fields.update(('enable_user_portal_multifactor', 'mfa'))
+        if row.addresses:
+            fields.add('addresses')
+        if row.phones:
+            fields.add('phoneNumbers')
+        if row.attributes:
+            fields.add('attributes')
+    return ' '.join(sorted(fields))
+
+
+def _search_users(client, field, values, fields):
     """Users whose ``field`` equals one of ``values``, 100 values per search."""
     def one(batch):
-        return list(client.v1_search(USERS, {'or': [{field: v} for v in batch]}))
+        return list(client.v1_search(USERS, {'or': [{field: v} for v in batch]}, fields=fields))
     return one, _batches(sorted(set(values)))
 
 
 def _get_user(client, uid):
     try:
-        return client.get('/api/systemusers/%s' % uid)
+        return client.get('/api/systemusers/%s' % uid, params={'fields': ' '.join(KEY_FIELDS)})
     except JumpCloudError as exc:
         if exc.status == 404:
             return None
@@ -103,9 +132,10 @@ def _get_user(client, uid):
 def read_state(client, rows, pool):
     """Read everything ``rows`` refers to. ``pool`` is a concurrent.futures executor."""
     state = State()
+    listings = _start_listings(client, rows, pool)
 
     # 1. the users themselves, then users the rows point at (managers, collisions)
-    fetch, batches = _search_users(client, 'username', [r.username for r in rows if r.username])
+    fetch, batches = _search_users(client, 'username', [r.username for r in rows if r.username], needed_fields(rows))
     for found in pool.map(fetch, batches):
         for user in found:
             state.add_user(user)
@@ -125,7 +155,7 @@ def read_state(client, rows, pool):
                 lookups.append((field, value))
     if lookups:
         def fetch_or(batch):
-            return list(client.v1_search(USERS, {'or': [{f: v} for f, v in batch]}))
+            return list(client.v1_search(USERS, {'or': [{f: v} for f, v in batch]}, fields=' '.join(KEY_FIELDS)))
         for found in pool.map(fetch_or, _batches(sorted(set(lookups)))):
             for user in found:
                 if user.get('_id') not in state.users_by_id:
@@ -134,19 +164,9 @@ def read_state(client, rows, pool):
         if user is not None and user.get('_id') not in state.users_by_id:
             state.add_user(user)
 
-    # 2. groups, devices and LDAP servers, when the rows use them
-    wants_groups = any(r.groups for r in rows)
-    wants_systems = any(r.system_id for r in rows)
-    wants_ldap = any(r.ldapserver_id for r in rows)
-    listings = []
-    if wants_groups:
-        listings.append(('groups', lambda: list(client.v2_list('/api/v2/usergroups'))))
-    if wants_systems:
-        listings.append(('systems', lambda: list(client.v1_list('/api/systems', fields='hostname displayName'))))
-    if wants_ldap:
-        listings.append(('ldap', lambda: list(client.v2_list('/api/v2/ldapservers'))))
-    for (name, dummy), items in zip(listings, pool.map(lambda job: job[1](), listings)):
-        for item in items:
+    # 2. groups, devices and LDAP servers (listed meanwhile, see _start_listings)
+    for (name, dummy), future in listings:
+        for item in future.result():
             if name == 'groups':
                 state.groups.setdefault(item['name'], item)
             elif name == 'systems':
@@ -156,6 +176,18 @@ def read_state(client, rows, pool):
 
     _read_edges(client, rows, state, pool)
     return state
+
+
+def _start_listings(client, rows, pool):
+    """Start listing the groups, devices and LDAP servers the rows use; they do not depend on the users."""
+    jobs = []
+    if any(r.groups for r in rows):
+        jobs.append(('groups', lambda: list(client.v2_list('/api/v2/usergroups'))))
+    if any(r.system_id for r in rows):
+        jobs.append(('systems', lambda: list(client.v1_list('/api/systems', fields='hostname displayName'))))
+    if any(r.ldapserver_id for r in rows):
+        jobs.append(('ldap', lambda: list(client.v2_list('/api/v2/ldapservers'))))
+    return [(job, pool.submit(job[1])) for job in jobs]
 
 
 def _read_edges(client, rows, state, pool):

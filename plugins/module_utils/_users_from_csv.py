@@ -10,6 +10,7 @@ __metaclass__ = type
 
 """The flow of jc_users_from_csv, one way: read, validate, read state, plan, apply, report."""
 
+import collections
 import datetime
 from concurrent.futures import ThreadPoolExecutor
 
@@ -36,6 +37,7 @@ def run(module, now=None):
 
     # 2. validate each cell
     rows = parse_rows(table, p['clear_token'])
+    table = None            # the cells are in the rows now; a large file is not held twice
     client = module.client
     with ThreadPoolExecutor(max_workers=p['max_workers']) as pool:
         # 3. read what the rows refer to, in bulk, and validate the references
@@ -45,6 +47,7 @@ def run(module, now=None):
             module.fail_json(msg='reading the current JumpCloud state failed; nothing was written: %s'
                              % client.redact(exc), results=[], changed=False)
         check_references(rows, state)
+        state.keep_only_row_users()
         invalid = [r for r in rows if r.problems]
         valid = [r for r in rows if not r.problems]
         skipped_reason = None
@@ -52,21 +55,42 @@ def run(module, now=None):
             skipped_reason = 'not applied: %d row(s) are invalid and skip_invalid_rows is false' % len(invalid)
             valid = []
 
-        # 4. plan (pure) and 5. apply
-        plans = [plan_user(r, state.users_by_name[r.username], state, now, p['update_password']) for r in valid]
+        # 4. plan (pure), 5. apply and 6. report each user on the pool; a user's records are let go as
+        # soon as its result exists, so that a large file costs about one result per row
         applier = Applier(client, module.check_mode)
-        outcomes = applier.run(plans, pool)
+        want_diff = module._diff
 
-    # 6. report
-    by_line = dict((o.plan.desired.line, o) for o in outcomes)
-    results = []
-    for row in rows:
-        user = state.users_by_name.get(row.username) if row.username else None
-        results.append(report.row_result(row, user, by_line.get(row.line), path, skipped_reason))
+        def one_user(desired):
+            user = state.users_by_name.pop(desired.username)
+            outcome = applier.apply_one(plan_user(desired, user, state, now, p['update_password']))
+            return report.row_result(desired, user['_id'], outcome, path), \
+                report.user_diff(outcome) if want_diff else None
+
+        order = [r.line for r in rows]
+        others = dict((r.line, r) for r in rows if r.problems or skipped_reason)
+        lines = [r.line for r in valid]
+        answers = bounded_map(pool, one_user, _drain(collections.deque(valid)), p['max_workers'] * 4)
+        rows = valid = None                     # each row is let go once its user is done
+        done = dict(zip(lines, answers))
+        user_ids = dict((r.username, state.users_by_name[r.username]['_id']) for r in others.values()
+                        if r.username in state.users_by_name)     # rows not applied keep their users
+        state = None
+
+    # 6. the results, in file order
+    results, diffs = [], []
+    for line in order:
+        answer = done.pop(line, None)
+        if answer is None:
+            row = others[line]
+            results.append(report.row_result(row, user_ids.get(row.username), None, path, skipped_reason))
+            continue
+        results.append(answer[0])
+        if answer[1] is not None:
+            diffs.append(answer[1])
     output = dict(changed=any(r['changed'] for r in results), results=results,
                   summary=report.summary(results, client.counts))
-    if module._diff:
-        output['diff'] = report.user_diffs(outcomes)
+    if want_diff:
+        output['diff'] = diffs
     if p['report_path']:
         report.write_atomic(p['report_path'], report.render_report(results))
         output['report_path'] = p['report_path']
@@ -87,6 +111,30 @@ def run(module, now=None):
                 applier.abort_reason[0].upper() + applier.abort_reason[1:], failures)
         module.fail_json(msg=failures, **output)
     module.exit_json(msg=_done_message(output['summary'], module.check_mode), **output)
+
+
+def _drain(queue):
+    """The items of ``queue``, each removed as it is handed out."""
+    while queue:
+        yield queue.popleft()
+
+
+def bounded_map(pool, func, items, window):
+    """``pool.map(func, items)`` with at most ``window`` tasks queued at a time, in order.
+
+    Queuing every user at once would hold a future (and its row) per user until the end.
+    """
+    items = iter(items)
+    pending = collections.deque()
+    for item in items:
+        pending.append(pool.submit(func, item))
+        if len(pending) >= window:
+            break
+    while pending:
+        yield pending.popleft().result()
+        for item in items:
+            pending.append(pool.submit(func, item))
+            break
 
 
 def _done_message(summary, check_mode):

@@ -47,6 +47,7 @@ class Desired:
         self.username = None
         self.scalars = {}        # API field -> value or CLEAR
         self.manager = None      # raw reference (id, username or email) or CLEAR
+        self.manager_id = None   # the manager's id, once check_references resolved it
         self.password = None
         self.addresses = {}      # 'home'/'work' -> {API subfield: value or CLEAR}
         self.phones = {}         # phone type -> number or CLEAR
@@ -55,9 +56,10 @@ class Desired:
         self.enrollment_days = None
         self.ldapserver_id = None
         self.system_id = None
+        self.system_given = False  # the SystemID cell is filled (valid or not)
         self.administrator = None
         self.groups = []         # group names, column order
-        self.where = {}          # reference key -> (column number, header) for error messages
+        self.where = {}          # reference key -> (column number, header), shared by the rows of a file
         self.problems = []
 
     def problem(self, key, message, kind='invalid'):
@@ -80,6 +82,8 @@ def _check_length(desired, key, field, value):
 
 
 def _parse_cell(desired, column, key, value, clear_token):
+    if column.name == 'SystemID':
+        desired.system_given = True
     if value == clear_token:
         if not column.clearable:
             desired.problem(key, 'cannot be cleared (the clear token %r is not allowed here)' % clear_token)
@@ -184,30 +188,41 @@ def _parse_attributes(desired, pairs, clear_token):
         desired.attributes.append((name, value))
 
 
+def _where(table):
+    """Reference key -> (column number, header) for every column of ``table``: one dict for all its rows."""
+    where = {}
+    for index, (kind, what) in table.meanings.items():
+        if kind == 'column':
+            key = what.name
+        elif kind == 'group':
+            key = 'Group%d' % what
+        else:
+            key = 'Attribute%d_%s' % what
+        where[key] = (index + 1, table.headers[index].strip())
+    return where
+
+
 def parse_rows(table, clear_token):
     """One :class:`Desired` per row, with its format problems, and the file-wide ones."""
     rows = []
+    where = _where(table)
     for row in table.rows:
         desired = Desired(row.line)
+        desired.where = where
         pairs = {}
         groups = {}
         for index, value in sorted(row.cells.items()):
             kind, what = table.meanings[index]
-            header = table.headers[index].strip()
             if kind == 'column':
-                key = what.name
-                desired.where[key] = (index + 1, header)
-                _parse_cell(desired, what, key, value, clear_token)
+                _parse_cell(desired, what, what.name, value, clear_token)
             elif kind == 'group':
                 key = 'Group%d' % what
-                desired.where[key] = (index + 1, header)
                 if value == clear_token:
                     desired.problem(key, 'group membership cannot be cleared here; only additions are supported')
                 else:
                     groups[what] = (value, key)
             else:
                 number, part = what
-                desired.where['Attribute%d_%s' % (number, part)] = (index + 1, header)
                 pairs.setdefault(number, {})[part] = value
         desired.groups = [groups[n] for n in sorted(groups)]
         _parse_attributes(desired, pairs, clear_token)
@@ -223,7 +238,7 @@ def _check_row(desired):
                                         None, 'Username'))
     if desired.enrollment_days is not None and desired.mfa is not True:
         desired.problem('EnrollmentDays', 'needs enable_user_portal_multifactor true in the same row')
-    if desired.administrator is not None and desired.system_id is None and 'SystemID' not in desired.where:
+    if desired.administrator is not None and desired.system_id is None and not desired.system_given:
         desired.problem('Administrator', 'needs a SystemID in the same row')
     seen = set()
     for name, key in desired.groups:
@@ -282,6 +297,8 @@ def check_references(rows, state):
                 desired.problem('manager', 'manager %r matches no user id, username or email' % desired.manager)
             elif user is not None and manager['_id'] == user['_id']:
                 desired.problem('manager', 'a user cannot be their own manager')
+            else:
+                desired.manager_id = manager['_id']
         if user is not None:
             _check_collision(desired, user, state.users_by_email, 'email', 'Email', lambda v: v.lower())
             _check_collision(desired, user, state.users_by_employee_id, 'employeeIdentifier', 'employeeIdentifier',
