@@ -32,6 +32,7 @@ def test_bench_smoke(tmp_path):
     assert base['uri_loop']['writes'] == base['uri_loop']['rows']   # one PUT per row
     assert base['reference_replay']['writes'] == 3 * base['reference_replay']['rows']
     assert base['ratio_uri_loop'] > 0 and base['ratio_reference_replay'] > 0
+    assert base['ratio_uri_loop_same_rows'] > 0
 
     limited = results['rate_limited']
     assert limited['users_not_right'] == 0 and limited['by_status']['failed'] == 0
