@@ -30,6 +30,17 @@ def test_build_install_and_ansible_doc(tmp_path):
                              capture_output=True, text=True, check=False)
         assert doc.returncode == 0, doc.stderr
         assert 'api_key' in doc.stdout and 'EXAMPLES' in doc.stdout
+    # the role (both entry points), the filter and the playbooks travel with the artifact
+    role = subprocess.run([os.path.join(BIN, 'ansible-doc'), '-t', 'role', 'jcops.jumpcloud.users_csv'], env=env,
+                          capture_output=True, text=True, check=False)
+    assert role.returncode == 0, role.stderr
+    text = role.stdout.replace('*', '')          # bold, without colour
+    assert 'ENTRY POINT: main' in text and 'ENTRY POINT: template' in text and 'users_csv_confirm' in text
+    lines = subprocess.run([os.path.join(BIN, 'ansible-doc'), '-t', 'filter', 'jcops.jumpcloud.user_lines'], env=env,
+                           capture_output=True, text=True, check=False)
+    assert lines.returncode == 0 and 'one line per CSV row' in ' '.join(lines.stdout.split()), lines.stderr
+    playbooks = install / 'ansible_collections' / 'jcops' / 'jumpcloud' / 'playbooks'
+    assert sorted(p.name for p in playbooks.glob('*.yml')) == ['create_template.yml', 'update_users.yml']
 
 
 def test_action_group_lists_every_module():
