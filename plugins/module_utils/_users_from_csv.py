@@ -68,15 +68,16 @@ def run(module, now=None):
 
         order = [r.line for r in rows]
         others = dict((r.line, r) for r in rows if r.problems or skipped_reason)
+        # the ids for the rows not applied, taken before the applied ones let go of their users
+        user_ids = dict((r.username, state.users_by_name[r.username]['_id']) for r in others.values()
+                        if r.username in state.users_by_name)
         lines = [r.line for r in valid]
         answers = bounded_map(pool, one_user, _drain(collections.deque(valid)), p['max_workers'] * 4)
         rows = valid = None                     # each row is let go once its user is done
         done = dict(zip(lines, answers))
-        user_ids = dict((r.username, state.users_by_name[r.username]['_id']) for r in others.values()
-                        if r.username in state.users_by_name)     # rows not applied keep their users
         state = None
 
-    # 6. the results, in file order
+    # the results, in file order
     results, diffs = [], []
     for line in order:
         answer = done.pop(line, None)

@@ -94,6 +94,7 @@ def test_valid_rows_of_an_invalid_file_are_skipped(tmp_path, org):
     run = apply(tmp_path, org, 'Username,jobTitle,sudo\nbob,Boss,\nerin,Chief,perhaps\n')
     assert [r['status'] for r in run.result['results']] == ['skipped', 'invalid']
     assert run.stats['writes'] == 0 and org.user('bob')['jobTitle'] == ''
+    assert [r['user_id'] for r in run.result['results']] == [org.uid('bob'), org.uid('erin')]
 
 
 def test_skip_invalid_rows_applies_the_valid_ones(tmp_path, org):
@@ -102,8 +103,16 @@ def test_skip_invalid_rows_applies_the_valid_ones(tmp_path, org):
     assert run.result['failed'] is True
     assert [r['status'] for r in run.result['results']] == ['updated', 'invalid', 'not_found']
     assert org.user('bob')['jobTitle'] == 'Boss' and org.user('erin')['jobTitle'] == ''
+    assert [r['user_id'] for r in run.result['results']] == [org.uid('bob'), org.uid('erin'), None]
     assert 'the valid rows were applied' in run.result['msg']
     assert 'users.csv:3:3' in run.result['msg'] and 'users.csv:4:1' in run.result['msg']
+
+
+def test_a_repeated_username_keeps_its_user_id_on_the_refused_row(tmp_path, org):
+    run = apply(tmp_path, org, 'Username,jobTitle\nbob,Boss\nbob,Chief\n', skip_invalid_rows=True)
+    assert [(r['status'], r['user_id']) for r in run.result['results']] == \
+        [('updated', org.uid('bob')), ('invalid', org.uid('bob'))]
+    assert org.user('bob')['jobTitle'] == 'Boss'
 
 
 def test_a_user_the_api_refuses_fails_alone_with_the_api_text(tmp_path, org):
