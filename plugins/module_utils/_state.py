@@ -113,11 +113,13 @@ def needed_fields(rows):
     return ' '.join(sorted(fields))
 
 
-def _search_users(client, field, values, fields):
-    """Users whose ``field`` equals one of ``values``, 100 values per search."""
+def _search_users(client, pool, conditions, fields):
+    """Every user matching one of ``conditions`` [(field, value)], 100 conditions per search, searched
+    concurrently on ``pool``."""
     def one(batch):
-        return list(client.v1_search(USERS, {'or': [{field: v} for v in batch]}, fields=fields))
-    return one, _batches(sorted(set(values)))
+        return list(client.v1_search(USERS, {'or': [{f: v} for f, v in batch]}, fields=fields))
+    for found in pool.map(one, _batches(sorted(set(conditions)))):
+        yield from found
 
 
 def _get_user(client, uid):
@@ -135,10 +137,9 @@ def read_state(client, rows, pool):
     listings = _start_listings(client, rows, pool)
 
     # 1. the users themselves, then users the rows point at (managers, collisions)
-    fetch, batches = _search_users(client, 'username', [r.username for r in rows if r.username], needed_fields(rows))
-    for found in pool.map(fetch, batches):
-        for user in found:
-            state.add_user(user)
+    usernames = [('username', r.username) for r in rows if r.username]
+    for user in _search_users(client, pool, usernames, needed_fields(rows)):
+        state.add_user(user)
     lookups = []
     ids = set()
     for row in rows:
@@ -154,12 +155,9 @@ def read_state(client, rows, pool):
             if value is not None and value is not CLEAR and (user is None or user.get(field) != value):
                 lookups.append((field, value))
     if lookups:
-        def fetch_or(batch):
-            return list(client.v1_search(USERS, {'or': [{f: v} for f, v in batch]}, fields=' '.join(KEY_FIELDS)))
-        for found in pool.map(fetch_or, _batches(sorted(set(lookups)))):
-            for user in found:
-                if user.get('_id') not in state.users_by_id:
-                    state.add_user(user)
+        for user in _search_users(client, pool, lookups, ' '.join(KEY_FIELDS)):
+            if user.get('_id') not in state.users_by_id:
+                state.add_user(user)
     for user in pool.map(lambda uid: _get_user(client, uid), sorted(ids)):
         if user is not None and user.get('_id') not in state.users_by_id:
             state.add_user(user)

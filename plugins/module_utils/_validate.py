@@ -188,18 +188,19 @@ def _parse_attributes(desired, pairs, clear_token):
         desired.attributes.append((name, value))
 
 
+def _key(kind, what):
+    """The reference key of a column meaning: the column's name, GroupN, or AttributeN_name/_value."""
+    if kind == 'column':
+        return what.name
+    if kind == 'group':
+        return 'Group%d' % what
+    return 'Attribute%d_%s' % what
+
+
 def _where(table):
     """Reference key -> (column number, header) for every column of ``table``: one dict for all its rows."""
-    where = {}
-    for index, (kind, what) in table.meanings.items():
-        if kind == 'column':
-            key = what.name
-        elif kind == 'group':
-            key = 'Group%d' % what
-        else:
-            key = 'Attribute%d_%s' % what
-        where[key] = (index + 1, table.headers[index].strip())
-    return where
+    return dict((_key(kind, what), (index + 1, table.headers[index].strip()))
+                for index, (kind, what) in table.meanings.items())
 
 
 def parse_rows(table, clear_token):
@@ -216,7 +217,7 @@ def parse_rows(table, clear_token):
             if kind == 'column':
                 _parse_cell(desired, what, what.name, value, clear_token)
             elif kind == 'group':
-                key = 'Group%d' % what
+                key = _key(kind, what)
                 if value == clear_token:
                     desired.problem(key, 'group membership cannot be cleared here; only additions are supported')
                 else:
