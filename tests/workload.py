@@ -12,6 +12,11 @@ HEADER = ['Username', 'jobTitle', 'department', 'costCenter', 'mobile_number', '
           'Attribute1_value', 'Group1', 'SystemID', 'Administrator']
 
 
+def _first_without(items, start, has_user):
+    """The first of ``items``, going round from ``start``, that does not have the user yet."""
+    return next(item for item in items[start % len(items):] + items[:start % len(items)] if not has_user(item))
+
+
 def w1_rows(fake, count, tag='1'):
     """``count`` rows for the first ``count`` users (by username) of ``fake``; a different ``tag``
     gives different values for the same users."""
@@ -27,10 +32,8 @@ def w1_rows(fake, count, tag='1'):
     rows = []
     for i, user in enumerate(users):
         uid = user['_id']
-        group = next(g for k in range(len(groups)) for g in [groups[(i + k) % len(groups)]]
-                     if uid not in members[g['id']])
-        system = next(s for k in range(len(systems)) for s in [systems[(i + k) % len(systems)]]
-                      if uid not in bound[s['_id']])
+        group = _first_without(groups, i, lambda g: uid in members[g['id']])
+        system = _first_without(systems, i, lambda s: uid in bound[s['_id']])
         rows.append({
             'Username': user['username'], 'jobTitle': 'Title %s-%d' % (tag, i), 'department': 'Dept %s' % tag,
             'costCenter': 'CC-%s-%d' % (tag, i % 50), 'mobile_number': '+1 555 %s%05d' % (tag[:1], i),

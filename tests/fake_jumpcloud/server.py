@@ -143,6 +143,7 @@ class FakeJumpCloud:
         self.bucket = TokenBucket()
         self.random = random.Random(self.config.random_seed)
         self.random_lock = threading.Lock()
+        self.pending_lock = threading.Lock()    # hands delete_before_first_write to one request only
         self.httpd = ThreadingHTTPServer((host, port), _make_handler(self))
         self.httpd.daemon_threads = True
         self.httpd.request_queue_size = 128
@@ -165,7 +166,9 @@ class FakeJumpCloud:
 
     def delete_pending_users(self):
         """Delete the users of ``delete_before_first_write`` (once), as another admin would."""
-        with self.random_lock:
+        if not self.config.delete_before_first_write:
+            return
+        with self.pending_lock:
             pending, self.config.delete_before_first_write = self.config.delete_before_first_write, ()
         for uid in pending:
             try:
