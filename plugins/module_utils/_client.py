@@ -37,7 +37,8 @@ REGION_URLS = {
 DEFAULT_API_URL = REGION_URLS['us']
 PAGE_LIMIT = 100
 RETRY_STATUSES = frozenset([429, 502, 503, 504])
-# a read changes nothing, so a 500 on it is retried too
+# a read changes nothing, so a 500 on it is retried too; so is an idempotent write: it got an
+# answer, so it is not still running, and sending it again gives the same result
 READ_RETRY_STATUSES = RETRY_STATUSES | frozenset([500])
 RATE_LIMIT_RETRIES = 1000   # 429s are bounded by max_retry_wait instead
 IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
@@ -183,10 +184,13 @@ class JumpCloudClient:
 
         ``idempotent`` says whether repeating the request after an unknown outcome
         (5xx, dropped connection) is safe; it defaults to True for GET, PUT and
-        DELETE. A 429 is always retried: the API did not process it. A write whose
-        answer times out is never retried, idempotent or not: JumpCloud may still be
-        working on it, and a second write to the same user would overlap it. Its
-        error says ``outcome_unknown``.
+        DELETE. A 429 is always retried: the API did not process it. An idempotent
+        write that answered 500, 502, 503 or 504 is retried with the same body: it
+        got an answer, so it is not still running. When such a retry fails, its
+        error says ``resent`` (a 409 to an add then means an earlier attempt landed).
+        A write whose answer times out is never retried, idempotent or not: JumpCloud
+        may still be working on it, and a second write to the same user would
+        overlap it. Its error says ``outcome_unknown``.
         """
         method = method.upper()
         if idempotent is None:
@@ -201,7 +205,8 @@ class JumpCloudClient:
         passed_gate = 0.0
         is_read = self._is_read(method, path)
         self._count('reads' if is_read else 'writes')
-        statuses = READ_RETRY_STATUSES if is_read else RETRY_STATUSES
+        statuses = READ_RETRY_STATUSES if (is_read or idempotent) else RETRY_STATUSES
+        resent = False           # sent again after an attempt that may have been applied
         while True:
             passed_gate = self._wait_for_gate(passed_gate)
             if self._limiter is not None:
@@ -217,15 +222,19 @@ class JumpCloudClient:
                 if unknown:
                     message = ('no answer within %ss; JumpCloud may still apply this write, so it was not retried'
                                % self.timeout)
-                error = JumpCloudError(self.redact(message), None, method, path, retries, outcome_unknown=unknown)
+                error = JumpCloudError(self.redact(message), None, method, path, retries, outcome_unknown=unknown,
+                                       resent=resent)
                 retryable = not unknown and (idempotent or is_read or
                                              isinstance(exc, requests.exceptions.ConnectTimeout))
+                landed = not isinstance(exc, requests.exceptions.ConnectTimeout)
             else:
                 status = response.status_code
                 if status < 400:
                     return self._success(response)
-                error = JumpCloudError(self.redact(self._api_message(response)), status, method, path, retries)
+                error = JumpCloudError(self.redact(self._api_message(response)), status, method, path, retries,
+                                       resent=resent)
                 retryable = status == 429 or (status in statuses and (idempotent or is_read))
+                landed = status != 429        # a 429 was not processed; a 5xx may have been
                 if retryable:
                     retry_after = parse_retry_after(response.headers.get('Retry-After'))
             if not retryable:
@@ -240,6 +249,7 @@ class JumpCloudClient:
                 raise error
             retries += 1
             self._count('retries')
+            resent = resent or (landed and not is_read)
             waited += delay
             if status == 429:
                 # every worker holds off until then, instead of each finding the limit on its own

@@ -17,10 +17,14 @@ class JumpCloudError(Exception):
     that failed. The API key is never part of any of them.
     """
 
-    def __init__(self, message, status=None, method=None, path=None, retries=0, outcome_unknown=False):
+    def __init__(self, message, status=None, method=None, path=None, retries=0, outcome_unknown=False,
+                 resent=False):
         self.message = message
         # a write that timed out after it was sent: JumpCloud may still be applying it
         self.outcome_unknown = outcome_unknown
+        # the request was sent again after an attempt JumpCloud may have applied (it answered 5xx or
+        # the connection dropped): a 409 "Already Exists" to an add then means an earlier attempt landed
+        self.resent = resent
         self.status = status
         self.method = method
         self.path = path

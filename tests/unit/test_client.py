@@ -140,14 +140,45 @@ def test_a_read_is_retried_after_a_500_a_timeout_or_a_reset(failure):
     assert len(responses.calls) == 2 and len(sleeps) == 1
 
 
+@pytest.mark.parametrize('status', [500, 502, 503, 504])
 @responses.activate
-def test_500_is_not_retried_on_a_write():
-    responses.put(USER_URL, status=500, json={'message': 'internal'})
+def test_an_idempotent_write_that_answered_5xx_is_sent_again_with_the_same_body(status):
+    responses.put(USER_URL, status=status, json={'message': 'internal'})
+    responses.put(USER_URL, json={'id': 'u'})
+    client, sleeps = make_client()
+    assert client.put('/api/systemusers/5f0000000000000000000001', {'jobTitle': 'x'}) == {'id': 'u'}
+    assert len(responses.calls) == 2 and len(sleeps) == 1
+    assert [c.request.body for c in responses.calls] == [b'{"jobTitle": "x"}'] * 2
+
+
+@responses.activate
+def test_500_is_not_retried_on_a_write_that_is_unsafe_to_repeat():
+    url = BASE + '/api/v2/usergroups/g/members'
+    responses.post(url, status=500, json={'message': 'internal'})
     client, sleeps = make_client()
     with pytest.raises(JumpCloudError) as info:
-        client.put('/api/systemusers/5f0000000000000000000001', {'jobTitle': 'x'})
+        client.post('/api/v2/usergroups/g/members', {'op': 'add'}, idempotent=False)
     assert info.value.status == 500 and len(responses.calls) == 1 and sleeps == []
-    assert info.value.message == 'internal'
+    assert info.value.message == 'internal' and not info.value.resent
+
+
+@pytest.mark.parametrize('first,resent', [
+    (dict(status=502, json={'message': 'bad gateway'}), True),
+    (dict(status=500, json={'message': 'internal'}), True),
+    (dict(body=requests.exceptions.ConnectionError('Connection reset by peer')), True),
+    (dict(body=requests.exceptions.ConnectTimeout('connect timed out')), False),
+    (dict(status=429, json={'message': 'Too Many Requests'}), False),
+], ids=['502', '500', 'reset', 'connect-timeout', '429'])
+@responses.activate
+def test_a_409_after_a_resent_add_says_an_earlier_attempt_may_have_landed(first, resent):
+    url = BASE + '/api/v2/usergroups/g/members'
+    responses.post(url, **first)
+    responses.post(url, status=409, json={'message': 'Already Exists'})
+    client = make_client()[0]
+    with pytest.raises(JumpCloudError) as info:
+        client.post('/api/v2/usergroups/g/members', {'op': 'add'}, idempotent=True)
+    assert info.value.status == 409 and info.value.retries == 1
+    assert info.value.resent is resent
 
 
 @responses.activate
