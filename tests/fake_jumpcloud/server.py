@@ -30,6 +30,7 @@ from fake_jumpcloud.store import ApiError, BadRequest, FakeOrg, NotFound
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
 UNAUTHORIZED = {'error': 'Unauthorized', 'message': 'Unauthorized: api key user not found'}
+FORBIDDEN = {'message': 'Forbidden: the administrator of this API key may not make this change'}
 ID = r'(?P<id>[^/]+)'
 
 # (method, route template, regex, handler name, kind)
@@ -50,7 +51,8 @@ class FaultConfig:
 
     def __init__(self, latency=0.0, rate_limit=None, retry_after=True, fault_rate=0.0,
                  fault_kinds=('500', '502', '503', '504', 'drop'), slow_rate=0.0, slow_seconds=0.0,
-                 unauthorized_after=None, random_seed=None, delete_before_first_write=()):
+                 unauthorized_after=None, random_seed=None, delete_before_first_write=(), fault_after_write=0.0,
+                 read_only_after_writes=None, association_read_lag=0):
         self.latency = latency
         self.rate_limit = rate_limit
         self.retry_after = retry_after
@@ -63,6 +65,15 @@ class FaultConfig:
         # user ids another admin deletes just before the first write arrives, so that they
         # exist while a run validates and reads, and are gone when it writes
         self.delete_before_first_write = tuple(delete_before_first_write)
+        # the share of the faults injected on writes that come after the write was applied,
+        # as when a gateway times out on an answer JumpCloud did send
+        self.fault_after_write = fault_after_write
+        # writes after the first N answer 403, as for a key whose admin role may not write;
+        # 0 is a read-only key: every read works, every write is refused
+        self.read_only_after_writes = read_only_after_writes
+        # memberships and bindings an add made stay out of the next N reads that would show
+        # them: JumpCloud applies association writes asynchronously
+        self.association_read_lag = association_read_lag
 
     def update(self, values):
         for key, value in values.items():
@@ -139,6 +150,8 @@ class FakeJumpCloud:
         if seed:
             self.org.load(seed)
         self.config = FaultConfig(**faults)
+        self.org.read_lag = lambda: self.config.association_read_lag
+        self.writes_checked = 0      # writes that reached the permission check
         self.stats = Stats()
         self.bucket = TokenBucket()
         self.random = random.Random(self.config.random_seed)
@@ -288,11 +301,21 @@ def _make_handler(fake):
                     if wait:
                         headers = {'Retry-After': str(max(1, int(math.ceil(wait))))} if cfg.retry_after else {}
                         return self.answer(429, {'message': 'Too Many Requests'}, headers)
+                if kind == 'write' and cfg.read_only_after_writes is not None:
+                    with fake.stats.lock:
+                        fake.writes_checked += 1
+                        refused = fake.writes_checked > cfg.read_only_after_writes
+                    if refused:
+                        return self.answer(403, FORBIDDEN)
+                late_fault = None
                 if fake.chance(cfg.fault_rate):
                     fault = fake.pick(cfg.fault_kinds)
-                    if fault == 'drop':
+                    if kind == 'write' and fake.chance(cfg.fault_after_write):
+                        late_fault = fault          # applied below, then answered with the fault
+                    elif fault == 'drop':
                         return self.drop()
-                    return self.answer(int(fault), {'message': 'injected fault %s' % fault})
+                    else:
+                        return self.answer(int(fault), {'message': 'injected fault %s' % fault})
                 problem = SCHEMAS.request_problem('%s %s' % (method, template), body)
                 if problem:
                     return self.answer(400, {'message': 'Bad Request: %s' % problem})
@@ -315,6 +338,10 @@ def _make_handler(fake):
                     if writer:
                         self.leave_write(writer)
                         writer = None
+                if late_fault == 'drop':
+                    return self.drop()
+                if late_fault:
+                    return self.answer(int(late_fault), {'message': 'injected fault %s' % late_fault})
                 self.answer(status, data, headers)
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True

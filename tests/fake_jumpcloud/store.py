@@ -4,6 +4,10 @@ Everything here follows ../shared/spec/JUMPCLOUD-API.md and the published
 schemas: PUT is a partial update whose arrays replace the stored ones; emails
 and employeeIdentifiers are unique; custom attribute names are letters and
 digits; adding an existing membership or binding answers 409 "Already Exists".
+Emails are unique across JumpCloud, so an email another organisation holds
+(``foreign_emails``, invisible to every read) makes a PUT answer 409.
+Association writes are applied asynchronously: with a read lag, a new
+membership or binding stays out of the next reads that would show it.
 The HTTP layer (server.py) maps the exceptions below to status codes.
 """
 import copy
@@ -70,6 +74,9 @@ class FakeOrg:
         self.ldap_users = {}       # ldap id -> {user id: None}
         self.system_users = {}     # system id -> {user id: attributes or None}
         self.password_sets = {}    # user id -> how many times a password was set (never served)
+        self.foreign_emails = set()  # emails of users of other organisations (lower case)
+        self.read_lag = lambda: 0  # how many reads a new edge stays out of (the server sets it)
+        self._unseen = {}          # (kind, target id, user id) -> reads left that do not show it
 
     # -- ids and seeding ---------------------------------------------------
 
@@ -147,6 +154,7 @@ class FakeOrg:
                                          entry.pop('lastContact', None), **entry)
                 for binding in users:
                     self.system_users[system['id']][by_name[binding['username']]] = _sudo(binding.get('sudo'))
+            self.foreign_emails.update(e.lower() for e in seed.get('foreign_emails', []))
             for entry in seed.get('ldapservers', []):
                 entry = dict(entry)
                 users = entry.pop('users', [])
@@ -190,22 +198,24 @@ class FakeOrg:
     def group_member_edges(self, gid):
         with self.lock:
             members = self.require(self.group_members, gid, 'user group')
-            return [{'to': {'id': uid, 'type': 'user'}} for uid in members]
+            return [{'to': {'id': uid, 'type': 'user'}} for uid in members if self._seen('group', gid, uid)]
 
     def user_memberof(self, uid):
         with self.lock:
             self.require(self.users, uid, 'user')
             return [{'id': gid, 'type': 'user_group', 'compiledAttributes': {},
                      'paths': [[{'to': {'id': gid, 'type': 'user_group'}}]]}
-                    for gid, members in self.group_members.items() if uid in members]
+                    for gid, members in self.group_members.items() if uid in members and self._seen('group', gid, uid)]
 
     def user_associations(self, uid, target):
         with self.lock:
             self.require(self.users, uid, 'user')
             if target == 'system':
-                return [_edge(sid, 'system', users[uid]) for sid, users in self.system_users.items() if uid in users]
+                return [_edge(sid, 'system', users[uid]) for sid, users in self.system_users.items()
+                        if uid in users and self._seen('system', sid, uid)]
             if target == 'ldap_server':
-                return [_edge(lid, 'ldap_server', None) for lid, users in self.ldap_users.items() if uid in users]
+                return [_edge(lid, 'ldap_server', None) for lid, users in self.ldap_users.items()
+                        if uid in users and self._seen('ldap', lid, uid)]
             raise BadRequest('Bad Request: unsupported targets %r' % target)
 
     def system_associations(self, sid, target):
@@ -213,14 +223,31 @@ class FakeOrg:
             users = self.require(self.system_users, sid, 'system')
             if target != 'user':
                 raise BadRequest('Bad Request: unsupported targets %r' % target)
-            return [_edge(uid, 'user', attrs) for uid, attrs in users.items()]
+            return [_edge(uid, 'user', attrs) for uid, attrs in users.items() if self._seen('system', sid, uid)]
 
     def ldap_associations(self, lid, target):
         with self.lock:
             users = self.require(self.ldap_users, lid, 'ldap server')
             if target != 'user':
                 raise BadRequest('Bad Request: unsupported targets %r' % target)
-            return [_edge(uid, 'user', None) for uid in users]
+            return [_edge(uid, 'user', None) for uid in users if self._seen('ldap', lid, uid)]
+
+    def _seen(self, kind, target, uid):
+        """Whether a read shows this edge now; a new edge is left out of the first reads after its add."""
+        key = (kind, target, uid)
+        left = self._unseen.get(key)
+        if not left:
+            return True
+        if left == 1:
+            del self._unseen[key]
+        else:
+            self._unseen[key] = left - 1
+        return False
+
+    def _added(self, kind, target, uid):
+        lag = self.read_lag()
+        if lag:
+            self._unseen[(kind, target, uid)] = lag
 
     # -- writes --------------------------------------------------------------
 
@@ -263,6 +290,10 @@ class FakeOrg:
                 raise BadRequest('Bad Request: invalid email address %r' % (email,))
             if any(o['email'].lower() == email.lower() for i, o in self.users.items() if i != uid):
                 raise BadRequest('Bad Request: email address %s already exists' % email)
+            if email.lower() in self.foreign_emails:
+                # held by a user of another organisation: no read of this one shows it; 409 and
+                # "Already Exists" are JumpCloud's conflict answer
+                raise Conflict('Already Exists')
         if 'username' in body and body['username'] != user['username']:
             name = body['username']
             if not isinstance(name, str) or not name:
@@ -312,6 +343,7 @@ class FakeOrg:
                 if uid in members:
                     raise Conflict('Already Exists')
                 members[uid] = None
+                self._added('group', gid, uid)
             elif op == 'remove':
                 if uid not in members:
                     raise NotFound('Not Found: user %s is not a member' % uid)
@@ -327,6 +359,7 @@ class FakeOrg:
                 if uid in users:
                     raise Conflict('Already Exists')
                 users[uid] = _sudo_attrs(attributes)
+                self._added('system', sid, uid)
             elif op == 'update':
                 if uid not in users:
                     raise NotFound('Not Found: user %s is not bound to system %s' % (uid, sid))
@@ -344,6 +377,7 @@ class FakeOrg:
                 if uid in users:
                     raise Conflict('Already Exists')
                 users[uid] = None
+                self._added('ldap', lid, uid)
             elif op == 'remove':
                 if uid not in users:
                     raise NotFound('Not Found: user %s is not bound to ldap server %s' % (uid, lid))
