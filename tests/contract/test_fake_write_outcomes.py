@@ -97,19 +97,17 @@ def test_a_key_can_lose_its_write_rights_after_some_writes(api, fake):
 
 
 def edges(api, uid, sid, gid, lid):
-    """Which of the four reads of each edge show the new user."""
+    """Which of the six reads that could show the new user's edges do show them."""
+    def read(path, **params):
+        return call(api, 'GET', path, params=dict(params, limit=100)).json()
     return {
-        'members': any(e['to']['id'] == uid for e in call(api, 'GET', '/api/v2/usergroups/%s/members' % gid,
-                                                            params={'limit': 100}).json()),
-        'memberof': any(e['id'] == gid for e in call(api, 'GET', '/api/v2/users/%s/memberof' % uid).json()),
-        'system': any(e['to']['id'] == uid for e in call(api, 'GET', '/api/v2/systems/%s/associations' % sid,
-                                                           params={'targets': 'user', 'limit': 100}).json()),
-        'user-system': any(e['to']['id'] == sid for e in call(api, 'GET', '/api/v2/users/%s/associations' % uid,
-                                                                params={'targets': 'system'}).json()),
-        'ldap': any(e['to']['id'] == uid for e in call(api, 'GET', '/api/v2/ldapservers/%s/associations' % lid,
-                                                         params={'targets': 'user', 'limit': 100}).json()),
-        'user-ldap': any(e['to']['id'] == lid for e in call(api, 'GET', '/api/v2/users/%s/associations' % uid,
-                                                              params={'targets': 'ldap_server'}).json()),
+        'members': any(e['to']['id'] == uid for e in read('/api/v2/usergroups/%s/members' % gid)),
+        'memberof': any(e['id'] == gid for e in read('/api/v2/users/%s/memberof' % uid)),
+        'system': any(e['to']['id'] == uid for e in read('/api/v2/systems/%s/associations' % sid, targets='user')),
+        'user-system': any(e['to']['id'] == sid for e in read('/api/v2/users/%s/associations' % uid, targets='system')),
+        'ldap': any(e['to']['id'] == uid for e in read('/api/v2/ldapservers/%s/associations' % lid, targets='user')),
+        'user-ldap': any(e['to']['id'] == lid
+                         for e in read('/api/v2/users/%s/associations' % uid, targets='ldap_server')),
     }
 
 
