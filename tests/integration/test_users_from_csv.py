@@ -326,6 +326,9 @@ def test_reads_are_bulk_not_per_row(tmp_path, fake_factory):
     # 3 user searches, 1 group listing, 10 group member listings, 1 device listing, 20 device listings
     assert run.stats['reads'] <= 3 + 1 + 10 + 1 + 20 + 5
     assert run.stats['by_route'].get('GET /api/systemusers', 0) == 0   # never the whole user list
+    # the devices are listed by one search (1000 a page), not the GET listing's 100 a page
+    assert run.stats['by_route']['POST /api/search/systems'] == 1
+    assert run.stats['by_route'].get('GET /api/systems', 0) == 0
     assert run.stats['by_route']['PUT /api/systemusers/{id}'] == 250
     assert run.stats['concurrent_user_writes'] == []
     assert run.stats['max_concurrency'] > 1
