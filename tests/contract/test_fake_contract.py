@@ -258,3 +258,45 @@ def test_the_fake_notices_the_key_outside_its_header(fake):
                  timeout=10)
     seen = requests.get(fake.url + '/__fake__/stats', timeout=10).json()['key_seen_outside_header']
     assert seen == ['url', 'body', 'header Authorization']
+
+
+def test_email_typed_fields_clear_with_an_empty_string(api, fake):
+    uid = ids(fake)[0]
+    api.call('PUT', '/api/systemusers/{id}', uid, json={
+        'alternateEmail': 'alt@example.org', 'managedAppleId': 'apple@example.org',
+        'recoveryEmail': {'address': 'rec@example.org'}})
+    cleared = api.call('PUT', '/api/systemusers/{id}', uid, json={
+        'alternateEmail': '', 'managedAppleId': '', 'recoveryEmail': {'address': ''}})
+    assert cleared.status_code == 200
+    user = api.call('GET', '/api/systemusers/{id}', uid).json()
+    assert user['alternateEmail'] == '' and user['managedAppleId'] == '' and user['recoveryEmail']['address'] == ''
+
+
+@pytest.mark.parametrize('body', [
+    {'alternateEmail': None},                    # the schema has these as strings, not nullable
+    {'managedAppleId': None},
+    {'recoveryEmail': {'address': None}},
+    {'recoveryEmail': ''},                       # recoveryEmail is an object {"address": ...}
+    {'alternateEmail': 'not an address'},
+    {'recoveryEmail': {'address': 'nobody@'}},
+    {'managedAppleId': 'apple id'},
+])
+def test_email_typed_fields_refuse_null_and_malformed_values(api, fake, body):
+    uid = ids(fake)[0]
+    before = api.call('GET', '/api/systemusers/{id}', uid).json()
+    response = api.call('PUT', '/api/systemusers/{id}', uid, json=body)
+    assert response.status_code == 400 and response.json()['message'].startswith('Bad Request: ')
+    assert api.call('GET', '/api/systemusers/{id}', uid).json() == before
+
+
+def test_an_alternate_email_is_unique_across_users(api, fake):
+    uid, other = ids(fake)[:2]
+    taken = fake.org.get_user(other)['email']
+    assert api.call('PUT', '/api/systemusers/{id}', uid, json={'alternateEmail': taken.upper()}).status_code == 400
+    assert api.call('PUT', '/api/systemusers/{id}', other, json={'alternateEmail': 'shared@example.org'}).status_code == 200
+    response = api.call('PUT', '/api/systemusers/{id}', uid, json={'alternateEmail': 'shared@example.org'})
+    assert response.status_code == 400 and 'already exists' in response.json()['message']
+    # an empty alternate email is "none": any number of users have it
+    assert api.call('PUT', '/api/systemusers/{id}', other, json={'alternateEmail': ''}).status_code == 200
+    assert api.call('PUT', '/api/systemusers/{id}', uid, json={'alternateEmail': ''}).status_code == 200
+

@@ -258,6 +258,23 @@ def test_clearing_fields_on_purpose(tmp_path, org):
     assert again.stats['writes'] == 0
 
 
+def test_clear_token_empties_the_email_typed_fields_with_empty_strings(tmp_path, org):
+    org.fake.org.update_user(org.uid('bob'), {'alternateEmail': 'bob.alt@example.org', 'managedAppleId':
+                                              'bob@apple.example.org', 'recoveryEmail': {'address': 'bob.rec@example.org'}})
+    csv_text = 'Username,alternateEmail,recoveryEmail,managedAppleId\nbob,__CLEAR__,__CLEAR__,__CLEAR__\n'
+    checked = apply(tmp_path, org, csv_text, check=True, diff=True)
+    assert checked.stats['writes'] == 0
+    assert rows(checked)['bob']['changed_fields'] == ['alternateEmail', 'recoveryEmail', 'managedAppleId']
+    run = apply(tmp_path, org, csv_text)
+    assert not run.result.get('failed'), run.result.get('msg')
+    assert rows(run)['bob']['status'] == 'updated'
+    bob = org.user('bob')
+    assert bob['alternateEmail'] == '' and bob['managedAppleId'] == '' and bob['recoveryEmail']['address'] == ''
+    assert run.stats['by_route']['PUT /api/systemusers/{id}'] == 1
+    again = apply(tmp_path, org, csv_text)
+    assert again.stats['writes'] == 0 and rows(again)['bob']['status'] == 'unchanged'
+
+
 def test_custom_clear_token(tmp_path, org):
     run = apply(tmp_path, org, 'Username,jobTitle\nalice,<none>\n', clear_token='<none>')
     assert not run.result.get('failed') and org.user('alice')['jobTitle'] == ''
