@@ -299,4 +299,3 @@ def test_an_alternate_email_is_unique_across_users(api, fake):
     # an empty alternate email is "none": any number of users have it
     assert api.call('PUT', '/api/systemusers/{id}', other, json={'alternateEmail': ''}).status_code == 200
     assert api.call('PUT', '/api/systemusers/{id}', uid, json={'alternateEmail': ''}).status_code == 200
-

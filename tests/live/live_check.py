@@ -28,7 +28,8 @@ import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-import testenv  # noqa: E402,F401  (puts the collection on sys.path)
+# testenv puts the collection on sys.path
+import testenv  # noqa: E402,F401  # pylint: disable=unused-import
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient  # noqa: E402
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError  # noqa: E402
@@ -245,9 +246,8 @@ def check_apply(checks, client, folder, env, uid, gid, sid, probe):
     again, writes = apply(client, path)
     results = (again.get('results') or [{}])[0]
     checks.verified(not again.get('failed') and writes == 0 and results.get('status') == 'unchanged',
-                    'a second run of the same file sends no write (%d writes, status %s)' % (writes,
-                                                                                            results.get('status')),
-                    again.get('msg'))
+                    'a second run of the same file sends no write (%d writes, status %s)'
+                    % (writes, results.get('status')), again.get('msg'))
     return row
 
 
@@ -408,8 +408,8 @@ def restore(client, uid, gid, sid, before):
             client.post('/api/v2/systems/%s/associations' % sid, {'op': 'remove', 'type': 'user', 'id': uid})
         elif before['binding'] is not None and now != before['binding']:
             sudo = (before['binding'] or {}).get('sudo') or {'enabled': False, 'withoutPassword': False}
-            client.post('/api/v2/systems/%s/associations' % sid, {'op': 'update', 'type': 'user', 'id': uid,
-                                                                   'attributes': {'sudo': sudo}}, idempotent=True)
+            body = {'op': 'update', 'type': 'user', 'id': uid, 'attributes': {'sudo': sudo}}
+            client.post('/api/v2/systems/%s/associations' % sid, body, idempotent=True)
     except JumpCloudError as exc:
         problems.append('device binding: %s' % client.redact(exc))
     return problems
