@@ -7,7 +7,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
-.PHONY: test demo bench venv unit sanity lint clean
+.PHONY: test demo bench venv unit sanity lint clean live-test
 
 $(STAMP): tests/requirements.txt tests/constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ demo: $(STAMP)
 ## make bench: the benchmark (about 15 minutes); results in bench/results/ and the README
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py
+
+## make live-test: opt-in checks against a real sandbox organisation (see tests/live/live_check.py);
+## without JC_LIVE_API_KEY, JC_LIVE_USER, JC_LIVE_GROUP and JC_LIVE_SYSTEM_ID it says so and succeeds
+live-test: $(STAMP)
+	@$(BIN)/python tests/live/live_check.py
 
 clean:
 	rm -rf $(VENV) tests/output .pytest_cache

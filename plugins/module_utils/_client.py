@@ -35,7 +35,8 @@ REGION_URLS = {
     'in': 'https://console.in.jumpcloud.com',
 }
 DEFAULT_API_URL = REGION_URLS['us']
-PAGE_LIMIT = 100
+PAGE_LIMIT = 100            # v1 GET listings and every v2 listing take at most 100 a page
+SEARCH_PAGE_LIMIT = 1000    # POST /api/search/* takes up to 1000 (JumpCloud's Get-JCUser/Get-JCSystem page by 1000)
 RETRY_STATUSES = frozenset([429, 502, 503, 504])
 # a read changes nothing, so a 500 on it is retried too; so is an idempotent write: it got an
 # answer, so it is not still running, and sending it again gives the same result
@@ -321,19 +322,26 @@ class JumpCloudClient:
                 return
 
     def v1_search(self, path, search_filter=None, fields=None):
-        """Every result of a v1 ``POST /api/search/...`` query, page by page."""
+        """Every result of a v1 ``POST /api/search/...`` query, 1000 a page.
+
+        ``limit`` and ``skip`` go in the query string and in the body alike: JumpCloud's
+        PowerShell module pages searches through the query string, its SDKs and CLI through
+        the body. Paging follows ``totalCount``, so that a page shorter than asked for (a
+        server that caps it lower) is not taken for the last one.
+        """
         skip = 0
         while True:
-            body = {'limit': PAGE_LIMIT, 'skip': skip}
+            paging = {'limit': SEARCH_PAGE_LIMIT, 'skip': skip}
+            body = dict(paging)
             if search_filter:
                 body['filter'] = search_filter
             if fields:
                 body['fields'] = fields if isinstance(fields, str) else ' '.join(fields)
-            page = self.request('POST', path, body=body, idempotent=True).data or {}
+            page = self.request('POST', path, params=paging, body=body, idempotent=True).data or {}
             results = page.get('results') or []
             yield from results
             skip += len(results)
-            if not results or len(results) < PAGE_LIMIT or skip >= (page.get('totalCount') or 0):
+            if _search_done(results, skip, page.get('totalCount')):
                 return
 
     def v2_list(self, path, params=None):
@@ -353,3 +361,14 @@ class JumpCloudClient:
                 total = None
             if not items or len(items) < PAGE_LIMIT or (total is not None and skip >= total):
                 return
+
+
+def _search_done(results, skip, total):
+    """Whether a search has no further page. ``totalCount`` decides when the answer has it, so that a
+    server that gives fewer than the ``limit`` asked for a page (a smaller cap) is still read to the end;
+    without it, a short page is the last."""
+    if not results:
+        return True
+    if isinstance(total, int) and not isinstance(total, bool):
+        return skip >= total
+    return len(results) < SEARCH_PAGE_LIMIT

@@ -52,9 +52,9 @@ def run(module, today=None):
     users, systems = [], None
     try:
         if p['populate_users']:
-            users = list(module.client.v1_list('/api/systemusers', fields=None if p['prefill'] else 'username'))
+            users = list(module.client.v1_search('/api/search/systemusers', fields=None if p['prefill'] else 'username'))
         if p['systems']:
-            systems = list(module.client.v1_list('/api/systems', fields='hostname displayName lastContact'))
+            systems = list(module.client.v1_search('/api/search/systems', fields='hostname displayName lastContact'))
     except JumpCloudError as exc:
         module.fail_json(msg='reading JumpCloud failed; nothing was written: %s' % module.client.redact(exc))
 

@@ -182,7 +182,7 @@ def _start_listings(client, rows, pool):
     if any(r.groups for r in rows):
         jobs.append(('groups', lambda: list(client.v2_list('/api/v2/usergroups'))))
     if any(r.system_id for r in rows):
-        jobs.append(('systems', lambda: list(client.v1_list('/api/systems', fields='hostname displayName'))))
+        jobs.append(('systems', lambda: list(client.v1_search('/api/search/systems', fields='hostname displayName'))))
     if any(r.ldapserver_id for r in rows):
         jobs.append(('ldap', lambda: list(client.v2_list('/api/v2/ldapservers'))))
     return [(job, pool.submit(job[1])) for job in jobs]

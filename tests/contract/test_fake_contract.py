@@ -5,6 +5,7 @@ import requests
 
 from testenv import API_KEY
 from fake_jumpcloud.schemas import SCHEMAS
+from fake_jumpcloud.seed import generate_org
 from fake_jumpcloud.server import ROUTES
 
 
@@ -93,13 +94,43 @@ def test_multi_tenant_key_without_org_id_gets_401(fake_factory):
 
 @pytest.mark.parametrize('method,path,kwargs', [
     ('GET', '/api/systemusers', {'params': {'limit': 101}}),
-    ('POST', '/api/search/systemusers', {'json': {'limit': 500}}),
+    ('GET', '/api/systems', {'params': {'limit': 101}}),
     ('GET', '/api/v2/usergroups', {'params': {'limit': 1000}}),
+    ('GET', '/api/v2/usergroups/{id}/members', {'params': {'limit': 101}}),
 ])
-def test_limit_over_100_is_400(api, method, path, kwargs):
+def test_listing_limit_over_100_is_400(api, fake, method, path, kwargs):
+    path = path.replace('{id}', ids(fake)[3])
     response = api.session.request(method, api.fake.url + path, **kwargs)
     assert response.status_code == 400
-    assert 'exceeds maximum value of 100' in response.json()['message']
+    assert response.json() == {'message': 'Bad Request: request parameter "limit" exceeds maximum value of 100'}
+
+
+@pytest.mark.parametrize('path', ['/api/search/systemusers', '/api/search/systems'])
+@pytest.mark.parametrize('kwargs', [
+    {'json': {'limit': 1001}},
+    {'json': {}, 'params': {'limit': 1001}},
+    {'json': {'limit': 1000}, 'params': {'limit': 5000}},
+])
+def test_search_limit_over_1000_is_400(api, path, kwargs):
+    response = api.session.post(api.fake.url + path, **kwargs)
+    assert response.status_code == 400
+    assert response.json() == {'message': 'Bad Request: request parameter "limit" exceeds maximum value of 1000'}
+
+
+def test_search_pages_up_to_1000_from_the_body_or_the_query_string(fake_factory):
+    fake = fake_factory(generate_org(users=1500, groups=1, systems=1))
+    api = Recorder(fake)
+    by_body = api.call('POST', '/api/search/systemusers', json={'limit': 1000, 'skip': 0, 'fields': 'username'}).json()
+    assert by_body['totalCount'] == 1500 and len(by_body['results']) == 1000
+    by_query = api.call('POST', '/api/search/systemusers', params={'limit': 1000, 'skip': 1000},
+                        json={'fields': 'username'}).json()
+    assert len(by_query['results']) == 500
+    assert {u['_id'] for u in by_body['results']}.isdisjoint(u['_id'] for u in by_query['results'])
+    both = api.call('POST', '/api/search/systemusers', params={'limit': 1000, 'skip': 1400},
+                    json={'limit': 1000, 'skip': 1400}).json()
+    assert len(both['results']) == 100
+    # neither: the default page of 10
+    assert len(api.call('POST', '/api/search/systemusers', json={}).json()['results']) == 10
 
 
 def test_v1_envelope_and_v2_total_header(api):
@@ -227,3 +258,44 @@ def test_the_fake_notices_the_key_outside_its_header(fake):
                  timeout=10)
     seen = requests.get(fake.url + '/__fake__/stats', timeout=10).json()['key_seen_outside_header']
     assert seen == ['url', 'body', 'header Authorization']
+
+
+def test_email_typed_fields_clear_with_an_empty_string(api, fake):
+    uid = ids(fake)[0]
+    api.call('PUT', '/api/systemusers/{id}', uid, json={
+        'alternateEmail': 'alt@example.org', 'managedAppleId': 'apple@example.org',
+        'recoveryEmail': {'address': 'rec@example.org'}})
+    cleared = api.call('PUT', '/api/systemusers/{id}', uid, json={
+        'alternateEmail': '', 'managedAppleId': '', 'recoveryEmail': {'address': ''}})
+    assert cleared.status_code == 200
+    user = api.call('GET', '/api/systemusers/{id}', uid).json()
+    assert user['alternateEmail'] == '' and user['managedAppleId'] == '' and user['recoveryEmail']['address'] == ''
+
+
+@pytest.mark.parametrize('body', [
+    {'alternateEmail': None},                    # the schema has these as strings, not nullable
+    {'managedAppleId': None},
+    {'recoveryEmail': {'address': None}},
+    {'recoveryEmail': ''},                       # recoveryEmail is an object {"address": ...}
+    {'alternateEmail': 'not an address'},
+    {'recoveryEmail': {'address': 'nobody@'}},
+    {'managedAppleId': 'apple id'},
+])
+def test_email_typed_fields_refuse_null_and_malformed_values(api, fake, body):
+    uid = ids(fake)[0]
+    before = api.call('GET', '/api/systemusers/{id}', uid).json()
+    response = api.call('PUT', '/api/systemusers/{id}', uid, json=body)
+    assert response.status_code == 400 and response.json()['message'].startswith('Bad Request: ')
+    assert api.call('GET', '/api/systemusers/{id}', uid).json() == before
+
+
+def test_an_alternate_email_is_unique_across_users(api, fake):
+    uid, other = ids(fake)[:2]
+    taken = fake.org.get_user(other)['email']
+    assert api.call('PUT', '/api/systemusers/{id}', uid, json={'alternateEmail': taken.upper()}).status_code == 400
+    assert api.call('PUT', '/api/systemusers/{id}', other, json={'alternateEmail': 'shared@example.org'}).status_code == 200
+    response = api.call('PUT', '/api/systemusers/{id}', uid, json={'alternateEmail': 'shared@example.org'})
+    assert response.status_code == 400 and 'already exists' in response.json()['message']
+    # an empty alternate email is "none": any number of users have it
+    assert api.call('PUT', '/api/systemusers/{id}', other, json={'alternateEmail': ''}).status_code == 200
+    assert api.call('PUT', '/api/systemusers/{id}', uid, json={'alternateEmail': ''}).status_code == 200

@@ -28,6 +28,9 @@ from fake_jumpcloud.schemas import SCHEMAS
 from fake_jumpcloud.store import ApiError, BadRequest, FakeOrg, NotFound
 
 MAX_LIMIT = 100
+# POST /api/search/* pages up to 1000: JumpCloud's Get-JCUser and Get-JCSystem have asked for 1000 a page
+# since module 1.10.0. Over it the fake answers as the GET listings do over 100 (the same message shape).
+MAX_SEARCH_LIMIT = 1000
 DEFAULT_LIMIT = 10
 UNAUTHORIZED = {'error': 'Unauthorized', 'message': 'Unauthorized: api key user not found'}
 FORBIDDEN = {'message': 'Forbidden: the administrator of this API key may not make this change'}
@@ -425,14 +428,14 @@ def _one(query, name, default=None):
     return values[-1] if values else default
 
 
-def _paging(limit, skip):
+def _paging(limit, skip, maximum=MAX_LIMIT):
     try:
         limit = DEFAULT_LIMIT if limit in (None, '') else int(limit)
         skip = 0 if skip in (None, '') else int(skip)
     except (TypeError, ValueError):
         raise BadRequest('Bad Request: limit and skip must be integers')
-    if limit > MAX_LIMIT:
-        raise BadRequest('Bad Request: request parameter "limit" exceeds maximum value of %d' % MAX_LIMIT)
+    if limit > maximum:
+        raise BadRequest('Bad Request: request parameter "limit" exceeds maximum value of %d' % maximum)
     if limit < 0 or skip < 0:
         raise BadRequest('Bad Request: limit and skip must not be negative')
     return limit, skip
@@ -560,7 +563,10 @@ def _v1_listing(find, query):
 def _v1_search(find, query, body):
     """A v1 POST /search: the body's filter, sort, fields and paging (the query string's, too)."""
     body = body or {}
-    limit, skip = _paging(body.get('limit', _one(query, 'limit')), body.get('skip', _one(query, 'skip')))
+    # limit/skip are read from the body or the query string (the body wins); each one given is checked
+    _paging(_one(query, 'limit'), _one(query, 'skip'), MAX_SEARCH_LIMIT)
+    limit, skip = _paging(body.get('limit', _one(query, 'limit')), body.get('skip', _one(query, 'skip')),
+                          MAX_SEARCH_LIMIT)
     page = _v1_found(find, _search_filter(body.get('filter')), body.get('sort') or _one(query, 'sort'), limit, skip)
     page['results'] = _fields(page['results'], body.get('fields'), ' ')
     return 200, page, None

@@ -261,6 +261,7 @@ class FakeOrg:
             if unknown:
                 raise BadRequest('Bad Request: field(s) not writable: %s' % ', '.join(unknown))
             self._check_user_update(uid, user, body)
+            self._check_email_fields(uid, body)
             for key, value in body.items():
                 if key == 'password':
                     self.password_sets[uid] = self.password_sets.get(uid, 0) + 1
@@ -329,6 +330,27 @@ class FakeOrg:
             raise BadRequest('Bad Request: state must be ACTIVATED or SUSPENDED')
         if 'recoveryEmail' in body and not isinstance(body['recoveryEmail'], dict):
             raise BadRequest('Bad Request: recoveryEmail must be an object {"address": ...}')
+
+    def _check_email_fields(self, uid, body):
+        """alternateEmail, recoveryEmail.address and managedAppleId: strings (the published schema has them as
+        ``string``, never null); ``""`` means "none" and clears the field; anything else must be an email
+        address. An alternate email is unique across JumpCloud like the primary one (JumpCloud's "Alternate
+        email for new users" article), so it may not be another user's email or alternate email."""
+        values = [(key, body[key]) for key in ('alternateEmail', 'managedAppleId') if key in body]
+        if isinstance(body.get('recoveryEmail'), dict):
+            values.append(('recoveryEmail.address', body['recoveryEmail'].get('address', '')))
+        for key, value in values:
+            if not isinstance(value, str):
+                raise BadRequest('Bad Request: %s must be a string, got %r' % (key, value))
+            if value and not EMAIL_RE.match(value):
+                raise BadRequest('Bad Request: %s is not a valid email address: %r' % (key, value))
+        alternate = body.get('alternateEmail')
+        if alternate:
+            lowered = alternate.lower()
+            for other_id, other in self.users.items():
+                if other_id != uid and lowered in ((other.get('email') or '').lower(),
+                                                   (other.get('alternateEmail') or '').lower()):
+                    raise BadRequest('Bad Request: alternateEmail %s already exists' % alternate)
 
     def _is_bound(self, uid):
         return any(uid in users for users in self.system_users.values()) or \

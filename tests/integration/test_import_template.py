@@ -79,7 +79,8 @@ def test_populate_users_pages_over_more_than_100_users_and_devices(tmp_path, fak
     assert by_host['host-0001'][3] == '2026-11-02T10:00:00.000Z'       # lastContact is filled in
     assert by_host['host-0010'][3] == ''                               # ... and empty when JumpCloud has none
     stats = fake_stats(fake)
-    assert stats['by_route'] == {'GET /api/systemusers': 3, 'GET /api/systems': 2}
+    # searches take 1000 a page: one request for the 250 users, one for the 130 devices
+    assert stats['by_route'] == {'POST /api/search/systemusers': 1, 'POST /api/search/systems': 1}
 
     prefilled = template(tmp_path, fake, dest=str(tmp_path / 'prefilled.csv'), populate_users=True, prefill=True,
                          user_information=True)
@@ -90,6 +91,17 @@ def test_populate_users_pages_over_more_than_100_users_and_devices(tmp_path, fak
         for user in fake.org.users.values():
             assert by_name[user['username']]['jobTitle'] == user['jobTitle']
             assert by_name[user['username']]['employeeIdentifier'] == user['employeeIdentifier']
+
+
+def test_2500_users_are_read_in_3_searches_and_1200_devices_in_2(tmp_path, fake_factory):
+    fake = fake_factory(generate_org(users=2500, groups=1, systems=1200))
+    reset_stats(fake)
+    run = template(tmp_path, fake, populate_users=True, systems=True)
+    assert run.result['rows'] == 2500
+    assert len(read(run.result['systems_path'])) == 1201
+    stats = fake_stats(fake)
+    assert stats['by_route'] == {'POST /api/search/systemusers': 3, 'POST /api/search/systems': 2}
+    assert stats['statuses'] == {'200': 5}
 
 
 def test_prefill_round_trip_then_two_edited_cells(tmp_path, org):

@@ -258,6 +258,23 @@ def test_clearing_fields_on_purpose(tmp_path, org):
     assert again.stats['writes'] == 0
 
 
+def test_clear_token_empties_the_email_typed_fields_with_empty_strings(tmp_path, org):
+    org.fake.org.update_user(org.uid('bob'), {'alternateEmail': 'bob.alt@example.org', 'managedAppleId':
+                                              'bob@apple.example.org', 'recoveryEmail': {'address': 'bob.rec@example.org'}})
+    csv_text = 'Username,alternateEmail,recoveryEmail,managedAppleId\nbob,__CLEAR__,__CLEAR__,__CLEAR__\n'
+    checked = apply(tmp_path, org, csv_text, check=True, diff=True)
+    assert checked.stats['writes'] == 0
+    assert rows(checked)['bob']['changed_fields'] == ['alternateEmail', 'recoveryEmail', 'managedAppleId']
+    run = apply(tmp_path, org, csv_text)
+    assert not run.result.get('failed'), run.result.get('msg')
+    assert rows(run)['bob']['status'] == 'updated'
+    bob = org.user('bob')
+    assert bob['alternateEmail'] == '' and bob['managedAppleId'] == '' and bob['recoveryEmail']['address'] == ''
+    assert run.stats['by_route']['PUT /api/systemusers/{id}'] == 1
+    again = apply(tmp_path, org, csv_text)
+    assert again.stats['writes'] == 0 and rows(again)['bob']['status'] == 'unchanged'
+
+
 def test_custom_clear_token(tmp_path, org):
     run = apply(tmp_path, org, 'Username,jobTitle\nalice,<none>\n', clear_token='<none>')
     assert not run.result.get('failed') and org.user('alice')['jobTitle'] == ''
@@ -326,6 +343,9 @@ def test_reads_are_bulk_not_per_row(tmp_path, fake_factory):
     # 3 user searches, 1 group listing, 10 group member listings, 1 device listing, 20 device listings
     assert run.stats['reads'] <= 3 + 1 + 10 + 1 + 20 + 5
     assert run.stats['by_route'].get('GET /api/systemusers', 0) == 0   # never the whole user list
+    # the devices are listed by one search (1000 a page), not the GET listing's 100 a page
+    assert run.stats['by_route']['POST /api/search/systems'] == 1
+    assert run.stats['by_route'].get('GET /api/systems', 0) == 0
     assert run.stats['by_route']['PUT /api/systemusers/{id}'] == 250
     assert run.stats['concurrent_user_writes'] == []
     assert run.stats['max_concurrency'] > 1

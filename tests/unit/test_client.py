@@ -262,19 +262,44 @@ def test_v1_paging_walks_every_page_with_limit_100_and_stable_sort():
 
 
 @responses.activate
-def test_v1_search_pages_in_the_body():
+def test_v1_search_pages_1000_at_a_time_in_the_query_string_and_the_body():
     import json
-    users = [{'_id': '%024x' % i} for i in range(120)]
+    users = [{'_id': '%024x' % i} for i in range(2500)]
 
     def page(request):
         body = json.loads(request.body)
-        assert body['limit'] == 100 and body['filter'] == {'or': [{'username': 'a'}]}
-        return 200, {}, json.dumps({'totalCount': 120, 'results': users[body['skip']:body['skip'] + 100]})
+        assert body['limit'] == 1000 and body['filter'] == {'or': [{'username': 'a'}]}
+        assert request.params == {'limit': '1000', 'skip': str(body['skip'])}
+        return 200, {}, json.dumps({'totalCount': 2500, 'results': users[body['skip']:body['skip'] + 1000]})
     responses.add_callback(responses.POST, BASE + '/api/search/systemusers', callback=page)
     client = make_client()[0]
     assert list(client.v1_search('/api/search/systemusers', {'or': [{'username': 'a'}]})) == users
-    assert len(responses.calls) == 2
-    assert client.counts['reads'] == 2 and client.counts['writes'] == 0
+    assert [json.loads(c.request.body)['skip'] for c in responses.calls] == [0, 1000, 2000]
+    assert client.counts['reads'] == 3 and client.counts['writes'] == 0
+
+
+@responses.activate
+def test_v1_search_follows_total_count_past_pages_shorter_than_asked_for():
+    # a server that caps a page below the limit asked for is still read to the end
+    import json
+    users = [{'_id': '%024x' % i} for i in range(250)]
+
+    def page(request):
+        skip = json.loads(request.body)['skip']
+        return 200, {}, json.dumps({'totalCount': 250, 'results': users[skip:skip + 100]})
+    responses.add_callback(responses.POST, BASE + '/api/search/systems', callback=page)
+    client = make_client()[0]
+    assert list(client.v1_search('/api/search/systems')) == users
+    assert len(responses.calls) == 3
+
+
+@responses.activate
+def test_v1_search_without_total_count_stops_on_a_short_page():
+    import json
+    responses.post(BASE + '/api/search/systems', body=json.dumps({'results': [{'_id': 'a'}]}))
+    client = make_client()[0]
+    assert list(client.v1_search('/api/search/systems')) == [{'_id': 'a'}]
+    assert len(responses.calls) == 1
 
 
 @responses.activate
