@@ -28,7 +28,7 @@ from ansible.module_utils.six.moves.urllib.parse import urljoin, urlsplit
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._backoff import jittered_backoff, parse_retry_after
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._ratelimit import RateLimiter
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._redact import REDACTED, Redactor  # noqa: F401  (REDACTED for callers)
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._redact import Redactor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._version import COLLECTION_NAME, COLLECTION_VERSION
 
 REGION_URLS = {
