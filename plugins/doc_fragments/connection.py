@@ -74,7 +74,7 @@ options:
       - Waits grow exponentially with random jitter.
       - HTTP 429 (rate limited) is retried until O(max_retry_wait) runs out instead, honouring
         its C(Retry-After) header; every worker then holds off until that time. Each such wait is at
-        least one second, even after C(Retry-After: 0).
+        least one second, even after a C(Retry-After) of 0.
     type: int
     default: 5
   max_retry_wait:

@@ -38,8 +38,8 @@ def write(tmp_path, text):
 def test_no_secret_anywhere_on_success_failure_check_and_diff(tmp_path, org):
     # carol succeeds; alice is deleted before the first write, so her row fails at the API; bob's
     # write is refused with a 400 that quotes the request body (his password JSON-escaped in it)
-    requests.post(org.fake.url + '/__fake__/config', json={'delete_before_first_write': [org.uid('alice')],
-                                                          'echo_body_in_400': [org.uid('bob')]}, timeout=10)
+    faults = {'delete_before_first_write': [org.uid('alice')], 'echo_body_in_400': [org.uid('bob')]}
+    requests.post(org.fake.url + '/__fake__/config', json=faults, timeout=10)
     path = write(tmp_path, 'Username,Password,jobTitle\nalice,"%s",Lead\nbob,"%s",Analyst\ncarol,%s,\n' % (
         PASSWORDS[0].replace('"', '""'), PASSWORDS[1], PASSWORDS[2]))
     report = tmp_path / 'report.csv'
