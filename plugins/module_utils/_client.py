@@ -118,7 +118,8 @@ def _transport_host(url):
     from requests.packages.urllib3.util import parse_url  # pylint: disable=import-error
     try:
         host = parse_url(url).host
-    except Exception:  # pylint: disable=broad-except  (urllib3 raises its own LocationParseError)
+    # urllib3 raises its own LocationParseError, a ValueError in some versions and not in others
+    except Exception:  # pylint: disable=broad-except
         return ''
     return (host or '').strip('[]').lower()
 
