@@ -16,10 +16,20 @@ options:
       - JumpCloud API key, sent only in the C(x-api-key) header. Required whenever the module calls the API.
       - It never appears in results, diffs, warnings or logs.
       - If not set, the value of the E(JC_API_KEY) environment variable is used.
+      - Surrounding spaces and line breaks are removed (C(echo KEY | ansible-vault encrypt_string) stores one).
+        A key with a space, line break, control or non-ASCII character inside, or shorter than 16 characters,
+        is refused before any request (JumpCloud keys are 40 characters); the error never quotes the key.
+      - Give it here, through C(module_defaults), or in the environment of C(ansible-playbook) itself
+        (an AWX credential sets E(JC_API_KEY) there). Do not set E(JC_API_KEY) in a task's C(environment),
+        since Ansible puts those values on the module's command line, which C(-vvv) prints.
     type: str
   api_url:
     description:
       - Base URL of the JumpCloud API, without C(/api).
+      - A user name or password, a backslash, a query or a fragment is refused, as a URL parser may read
+        another host from it than the one the key is sent to.
+      - Redirects are never followed, so that the key goes to no other host; a redirect is an error naming
+        its target.
       - If not set, the value of the E(JC_API_URL) environment variable is used;
         if neither is set, the URL of O(region), and without a region
         V(https://console.jumpcloud.com).
@@ -41,12 +51,14 @@ options:
   validate_certs:
     description:
       - Verify the API's TLS certificate. Only turn this off against a test server.
+      - When off, the module warns once per run. A refused certificate fails the run at once, without retries.
     type: bool
     default: true
   allow_insecure_http:
     description:
       - Allow an C(http://) O(api_url) that is not a loopback address.
       - Off by default, since the API key would travel in clear text.
+      - A loopback O(api_url) is never reached through a proxy from E(HTTP_PROXY) or E(HTTPS_PROXY).
     type: bool
     default: false
   timeout:
@@ -61,7 +73,8 @@ options:
         only when repeating them is safe; a write whose answer timed out is never retried.
       - Waits grow exponentially with random jitter.
       - HTTP 429 (rate limited) is retried until O(max_retry_wait) runs out instead, honouring
-        its C(Retry-After) header; every worker then holds off until that time.
+        its C(Retry-After) header; every worker then holds off until that time. Each such wait is at
+        least one second, even after a C(Retry-After) of 0.
     type: int
     default: 5
   max_retry_wait:

@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import ipaddress
 import os
+import ssl
 import threading
 import time
 
@@ -22,11 +23,12 @@ except ImportError as exc:  # pragma: no cover - exercised by the missing-librar
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
+from ansible.module_utils.six.moves.urllib.parse import urljoin, urlsplit
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._backoff import jittered_backoff, parse_retry_after
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._ratelimit import RateLimiter
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._redact import Redactor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._version import COLLECTION_NAME, COLLECTION_VERSION
 
 REGION_URLS = {
@@ -42,14 +44,19 @@ RETRY_STATUSES = frozenset([429, 502, 503, 504])
 # answer, so it is not still running, and sending it again gives the same result
 READ_RETRY_STATUSES = RETRY_STATUSES | frozenset([500])
 RATE_LIMIT_RETRIES = 1000   # 429s are bounded by max_retry_wait instead
+# every 429 waits at least this long, even after "Retry-After: 0", so max_retry_wait bounds them
+RATE_LIMIT_MIN_WAIT = 1.0
 IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
-REDACTED = '********'
+# JumpCloud's keys are 40 characters; anything much shorter is a mistake, and Ansible would
+# mask a short key's text everywhere in the output (a key "user" masks every username)
+API_KEY_MIN_LENGTH = 16
+API_MESSAGE_MAX = 500
 
 
 def resolve_base_url(api_url=None, region=None):
     """The API base URL: ``api_url`` when given, else the region's, else the US one."""
-    if api_url:
-        return api_url.rstrip('/')
+    if api_url and api_url.strip():
+        return api_url.strip().rstrip('/')
     if region:
         try:
             return REGION_URLS[region]
@@ -58,28 +65,136 @@ def resolve_base_url(api_url=None, region=None):
     return DEFAULT_API_URL
 
 
+def clean_api_key(api_key):
+    """``api_key`` without surrounding whitespace, or ValueError when it cannot be a JumpCloud key.
+
+    A key pasted or vaulted with its line break (``echo KEY | ansible-vault encrypt_string``)
+    works; a key with a space, a control or non-ASCII character inside, or a very short one,
+    is refused. The message never quotes the key.
+    """
+    key = (api_key or '').strip()
+    if not key:
+        raise ValueError('an API key is required (api_key, or the JC_API_KEY environment variable)')
+    kinds = []
+    for char in key:
+        kind = _character_kind(char)
+        if kind and kind not in kinds:
+            kinds.append(kind)
+    if kinds:
+        raise ValueError(
+            'the API key contains %s inside it; JumpCloud API keys are printable ASCII without spaces. '
+            'Check how it was stored (for ansible-vault encrypt_string, pass it with printf %%s or echo -n)'
+            % ' and '.join(kinds))
+    if len(key) < API_KEY_MIN_LENGTH:
+        raise ValueError('the API key is too short to be a JumpCloud API key (at least %d characters; JumpCloud '
+                         'issues 40); check the value' % API_KEY_MIN_LENGTH)
+    return key
+
+
+def _character_kind(char):
+    """What is wrong with ``char`` in an API key, or None for printable ASCII."""
+    if char in '\r\n':
+        return 'a line break'
+    if char.isspace():
+        return 'a space'
+    if ord(char) < 0x20 or ord(char) == 0x7f:
+        return 'a control character'
+    if ord(char) > 0x7f:
+        return 'a non-ASCII character'
+    return None
+
+
+def _is_loopback(host):
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _transport_host(url):
+    """The host requests (through urllib3) would connect to for ``url``, lower case, or None."""
+    if not HAS_REQUESTS:
+        return None
+    from requests.packages.urllib3.util import parse_url  # pylint: disable=import-error
+    try:
+        host = parse_url(url).host
+    # urllib3 raises its own LocationParseError, a ValueError in some versions and not in others
+    except Exception:  # pylint: disable=broad-except
+        return ''
+    return (host or '').strip('[]').lower()
+
+
 def check_base_url(url, allow_insecure_http=False):
-    """Refuse a URL that would send the API key in clear text to another host.
+    """Refuse a URL that would send the API key in clear text, or to another host than it names.
 
     ``https://`` is always fine; ``http://`` only to a loopback address (a local
-    test server) unless ``allow_insecure_http`` is set.
+    test server) unless ``allow_insecure_http`` is set. A user name or password, a
+    backslash, a query or a fragment is refused in any URL: two URL parsers may
+    read the host of such a URL differently.
     """
+    if any(not '!' <= c <= '~' for c in url):
+        raise ValueError('api_url must be plain ASCII without spaces or control characters')
+    for char, what in (('\\', 'a backslash'), ('@', 'a user name or password (@)'), ('?', 'a query (?)'),
+                       ('#', 'a fragment (#)')):
+        if char in url:
+            raise ValueError('api_url must not contain %s: give only scheme, host, port and path' % what)
     parts = urlsplit(url)
-    if parts.scheme not in ('http', 'https') or not parts.hostname:
+    if parts.scheme.lower() not in ('http', 'https') or not parts.hostname:
         raise ValueError('api_url must be an http(s) URL with a host name, got %r' % url)
-    if parts.scheme == 'https' or allow_insecure_http:
-        return
+    try:
+        parts.port
+    except ValueError:
+        raise ValueError('api_url has an invalid port, got %r' % url)
     host = parts.hostname
-    loopback = host == 'localhost'
-    if not loopback:
-        try:
-            loopback = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-    if not loopback:
+    transport = _transport_host(url)
+    if transport is not None and transport != host:
+        raise ValueError('api_url %r is ambiguous: its host reads as %r or as %r' % (url, host, transport))
+    if parts.scheme.lower() == 'https' or allow_insecure_http:
+        return
+    if not _is_loopback(host):
         raise ValueError(
             'refusing to send the API key over plain http to %s: use https, or set allow_insecure_http '
             'if this really is intended' % host)
+
+
+def is_loopback_url(url):
+    """Whether ``url`` names a loopback host (a local test server)."""
+    return _is_loopback(urlsplit(url).hostname or '')
+
+
+if HAS_REQUESTS:
+    # requests that cannot succeed however often they are repeated: never retried
+    NEVER_RETRIED = (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL,
+                     requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema, UnicodeError)
+else:  # pragma: no cover
+    NEVER_RETRIED = ()
+
+
+class _Refused(Exception):
+    """A request that cannot succeed as sent (a bad header, a refused certificate): not retried."""
+
+
+def _innermost(exc):
+    """The deepest reason of an exception as requests and urllib3 nest them."""
+    for dummy in range(10):
+        inner = getattr(exc, 'reason', None)
+        if not isinstance(inner, BaseException) and exc.args and isinstance(exc.args[0], BaseException):
+            inner = exc.args[0]
+        if not isinstance(inner, BaseException) or inner is exc:
+            break
+        exc = inner
+    return exc
+
+
+def _certificate_refused(exc):
+    """Whether a TLS failure is the server's certificate being refused (the same on every try)."""
+    inner = _innermost(exc)
+    if isinstance(inner, ssl.SSLCertVerificationError):
+        return True
+    text = '%s' % (inner,)
+    return 'CERTIFICATE_VERIFY_FAILED' in text or "doesn't match" in text
 
 
 class ApiResponse:
@@ -106,11 +221,13 @@ class JumpCloudClient:
                  backoff_delay=0.5, backoff_max_delay=30.0, sleep=time.sleep, allow_insecure_http=False):
         if not HAS_REQUESTS:
             raise RuntimeError('the requests library is required')
-        if not api_key:
-            raise ValueError('an API key is required (api_key, or the JC_API_KEY environment variable)')
+        api_key = clean_api_key(api_key)
         check_base_url(base_url, allow_insecure_http)
         self.base_url = base_url.rstrip('/')
         self._api_key = api_key
+        # every value of this run that must never be shown: the key, each row's password, ...
+        self._secrets = Redactor()
+        self._secrets.add(api_key)
         self.timeout = timeout
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
@@ -131,7 +248,9 @@ class JumpCloudClient:
         # ~/.netrc), read once here instead: per request it costs file system lookups on each of
         # thousands of calls, and a netrc entry must not add credentials to JumpCloud requests.
         session.trust_env = False
-        session.proxies.update(requests.utils.get_environ_proxies(self.base_url))
+        if not is_loopback_url(self.base_url):
+            # a proxy for a loopback URL would carry the key off this host (in clear, for http)
+            session.proxies.update(requests.utils.get_environ_proxies(self.base_url))
         bundle = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE')
         session.verify = (bundle or True) if validate_certs else False
         session.headers.update({
@@ -147,11 +266,19 @@ class JumpCloudClient:
 
     # -- helpers -----------------------------------------------------------
 
+    def add_secret(self, value):
+        """Blank ``value`` (a row's password, say) out of every message from now on."""
+        self._secrets.add(value)
+
     def redact(self, text):
-        """``text`` with the API key blanked out, for anything shown to people."""
-        text = '%s' % (text,)
-        if self._api_key:
-            text = text.replace(self._api_key, REDACTED)
+        """``text`` with every secret of the run blanked out, escaped forms included."""
+        return self._secrets.redact(text)
+
+    def _short_message(self, text):
+        """``text`` redacted, then cut to a readable length (cutting first could leave half a secret)."""
+        text = self.redact(text).strip()
+        if len(text) > API_MESSAGE_MAX:
+            text = text[:API_MESSAGE_MAX] + '...'
         return text
 
     def _count(self, key, n=1):
@@ -176,7 +303,8 @@ class JumpCloudClient:
                         msg = body['message']
                     return '%s' % (msg,)
         text = (response.text or '').strip()
-        return text[:500] if text else (response.reason or 'no response body')
+        # an HTML error page can be large: keep enough to redact and show its start
+        return text[:65536] if text else (response.reason or 'no response body')
 
     # -- the request loop ----------------------------------------------------
 
@@ -194,6 +322,8 @@ class JumpCloudClient:
         overlap it. Its error says ``outcome_unknown``.
         """
         method = method.upper()
+        if isinstance(body, dict) and isinstance(body.get('password'), str):
+            self.add_secret(body['password'])
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
         url = self.base_url + path
@@ -216,7 +346,9 @@ class JumpCloudClient:
             retry_after = None
             status = None
             try:
-                response = self.session.request(method, url, params=params, json=body, timeout=self.timeout)
+                response = self._send(method, url, params, body)
+            except _Refused as exc:
+                raise JumpCloudError(self._short_message(exc.args[0]), None, method, path, retries)
             except requests.exceptions.RequestException as exc:
                 unknown = not is_read and isinstance(exc, requests.exceptions.ReadTimeout)
                 message = self._describe_exception(exc)
@@ -230,10 +362,13 @@ class JumpCloudClient:
                 landed = not isinstance(exc, requests.exceptions.ConnectTimeout)
             else:
                 status = response.status_code
+                if 300 <= status < 400:
+                    raise JumpCloudError(self._short_message(self._describe_redirect(url, response)), status, method,
+                                         path, retries)
                 if status < 400:
                     return self._success(response)
-                error = JumpCloudError(self.redact(self._api_message(response)), status, method, path, retries,
-                                       resent=resent)
+                error = JumpCloudError(self._short_message(self._api_message(response)), status, method, path,
+                                       retries, resent=resent)
                 retryable = status == 429 or (status in statuses and (idempotent or is_read))
                 landed = status != 429        # a 429 was not processed; a 5xx may have been
                 if retryable:
@@ -245,6 +380,8 @@ class JumpCloudClient:
                 raise error
             if retry_after is not None:
                 delay = retry_after
+            if status == 429:
+                delay = max(delay, RATE_LIMIT_MIN_WAIT)
             if waited + delay > self.max_retry_wait:
                 error.message += ' (gave up: the next wait would pass the %ss retry budget)' % self.max_retry_wait
                 raise error
@@ -274,6 +411,29 @@ class JumpCloudClient:
                 self._sleep(wait)
             return gate
         return passed
+
+    def _describe_redirect(self, url, response):
+        location = response.headers.get('Location') or ''
+        target = urlsplit(urljoin(url, location)) if location else None
+        where = 'to %s' % (target.netloc.rpartition('@')[2] or 'an unnamed host') if target else 'without a Location'
+        return ('the API answered with a redirect %s, which is not followed: the API key goes only to %s. '
+                'Check api_url (or region)' % (where, urlsplit(self.base_url).netloc))
+
+    def _send(self, method, url, params, body):
+        """One HTTP exchange, redirects not followed; :class:`_Refused` when repeating it cannot help."""
+        try:
+            return self.session.request(method, url, params=params, json=body, timeout=self.timeout,
+                                        allow_redirects=False)
+        except NEVER_RETRIED as exc:
+            # a fixed text: the exception's own may quote a header value (the key)
+            if isinstance(exc, (UnicodeError, requests.exceptions.InvalidHeader)):
+                raise _Refused('%s: a request header could not be sent (a value with a character HTTP headers '
+                               'cannot carry)' % type(exc).__name__)
+            raise _Refused('%s: the request URL was refused; check api_url' % type(exc).__name__)
+        except requests.exceptions.SSLError as exc:
+            if _certificate_refused(exc):
+                raise _Refused("SSLError: the API's TLS certificate was not accepted (%s)" % _innermost(exc))
+            raise
 
     @staticmethod
     def _describe_exception(exc):

@@ -17,6 +17,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     JumpCloudClient,
+    clean_api_key,
     resolve_base_url,
 )
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._common_options import CONNECTION_ARGSPEC
@@ -48,8 +49,25 @@ class JumpCloudModule(AnsibleModule):
                 self.fail_json(msg='%s must not be negative, got %s' % (name, p[name]))
         if p['requests_per_second'] is not None and p['requests_per_second'] <= 0:
             self.fail_json(msg='requests_per_second must be positive, got %s' % p['requests_per_second'])
-        if p['org_id'] and not ORG_ID_RE.match(p['org_id']):
+        if p['org_id'] is not None:
+            p['org_id'] = p['org_id'].strip() or None
+        if p['org_id'] and not ORG_ID_RE.fullmatch(p['org_id']):
             self.fail_json(msg='org_id must be 24 lowercase hexadecimal characters')
+        self._check_api_key()
+
+    def _check_api_key(self):
+        """Strip the key (a vaulted or pasted key often ends in a line break) and refuse one that
+        cannot be a JumpCloud key, before it goes anywhere near a header; the message never quotes it."""
+        p = self.params
+        raw = p['api_key']
+        try:
+            key = clean_api_key(raw)
+        except ValueError as exc:
+            self.fail_json(msg='%s' % exc)
+        if key != raw:
+            # Ansible masks the value as given; the stripped one is masked too
+            self.no_log_values.add(key)
+        p['api_key'] = key
 
     @property
     def client(self):
@@ -74,4 +92,7 @@ class JumpCloudModule(AnsibleModule):
                 )
             except (ValueError, RuntimeError) as exc:
                 self.fail_json(msg='%s' % exc, exception=traceback.format_exc())
+            if not p['validate_certs'] and self._client.base_url.lower().startswith('https://'):
+                self.warn('validate_certs is false: the API key is sent to %s without checking that server\'s '
+                          'certificate' % self._client.base_url)
         return self._client

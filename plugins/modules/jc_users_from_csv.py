@@ -106,13 +106,29 @@ EXAMPLES = r'''
     report_path: /srv/jumpcloud/update-report.csv
     update_password: never
 
+# The key as an option (no_log masks it) from a vault. Do not pass it through a task's
+# "environment:": Ansible puts those values on the module's command line, which -vvv prints.
+# Without api_key, the JC_API_KEY of ansible-playbook's own environment is used (an AWX credential sets it).
 - name: Apply the valid rows even if some are invalid, in the EU region
   jcops.jumpcloud.jc_users_from_csv:
     csv_path: users.csv
+    api_key: "{{ vault_jumpcloud_api_key }}"
     region: eu
     skip_invalid_rows: true
-  environment:
-    JC_API_KEY: "{{ vault_jumpcloud_api_key }}"
+
+- name: Several tasks sharing one connection through module_defaults
+  module_defaults:
+    group/jcops.jumpcloud.jumpcloud:
+      api_key: "{{ vault_jumpcloud_api_key }}"
+      region: eu
+  block:
+    - name: Preview
+      jcops.jumpcloud.jc_users_from_csv:
+        csv_path: users.csv
+      check_mode: true
+    - name: Apply
+      jcops.jumpcloud.jc_users_from_csv:
+        csv_path: users.csv
 '''
 
 RETURN = r'''

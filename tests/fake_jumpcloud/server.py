@@ -55,7 +55,7 @@ class FaultConfig:
     def __init__(self, latency=0.0, rate_limit=None, retry_after=True, fault_rate=0.0,
                  fault_kinds=('500', '502', '503', '504', 'drop'), slow_rate=0.0, slow_seconds=0.0,
                  unauthorized_after=None, random_seed=None, delete_before_first_write=(), fault_after_write=0.0,
-                 read_only_after_writes=None, association_read_lag=0):
+                 read_only_after_writes=None, association_read_lag=0, echo_body_in_400=()):
         self.latency = latency
         self.rate_limit = rate_limit
         self.retry_after = retry_after
@@ -77,12 +77,16 @@ class FaultConfig:
         # memberships and bindings an add made stay out of the next N reads that would show
         # them: JumpCloud applies association writes asynchronously
         self.association_read_lag = association_read_lag
+        # user ids whose writes are refused with a 400 that quotes the request body word for word,
+        # as a validation layer or a web application firewall in front of an API may do
+        self.echo_body_in_400 = tuple(echo_body_in_400)
 
     def update(self, values):
         for key, value in values.items():
             if not hasattr(self, key):
                 raise BadRequest('unknown fake config %r' % key)
-            setattr(self, key, tuple(value) if key in ('fault_kinds', 'delete_before_first_write') else value)
+            setattr(self, key, tuple(value) if key in ('fault_kinds', 'delete_before_first_write', 'echo_body_in_400')
+                    else value)
 
 
 class TokenBucket:
@@ -146,7 +150,7 @@ class Stats:
 class FakeJumpCloud:
     """The fake server: an org, its HTTP server thread, its counters and fault settings."""
 
-    def __init__(self, api_key='test-api-key', org_id=None, host='127.0.0.1', port=0, seed=None, **faults):
+    def __init__(self, api_key='test-api-key-0123456789', org_id=None, host='127.0.0.1', port=0, seed=None, **faults):
         self.api_key = api_key
         self.org_id = org_id
         self.org = FakeOrg()
@@ -256,6 +260,7 @@ def _make_handler(fake):
         def read_body(self):
             length = int(self.headers.get('Content-Length') or 0)
             raw = self.rfile.read(length) if length else b''
+            self.raw_body = raw.decode('utf-8', 'replace')
             if not raw:
                 return None
             try:
@@ -319,6 +324,9 @@ def _make_handler(fake):
                         return self.drop()
                     else:
                         return self.answer(int(fault), {'message': 'injected fault %s' % fault})
+                if kind == 'write' and cfg.echo_body_in_400 and \
+                        _write_target(template, ident, body) in cfg.echo_body_in_400:
+                    return self.answer(400, {'message': 'Bad Request: refused %s' % self.raw_body})
                 problem = SCHEMAS.request_problem('%s %s' % (method, template), body)
                 if problem:
                     return self.answer(400, {'message': 'Bad Request: %s' % problem})
@@ -673,7 +681,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog='fake_jumpcloud', description='A fake JumpCloud API for tests and demos.')
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=8089)
-    parser.add_argument('--api-key', default='test-api-key')
+    parser.add_argument('--api-key', default='test-api-key-0123456789')
     parser.add_argument('--org-id')
     parser.add_argument('--seed', help='a seed JSON file (users, groups, systems, ldapservers)')
     parser.add_argument('--generate', type=int, metavar='USERS', help='generate an org of this many users')

@@ -1,6 +1,8 @@
 """Secrets: the API key and every Password cell appear in no result, diff, warning, error, report or
--vvv output, on success and on failure; the key travels only in the x-api-key header."""
+-vvv output, on success and on failure, also escaped, also when the key was stored with its line break
+and the API quotes a refused request body; the key travels only in the x-api-key header."""
 import json
+from urllib.parse import quote, quote_plus
 
 import pytest
 import requests
@@ -13,8 +15,18 @@ MODULE = 'jcops.jumpcloud.jc_users_from_csv'
 PASSWORDS = ['Pa55-word,with "quotes"', 'Zoë-très-secret-42', 'short-but-secret-77']
 
 
+# the key as `echo KEY | ansible-vault encrypt_string` or a pasted CRLF line stores it
+KEY_WITH_LINE_BREAK = API_KEY + '\n'
+
+
+def forms(secret):
+    """A secret as is and as error texts escape it (repr, JSON, JSON in JSON, percent-encoding)."""
+    return {secret, repr(secret)[1:-1], ascii(secret)[1:-1], json.dumps(secret)[1:-1],
+            json.dumps(json.dumps(secret)[1:-1])[1:-1], quote(secret, safe=''), quote_plus(secret)}
+
+
 def secrets_in(text):
-    return [s for s in [API_KEY] + PASSWORDS if s in text]
+    return [f for s in [API_KEY] + PASSWORDS for f in forms(s) if f in text]
 
 
 def write(tmp_path, text):
@@ -24,27 +36,32 @@ def write(tmp_path, text):
 
 
 def test_no_secret_anywhere_on_success_failure_check_and_diff(tmp_path, org):
-    # bob and carol succeed; alice is deleted before the first write, so her row fails at the API
-    requests.post(org.fake.url + '/__fake__/config', json={'delete_before_first_write': [org.uid('alice')]},
-                  timeout=10)
+    # carol succeeds; alice is deleted before the first write, so her row fails at the API; bob's
+    # write is refused with a 400 that quotes the request body (his password JSON-escaped in it)
+    faults = {'delete_before_first_write': [org.uid('alice')], 'echo_body_in_400': [org.uid('bob')]}
+    requests.post(org.fake.url + '/__fake__/config', json=faults, timeout=10)
     path = write(tmp_path, 'Username,Password,jobTitle\nalice,"%s",Lead\nbob,"%s",Analyst\ncarol,%s,\n' % (
         PASSWORDS[0].replace('"', '""'), PASSWORDS[1], PASSWORDS[2]))
     report = tmp_path / 'report.csv'
     reset_stats(org.fake)
+    env = {'JC_API_KEY': KEY_WITH_LINE_BREAK}
     check = run_module(tmp_path, org.fake, MODULE, dict(csv_path=str(path), report_path=str(report)), check=True,
-                       diff=True, verbosity=3)
+                       diff=True, verbosity=3, env=env)
     real = run_module(tmp_path, org.fake, MODULE, dict(csv_path=str(path), report_path=str(report)), diff=True,
-                      verbosity=3)
+                      verbosity=3, env=env)
     assert check.result['summary']['by_status']['updated'] == 3
     assert real.result['failed'] and 'row 2 alice' in real.result['msg']
-    assert real.result['summary']['by_status'] == dict(updated=2, unchanged=0, failed=1, invalid=0, not_found=0,
+    assert real.result['summary']['by_status'] == dict(updated=1, unchanged=0, failed=2, invalid=0, not_found=0,
                                                        skipped=0)
+    bob = next(r for r in real.result['results'] if r['username'] == 'bob')
+    assert 'Bad Request: refused {' in bob['msg'] and '"password": "********"' in bob['msg']
     for run in (check, real):
         assert secrets_in(run.output) == []
         assert secrets_in(json.dumps(run.result)) == []
         assert '********' in json.dumps(run.result['diff'])                 # the password change, masked
+    assert 'Bad Request: refused' in report.read_text(encoding='utf-8')
     assert secrets_in(report.read_text(encoding='utf-8')) == []
-    assert org.fake.org.password_sets[org.uid('bob')] == 1                  # and yet it was set
+    assert org.fake.org.password_sets[org.uid('carol')] == 1                # and yet it was set
     assert fake_stats(org.fake)['key_seen_outside_header'] == []
 
 
@@ -62,8 +79,8 @@ def test_a_refused_key_is_not_echoed(tmp_path, org):
 def test_a_key_given_as_an_option_is_masked(tmp_path, org):
     path = write(tmp_path, 'Username,jobTitle\nbob,Analyst\n')
     reset_stats(org.fake)
-    run = run_module(tmp_path, org.fake, MODULE, dict(csv_path=str(path), api_key=API_KEY), verbosity=3,
+    run = run_module(tmp_path, org.fake, MODULE, dict(csv_path=str(path), api_key=API_KEY + '\r\n'), verbosity=3,
                      env={'JC_API_KEY': ''})
     assert not run.result.get('failed'), run.result.get('msg')
-    assert API_KEY not in run.output and API_KEY not in json.dumps(run.result)
+    assert secrets_in(run.output) == [] and secrets_in(json.dumps(run.result)) == []
     assert fake_stats(org.fake)['key_seen_outside_header'] == []

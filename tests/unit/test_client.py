@@ -65,11 +65,12 @@ def test_429_without_retry_after_uses_jittered_exponential_backoff():
     for dummy in range(3):
         responses.get(USER_URL, status=429, json={'message': 'Too Many Requests'})
     responses.get(USER_URL, json={'ok': True})
-    client, sleeps = make_client(backoff_delay=1.0)
+    client, sleeps = make_client(backoff_delay=4.0)
     client.get('/api/systemusers/5f0000000000000000000001')
     assert len(sleeps) == 3
     for attempt, slept in enumerate(sleeps):
-        assert 0 <= slept < 1.0 * 2 ** attempt
+        # at least the minimum wait for a 429, at most the jittered backoff
+        assert 1.0 <= slept < max(1.0, 4.0 * 2 ** attempt)
 
 
 @responses.activate
