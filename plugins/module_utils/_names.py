@@ -55,10 +55,11 @@ def match_name(name, items, name_of=None):
             return item
         if isinstance(stored, str) and fold(stored) == folded:
             loose.append(item)
-    if len(loose) == 1:
-        return loose[0]
+    spellings = set(name_of(item) for item in loose)
+    if len(spellings) == 1:
+        return loose[0]         # the first, as for an exact match, when several items are spelt the same
     if loose:
-        raise AmbiguousName(name, [name_of(item) for item in loose])
+        raise AmbiguousName(name, spellings)
     return None
 
 

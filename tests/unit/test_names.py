@@ -26,6 +26,12 @@ def test_several_case_insensitive_matches_and_no_exact_one_are_ambiguous():
     assert "'JDoe' and 'jdoe'" in str(caught.value)
 
 
+def test_items_spelt_the_same_are_one_name_and_the_first_is_used():
+    entries = [{'type': 'Work', 'n': 1}, {'type': 'home'}, {'type': 'Work', 'n': 2}]
+    assert match_name('work', entries, lambda e: e['type']) is entries[0]
+    assert match_name('x', ['x', 'x']) == 'x'
+
+
 def test_no_match_is_none():
     assert match_name('zed', ['jdoe', 'JDoe']) is None
     assert match_name('jdoe', []) is None
