@@ -112,3 +112,15 @@ def test_names_that_all_match_exactly_cost_no_extra_request(tmp_path, org):
     assert loose.stats['by_route'] == {'POST /api/search/systemusers': 2, 'GET /api/v2/usergroups': 1,
                                        'GET /api/v2/usergroups/{id}/members': 2}
     assert [(r['username'], r['status']) for r in loose.result['results']] == [('alice', 'updated'), ('bob', 'updated')]
+
+
+def test_the_case_insensitive_search_takes_the_name_literally(tmp_path, org):
+    # 'frank.o+1' exists: '.' and '+' are regular expression characters, so they must be escaped
+    # (unescaped, 'O+1' would not match 'o+1')
+    run = apply(tmp_path, org, 'Username,jobTitle\nFRANK.O+1,Chef\n')
+    assert [(r['username'], r['status']) for r in run.result['results']] == [('frank.o+1', 'updated')]
+    assert org.user('frank.o+1')['jobTitle'] == 'Chef'
+    assert run.stats['by_route']['POST /api/search/systemusers'] == 2
+    # what the search finds is compared again here: 'o.1' matches 'o+1' as a pattern, not as a name
+    run = apply(tmp_path, org, 'Username,jobTitle\nfrank.o.1,Cook\n')
+    assert [(r['username'], r['status']) for r in run.result['results']] == [('frank.o.1', 'not_found')]
