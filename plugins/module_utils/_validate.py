@@ -360,8 +360,11 @@ def _row_user(desired, state, first_row_of):
     desired.username = user['username']
     first = first_row_of.setdefault(user['_id'], (desired.line, written))
     if first[0] != desired.line and first[1] != written:
-        desired.problem('Username', 'user %r (%r in JumpCloud) is already updated by line %d' % (
-            written, user['username'], first[0]))
+        if written != user['username']:
+            message = 'user %r (%r in JumpCloud) is already updated by line %d' % (written, user['username'], first[0])
+        else:
+            message = 'user %r is already updated by line %d (written %r there)' % (written, first[0], first[1])
+        desired.problem('Username', message)
     return user
 
 
