@@ -20,6 +20,7 @@ import copy
 import datetime
 import sys
 
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import match_name
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import CLEAR, DEFAULT_ENROLLMENT_DAYS
 
 MASK = '********'
@@ -128,13 +129,24 @@ def _plan_mfa(plan, desired, user, now):
         plan.set_field('mfa', before, after)
 
 
+def stored_name(name, entries, key):
+    """The spelling of ``name`` among the ``key`` values of ``entries`` (matched as :func:`match_name` does,
+    so ``badge`` finds a stored ``Badge``), or None when none matches."""
+    return match_name(name, [e.get(key) for e in entries if isinstance(e.get(key), str)])
+
+
 def merge_addresses(current, wanted):
-    """``current`` addresses with the ``wanted`` {type: {subfield: value}} applied; and what changed."""
+    """``current`` addresses with the ``wanted`` {type: {subfield: value}} applied; and what changed.
+
+    Address types match as :func:`match_name` does: a stored ``Work`` address is the ``work`` one, and
+    once changed it is written with the type ``work``, as JumpCloud's PowerShell module writes it.
+    """
     merged = copy.deepcopy(current or [])
     changed = []
     for kind in sorted(wanted):
         values = wanted[kind]
-        entry = next((a for a in merged if a.get('type') == kind), None)
+        stored = stored_name(kind, merged, 'type')
+        entry = next((a for a in merged if a.get('type') == stored), None) if stored is not None else None
         if entry is None:
             fresh = dict((k, v) for k, v in values.items() if v is not CLEAR)
             if fresh:
@@ -151,29 +163,36 @@ def merge_addresses(current, wanted):
                     entry.pop(sub, None)
                 else:
                     entry[sub] = value
+                entry['type'] = kind
                 changed.append('addresses.%s.%s' % (kind, sub))
     return merged, changed
 
 
-def _merge_keyed(current, wanted, key, value_field, prefix):
+def _merge_keyed(current, wanted, key, value_field, prefix, keep_spelling):
     """Merge ``wanted`` [(key, value or CLEAR)] into the ``current`` entries keyed by ``key``.
 
     A changed value is written into the first entry with that key (its other
     fields, such as ``id``, kept); a new key appends an entry; CLEAR removes
     the key's entries. Entries of other keys are left exactly as they are.
+    Keys match as :func:`match_name` does, never adding a twin: ``badge``
+    updates a stored ``Badge``. A changed entry keeps its stored spelling
+    when ``keep_spelling``, else takes the wanted one.
     """
     merged = copy.deepcopy(current or [])
     changed = []
-    for name, value in wanted:
-        entries = [e for e in merged if e.get(key) == name]
+    for wanted_name, value in wanted:
+        stored = stored_name(wanted_name, merged, key)
+        entries = [e for e in merged if e.get(key) == stored] if stored is not None else []
+        name = stored if stored is not None and keep_spelling else wanted_name
         if value is CLEAR:
             if not entries:
                 continue
-            merged = [e for e in merged if e.get(key) != name]
+            merged = [e for e in merged if e.get(key) != stored]
         elif not entries:
             merged.append({key: name, value_field: value})
         elif entries[0].get(value_field) != value:
             entries[0][value_field] = value
+            entries[0][key] = name
         else:
             continue
         changed.append('%s.%s' % (prefix, name))
@@ -181,13 +200,17 @@ def _merge_keyed(current, wanted, key, value_field, prefix):
 
 
 def merge_phones(current, wanted):
-    """``current`` phone numbers with the ``wanted`` {type: number} applied; and what changed."""
-    return _merge_keyed(current, sorted(wanted.items()), 'type', 'number', 'phoneNumbers')
+    """``current`` phone numbers with the ``wanted`` {type: number} applied; and what changed.
+
+    A stored ``Mobile`` number is the ``mobile`` one; once changed it is written with the type ``mobile``,
+    as JumpCloud's PowerShell module writes it.
+    """
+    return _merge_keyed(current, sorted(wanted.items()), 'type', 'number', 'phoneNumbers', keep_spelling=False)
 
 
 def merge_attributes(current, wanted):
     """``current`` custom attributes with the ``wanted`` [(name, value)] merged by name; and what changed."""
-    return _merge_keyed(current, wanted, 'name', 'value', 'attributes')
+    return _merge_keyed(current, wanted, 'name', 'value', 'attributes', keep_spelling=True)
 
 
 def _plan_array(plan, field, merge, current, wanted):
@@ -221,9 +244,9 @@ def _plan_bindings(plan, desired, user, state):
     for name, dummy in desired.groups:
         group = state.group_by_name(name)
         action = 'present' if (group['id'], uid) in state.group_members else 'add'
-        plan.groups.append({'name': name, 'id': group['id'], 'action': action})
+        plan.groups.append({'name': group['name'], 'id': group['id'], 'action': action})
         if action == 'add':
-            added_groups.append(name)
+            added_groups.append(group['name'])
     if added_groups:
         plan.before['groups'] = []
         plan.after['groups'] = added_groups

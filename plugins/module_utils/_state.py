@@ -20,6 +20,7 @@ per user). Independent reads run concurrently on the worker pool.
 import difflib
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import AmbiguousName, caseless_condition, fold, match_name
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import CLEAR, OBJECT_ID_RE
 
 SEARCH_BATCH = 100
@@ -31,6 +32,7 @@ class State:
 
     def __init__(self):
         self.users_by_name = {}
+        self.users_by_folded = {}     # username without regard to case -> [users]
         self.users_by_id = {}
         self.users_by_email = {}
         self.users_by_employee_id = {}
@@ -40,12 +42,15 @@ class State:
         self.group_members = {}       # (group id, user id) -> True, for the pairs the CSV asks about
         self.system_bindings = {}     # (system id, user id) -> edge attributes ({} when none)
         self.ldap_bindings = set()    # (ldap server id, user id)
+        self._groups_folded = None    # (number of groups, {folded name: [groups]}), built when first needed
 
     def add_user(self, user):
         uid = user.get('_id') or user.get('id')
         user.setdefault('_id', uid)
         self.users_by_id[uid] = user
         self.users_by_name[user.get('username')] = user
+        if user.get('username'):
+            _index(self.users_by_folded, fold(user['username']), user)
         if user.get('email'):
             _index(self.users_by_email, user['email'].lower(), user)
         if user.get('employeeIdentifier'):
@@ -55,25 +60,69 @@ class State:
         """Let go of the lookup indexes once the references are checked: planning needs each row's own
         user (by name) and nothing else of the users, so that each record can be freed once planned."""
         self.users_by_id = {}
+        self.users_by_folded = {}
         self.users_by_email = {}
         self.users_by_employee_id = {}
 
+    def find_user(self, name):
+        """The user called ``name``: exactly, else without regard to case (see :func:`match_name`).
+
+        Raises :class:`AmbiguousName` when several users match without regard to case and none exactly.
+        Complete once ``read_state`` has searched the names that did not match exactly.
+        """
+        if name in self.users_by_name:
+            return self.users_by_name[name]
+        return match_name(name, self.users_by_folded.get(fold(name), []), lambda user: user.get('username'))
+
+    def user_by_name(self, name):
+        """The user called ``name`` as :meth:`find_user` finds it, or None when there is none or several."""
+        try:
+            return self.find_user(name)
+        except AmbiguousName:
+            return None
+
+    def find_group(self, name):
+        """The user group called ``name``: exactly, else without regard to case; raises :class:`AmbiguousName`."""
+        if name in self.groups:
+            return self.groups[name]
+        if self._groups_folded is None or self._groups_folded[0] != len(self.groups):
+            folded = {}
+            for group_name, group in self.groups.items():
+                folded.setdefault(fold(group_name), []).append(group)
+            self._groups_folded = (len(self.groups), folded)
+        return match_name(name, self._groups_folded[1].get(fold(name), []), lambda group: group['name'])
+
     def group_by_name(self, name):
-        return self.groups.get(name)
+        try:
+            return self.find_group(name)
+        except AmbiguousName:
+            return None
 
     def similar_group(self, name):
-        lowered = dict((n.lower(), n) for n in self.groups)
-        if name.lower() in lowered:
-            return lowered[name.lower()]
+        """The closest group name to ``name``, for a "did you mean" hint (only asked when none matches)."""
         close = difflib.get_close_matches(name, list(self.groups), n=1, cutoff=0.8)
         return close[0] if close else None
 
     def resolve_manager(self, ref):
-        """The user a manager cell means: an id first, then a username, then an email."""
+        """The user a manager cell means: an id first, then a username (see :meth:`find_user`), then an email.
+
+        Raises :class:`AmbiguousName` when the cell names several users that differ only by case.
+        """
         if OBJECT_ID_RE.match(ref) and ref in self.users_by_id:
             return self.users_by_id[ref]
-        if ref in self.users_by_name:
-            return self.users_by_name[ref]
+        user = self.find_user(ref)
+        if user is not None:
+            return user
+        return self._owner_of_email(ref)
+
+    def knows_manager(self, ref):
+        """Whether the users read so far resolve the manager cell ``ref`` without a search: by id, exact
+        username or email."""
+        if OBJECT_ID_RE.match(ref) and ref in self.users_by_id:
+            return True
+        return ref in self.users_by_name or self._owner_of_email(ref) is not None
+
+    def _owner_of_email(self, ref):
         owners = self.users_by_email.get(ref.lower())
         if owners and len(owners) == 1:
             return owners[0]
@@ -114,12 +163,20 @@ def needed_fields(rows):
 
 
 def _search_users(client, pool, conditions, fields):
-    """Every user matching one of ``conditions`` [(field, value)], 100 conditions per search, searched
-    concurrently on ``pool``."""
+    """Every user matching one of ``conditions`` [(field, value)] or [(field, value, CASELESS)], 100
+    conditions per search, searched concurrently on ``pool``."""
     def one(batch):
-        return list(client.v1_search(USERS, {'or': [{f: v} for f, v in batch]}, fields=fields))
+        return list(client.v1_search(USERS, {'or': [_condition(*c) for c in batch]}, fields=fields))
     for found in pool.map(one, _batches(sorted(set(conditions)))):
         yield from found
+
+
+# marks a search condition that matches without regard to case
+CASELESS = 'caseless'
+
+
+def _condition(field, value, how=None):
+    return caseless_condition(field, value) if how == CASELESS else {field: value}
 
 
 def _get_user(client, uid):
@@ -140,14 +197,19 @@ def read_state(client, rows, pool):
     usernames = [('username', r.username) for r in rows if r.username]
     for user in _search_users(client, pool, usernames, needed_fields(rows)):
         state.add_user(user)
+    # names not found exactly: every user whose username or email matches without regard to case, in the
+    # same searches as the managers and collisions (a file whose names all match exactly costs nothing more)
     lookups = []
     ids = set()
+    row_lookups = False
     for row in rows:
         user = state.users_by_name.get(row.username)
-        if row.manager is not None and row.manager is not CLEAR and state.resolve_manager(row.manager) is None:
-            lookups.append(('username', row.manager))
-            lookups.append(('email', row.manager))
-            lookups.append(('email', row.manager.lower()))
+        if row.username and user is None:
+            lookups.append(('username', row.username, CASELESS))
+            row_lookups = True
+        if row.manager is not None and row.manager is not CLEAR and not state.knows_manager(row.manager):
+            lookups.append(('username', row.manager, CASELESS))
+            lookups.append(('email', row.manager, CASELESS))
             if OBJECT_ID_RE.match(row.manager):
                 ids.add(row.manager)
         for field in ('email', 'employeeIdentifier'):
@@ -155,7 +217,9 @@ def read_state(client, rows, pool):
             if value is not None and value is not CLEAR and (user is None or user.get(field) != value):
                 lookups.append((field, value))
     if lookups:
-        for user in _search_users(client, pool, lookups, ' '.join(KEY_FIELDS)):
+        # the rows' own users need every field the rows compare
+        fields = needed_fields(rows) if row_lookups else ' '.join(KEY_FIELDS)
+        for user in _search_users(client, pool, lookups, fields):
             if user.get('_id') not in state.users_by_id:
                 state.add_user(user)
     for user in pool.map(lambda uid: _get_user(client, uid), sorted(ids)):
@@ -192,7 +256,7 @@ def _read_edges(client, rows, state, pool):
     """Current memberships and bindings for the (target, user) pairs the rows ask about."""
     group_pairs, system_pairs, ldap_pairs = set(), set(), set()
     for row in rows:
-        user = state.users_by_name.get(row.username)
+        user = state.user_by_name(row.username) if row.username else None
         if user is None:
             continue
         uid = user['_id']

@@ -19,6 +19,7 @@ managers that do not exist, and email or employeeIdentifier collisions.
 import re
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import AmbiguousName, fold, match_name
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import Problem
 
 OBJECT_ID_RE = re.compile(r'^[0-9a-f]{24}$')
@@ -52,6 +53,7 @@ class Desired:
         self.addresses = {}      # 'home'/'work' -> {API subfield: value or CLEAR}
         self.phones = {}         # phone type -> number or CLEAR
         self.attributes = []     # [(name, value or CLEAR)] in column order
+        self.attribute_keys = {}  # attribute name -> the reference key of its name cell
         self.mfa = None          # True/False
         self.enrollment_days = None
         self.ldapserver_id = None
@@ -175,7 +177,8 @@ def _parse_attributes(desired, pairs, clear_token):
         if not columns.ATTRIBUTE_NAME_RE.match(name):
             desired.problem(name_key, 'attribute name %r must be letters and digits only' % name)
             continue
-        if name == previous or any(n == name for n, dummy in desired.attributes):
+        # named twice, also when only the case differs: both would update the same stored attribute
+        if name == previous or any(fold(n) == fold(name) for n, dummy in desired.attributes):
             desired.problem(name_key, 'attribute %r is named twice in this row' % name)
             continue
         previous = name
@@ -186,6 +189,7 @@ def _parse_attributes(desired, pairs, clear_token):
                             % (len(value), DEFAULT_MAX_LENGTH))
             continue
         desired.attributes.append((name, value))
+        desired.attribute_keys[name] = name_key
 
 
 def _key(kind, what):
@@ -249,10 +253,12 @@ def _check_row(desired):
 
 
 def _check_across_rows(rows):
+    # the same username twice; names that differ in case are compared once the users are known
+    # (check_references), since two JumpCloud users may differ only by case
     first = {}
     for desired in rows:
         if desired.username:
-            key = desired.username.lower()
+            key = desired.username
             if key in first:
                 desired.problem('Username', 'user %r is already updated by line %d' % (desired.username, first[key]))
             else:
@@ -277,34 +283,107 @@ def _column_of(field):
 
 def check_references(rows, state):
     """Problems that need the current state: what does not exist, and what would collide."""
+    first_row_of = {}       # user id -> (line, username as written) of the first row updating that user
     for desired in rows:
         if desired.problems and desired.status == 'invalid' and not desired.username:
             continue
-        user = state.users_by_name.get(desired.username) if desired.username else None
-        if desired.username and user is None:
-            desired.problem('Username', 'user %r does not exist in JumpCloud' % desired.username, kind='not_found')
-        for name, key in desired.groups:
-            if state.group_by_name(name) is None:
-                hint = state.similar_group(name)
-                desired.problem(key, 'user group %r does not exist%s' % (
-                    name, '; did you mean %r?' % hint if hint else ''))
+        user = _row_user(desired, state, first_row_of) if desired.username else None
+        _check_groups(desired, state)
         if desired.system_id and desired.system_id not in state.systems:
             desired.problem('SystemID', 'device %s does not exist' % desired.system_id)
         if desired.ldapserver_id and desired.ldapserver_id not in state.ldapservers:
             desired.problem('ldapserver_id', 'LDAP server %s does not exist' % desired.ldapserver_id)
         if desired.manager is not None and desired.manager is not CLEAR:
-            manager = state.resolve_manager(desired.manager)
-            if manager is None:
-                desired.problem('manager', 'manager %r matches no user id, username or email' % desired.manager)
-            elif user is not None and manager['_id'] == user['_id']:
-                desired.problem('manager', 'a user cannot be their own manager')
-            else:
-                desired.manager_id = manager['_id']
+            _check_manager(desired, state, user)
         if user is not None:
+            _check_entry_names(desired, user)
             _check_collision(desired, user, state.users_by_email, 'email', 'Email', lambda v: v.lower())
             _check_collision(desired, user, state.users_by_employee_id, 'employeeIdentifier', 'employeeIdentifier',
                              lambda v: v)
     return rows
+
+
+def _check_entry_names(desired, user):
+    """The custom attribute names and address/phone types the row writes each match one stored spelling."""
+    checks = [(name, desired.attribute_keys.get(name), 'attributes', 'name', 'custom attribute')
+              for name, dummy in desired.attributes]
+    checks += [(kind, _first_key(columns.LOCATION, lambda c, k=kind: c.field[0] == k and c.field[1] in desired.addresses[k]),
+                'addresses', 'type', 'address type') for kind in sorted(desired.addresses)]
+    checks += [(kind, _first_key(columns.TELEPHONY, lambda c, k=kind: c.field == k), 'phoneNumbers', 'type', 'phone type')
+               for kind in sorted(desired.phones)]
+    for name, key, field, part, what in checks:
+        entries = [e for e in user.get(field) or [] if isinstance(e, dict)]
+        try:
+            match_name(name, entries, lambda e: e.get(part))
+        except AmbiguousName as exc:
+            desired.problem(key, '%s %s' % (what, _ambiguous(exc, 'the user\'s %ss' % what)))
+
+
+def _first_key(candidates, wanted):
+    return next(c.name for c in candidates if wanted(c))
+
+
+def _check_manager(desired, state, user):
+    try:
+        manager = state.resolve_manager(desired.manager)
+    except AmbiguousName as exc:
+        desired.problem('manager', 'manager %s' % _ambiguous(exc, 'users'))
+        return
+    if manager is None:
+        desired.problem('manager', 'manager %r matches no user id, username or email' % desired.manager)
+    elif user is not None and manager['_id'] == user['_id']:
+        desired.problem('manager', 'a user cannot be their own manager')
+    else:
+        desired.manager_id = manager['_id']
+
+
+def _ambiguous(exc, what):
+    return '%r is ambiguous: it matches %s %s without regard to case, and none exactly; write it as JumpCloud does' % (
+        exc.name, what, ' and '.join(repr(c) for c in exc.candidates))
+
+
+def _row_user(desired, state, first_row_of):
+    """The user a row updates (its username matched as :func:`match_name` does), or None with a problem.
+
+    The row then names the user as JumpCloud spells it. Two rows meaning the same user are a problem on the
+    second, unless they are written the same (then the file check has reported it already).
+    """
+    written = desired.username
+    try:
+        user = state.find_user(written)
+    except AmbiguousName as exc:
+        desired.problem('Username', 'user %s' % _ambiguous(exc, 'users'))
+        return None
+    if user is None:
+        desired.problem('Username', 'user %r does not exist in JumpCloud' % written, kind='not_found')
+        return None
+    desired.username = user['username']
+    first = first_row_of.setdefault(user['_id'], (desired.line, written))
+    if first[0] != desired.line and first[1] != written:
+        if written != user['username']:
+            message = 'user %r (%r in JumpCloud) is already updated by line %d' % (written, user['username'], first[0])
+        else:
+            message = 'user %r is already updated by line %d (written %r there)' % (written, first[0], first[1])
+        desired.problem('Username', message)
+    return user
+
+
+def _check_groups(desired, state):
+    """Every group cell names one existing group (matched as :func:`match_name` does), each group once."""
+    seen = {}
+    for name, key in desired.groups:
+        try:
+            group = state.find_group(name)
+        except AmbiguousName as exc:
+            desired.problem(key, 'user group %s' % _ambiguous(exc, 'groups'))
+            continue
+        if group is None:
+            hint = state.similar_group(name)
+            desired.problem(key, 'user group %r does not exist%s' % (name, '; did you mean %r?' % hint if hint else ''))
+        elif group['id'] in seen and seen[group['id']][0] != name:
+            desired.problem(key, 'user group %r is %r, already named in %s' % (name, group['name'], seen[group['id']][1]))
+        else:
+            seen.setdefault(group['id'], (name, key))
 
 
 def _check_collision(desired, user, owners, field, key, normalise):

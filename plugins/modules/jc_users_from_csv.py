@@ -23,6 +23,10 @@ description:
     every changed field), existing memberships and bindings cost no write, and a second run of the same file
     changes nothing. Users are updated concurrently on O(max_workers) threads; one user's writes never overlap.
   - Addresses, phone numbers and custom attributes that a row does not touch are kept exactly as they are.
+  - Usernames (C(Username) and C(manager)), group names, custom attribute names and address/phone types match
+    without regard to case, as JumpCloud's PowerShell module matches them. An exact match wins; otherwise the only
+    name that differs by case alone is used (a custom attribute keeps its stored name); several such names are an
+    error on that cell naming them.
   - C(Password) cells cannot be compared, since JumpCloud never returns passwords; with
     O(update_password=always) a non-empty C(Password) cell is sent and reported as changed on every run.
   - 'Columns (header matching ignores case and surrounding spaces; column order does not matter):
@@ -142,7 +146,7 @@ results:
       description: The CSV line number the row starts on (the header is line 1).
       type: int
     username:
-      description: The row's Username.
+      description: The row's Username, as JumpCloud spells it once the user is found.
       type: str
     user_id:
       description: The user's JumpCloud id, when the user exists.

@@ -299,3 +299,33 @@ def test_an_alternate_email_is_unique_across_users(api, fake):
     # an empty alternate email is "none": any number of users have it
     assert api.call('PUT', '/api/systemusers/{id}', other, json={'alternateEmail': ''}).status_code == 200
     assert api.call('PUT', '/api/systemusers/{id}', uid, json={'alternateEmail': ''}).status_code == 200
+
+
+def test_search_equality_is_case_sensitive_and_regex_follows_mongodb(api, fake):
+    # JumpCloud keeps the case of usernames; two users may differ only by case
+    fake.org.add_user('JDoe.x', email='jdoe1@example.com')
+    fake.org.add_user('jdoe.x', email='jdoe2@example.com')
+    fake.org.add_user('jdoeAx', email='jdoe3@example.com')
+
+    def names(filter_, **extra):
+        body = dict({'filter': filter_, 'fields': 'username', 'limit': 100}, **extra)
+        response = api.call('POST', '/api/search/systemusers', json=body)
+        assert response.status_code == 200, response.text
+        return sorted(u['username'] for u in response.json()['results'])
+
+    assert names({'username': 'JDOE.X'}) == []                               # equality: exact case only
+    assert names({'or': [{'username': 'jdoe.x'}]}) == ['jdoe.x']
+    # the form JumpCloud's PowerShell module sends: (?i), anchored, escaped
+    assert names({'username': {'$regex': r'(?i)(^jdoe\.X$)'}}) == ['JDoe.x', 'jdoe.x']
+    assert names({'username': {'$regex': r'(?i)(^jdoe.X$)'}}) == ['JDoe.x', 'jdoe.x', 'jdoeAx']  # '.' unescaped
+    assert names({'username': {'$regex': r'^jdoe\.x$'}}) == ['jdoe.x']     # case-sensitive without the flag
+    assert names({'username': {'$regex': r'^jdoe\.x$', '$options': 'i'}}) == ['JDoe.x', 'jdoe.x']
+    assert names({'username': {'$regex': r'doe\.'}}) == ['jdoe.x']         # searched, not anchored
+    assert names({'or': [{'username': {'$regex': r'(?i)(^JDOEAX$)'}}, {'username': 'jdoe.x'}]}) == \
+        ['jdoe.x', 'jdoeAx']
+    assert names({'and': [{'username': {'$regex': r'(?i)(^jdoe\.x$)'}}, {'email': 'jdoe1@example.com'}]}) == \
+        ['JDoe.x']
+    assert names({'attributes': {'$regex': 'x'}}) == []                     # non-string values never match
+    for bad in ({'$regex': '(?i)(^a'}, {'$regex': 'a', '$options': 'q'}, {'$regex': 7}):
+        response = api.session.post(fake.url + '/api/search/systemusers', json={'filter': {'username': bad}})
+        assert response.status_code == 400, bad

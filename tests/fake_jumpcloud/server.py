@@ -515,18 +515,50 @@ def _search_filter(spec):
         combine = any if op == 'or' else all
         return lambda item: combine(test(item) for test in tests)
 
-    def match(item):
-        for field, value in spec.items():
-            if isinstance(value, dict):
-                if '$in' in value:
-                    if item.get(field) not in value['$in']:
-                        return False
-                    continue
+    tests = []
+    for field, value in spec.items():
+        if isinstance(value, dict) and '$regex' in value:
+            tests.append(_regex_test(field, value))
+        elif isinstance(value, dict):
+            if set(value) != {'$in'}:
                 raise BadRequest('Bad Request: unsupported filter operator in %r' % (value,))
-            if item.get(field) != value:
-                return False
-        return True
-    return match
+            tests.append(lambda item, f=field, v=value['$in']: item.get(f) in v)
+        else:
+            tests.append(lambda item, f=field, v=value: item.get(f) == v)
+    return lambda item: all(test(item) for test in tests)
+
+
+# MongoDB's $options letters and their Python equivalents
+_REGEX_OPTIONS = {'i': re.IGNORECASE, 'm': re.MULTILINE, 's': re.DOTALL, 'x': re.VERBOSE}
+
+
+def _regex_test(field, operator):
+    """A MongoDB ``{"$regex": pattern, "$options": letters}`` condition on ``field``.
+
+    As MongoDB does: the pattern is searched for (not anchored unless it says so), inline flags such as
+    ``(?i)`` work, a string field matches, an array matches when one of its strings does, and other
+    values never match. A pattern that does not compile is a 400.
+    """
+    if set(operator) - {'$regex', '$options'}:
+        raise BadRequest('Bad Request: unsupported filter operator in %r' % (operator,))
+    pattern, options = operator['$regex'], operator.get('$options', '')
+    if not isinstance(pattern, str) or not isinstance(options, str):
+        raise BadRequest('Bad Request: $regex has to be a string')
+    flags = 0
+    for letter in options:
+        if letter not in _REGEX_OPTIONS:
+            raise BadRequest('Bad Request: invalid flag in regex options: %s' % letter)
+        flags |= _REGEX_OPTIONS[letter]
+    try:
+        compiled = re.compile(pattern, flags)
+    except re.error as exc:
+        raise BadRequest('Bad Request: invalid regular expression %r: %s' % (pattern, exc))
+
+    def test(item):
+        value = item.get(field)
+        values = value if isinstance(value, list) else [value]
+        return any(isinstance(v, str) and compiled.search(v) is not None for v in values)
+    return test
 
 
 def _v1_found(find, predicate, sort, limit, skip):

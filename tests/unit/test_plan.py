@@ -65,3 +65,30 @@ def test_nothing_to_do_when_values_match():
     result = plan('Username,jobTitle,home_city,mobile_number,Attribute1_name,Attribute1_value\n'
                   'bob,Engineer,Denver,1,a,1\n')
     assert result.body == {} and not result.has_changes
+
+
+def test_custom_attribute_names_match_without_regard_to_case_and_keep_the_stored_spelling():
+    stored = [{'name': 'Badge', 'value': '1'}, {'name': 'floor', 'value': '2'}]
+    merged, changed = merge_attributes(stored, [('badge', '7'), ('FLOOR', '2')])
+    assert merged == [{'name': 'Badge', 'value': '7'}, {'name': 'floor', 'value': '2'}]
+    assert changed == ['attributes.Badge']
+    merged, changed = merge_attributes(stored, [('BADGE', CLEAR)])
+    assert merged == [{'name': 'floor', 'value': '2'}] and changed == ['attributes.Badge']
+    # an exact name wins over its case twin
+    twins = [{'name': 'Badge', 'value': '1'}, {'name': 'badge', 'value': '2'}]
+    merged, changed = merge_attributes(twins, [('badge', '3')])
+    assert merged == [{'name': 'Badge', 'value': '1'}, {'name': 'badge', 'value': '3'}]
+
+
+def test_phone_and_address_types_match_without_regard_to_case():
+    merged, changed = merge_phones([{'id': '1', 'type': 'Mobile', 'number': '1'}, {'type': 'home', 'number': '2'}],
+                                   {'mobile': '9'})
+    assert merged == [{'id': '1', 'type': 'mobile', 'number': '9'}, {'type': 'home', 'number': '2'}]
+    assert changed == ['phoneNumbers.mobile']
+    merged, changed = merge_phones([{'type': 'Mobile', 'number': '1'}], {'mobile': '1'})
+    assert merged == [{'type': 'Mobile', 'number': '1'}] and changed == []       # nothing to write
+    merged, changed = merge_addresses([{'id': '1', 'type': 'Work', 'locality': 'Paris', 'country': 'FR'}],
+                                      {'work': {'locality': 'Lyon'}, 'home': {'locality': 'Nice'}})
+    assert merged == [{'id': '1', 'type': 'work', 'locality': 'Lyon', 'country': 'FR'},
+                      {'type': 'home', 'locality': 'Nice'}]
+    assert changed == ['addresses.home.locality', 'addresses.work.locality']
