@@ -4,6 +4,7 @@ unexpected user record fails only its row, check mode writes no report, and SIGT
 Every test runs real ansible-playbook against the fake JumpCloud server.
 """
 import csv
+import datetime
 import io
 import json
 import os
@@ -171,3 +172,15 @@ def test_sigterm_mid_run_reports_every_row_and_stops_writing(tmp_path, fake_fact
     again = dict((r['username'], r['status']) for r in rerun.result['results'])
     assert all(again[name] == 'unchanged' for name in updated)
     assert all(mismatches(fake, row) == [] for row in rows)
+
+
+def test_the_template_module_checks_both_output_paths_before_writing(tmp_path, org):
+    stamp = datetime.date.today().strftime('%m-%d-%Y')
+    (tmp_path / ('JCSystems_%s.csv' % stamp)).mkdir()           # where the devices list would go
+    reset_stats(org.fake)
+    run = run_module(tmp_path, org.fake, 'jcops.jumpcloud.jc_import_template',
+                     {'dest': str(tmp_path), 'populate_users': True, 'systems': True})
+    assert run.result['failed'] and not run.result['changed']
+    assert 'JCSystems_%s.csv is a directory; nothing was written' % stamp in run.result['msg'], run.result['msg']
+    assert not (tmp_path / ('JCUserUpdateImport_%s.csv' % stamp)).exists()
+    assert 'Traceback' not in run.output and fake_stats(org.fake)['total'] == 0
