@@ -67,4 +67,3 @@ def test_it_starts_from_the_repository_root_as_documented(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
-

@@ -139,7 +139,7 @@ def test_sigterm_mid_run_reports_every_row_and_stops_writing(tmp_path, fake_fact
         assert len(modules) == 1, 'the module process was not found'
         modules[0].send_signal(signal.SIGTERM)
         at_signal = fake.stats.as_dict()['writes']
-        output, _ = proc.communicate(timeout=60)
+        output = proc.communicate(timeout=60)[0]
     finally:
         if proc.poll() is None:
             proc.kill()
