@@ -110,17 +110,18 @@ def _module_processes(playbook_pid):
     return found
 
 
-def test_sigterm_mid_run_reports_every_row_and_stops_writing(tmp_path, fake_factory):
+def start_a_long_run(tmp_path, fake_factory):
+    """ansible-playbook applying 300 rows on 4 workers against a slow fake; returns it once 150 writes are done."""
     fake = fake_factory(generate_org(users=320, groups=12, systems=30), latency=0.02)
     rows = w1_rows(fake, 300)
     path = tmp_path / 'users.csv'
     path.write_text(to_csv(rows), encoding='utf-8')
-    report = tmp_path / 'report.csv'
-    saved = tmp_path / 'result.json'
     play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        {'name': 'module under test', MODULE: {'csv_path': str(path), 'max_workers': 4, 'report_path': str(report)},
+        {'name': 'module under test', MODULE: {'csv_path': str(path), 'max_workers': 4,
+                                               'report_path': str(tmp_path / 'report.csv')},
          'register': 'out', 'ignore_errors': True},
-        {'name': 'save result', 'ansible.builtin.copy': {'content': '{{ out | to_json }}', 'dest': str(saved)},
+        {'name': 'save result', 'ansible.builtin.copy': {'content': '{{ out | to_json }}',
+                                                         'dest': str(tmp_path / 'result.json')},
          'no_log': True}]}]
     book = tmp_path / 'play.yml'
     book.write_text(yaml.safe_dump(play, sort_keys=False))
@@ -130,11 +131,33 @@ def test_sigterm_mid_run_reports_every_row_and_stops_writing(tmp_path, fake_fact
     proc = subprocess.Popen([playbook, '-i', str(tmp_path / 'inventory.ini'), str(book)], cwd=str(tmp_path),
                             env=ansible_env(fake), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
+    deadline = time.monotonic() + 120
+    while fake.stats.as_dict()['writes'] < 150 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    if proc.poll() is not None:
+        raise AssertionError('the run ended before it could be interrupted: %s' % proc.communicate()[0])
+    return fake, rows, path, proc
+
+
+def check_interrupted_report(report, rows, fake):
+    """The report lists every row in file order; updated users are exactly right, the others say why."""
+    written = report_rows(report)
+    assert [r['username'] for r in written] == [r['Username'] for r in rows]
+    updated = set(r['username'] for r in written if r['status'] == 'updated')
+    assert 0 < len(updated) < len(rows)
+    for row in rows:
+        if row['Username'] in updated:
+            assert mismatches(fake, row) == [], row['Username']
+    stopped = [r for r in written if r['status'] != 'updated']
+    assert all(r['status'] == 'failed' and 'interrupted by SIGTERM' in r['msg'] for r in stopped), stopped[:3]
+    assert sum(1 for r in stopped if r['msg'].startswith('not attempted')) > 100
+    return written
+
+
+def test_sigterm_mid_run_reports_every_row_and_stops_writing(tmp_path, fake_factory):
+    fake, rows, path, proc = start_a_long_run(tmp_path, fake_factory)
+    report, saved = tmp_path / 'report.csv', tmp_path / 'result.json'
     try:
-        deadline = time.monotonic() + 120
-        while fake.stats.as_dict()['writes'] < 150 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
-        assert proc.poll() is None, 'the run ended before it could be interrupted'
         modules = _module_processes(proc.pid)
         assert len(modules) == 1, 'the module process was not found'
         modules[0].send_signal(signal.SIGTERM)
@@ -153,18 +176,12 @@ def test_sigterm_mid_run_reports_every_row_and_stops_writing(tmp_path, fake_fact
     # ansible-playbook printed the module's own answer
     assert 'The run was interrupted by SIGTERM' in output, output
     results = result['results']
-    assert [r['username'] for r in results] == [r['Username'] for r in rows]
+    assert len(results) == len(rows)
     updated = set(r['username'] for r in results if r['status'] == 'updated')
-    stopped = [r for r in results if r['status'] != 'updated']
-    assert 0 < len(updated) < len(rows) and stopped
-    for row in rows:
-        if row['Username'] in updated:
-            assert mismatches(fake, row) == [], row['Username']
-    assert all(r['status'] == 'failed' and 'interrupted by SIGTERM' in r['msg'] for r in stopped), stopped[:3]
-    assert sum(1 for r in stopped if r['msg'].startswith('not attempted')) > 100
     # the report says the same, row for row
-    written = report_rows(report)
-    assert [(r['username'], r['status']) for r in written] == [(r['username'], r['status']) for r in results]
+    written = check_interrupted_report(report, rows, fake)
+    assert [(r['username'], r['status'], r['msg']) for r in written] == [
+        (r['username'], r['status'], r['msg']) for r in results]
     assert not [p for p in os.listdir(str(tmp_path)) if p.startswith('.report.csv.')]
 
     rerun = apply(tmp_path, fake, path, max_workers=4)
@@ -184,3 +201,22 @@ def test_the_template_module_checks_both_output_paths_before_writing(tmp_path, o
     assert 'JCSystems_%s.csv is a directory; nothing was written' % stamp in run.result['msg'], run.result['msg']
     assert not (tmp_path / ('JCUserUpdateImport_%s.csv' % stamp)).exists()
     assert 'Traceback' not in run.output and fake_stats(org.fake)['total'] == 0
+
+
+def test_sigterm_to_ansible_playbook_still_leaves_the_full_report(tmp_path, fake_factory):
+    """What AWX's Cancel does: ansible-playbook passes SIGTERM on to the module and exits at once, without
+    waiting for the result; the module still stops in order, and the report is the record of the run."""
+    fake, rows, _path, proc = start_a_long_run(tmp_path, fake_factory)
+    modules = _module_processes(proc.pid)
+    assert len(modules) == 1, 'the module process was not found'
+    try:
+        proc.send_signal(signal.SIGTERM)
+        at_signal = fake.stats.as_dict()['writes']
+        proc.communicate(timeout=60)
+        modules[0].wait(timeout=60)              # the module finishes on its own
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert fake.stats.as_dict()['writes'] - at_signal <= 4
+    check_interrupted_report(tmp_path / 'report.csv', rows, fake)
