@@ -202,7 +202,7 @@ errors:
   elements: dict
 report_path:
   description: Where the results report was written.
-  returned: when O(report_path) is set
+  returned: when O(report_path) is set and the report was written (never in check mode)
   type: str
 '''
 
