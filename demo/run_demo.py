@@ -93,7 +93,8 @@ def main(argv=None):
         count = sample_csv(fake, template_path, csv_path)
         print('\nFilled %s with %d rows covering every column group.' % (csv_path, count))
         apply_vars = dict(users_csv_path=csv_path, users_csv_report_path=os.path.join(workdir, 'report.csv'))
-        steps = [('preview (check mode, diff): nothing is written without users_csv_confirm', {}),
+        steps = [('preview (check mode, diff): nothing is written without users_csv_confirm',
+                  dict(users_csv_show_diff=True)),
                  ('apply', dict(users_csv_preview=False)),
                  ('apply again: nothing changes', dict(users_csv_preview=False))]
         for title, extra in steps:

@@ -118,6 +118,14 @@ class Applier:
 
     def apply_one(self, plan):
         outcome = Outcome(plan)
+        try:
+            self._apply_steps(outcome, plan)
+        except Exception as exc:  # pylint: disable=broad-except
+            # an unexpected failure stops this user's writes only; the ones already done stay recorded
+            outcome.errors.append('internal error: %s; nothing more was written for this user' % type(exc).__name__)
+        return outcome
+
+    def _apply_steps(self, outcome, plan):
         client = self.client
         uid = plan.user_id
         if plan.body:
@@ -135,7 +143,6 @@ class Applier:
             outcome.ldap['status'] = self._add(outcome, 'LDAP server %s' % plan.ldap['id'],
                                                '/api/v2/ldapservers/%s/associations' % plan.ldap['id'],
                                                {'op': 'add', 'type': 'user', 'id': uid})
-        return outcome
 
     def _bind_system(self, outcome, plan, uid):
         system = plan.system

@@ -14,6 +14,7 @@ import datetime
 import os
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._report import write_atomic
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _template as template
 
@@ -46,6 +47,10 @@ def run(module, today=None):
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         module.fail_json(msg='the folder %s does not exist' % folder)
+    for target in [path] + ([os.path.join(folder, systems_name)] if p['systems'] else []):
+        problem = output_path_problem(target, 'the file')
+        if problem:
+            module.fail_json(msg='%s; nothing was written' % problem)
 
     columns = template.template_columns(p['type'], p['groups'], p['custom_attributes'],
                                         **dict((s, p[s]) for s in SECTION_OPTIONS))

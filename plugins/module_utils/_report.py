@@ -20,6 +20,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import
 STATUSES = ('updated', 'unchanged', 'failed', 'invalid', 'not_found', 'skipped')
 REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', 'changed_fields', 'groups',
                   'system', 'ldap', 'msg')
+ARRAY_FIELDS = ('addresses', 'phoneNumbers', 'attributes')
 
 
 def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=None):
@@ -82,7 +83,20 @@ def user_diff(outcome):
     if not plan.has_changes:
         return None
     header = '%s (row %d, id %s)' % (plan.desired.username, plan.desired.line, plan.user_id)
-    return {'before_header': header, 'after_header': header, 'before': dict(plan.before), 'after': dict(plan.after)}
+    before, after = dict(plan.before), dict(plan.after)
+    for field in ARRAY_FIELDS:
+        if field in after:
+            before[field], after[field] = changed_entries(before.get(field), after[field])
+    return {'before_header': header, 'after_header': header, 'before': before, 'after': after}
+
+
+def changed_entries(before, after):
+    """Only the entries of an array that change: removed or altered ones before, added or altered ones after.
+
+    A diff is personal data in a job log: the user's other addresses, phones and attributes stay out of it.
+    """
+    before, after = list(before or []), list(after or [])
+    return [e for e in before if e not in after], [e for e in after if e not in before]
 
 
 def failure_message(results, path):

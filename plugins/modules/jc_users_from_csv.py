@@ -55,7 +55,8 @@ attributes:
   diff_mode:
     support: full
     details: One diff per changed user, with the changed fields before and after and the bindings to add.
-      Passwords are masked.
+      Passwords are masked. For addresses, phone numbers and custom attributes only the entries that change
+      are shown. A diff is personal data and stays in the job log.
 requirements:
   - requests
 options:
@@ -88,10 +89,17 @@ options:
   report_path:
     description:
       - Also write the per-row results to this CSV file. It holds no secrets.
+      - Its folder must exist and be writable; this is checked before anything is read or written.
+      - Not written in check mode.
     type: path
 notes:
   - Runs on the controller; use C(hosts=localhost) or C(delegate_to=localhost).
   - Group memberships, device and LDAP bindings are only ever added or updated, never removed.
+  - A run that wrote anything always returns every row's result (and writes the report). A user whose record from
+    JumpCloud has an unexpected shape fails on its own row (C(internal error) and the exception's type only).
+  - SIGINT or SIGTERM (what AWX's Cancel sends) during the writes stops the run in order, no further user is
+    started, the users already under way get up to 10 seconds to finish, and every row is reported (updated,
+    failed, or C(not attempted)), in the result and in the report.
 seealso:
   - module: jcops.jumpcloud.jc_import_template
 '''
@@ -214,7 +222,7 @@ errors:
   elements: dict
 report_path:
   description: Where the results report was written.
-  returned: when O(report_path) is set
+  returned: when O(report_path) is set and the report was written (never in check mode)
   type: str
 '''
 

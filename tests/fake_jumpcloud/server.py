@@ -1,18 +1,22 @@
 """HTTP front of the fake JumpCloud API: routing, paging, auth, faults and counters.
 
-Start it standalone:
+Start it standalone, from the repository root:
 
-    python -m fake_jumpcloud --port 8089 --seed org.json --latency 0.05 \
+    python -m tests.fake_jumpcloud --port 8089 --seed org.json --latency 0.05 \
         --rate-limit 20 --fault-rate 0.1
 
 or in-process with ``FakeJumpCloud(...).start()`` (the pytest fixtures do).
+It listens on 127.0.0.1 unless ``--host`` says otherwise.
 Test-only control endpoints live under ``/__fake__/`` and are neither counted
 nor authenticated: ``GET /__fake__/stats``, ``POST /__fake__/reset-stats``,
 ``GET /__fake__/state``, ``POST /__fake__/config`` and
-``POST /__fake__/users/{id}/delete``.
+``POST /__fake__/users/{id}/delete``. Since they need no key, they answer
+loopback clients only (127.0.0.0/8, ::1), even when the server listens on
+other addresses: any other client gets 403.
 """
 import argparse
 import collections
+import ipaddress
 import json
 import math
 import random
@@ -394,6 +398,8 @@ def _make_handler(fake):
                 fake.stats.inflight[uid] -= 1
 
         def control(self, method, path, body):
+            if not is_loopback(self.client_address[0]):
+                return self.send(403, {'message': 'the /__fake__/ control endpoints answer loopback clients only'})
             if method == 'GET' and path == '/__fake__/stats':
                 return self.send(200, fake.stats.as_dict())
             if method == 'POST' and path == '/__fake__/reset-stats':
@@ -417,6 +423,17 @@ def _make_handler(fake):
             return self.send(404, {'message': 'unknown control endpoint'})
 
     return Handler
+
+
+def is_loopback(host):
+    """True for a loopback client address (IPv4, IPv6, or IPv4 mapped into IPv6)."""
+    try:
+        address = ipaddress.ip_address(host.split('%', 1)[0])
+    except ValueError:
+        return False
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
 
 
 def _write_target(template, ident, body):
@@ -711,7 +728,8 @@ def change_ldap_associations(fake, ident, _query, body):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='fake_jumpcloud', description='A fake JumpCloud API for tests and demos.')
-    parser.add_argument('--host', default='127.0.0.1')
+    parser.add_argument('--host', default='127.0.0.1',
+                        help='address to listen on; the /__fake__/ control endpoints answer loopback clients only')
     parser.add_argument('--port', type=int, default=8089)
     parser.add_argument('--api-key', default='test-api-key-0123456789')
     parser.add_argument('--org-id')

@@ -77,6 +77,14 @@ def test_job_template_surveys_ask_only_for_role_variables(index, entry_point):
     assert os.path.basename(template['playbook']) in os.listdir(os.path.join(ROOT, 'playbooks'))
 
 
+def test_the_update_survey_offers_the_personal_data_diff_off_by_default():
+    template = load(AWX, 'job_templates.yml')['job_templates'][1]
+    asked = dict((q['variable'], q) for q in template['survey'])
+    assert asked['users_csv_show_diff']['default'] == 'false'
+    assert 'personal data' in asked['users_csv_show_diff']['question_name']
+    assert role_spec('main')['users_csv_show_diff']['default'] is False
+
+
 def test_ansible_builder_introspect_finds_the_collection_requirements():
     builder = os.path.join(os.path.dirname(sys.executable), 'ansible-builder')
     proc = subprocess.run([builder, 'introspect', '--sanitize', COLLECTIONS_PATH], capture_output=True, text=True,

@@ -25,6 +25,10 @@ def test_build_install_and_ansible_doc(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert (install / 'ansible_collections' / 'jcops' / 'jumpcloud' / 'plugins' / 'modules').is_dir()
     assert not (install / 'ansible_collections' / 'jcops' / 'jumpcloud' / '.venv').exists()
+    # the test suite and its fake server (whose control endpoints need no key) stay out of the artifact
+    shipped = install / 'ansible_collections' / 'jcops' / 'jumpcloud'
+    assert sorted(p.name for p in (shipped / 'tests').iterdir()) == ['config.yml', 'sanity']
+    assert not (shipped / 'demo').exists() and not (shipped / 'bench').exists()
     for module in MODULES:
         doc = subprocess.run([os.path.join(BIN, 'ansible-doc'), 'jcops.jumpcloud.%s' % module], env=env,
                              capture_output=True, text=True, check=False)

@@ -45,7 +45,9 @@ def test_preview_only_writes_nothing_then_confirm_applies_then_rerun_changes_not
     assert 'row 4 erin: unchanged' in preview.stdout
     assert 'Preview only, nothing was written' in preview.stdout
     assert re.search(r'TASK \[jcops.jumpcloud.users_csv : Update the users\] \**\nskipping', preview.stdout)
-    assert '--- before' in preview.stdout and 'Staff Engineer' in preview.stdout   # the preview's diff
+    assert '--- before' not in preview.stdout        # no diff unless asked for: it is personal data
+    shown = update(tmp_path, org, csv_path, users_csv_show_diff=True)
+    assert '--- before' in shown.stdout and 'Staff Engineer' in shown.stdout and shown.stats['writes'] == 0
 
     confirmed = update(tmp_path, org, csv_path, users_csv_confirm=True,
                        users_csv_report_path=str(tmp_path / 'report.csv'))

@@ -1,0 +1,25 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+"""Check an output file's path before anything is written, so that a bad path never fails a run halfway."""
+
+import os
+
+
+def output_path_problem(path, what='the output file'):
+    """Why ``path`` cannot be written (through a temporary file in its folder, then a rename), or None."""
+    if os.path.isdir(path):
+        return '%s %s is a directory' % (what, path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        return 'the folder of %s (%s) does not exist' % (what, folder)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return 'the folder of %s (%s) is not writable' % (what, folder)
+    return None
