@@ -62,7 +62,7 @@ def test_it_starts_from_the_repository_root_as_documented(tmp_path):
         assert server.poll() is None, server.stderr.read()
         url = ready.read_text()
         assert url.startswith('http://127.0.0.1:')
-        assert requests.get(url + '/api/systemusers', headers={'x-api-key': 'test-api-key'},
+        assert requests.get(url + '/api/systemusers', headers={'x-api-key': 'test-api-key-0123456789'},
                             timeout=10).json()['totalCount'] == 4
     finally:
         server.terminate()
