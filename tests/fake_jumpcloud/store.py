@@ -4,6 +4,10 @@ Everything here follows ../shared/spec/JUMPCLOUD-API.md and the published
 schemas: PUT is a partial update whose arrays replace the stored ones; emails
 and employeeIdentifiers are unique; custom attribute names are letters and
 digits; adding an existing membership or binding answers 409 "Already Exists".
+Address and phone entries sent in a PUT may carry only the keys of the PUT
+schema (their read-only ``id`` is refused, as a strict server may). A user
+managed by a directory (``restrictedFields``) refuses a PUT that carries one of
+its restricted fields. Bindings may be passwordless (``withoutPassword``).
 The HTTP layer (server.py) maps the exceptions below to status codes.
 """
 import copy
@@ -13,6 +17,10 @@ import threading
 
 ATTRIBUTE_NAME_RE = re.compile(r'^[A-Za-z0-9]+$')
 PHONE_TYPES = {'mobile', 'home', 'work', 'work_mobile', 'work_fax'}
+# The keys the PUT schema (systemuserput) gives address and phone entries: their read-only ``id`` is not one.
+ENTRY_KEYS = {'addresses': frozenset(['type', 'streetAddress', 'poBox', 'locality', 'region', 'postalCode', 'country',
+                                      'extendedAddress']),
+              'phoneNumbers': frozenset(['type', 'number'])}
 EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 
 # Top-level fields a PUT /api/systemusers/{id} may carry (JUMPCLOUD-API.md).
@@ -70,6 +78,7 @@ class FakeOrg:
         self.ldap_users = {}       # ldap id -> {user id: None}
         self.system_users = {}     # system id -> {user id: attributes or None}
         self.password_sets = {}    # user id -> how many times a password was set (never served)
+        self.last_put = {}         # user id -> the last accepted PUT body, password masked (never served)
 
     # -- ids and seeding ---------------------------------------------------
 
@@ -146,7 +155,8 @@ class FakeOrg:
                 system = self.add_system(entry.pop('hostname'), entry.pop('displayName', None),
                                          entry.pop('lastContact', None), **entry)
                 for binding in users:
-                    self.system_users[system['id']][by_name[binding['username']]] = _sudo(binding.get('sudo'))
+                    self.system_users[system['id']][by_name[binding['username']]] = _sudo(
+                        binding.get('sudo'), binding.get('withoutPassword', False))
             for entry in seed.get('ldapservers', []):
                 entry = dict(entry)
                 users = entry.pop('users', [])
@@ -234,6 +244,7 @@ class FakeOrg:
             if unknown:
                 raise BadRequest('Bad Request: field(s) not writable: %s' % ', '.join(unknown))
             self._check_user_update(uid, user, body)
+            self.last_put[uid] = dict((k, '********' if k == 'password' else copy.deepcopy(v)) for k, v in body.items())
             for key, value in body.items():
                 if key == 'password':
                     self.password_sets[uid] = self.password_sets.get(uid, 0) + 1
@@ -254,9 +265,29 @@ class FakeOrg:
                     user[key] = copy.deepcopy(value)
             if 'state' in body:
                 user['suspended'] = body['state'] == 'SUSPENDED'
+            if body.get('enable_user_portal_multifactor') is False:
+                # switching MFA off ends the enrollment window (the reference's Set-JCUser tests read back
+                # mfa.exclusion false and no exclusionUntil)
+                mfa = dict(user.get('mfa') or {})
+                mfa['exclusion'] = False
+                mfa.pop('exclusionUntil', None)
+                user['mfa'] = mfa
             return self.public_user(user)
 
     def _check_user_update(self, uid, user, body):
+        for entry in user.get('restrictedFields') or []:
+            if entry.get('field') in body:
+                raise BadRequest('Bad Request: %s is managed by %s and cannot be changed here'
+                                 % (entry['field'], entry.get('type')))
+        for key, allowed in ENTRY_KEYS.items():
+            if key not in body:
+                continue
+            if not isinstance(body[key], list) or not all(isinstance(e, dict) for e in body[key]):
+                raise BadRequest('Bad Request: %s must be an array of objects' % key)
+            for entry in body[key]:
+                unknown = sorted(set(entry) - allowed)
+                if unknown:
+                    raise BadRequest('Bad Request: %s entries do not take %s' % (key, ', '.join(unknown)))
         if 'email' in body:
             email = body['email']
             if not isinstance(email, str) or not EMAIL_RE.match(email):
@@ -389,10 +420,10 @@ class FakeOrg:
             }
 
 
-def _sudo(admin):
+def _sudo(admin, without_password=False):
     if admin is None:
         return None
-    return {'sudo': {'enabled': bool(admin), 'withoutPassword': False}}
+    return {'sudo': {'enabled': bool(admin), 'withoutPassword': bool(without_password)}}
 
 
 def _sudo_attrs(attributes):
