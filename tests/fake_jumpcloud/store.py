@@ -78,6 +78,7 @@ class FakeOrg:
         self.ldap_users = {}       # ldap id -> {user id: None}
         self.system_users = {}     # system id -> {user id: attributes or None}
         self.password_sets = {}    # user id -> how many times a password was set (never served)
+        self.null_edge_attributes = False   # True: edges without attributes carry "attributes": null
         self.last_put = {}         # user id -> the last accepted PUT body, password masked (never served)
 
     # -- ids and seeding ---------------------------------------------------
@@ -213,9 +214,9 @@ class FakeOrg:
         with self.lock:
             self.require(self.users, uid, 'user')
             if target == 'system':
-                return [_edge(sid, 'system', users[uid]) for sid, users in self.system_users.items() if uid in users]
+                return [_edge(sid, 'system', users[uid], self.null_edge_attributes) for sid, users in self.system_users.items() if uid in users]
             if target == 'ldap_server':
-                return [_edge(lid, 'ldap_server', None) for lid, users in self.ldap_users.items() if uid in users]
+                return [_edge(lid, 'ldap_server', None, self.null_edge_attributes) for lid, users in self.ldap_users.items() if uid in users]
             raise BadRequest('Bad Request: unsupported targets %r' % target)
 
     def system_associations(self, sid, target):
@@ -223,14 +224,14 @@ class FakeOrg:
             users = self.require(self.system_users, sid, 'system')
             if target != 'user':
                 raise BadRequest('Bad Request: unsupported targets %r' % target)
-            return [_edge(uid, 'user', attrs) for uid, attrs in users.items()]
+            return [_edge(uid, 'user', attrs, self.null_edge_attributes) for uid, attrs in users.items()]
 
     def ldap_associations(self, lid, target):
         with self.lock:
             users = self.require(self.ldap_users, lid, 'ldap server')
             if target != 'user':
                 raise BadRequest('Bad Request: unsupported targets %r' % target)
-            return [_edge(uid, 'user', None) for uid in users]
+            return [_edge(uid, 'user', None, self.null_edge_attributes) for uid in users]
 
     # -- writes --------------------------------------------------------------
 
@@ -440,12 +441,15 @@ def _sudo_attrs(attributes):
     return {'sudo': {'enabled': sudo['enabled'], 'withoutPassword': sudo.get('withoutPassword', False)}}
 
 
-def _edge(target_id, target_type, attributes):
+def _edge(target_id, target_type, attributes, null=False):
     edge = {'to': {'id': target_id, 'type': target_type}}
     if attributes:
-        # The spec's GraphConnection.attributes is an object, not nullable: an
-        # edge without attributes leaves the key out.
         edge['attributes'] = copy.deepcopy(attributes)
+    elif null:
+        # as the real API answers (observed), though the spec has no null here
+        edge['attributes'] = None
+    # else: the spec's GraphConnection.attributes is an object, not nullable, and an edge without
+    # attributes leaves the key out
     return edge
 
 

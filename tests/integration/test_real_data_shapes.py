@@ -189,3 +189,28 @@ def test_warnings_and_managed_fields_through_ansible(fake, tmp_path):
     refused = run_module(tmp_path, fake, 'jcops.jumpcloud.jc_users_from_csv', {'csv_path': str(path)})
     assert refused.result['failed'] and fake_stats(fake)['writes'] == 0
     assert "%s:2:2: jobTitle: jobTitle of user 'ada' is managed by Active Directory" % path in refused.result['msg']
+
+
+def test_null_arrays_and_null_edge_attributes_as_real_users_carry_them(fake_factory, tmp_path):
+    seed = copy.deepcopy(SEED)
+    seed['users'].append({'username': 'nel', 'email': 'nel@example.com', 'addresses': None, 'phoneNumbers': None,
+                          'attributes': None, 'mfa': None, 'restrictedFields': None, 'recoveryEmail': None,
+                          'sudo': None})
+    seed['systems'][0]['users'].append({'username': 'nel'})
+    fake = fake_factory(seed)
+    fake.org.null_edge_attributes = True
+    users, systems = ids(fake)
+    assert {'to': {'id': users['nel'], 'type': 'user'}, 'attributes': None} in \
+        fake.org.system_associations(systems['linux-1'], 'user')
+    text = ('Username,home_city,mobile_number,Attribute1_name,Attribute1_value,enable_user_portal_multifactor,'
+            'recoveryEmail,SystemID,Administrator\n'
+            'nel,Denver,1,team,red,true,nel.r@example.com,%s,\n' % systems['linux-1'])
+    result = run(fake, tmp_path, text)
+    assert not result.get('failed'), result.get('msg')
+    nel = by_user(result)['nel']
+    assert nel['system'] == {'id': systems['linux-1'], 'sudo': False, 'status': 'present'}
+    assert nel['changed_fields'] == ['recoveryEmail', 'enable_user_portal_multifactor', 'mfa',
+                                     'addresses.home.locality', 'phoneNumbers.mobile', 'attributes.team']
+    stored = fake.org.users[users['nel']]
+    assert [(a['type'], a['locality']) for a in stored['addresses']] == [('home', 'Denver')]
+    assert run(fake, tmp_path, text)['stats']['writes'] == 0
