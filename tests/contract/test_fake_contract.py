@@ -273,8 +273,8 @@ def test_address_and_phone_entries_refuse_their_read_only_id(managed):
 def test_restricted_fields_are_served_and_their_writes_refused(managed):
     api, users = managed
     adam = api.call('GET', '/api/systemusers/{id}', users['adam']).json()
-    assert [(r['field'], r['type']) for r in adam['restrictedFields']] == [('jobTitle', 'active_directory'),
-                                                                          ('phoneNumbers', 'scim')]
+    managed = [(r['field'], r['type']) for r in adam['restrictedFields']]
+    assert managed == [('jobTitle', 'active_directory'), ('phoneNumbers', 'scim')]
     found = api.call('POST', '/api/search/systemusers', json={
         'filter': {'or': [{'username': 'adam'}]}, 'fields': 'username restrictedFields sudo', 'limit': 100}).json()
     assert found['results'][0]['restrictedFields'] == adam['restrictedFields']

@@ -152,8 +152,8 @@ def test_a_directory_managed_field_is_an_error_on_its_cell_and_nothing_is_writte
     path = str(tmp_path / 'users.csv')
     ada = by_user(result)['ada']
     assert ada['status'] == 'invalid'
-    assert [(e['line'], e['column'], e['header']) for e in ada['errors']] == [(2, 2, 'jobTitle'),
-                                                                             (2, 4, 'work_number')]
+    cells = [(e['line'], e['column'], e['header']) for e in ada['errors']]
+    assert cells == [(2, 2, 'jobTitle'), (2, 4, 'work_number')]
     assert ada['errors'][0]['text'] == (
         "%s:2:2: jobTitle: jobTitle of user 'ada' is managed by Active Directory (active_directory) and cannot "
         "be changed here; change it there, or leave this cell empty" % path)
