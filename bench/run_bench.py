@@ -248,7 +248,9 @@ def reference_replay(fake, rows):
     for row in rows:
         uid = next(u['_id'] for u in all_users() if u['username'] == row['Username'])
         user = session.get(base + '/api/systemusers/%s' % uid, timeout=60).json()
-        phones = [p for p in user.get('phoneNumbers') or [] if p.get('type') != 'mobile']
+        # rebuilt from type and number, without the read-only id, as Set-JCUser.ps1 does
+        phones = [{'type': p['type'], 'number': p['number']} for p in user.get('phoneNumbers') or []
+                  if p.get('type') != 'mobile']
         attributes = [a for a in user.get('attributes') or [] if a.get('name') != row['Attribute1_name']]
         body = {'jobTitle': row['jobTitle'], 'department': row['department'], 'costCenter': row['costCenter'],
                 'phoneNumbers': phones + [{'type': 'mobile', 'number': row['mobile_number']}],

@@ -56,7 +56,8 @@ def _changes(result):
                                           else group['status']))
     system = result.get('system')
     if system and system.get('status') in ('added', 'updated', 'pending', 'failed'):
-        parts.append('device %s%s %s' % (system.get('id'), ' (admin)' if system.get('sudo') else '',
+        parts.append('device %s%s %s' % (system.get('id'), ' (admin through the user-level sudo flag)'
+                                         if system.get('global_sudo') else ' (admin)' if system.get('sudo') else '',
                                          'to bind' if system['status'] == 'pending' else system['status']))
     ldap = result.get('ldap')
     if ldap and ldap.get('status') in ('added', 'pending', 'failed'):
@@ -69,7 +70,7 @@ def user_line(result):
     head = 'row %s %s: %s' % (result.get('row'), result.get('username') or '(no username)', result.get('status'))
     if result.get('failed'):
         return '%s: %s' % (head, result.get('msg') or 'failed')
-    parts = _changes(result)
+    parts = _changes(result) + ['warning: %s' % w for w in result.get('warnings') or []]
     if parts:
         return '%s: %s' % (head, ', '.join(parts))
     if result.get('msg'):

@@ -21,10 +21,12 @@ import datetime
 import sys
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import match_name
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import CLEAR, DEFAULT_ENROLLMENT_DAYS
 
 MASK = '********'
 SECRET_FIELDS = frozenset(['password'])
+MFA_WINDOW = ('exclusion', 'exclusionUntil')
 
 
 class UserPlan:
@@ -34,7 +36,8 @@ class UserPlan:
     other (nothing mutates them after planning), so that a plan costs little memory.
     """
 
-    __slots__ = ('desired', 'user_id', 'body', 'changed_fields', 'before', 'after', 'groups', 'system', 'ldap')
+    __slots__ = ('desired', 'user_id', 'body', 'changed_fields', 'before', 'after', 'groups', 'system', 'ldap',
+                 'warnings')
 
     def __init__(self, desired, user):
         self.desired = desired
@@ -46,12 +49,17 @@ class UserPlan:
         self.groups = []           # [{'name', 'id', 'action': 'add' | 'present'}]
         self.system = None         # {'id', 'action': 'add' | 'update' | 'present', 'sudo', 'attributes'}
         self.ldap = None           # {'id', 'action': 'add' | 'present'}
+        self.warnings = []         # [Problem]: what the row gets, but not quite as it may expect
 
     @property
     def has_changes(self):
         return bool(self.body) or any(g['action'] != 'present' for g in self.groups) or \
             (self.system is not None and self.system['action'] != 'present') or \
             (self.ldap is not None and self.ldap['action'] != 'present')
+
+    def warn(self, key, message):
+        column, header = self.desired.where.get(key, (None, None))
+        self.warnings.append(Problem(message, self.desired.line, column, header, kind='warning'))
 
     def set_field(self, field, before, after, body_value=None, names=None):
         self.body[field] = after if body_value is None else body_value
@@ -122,11 +130,13 @@ def _plan_mfa(plan, desired, user, now):
         return          # already on: the enrollment window is not touched again
     plan.set_field('enable_user_portal_multifactor', current, desired.mfa)
     if desired.mfa:
+        # only the enrollment window, as JumpCloud's Set-JCUser.ps1 sends it: what else the stored mfa
+        # holds (configured, exclusionDays) is the server's, and resending it could override the window
         days = desired.enrollment_days or DEFAULT_ENROLLMENT_DAYS
         until = (now + datetime.timedelta(days=days)).strftime('%Y-%m-%dT%H:%M:%SZ')
-        before = copy.deepcopy(user.get('mfa') or {})
-        after = dict(before, exclusion=True, exclusionUntil=until)
-        plan.set_field('mfa', before, after)
+        stored = user.get('mfa') or {}
+        before = dict((key, stored[key]) for key in MFA_WINDOW if key in stored)
+        plan.set_field('mfa', before, {'exclusion': True, 'exclusionUntil': until})
 
 
 def stored_name(name, entries, key):
@@ -213,20 +223,28 @@ def merge_attributes(current, wanted):
     return _merge_keyed(current, wanted, 'name', 'value', 'attributes', keep_spelling=True)
 
 
-def _plan_array(plan, field, merge, current, wanted):
+def _plan_array(plan, field, merge, current, wanted, strip_ids=False):
     if not wanted:
         return
     merged, changed = merge(current, wanted)
     if changed:
+        if strip_ids:
+            current, merged = without_ids(current), without_ids(merged)
         plan.set_field(field, current or [], merged, names=changed)
 
 
+def without_ids(entries):
+    """Address or phone entries without their read-only ``id``: the PUT schema has none, and JumpCloud's
+    Set-JCUser.ps1 rebuilds every entry from its other fields."""
+    return [dict((k, v) for k, v in entry.items() if k != 'id') for entry in entries or []]
+
+
 def _plan_addresses(plan, desired, user):
-    _plan_array(plan, 'addresses', merge_addresses, user.get('addresses'), desired.addresses)
+    _plan_array(plan, 'addresses', merge_addresses, user.get('addresses'), desired.addresses, strip_ids=True)
 
 
 def _plan_phones(plan, desired, user):
-    _plan_array(plan, 'phoneNumbers', merge_phones, user.get('phoneNumbers'), desired.phones)
+    _plan_array(plan, 'phoneNumbers', merge_phones, user.get('phoneNumbers'), desired.phones, strip_ids=True)
 
 
 def _plan_attributes(plan, desired, user):
@@ -252,23 +270,7 @@ def _plan_bindings(plan, desired, user, state):
         plan.after['groups'] = added_groups
 
     if desired.system_id:
-        sid = desired.system_id
-        current = state.system_bindings.get((sid, uid))
-        wanted = sudo_attributes(desired.administrator) if desired.administrator is not None else None
-        if current is None:
-            action = 'add'
-        elif wanted is None:
-            action = 'present'
-        else:
-            now_sudo = current.get('sudo') or {}
-            same = bool(now_sudo.get('enabled')) == wanted['sudo']['enabled'] and \
-                bool(now_sudo.get('withoutPassword')) == wanted['sudo']['withoutPassword']
-            action = 'present' if same else 'update'
-        plan.system = {'id': sid, 'action': action, 'attributes': wanted,
-                       'sudo': desired.administrator if wanted is not None else _sudo_enabled(current)}
-        if action != 'present':
-            plan.before['system'] = None if current is None else {'id': sid, 'administrator': _sudo_enabled(current)}
-            plan.after['system'] = {'id': sid, 'administrator': plan.system['sudo']}
+        _plan_system(plan, desired, user, state)
 
     if desired.ldapserver_id:
         lid = desired.ldapserver_id
@@ -277,6 +279,50 @@ def _plan_bindings(plan, desired, user, state):
         if action == 'add':
             plan.before['ldap_server'] = None
             plan.after['ldap_server'] = lid
+
+
+def global_sudo(desired, user):
+    """Whether the user-level ``sudo`` flag is on once the row is applied. It makes the user administrator on
+    every device it is bound to, whatever the binding says (JumpCloud's Add-JCSystemUser.ps1 and
+    Get-JCSystemUser.ps1 read it so)."""
+    if 'sudo' in desired.scalars:
+        return desired.scalars['sudo'] is True
+    return bool(user.get('sudo'))
+
+
+def _plan_system(plan, desired, user, state):
+    sid = desired.system_id
+    current = state.system_bindings.get((sid, user['_id']))
+    wanted = sudo_attributes(desired.administrator) if desired.administrator is not None else None
+    if current is None:
+        action = 'add'
+    elif wanted is None or _sudo_enabled(current) == desired.administrator:
+        # the Administrator value is the binding's sudo.enabled; an existing withoutPassword (passwordless
+        # sudo) is the admin's choice and is left alone
+        action = 'present'
+    else:
+        action = 'update'
+    binding_sudo = desired.administrator if wanted is not None else _sudo_enabled(current)
+    everywhere = global_sudo(desired, user)
+    plan.system = {'id': sid, 'action': action, 'attributes': wanted, 'sudo': binding_sudo or everywhere}
+    if everywhere:
+        plan.system.update(global_sudo=True, binding_sudo=binding_sudo)
+        if desired.administrator is False:
+            plan.warn('Administrator', 'is false, but user %r has the user-level sudo flag, which makes it administrator '
+                      'on every device it is bound to: the binding is set without sudo, and the user stays '
+                      'administrator on %s' % (desired.username, sid))
+    if action != 'present':
+        plan.before['system'] = None if current is None else \
+            _administrator(sid, _sudo_enabled(current), bool(user.get('sudo')))
+        plan.after['system'] = _administrator(sid, binding_sudo, everywhere)
+
+
+def _administrator(sid, binding_sudo, everywhere):
+    """A device binding as the diff shows it: whether the user is administrator there, and why."""
+    entry = {'id': sid, 'administrator': binding_sudo or everywhere}
+    if everywhere:
+        entry.update(global_sudo=True, binding_sudo=binding_sudo)
+    return entry
 
 
 def _sudo_enabled(attributes):

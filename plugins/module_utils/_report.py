@@ -60,6 +60,11 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         ldap=dict(outcome.ldap) if outcome.ldap else None,
         msg='; '.join(outcome.errors),
     )
+    if plan.system is not None and plan.system.get('global_sudo') and result['system'] is not None:
+        result['system'].update(global_sudo=True, binding_sudo=plan.system['binding_sudo'])
+    if plan.warnings:
+        result['warnings'] = [w.format(path) for w in plan.warnings]
+        result['msg'] = result['msg'] or '; '.join(result['warnings'])
     return result
 
 

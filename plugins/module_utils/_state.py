@@ -147,8 +147,11 @@ KEY_FIELDS = ('_id', 'username', 'email', 'employeeIdentifier')
 def needed_fields(rows):
     """The user fields ``rows`` compare against, so that a large run holds no more of each user than that."""
     fields = set(KEY_FIELDS)
+    fields.add('restrictedFields')      # what a directory (AD, SCIM, an identity provider) manages
     for row in rows:
         fields.update(row.scalars)
+        if row.system_id:
+            fields.add('sudo')          # the user-level flag: administrator on every bound device
         if row.manager is not None:
             fields.add('manager')
         if row.mfa is not None:

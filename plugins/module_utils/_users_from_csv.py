@@ -25,7 +25,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import plan_
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import summarise
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import read_state
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import check_references, parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import check_references, check_restricted, parse_rows
 
 # After SIGINT or SIGTERM, the users whose writes are already under way get this many seconds to finish.
 INTERRUPT_GRACE = 10.0
@@ -67,6 +67,8 @@ def run(module, now=None):
             module.fail_json(msg='reading the current JumpCloud state failed; nothing was written: %s'
                              % client.redact(exc), results=[], changed=False)
         check_references(rows, state)
+        check_restricted(rows, state, lambda desired, user: plan_user(desired, user, state, now,
+                                                                      p['update_password']).changed_fields)
         state.keep_only_row_users()
         invalid = [r for r in rows if r.problems]
         valid = [r for r in rows if not r.problems]
@@ -133,6 +135,9 @@ def _finish(module, p, path, order, done, others, user_ids, skipped_reason, inva
         results.append(answer[0])
         if answer[1] is not None:
             diffs.append(answer[1])
+    for result in results:
+        for warning in result.get('warnings', ()):
+            module.warn(warning)
     output = dict(changed=any(r['changed'] for r in results), results=results,
                   summary=report.summary(results, client.counts))
     if want_diff:

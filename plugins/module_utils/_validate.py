@@ -394,3 +394,58 @@ def _check_collision(desired, user, owners, field, key, normalise):
         if other['_id'] != user['_id']:
             desired.problem(key, '%s %r already belongs to user %r' % (field, value, other.get('username')))
             return
+
+
+DIRECTORIES = {'active_directory': 'Active Directory', 'scim': 'a SCIM provisioning integration',
+               'federated_identity_provider': 'a federated identity provider'}
+
+
+def restricted_fields(user):
+    """{API field: directory type} for the fields a directory manages for ``user`` (its ``restrictedFields``)."""
+    managed = {}
+    for entry in (user or {}).get('restrictedFields') or []:
+        if isinstance(entry, dict) and entry.get('field'):
+            managed.setdefault(entry['field'], entry.get('type'))
+    return managed
+
+
+def _cell_of_change(name):
+    """The API field and the reference key (the column) of one changed-field name of a plan:
+    ``jobTitle``, ``password``, ``addresses.home.locality`` or ``phoneNumbers.mobile``."""
+    parts = name.split('.')
+    if parts[0] == 'addresses' and len(parts) == 3:
+        matches = [c.name for c in columns.LOCATION if c.field == (parts[1], parts[2])]
+    elif parts[0] == 'phoneNumbers' and len(parts) == 2:
+        matches = [c.name for c in columns.TELEPHONY if c.field == parts[1]]
+    elif name == 'password':
+        matches = [columns.PASSWORD.name]
+    else:
+        matches = [c.name for c in columns.FIXED_COLUMNS if c.field == name and c.kind != columns.SPECIAL]
+    return parts[0], matches[0] if matches else None
+
+
+def check_restricted(rows, state, changes):
+    """A problem on every cell that would change a field the user's directory manages.
+
+    JumpCloud refuses (or ignores) writes to a user's ``restrictedFields``, which Active Directory, SCIM
+    or an identity provider own. ``changes(desired, user)`` gives the changed-field names the row's plan
+    would write; a row with such a cell is invalid, so nothing is written for that user.
+    """
+    for desired in rows:
+        if desired.problems:
+            continue
+        user = state.users_by_name.get(desired.username)
+        managed = restricted_fields(user)
+        if not managed:
+            continue
+        reported = set()
+        for name in changes(desired, user):
+            field, key = _cell_of_change(name)
+            if field not in managed or key in reported:
+                continue
+            reported.add(key)
+            directory = managed[field]
+            named = '%s (%s)' % (DIRECTORIES.get(directory, directory), directory) if directory else 'a directory'
+            desired.problem(key, '%s of user %r is managed by %s and cannot be changed here; change it there, or '
+                            'leave this cell empty' % (field, desired.username, named))
+    return rows

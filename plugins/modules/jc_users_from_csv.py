@@ -42,6 +42,12 @@ description:
     C(external_source_type), C(Group1)...C(GroupN), and C(Attribute1_name)/C(Attribute1_value)...'
   - Booleans accept true/false, yes/no, 1/0 and $true/$false in any case. An unknown column is an error
     naming the closest known column.
+  - C(Administrator) is the device binding's sudo setting. A new administrator binding asks for the password;
+    an existing binding with sudo, passwordless or not, satisfies C(Administrator=true) and is left as it is.
+    A user with the user-level C(sudo) flag is administrator on every device it is bound to, so
+    C(Administrator=false) for such a user is applied to the binding and warned about on its cell.
+  - Fields that Active Directory, SCIM or an identity provider manages for a user (its C(restrictedFields))
+    cannot be changed here; a row that would change one is invalid on that cell, naming the directory.
 author:
   - jcops team (@jcops)
 extends_documentation_fragment:
@@ -179,7 +185,11 @@ results:
       type: list
       elements: dict
     system:
-      description: The device binding, with C(id), C(sudo) and C(status) (V(added), V(updated), V(present), V(failed)).
+      description:
+        - The device binding, with C(id), C(sudo) (whether the user is administrator on the device) and C(status)
+          (V(added), V(updated), V(present), V(failed)).
+        - For a user with the user-level sudo flag, also C(global_sudo=true) and C(binding_sudo), the binding's
+          own sudo setting.
       type: dict
     ldap:
       description: The LDAP server binding, with C(id) and C(status) (V(added), V(present), V(failed)).
@@ -192,6 +202,12 @@ results:
       type: list
       elements: dict
       returned: when the row is invalid
+    warnings:
+      description: What the row gets, but perhaps not as expected (each also a module warning), with the file,
+        line and column of its cell.
+      type: list
+      elements: str
+      returned: when the row has warnings
   sample:
     - row: 2
       username: jdoe

@@ -329,3 +329,93 @@ def test_search_equality_is_case_sensitive_and_regex_follows_mongodb(api, fake):
     for bad in ({'$regex': '(?i)(^a'}, {'$regex': 'a', '$options': 'q'}, {'$regex': 7}):
         response = api.session.post(fake.url + '/api/search/systemusers', json={'filter': {'username': bad}})
         assert response.status_code == 400, bad
+
+
+MANAGED_SEED = {
+    'users': [
+        {'username': 'adam', 'email': 'adam@example.com', 'jobTitle': 'Engineer', 'sudo': True,
+         'addresses': [{'type': 'work', 'locality': 'Denver', 'extendedAddress': 'Floor 2'}],
+         'phoneNumbers': [{'type': 'work', 'number': '1'}],
+         'restrictedFields': [{'field': 'jobTitle', 'type': 'active_directory', 'id': 'ad' * 12},
+                              {'field': 'phoneNumbers', 'type': 'scim', 'id': 'sc' * 12}],
+         'mfa': {'configured': True, 'exclusion': False, 'exclusionDays': 7}},
+        {'username': 'beth', 'email': 'beth@example.com'},
+    ],
+    'groups': [],
+    'systems': [{'hostname': 'linux-1', 'users': [{'username': 'beth', 'sudo': True, 'withoutPassword': True},
+                                                  {'username': 'adam'}]}],
+    'ldapservers': [],
+}
+
+
+@pytest.fixture
+def managed(fake_factory):
+    fake = fake_factory(MANAGED_SEED)
+    users = dict((u['username'], u['id']) for u in fake.org.snapshot()['users'])
+    return Recorder(fake), users
+
+
+def test_address_and_phone_entries_refuse_their_read_only_id(managed):
+    api, users = managed
+    stored = api.call('GET', '/api/systemusers/{id}', users['beth']).json()
+    entry = {'type': 'home', 'locality': 'Boulder'}
+    answer = api.call('PUT', '/api/systemusers/{id}', users['beth'], json={'addresses': [entry]})
+    assert answer.status_code == 200 and answer.json()['addresses'][0]['id']     # the API gives the entry its id
+    with_id = api.call('GET', '/api/systemusers/{id}', users['beth']).json()['addresses']
+    refused = api.call('PUT', '/api/systemusers/{id}', users['beth'], json={'addresses': with_id})
+    assert refused.status_code == 400 and 'id' in refused.json()['message']
+    phone = api.call('PUT', '/api/systemusers/{id}', users['beth'],
+                     json={'phoneNumbers': [{'type': 'home', 'number': '2', 'id': 'f' * 24}]})
+    assert phone.status_code == 400 and 'id' in phone.json()['message']
+    unknown = api.call('PUT', '/api/systemusers/{id}', users['beth'], json={'addresses': [dict(entry, floor='3')]})
+    assert unknown.status_code == 400 and 'floor' in unknown.json()['message']
+    assert stored['username'] == 'beth'
+
+
+def test_restricted_fields_are_served_and_their_writes_refused(managed):
+    api, users = managed
+    adam = api.call('GET', '/api/systemusers/{id}', users['adam']).json()
+    managed = [(r['field'], r['type']) for r in adam['restrictedFields']]
+    assert managed == [('jobTitle', 'active_directory'), ('phoneNumbers', 'scim')]
+    found = api.call('POST', '/api/search/systemusers', json={
+        'filter': {'or': [{'username': 'adam'}]}, 'fields': 'username restrictedFields sudo', 'limit': 100}).json()
+    assert found['results'][0]['restrictedFields'] == adam['restrictedFields']
+    assert found['results'][0]['sudo'] is True
+    for body, managed_by in (({'jobTitle': 'CTO'}, 'active_directory'),
+                             ({'phoneNumbers': [{'type': 'work', 'number': '9'}]}, 'scim')):
+        refused = api.call('PUT', '/api/systemusers/{id}', users['adam'], json=dict(body, department='Ops'))
+        assert refused.status_code == 400 and managed_by in refused.json()['message']
+    assert api.call('GET', '/api/systemusers/{id}', users['adam']).json()['department'] == ''   # nothing applied
+    assert api.call('PUT', '/api/systemusers/{id}', users['adam'], json={'department': 'Ops'}).status_code == 200
+
+
+def test_passwordless_sudo_bindings_are_served_and_kept(managed):
+    api, users = managed
+    sid = next(iter(api.fake.org.systems))
+    edges = api.call('GET', '/api/v2/systems/{id}/associations', sid, params={'targets': 'user'}).json()
+    by_user = dict((e['to']['id'], e.get('attributes')) for e in edges)
+    assert by_user == {users['beth']: {'sudo': {'enabled': True, 'withoutPassword': True}}, users['adam']: None}
+    keep = {'op': 'update', 'type': 'user', 'id': users['beth'],
+            'attributes': {'sudo': {'enabled': True, 'withoutPassword': True}}}
+    assert api.call('POST', '/api/v2/systems/{id}/associations', sid, json=keep).status_code == 204
+    edges = api.call('GET', '/api/v2/users/{id}/associations', users['beth'], params={'targets': 'system'}).json()
+    assert edges == [{'to': {'id': sid, 'type': 'system'},
+                      'attributes': {'sudo': {'enabled': True, 'withoutPassword': True}}}]
+
+
+def test_mfa_on_keeps_what_is_not_sent_and_off_ends_the_window(managed):
+    api, users = managed
+    on = api.call('PUT', '/api/systemusers/{id}', users['adam'], json={
+        'enable_user_portal_multifactor': True, 'mfa': {'exclusion': True, 'exclusionUntil': '2026-12-01T00:00:00Z'}})
+    assert on.json()['mfa'] == {'configured': True, 'exclusion': True, 'exclusionDays': 7,
+                                'exclusionUntil': '2026-12-01T00:00:00Z'}
+    assert api.fake.org.last_put[users['adam']]['mfa'] == {'exclusion': True, 'exclusionUntil': '2026-12-01T00:00:00Z'}
+    off = api.call('PUT', '/api/systemusers/{id}', users['adam'], json={'enable_user_portal_multifactor': False})
+    assert off.json()['mfa']['exclusion'] is False and 'exclusionUntil' not in off.json()['mfa']
+
+
+def test_the_fake_keeps_the_last_put_without_its_password(managed):
+    api, users = managed
+    api.call('PUT', '/api/systemusers/{id}', users['beth'], json={'password': 'S3cret!pw', 'firstname': 'B'})
+    assert api.fake.org.last_put[users['beth']] == {'password': '********', 'firstname': 'B'}
+    assert 'S3cret!pw' not in repr(api.fake.org.snapshot())

@@ -8,6 +8,10 @@ Emails are unique across JumpCloud, so an email another organisation holds
 (``foreign_emails``, invisible to every read) makes a PUT answer 409.
 Association writes are applied asynchronously: with a read lag, a new
 membership or binding stays out of the next reads that would show it.
+Address and phone entries sent in a PUT may carry only the keys of the PUT
+schema (their read-only ``id`` is refused, as a strict server may). A user
+managed by a directory (``restrictedFields``) refuses a PUT that carries one of
+its restricted fields. Bindings may be passwordless (``withoutPassword``).
 The HTTP layer (server.py) maps the exceptions below to status codes.
 """
 import copy
@@ -17,6 +21,10 @@ import threading
 
 ATTRIBUTE_NAME_RE = re.compile(r'^[A-Za-z0-9]+$')
 PHONE_TYPES = {'mobile', 'home', 'work', 'work_mobile', 'work_fax'}
+# The keys the PUT schema (systemuserput) gives address and phone entries: their read-only ``id`` is not one.
+ENTRY_KEYS = {'addresses': frozenset(['type', 'streetAddress', 'poBox', 'locality', 'region', 'postalCode', 'country',
+                                      'extendedAddress']),
+              'phoneNumbers': frozenset(['type', 'number'])}
 EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 
 # Top-level fields a PUT /api/systemusers/{id} may carry (JUMPCLOUD-API.md).
@@ -77,6 +85,8 @@ class FakeOrg:
         self.foreign_emails = set()  # emails of users of other organisations (lower case)
         self.read_lag = lambda: 0  # how many reads a new edge stays out of (the server sets it)
         self._unseen = {}          # (kind, target id, user id) -> reads left that do not show it
+        self.null_edge_attributes = False   # True: edges without attributes carry "attributes": null
+        self.last_put = {}         # user id -> the last accepted PUT body, password masked (never served)
 
     # -- ids and seeding ---------------------------------------------------
 
@@ -153,7 +163,8 @@ class FakeOrg:
                 system = self.add_system(entry.pop('hostname'), entry.pop('displayName', None),
                                          entry.pop('lastContact', None), **entry)
                 for binding in users:
-                    self.system_users[system['id']][by_name[binding['username']]] = _sudo(binding.get('sudo'))
+                    self.system_users[system['id']][by_name[binding['username']]] = _sudo(
+                        binding.get('sudo'), binding.get('withoutPassword', False))
             self.foreign_emails.update(e.lower() for e in seed.get('foreign_emails', []))
             for entry in seed.get('ldapservers', []):
                 entry = dict(entry)
@@ -211,10 +222,10 @@ class FakeOrg:
         with self.lock:
             self.require(self.users, uid, 'user')
             if target == 'system':
-                return [_edge(sid, 'system', users[uid]) for sid, users in self.system_users.items()
+                return [_edge(sid, 'system', users[uid], self.null_edge_attributes) for sid, users in self.system_users.items()
                         if uid in users and self._seen('system', sid, uid)]
             if target == 'ldap_server':
-                return [_edge(lid, 'ldap_server', None) for lid, users in self.ldap_users.items()
+                return [_edge(lid, 'ldap_server', None, self.null_edge_attributes) for lid, users in self.ldap_users.items()
                         if uid in users and self._seen('ldap', lid, uid)]
             raise BadRequest('Bad Request: unsupported targets %r' % target)
 
@@ -223,14 +234,14 @@ class FakeOrg:
             users = self.require(self.system_users, sid, 'system')
             if target != 'user':
                 raise BadRequest('Bad Request: unsupported targets %r' % target)
-            return [_edge(uid, 'user', attrs) for uid, attrs in users.items() if self._seen('system', sid, uid)]
+            return [_edge(uid, 'user', attrs, self.null_edge_attributes) for uid, attrs in users.items() if self._seen('system', sid, uid)]
 
     def ldap_associations(self, lid, target):
         with self.lock:
             users = self.require(self.ldap_users, lid, 'ldap server')
             if target != 'user':
                 raise BadRequest('Bad Request: unsupported targets %r' % target)
-            return [_edge(uid, 'user', None) for uid in users if self._seen('ldap', lid, uid)]
+            return [_edge(uid, 'user', None, self.null_edge_attributes) for uid in users if self._seen('ldap', lid, uid)]
 
     def _seen(self, kind, target, uid):
         """Whether a read shows this edge now; a new edge is left out of the first reads after its add."""
@@ -262,6 +273,7 @@ class FakeOrg:
                 raise BadRequest('Bad Request: field(s) not writable: %s' % ', '.join(unknown))
             self._check_user_update(uid, user, body)
             self._check_email_fields(uid, body)
+            self.last_put[uid] = dict((k, '********' if k == 'password' else copy.deepcopy(v)) for k, v in body.items())
             for key, value in body.items():
                 if key == 'password':
                     self.password_sets[uid] = self.password_sets.get(uid, 0) + 1
@@ -282,9 +294,29 @@ class FakeOrg:
                     user[key] = copy.deepcopy(value)
             if 'state' in body:
                 user['suspended'] = body['state'] == 'SUSPENDED'
+            if body.get('enable_user_portal_multifactor') is False:
+                # switching MFA off ends the enrollment window (the reference's Set-JCUser tests read back
+                # mfa.exclusion false and no exclusionUntil)
+                mfa = dict(user.get('mfa') or {})
+                mfa['exclusion'] = False
+                mfa.pop('exclusionUntil', None)
+                user['mfa'] = mfa
             return self.public_user(user)
 
     def _check_user_update(self, uid, user, body):
+        for entry in user.get('restrictedFields') or []:
+            if entry.get('field') in body:
+                raise BadRequest('Bad Request: %s is managed by %s and cannot be changed here'
+                                 % (entry['field'], entry.get('type')))
+        for key, allowed in ENTRY_KEYS.items():
+            if key not in body:
+                continue
+            if not isinstance(body[key], list) or not all(isinstance(e, dict) for e in body[key]):
+                raise BadRequest('Bad Request: %s must be an array of objects' % key)
+            for entry in body[key]:
+                unknown = sorted(set(entry) - allowed)
+                if unknown:
+                    raise BadRequest('Bad Request: %s entries do not take %s' % (key, ', '.join(unknown)))
         if 'email' in body:
             email = body['email']
             if not isinstance(email, str) or not EMAIL_RE.match(email):
@@ -445,10 +477,10 @@ class FakeOrg:
             }
 
 
-def _sudo(admin):
+def _sudo(admin, without_password=False):
     if admin is None:
         return None
-    return {'sudo': {'enabled': bool(admin), 'withoutPassword': False}}
+    return {'sudo': {'enabled': bool(admin), 'withoutPassword': bool(without_password)}}
 
 
 def _sudo_attrs(attributes):
@@ -465,12 +497,15 @@ def _sudo_attrs(attributes):
     return {'sudo': {'enabled': sudo['enabled'], 'withoutPassword': sudo.get('withoutPassword', False)}}
 
 
-def _edge(target_id, target_type, attributes):
+def _edge(target_id, target_type, attributes, null=False):
     edge = {'to': {'id': target_id, 'type': target_type}}
     if attributes:
-        # The spec's GraphConnection.attributes is an object, not nullable: an
-        # edge without attributes leaves the key out.
         edge['attributes'] = copy.deepcopy(attributes)
+    elif null:
+        # as the real API answers (observed), though the spec has no null here
+        edge['attributes'] = None
+    # else: the spec's GraphConnection.attributes is an object, not nullable, and an edge without
+    # attributes leaves the key out
     return edge
 
 

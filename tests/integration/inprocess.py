@@ -22,14 +22,20 @@ class InProcessModule:
         self.params.update(params)
         self.check_mode = check_mode
         self._diff = diff
+        self.warnings = []
         self.client = JumpCloudClient(api_key=API_KEY, base_url=fake.url, max_workers=self.params['max_workers'],
                                       backoff_delay=0.01)
 
+    def warn(self, warning):
+        self.warnings.append(warning)
+
     def fail_json(self, **result):
         result['failed'] = True
-        raise Finished(result)
+        return self.exit_json(**result)
 
     def exit_json(self, **result):
+        if self.warnings:
+            result['warnings'] = list(self.warnings)
         raise Finished(result)
 
 

@@ -35,7 +35,7 @@ def test_only_changed_fields_are_sent():
 def test_mfa_switch_on_sets_the_window_from_enrollment_days():
     result = plan('Username,enable_user_portal_multifactor,EnrollmentDays\nbob,true,10\n')
     assert result.body == {'enable_user_portal_multifactor': True,
-                           'mfa': {'configured': False, 'exclusion': True, 'exclusionUntil': '2026-12-05T12:00:00Z'}}
+                           'mfa': {'exclusion': True, 'exclusionUntil': '2026-12-05T12:00:00Z'}}
     default = plan('Username,enable_user_portal_multifactor\nbob,yes\n')
     assert default.body['mfa']['exclusionUntil'] == '2026-12-02T12:00:00Z'
 
@@ -92,3 +92,80 @@ def test_phone_and_address_types_match_without_regard_to_case():
     assert merged == [{'id': '1', 'type': 'work', 'locality': 'Lyon', 'country': 'FR'},
                       {'type': 'home', 'locality': 'Nice'}]
     assert changed == ['addresses.home.locality', 'addresses.work.locality']
+
+
+def test_mfa_on_sends_only_the_window_not_the_stored_mfa():
+    stored = dict(USER, mfa={'configured': True, 'exclusion': False, 'exclusionDays': 7, 'exclusionUntil': None})
+    result = plan('Username,enable_user_portal_multifactor,EnrollmentDays\nbob,true,30\n', user=stored)
+    assert result.body == {'enable_user_portal_multifactor': True,
+                           'mfa': {'exclusion': True, 'exclusionUntil': '2026-12-25T12:00:00Z'}}
+    assert result.before['mfa'] == {'exclusion': False, 'exclusionUntil': None}
+    assert result.after['mfa'] == result.body['mfa']
+
+
+def test_address_and_phone_entries_are_sent_without_their_ids():
+    result = plan('Username,home_region,work_number\nbob,CO,5\n')
+    assert result.body['addresses'] == [{'type': 'home', 'locality': 'Denver', 'extendedAddress': 'Apt 1',
+                                         'region': 'CO'}]
+    assert result.body['phoneNumbers'] == [{'type': 'mobile', 'number': '1'}, {'type': 'work', 'number': '5'}]
+    assert result.before['phoneNumbers'] == [{'type': 'mobile', 'number': '1'}]
+    assert USER['phoneNumbers'][0]['id'] == '2'                     # the user record is not changed
+
+
+SID = 'c' * 24
+
+
+def plan_binding(csv_tail, binding, user_fields=None, header='SystemID,Administrator'):
+    """The plan of a row binding bob to device SID, his current binding being ``binding`` (None: unbound)."""
+    table, problems = read_csv('u.csv', ('Username,%s\nbob,%s\n' % (header, csv_tail)).encode())
+    assert problems == []
+    desired = parse_rows(table, '__CLEAR__')[0]
+    assert desired.problems == []
+    state = State()
+    state.add_user(dict(USER, **(user_fields or {})))
+    if binding is not None:
+        state.system_bindings[(SID, USER['_id'])] = binding
+    return plan_user(desired, state.users_by_id[USER['_id']], state, NOW)
+
+
+PASSWORDLESS = {'sudo': {'enabled': True, 'withoutPassword': True}}
+
+
+def test_passwordless_sudo_satisfies_administrator_true():
+    result = plan_binding('%s,true' % SID, PASSWORDLESS)
+    assert result.system['action'] == 'present' and result.system['sudo'] is True
+    assert not result.has_changes and 'system' not in result.after
+
+
+def test_administrator_false_removes_passwordless_sudo_and_new_admins_need_a_password():
+    result = plan_binding('%s,false' % SID, PASSWORDLESS)
+    assert result.system['action'] == 'update'
+    assert result.system['attributes'] == {'sudo': {'enabled': False, 'withoutPassword': False}}
+    added = plan_binding('%s,true' % SID, None)
+    assert added.system['attributes'] == {'sudo': {'enabled': True, 'withoutPassword': False}}
+    raised = plan_binding('%s,true' % SID, {'sudo': {'enabled': False, 'withoutPassword': False}})
+    assert raised.system['action'] == 'update'
+    assert raised.system['attributes'] == {'sudo': {'enabled': True, 'withoutPassword': False}}
+
+
+def test_user_level_sudo_makes_the_user_administrator_on_the_device():
+    result = plan_binding('%s,false' % SID, {'sudo': {'enabled': True, 'withoutPassword': False}}, {'sudo': True})
+    assert result.system['action'] == 'update'                 # the binding is set as the row asks
+    assert result.system['attributes'] == {'sudo': {'enabled': False, 'withoutPassword': False}}
+    assert result.system['sudo'] is True and result.system['global_sudo'] is True
+    assert result.system['binding_sudo'] is False
+    assert [(w.line, w.header, w.kind) for w in result.warnings] == [(2, 'Administrator', 'warning')]
+    assert 'user-level sudo flag' in result.warnings[0].message
+    assert result.after['system'] == {'id': SID, 'administrator': True, 'global_sudo': True, 'binding_sudo': False}
+    assert result.before['system'] == {'id': SID, 'administrator': True, 'global_sudo': True, 'binding_sudo': True}
+    unbound = plan_binding('%s,false' % SID, {}, {'sudo': True})
+    assert unbound.system['action'] == 'present' and unbound.system['sudo'] is True and len(unbound.warnings) == 1
+    blank = plan_binding('%s,' % SID, {}, {'sudo': True})
+    assert blank.system['action'] == 'present' and blank.system['sudo'] is True and blank.warnings == []
+
+
+def test_the_row_own_sudo_cell_decides_the_user_level_flag():
+    cleared = plan_binding('%s,false,false' % SID, {}, {'sudo': True}, header='SystemID,Administrator,sudo')
+    assert cleared.warnings == [] and cleared.system['sudo'] is False and 'global_sudo' not in cleared.system
+    granted = plan_binding('%s,false,true' % SID, {}, None, header='SystemID,Administrator,sudo')
+    assert granted.system['global_sudo'] is True and len(granted.warnings) == 1
