@@ -124,8 +124,8 @@ def _read_header(table, cells, problems):
     if not seen and problems:
         # nothing on the first line is a column this module knows: do not echo a file that is no users CSV
         del problems[:]
-        problems.append(Problem('the first line names no known column (%d cells, none of them Username or another '
-                                'column of the users CSV): is this the right file?' % len(cells), 1, None))
+        problems.append(Problem('the first line names no column of a users CSV (it must be the header row, with at '
+                                'least Username): is this the right file?', 1, None))
         return
     if ('column', 'Username') not in seen and not problems:
         problems.append(Problem('there is no Username column: it names the user each row updates', 1, None))
