@@ -109,8 +109,9 @@ for _column in FIXED_COLUMNS:
     for _name in (_column.name,) + _column.aliases:
         BY_KEY[_name.lower()] = _column
 
-GROUP_RE = re.compile(r'^group(\d+)$', re.IGNORECASE)
-ATTRIBUTE_RE = re.compile(r'^attribute(\d+)_(name|value)$', re.IGNORECASE)
+# ASCII digits only, at most 4 (int() refuses texts of over 4,300 digits; 'Group\uff11' is not Group1)
+GROUP_RE = re.compile(r'^group([0-9]{1,4})$', re.IGNORECASE)
+ATTRIBUTE_RE = re.compile(r'^attribute([0-9]{1,4})_(name|value)$', re.IGNORECASE)
 ATTRIBUTE_NAME_RE = re.compile(r'^[A-Za-z0-9]+$')
 
 TRUE_WORDS = frozenset(['true', 'yes', '1', '$true', 'y'])
@@ -143,8 +144,8 @@ def closest_header(header):
     for column in FIXED_COLUMNS:
         for name in (column.name,) + column.aliases:
             names[name.lower()] = column.name
-    digits = re.search(r'(\d+)', key)
-    n = digits.group(1) if digits else '1'
+    digits = re.search(r'[0-9]+', key)
+    n = digits.group() if digits and len(digits.group()) <= 4 else '1'
     for extra in ('Group%s' % n, 'Attribute%s_name' % n, 'Attribute%s_value' % n):
         names[extra.lower()] = extra
     match = difflib.get_close_matches(key, list(names), n=1, cutoff=0.0)

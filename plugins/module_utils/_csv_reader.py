@@ -16,23 +16,39 @@ broken.
 """
 
 import csv
-import io
+import errno
+import os
+import re
+import stat
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import unescape_cell
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import Problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import Problem, shown
 
 MAX_CELL = 131072   # the csv module's own field limit
 MAX_COLUMNS = 1000  # far more than every column, 100 groups and 100 attribute pairs
+DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
 DELIMITERS = (';', '\t', '|')
+_INDEXES = tuple(range(MAX_COLUMNS))   # one int object per column number, shared by every row
+_LINE_RE = re.compile(r'[^\r\n]*(?:\r\n?|\n)|[^\r\n]+')   # a line and its CR, LF or CRLF ending
 
 
 class Row:
-    __slots__ = ('line', 'cells')
+    __slots__ = ('line', 'values')
 
-    def __init__(self, line, cells):
+    def __init__(self, line, values):
         self.line = line        # the physical line the row starts on (1 = header)
-        self.cells = cells      # column index -> trimmed, unescaped value (blank cells left out)
+        self.values = values    # flat tuple: column index, trimmed unescaped value, ... (blank cells left out)
+
+    def items(self):
+        """``(column index, value)`` of each non-blank cell, in column order."""
+        values = self.values
+        return [(values[i], values[i + 1]) for i in range(0, len(values), 2)]
+
+    @property
+    def cells(self):
+        """Column index -> value of the non-blank cells."""
+        return dict(self.items())
 
 
 class Table:
@@ -95,36 +111,93 @@ def _read_header(table, cells, problems):
             continue        # a blank header is a problem only if its column has data
         meaning = columns.lookup(header)
         if meaning is None:
-            problems.append(Problem('unknown column %r; did you mean %r?' % (header, columns.closest_header(header)),
-                                    1, index + 1, header))
+            problems.append(Problem('unknown column %s; did you mean %r?' % (shown(header), columns.closest_header(header)),
+                                    1, index + 1, shown(header, quote=False)))
             continue
         key = (meaning[0], meaning[1].name if meaning[0] == 'column' else meaning[1])
         if key in seen:
-            problems.append(Problem('column %r repeats column %d (%r)' % (header, seen[key] + 1, cells[seen[key]]),
-                                    1, index + 1, header))
+            problems.append(Problem('column %s repeats column %d (%s)' % (shown(header), seen[key] + 1, shown(cells[seen[key]])),
+                                    1, index + 1, shown(header, quote=False)))
             continue
         seen[key] = index
         table.meanings[index] = meaning
+    if not seen and problems:
+        # nothing on the first line is a column this module knows: do not echo a file that is no users CSV
+        del problems[:]
+        problems.append(Problem('the first line names no column of a users CSV (it must be the header row, with at '
+                                'least Username): is this the right file?', 1, None))
+        return
     if ('column', 'Username') not in seen and not problems:
         problems.append(Problem('there is no Username column: it names the user each row updates', 1, None))
 
 
-def read_csv(path, data=None):
-    """Read ``path`` (or ``data`` bytes) into a :class:`Table`; return ``(table, problems)``."""
+def _kind(mode):
+    for test, name in ((stat.S_ISDIR, 'a directory'), (stat.S_ISFIFO, 'a named pipe (FIFO)'),
+                       (stat.S_ISCHR, 'a character device'), (stat.S_ISBLK, 'a block device'),
+                       (stat.S_ISSOCK, 'a socket')):
+        if test(mode):
+            return name
+    return 'not a regular file'
+
+
+def read_file(path, max_size):
+    """The bytes of the regular file ``path``, at most ``max_size`` of them; or a :class:`Problem`.
+
+    The file is opened without blocking (a FIFO would wait for a writer) and its type and size are
+    checked on the open descriptor, so what is read is what was checked.
+    """
+    flags = os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | getattr(os, 'O_NOCTTY', 0) | getattr(os, 'O_CLOEXEC', 0)
+    try:
+        fd = os.open(path, flags)
+    except (IOError, OSError) as exc:
+        if exc.errno == errno.ENXIO:    # a socket, or a FIFO on some systems
+            return Problem('cannot read the file: it is not a regular file')
+        return Problem('cannot read the file: %s' % (exc.strerror or exc))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return Problem('cannot read the file: it is %s, not a regular file' % _kind(info.st_mode))
+        if info.st_size > max_size:
+            return Problem('the file is %d bytes, more than max_file_size (%d bytes); split it, or raise max_file_size'
+                           % (info.st_size, max_size))
+        chunks = []
+        left = max_size + 1         # the file may grow after the check
+        while left > 0:
+            chunk = os.read(fd, min(left, 1024 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            return Problem('the file is more than max_file_size (%d bytes); split it, or raise max_file_size'
+                           % max_size)
+        return b''.join(chunks)
+    except (IOError, OSError) as exc:
+        return Problem('cannot read the file: %s' % (exc.strerror or exc))
+    finally:
+        os.close(fd)
+
+
+def read_csv(path, data=None, max_size=DEFAULT_MAX_FILE_SIZE):
+    """Read ``path`` (or ``data`` bytes) into a :class:`Table`; return ``(table, problems)``.
+
+    ``path`` must be a regular file of at most ``max_size`` bytes.
+    """
     table = Table(path)
     problems = []
     if data is None:
-        try:
-            with open(path, 'rb') as handle:
-                data = handle.read()
-        except (IOError, OSError) as exc:
-            problems.append(Problem('cannot read the file: %s' % (exc.strerror or exc)))
+        data = read_file(path, max_size)
+        if isinstance(data, Problem):
+            problems.append(data)
             return table, problems
     text = _decode(data, problems)
+    data = None
     if text is None:
         return table, problems
-    reader = csv.reader(io.StringIO(text, newline=''), strict=True)
+    reader = csv.reader(_lines(text), strict=True)
+    text = None
     start = 1
+    shared = {}         # one object per distinct value: a value repeated down a column is stored once
     try:
         for cells in reader:
             line, start = start, reader.line_num + 1
@@ -133,7 +206,7 @@ def read_csv(path, data=None):
                 if problems:
                     return table, problems
                 continue
-            _read_row(table, line, cells, problems)
+            _read_row(table, line, cells, problems, shared)
     except csv.Error as exc:
         reason = '%s' % exc
         if 'field larger than field limit' in reason:
@@ -149,8 +222,14 @@ def read_csv(path, data=None):
     return table, problems
 
 
-def _read_row(table, line, cells, problems):
-    values = {}
+def _lines(text):
+    """The lines of ``text``, each with its ending, one at a time (no copy of the whole text)."""
+    for match in _LINE_RE.finditer(text):
+        yield match.group()
+
+
+def _read_row(table, line, cells, problems, shared):
+    values = []
     for index, raw in enumerate(cells):
         value = raw.strip()
         if not value:
@@ -162,6 +241,8 @@ def _read_row(table, line, cells, problems):
         if index not in table.meanings:
             problems.append(Problem('this cell is under a column with no header', line, index + 1))
             continue
-        values[index] = unescape_cell(value)
+        value = unescape_cell(value)
+        values.append(_INDEXES[index])
+        values.append(shared.setdefault(value, value))
     if values or any(p.line == line for p in problems):
-        table.rows.append(Row(line, values))
+        table.rows.append(Row(line, tuple(values)))

@@ -10,18 +10,22 @@ __metaclass__ = type
 
 """Cells a spreadsheet would run as a formula, written so it does not, and read back as they were.
 
-A value starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is
-written with a leading apostrophe, which spreadsheets show as text. So that the
-round trip is exact, a value that already starts with an apostrophe followed by
-one of those characters (or by another such apostrophe) gets one too.
+A value starting with ``=``, ``+``, ``-``, ``@`` (or their full-width forms, which
+East Asian input methods turn into them), tab or carriage return, also after
+leading spaces (a spreadsheet that trims spaces would run it), is written with a
+leading apostrophe, which spreadsheets show as text. So that the round trip is
+exact, a value that already starts with an apostrophe followed by one of those
+(or by another such apostrophe) gets one too.
 """
 
-FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
+FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r', '\uff1d', '\uff0b', '\uff0d', '\uff20')
+# skipped before looking for a formula: apostrophes, and the spaces a spreadsheet may trim
+LEADING = "' \u00a0\u3000"
 
 
 def _guarded(value):
-    """True when ``value``, leading apostrophes aside, starts like a formula."""
-    return value.lstrip("'").startswith(FORMULA_STARTS)
+    """True when ``value``, leading apostrophes and spaces aside, starts like a formula."""
+    return value.lstrip(LEADING).startswith(FORMULA_STARTS)
 
 
 def escape_cell(value):

@@ -12,6 +12,7 @@ __metaclass__ = type
 
 import datetime
 import os
+import stat
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem
@@ -19,6 +20,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._report import wri
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _template as template
 
 SECTION_OPTIONS = [section[0] for section in template.SECTIONS]
+MAX_BEFORE = 16 * 1024 * 1024     # an existing file larger than this is compared by size, not shown in the diff
 
 
 def file_names(kind, today):
@@ -68,10 +70,16 @@ def run(module, today=None):
         files.append((os.path.join(folder, systems_name),
                       template.render_csv(template.SYSTEM_COLUMNS, template.system_rows(systems))))
 
+    # every existing file is checked before the first write
+    currents = []
+    for target, text in files:
+        try:
+            currents.append(_read(target, len(text.encode('utf-8'))))
+        except _NotRegular as exc:
+            module.fail_json(msg='%s; nothing was written' % exc, changed=False)
     changed = False
     diffs = []
-    for target, text in files:
-        current = _read(target)
+    for (target, text), current in zip(files, currents):
         if current == text:
             continue
         diffs.append({'before_header': target, 'after_header': target,
@@ -91,9 +99,40 @@ def run(module, today=None):
     module.exit_json(**result)
 
 
-def _read(path):
+class _NotRegular(Exception):
+    pass
+
+
+def _read(path, size):
+    """The text of the file at ``path`` (None when there is none), to compare with text of ``size`` bytes.
+
+    Only a regular file is read, never through a symbolic link: a link or a special file planted at the
+    template's name must not put another file's content into the diff, nor block the run (a FIFO, a device).
+    It is refused rather than replaced, since replacing it would silently break a link set up on purpose.
+    """
     try:
-        with open(path, encoding='utf-8', newline='') as handle:
-            return handle.read()
-    except (IOError, OSError, UnicodeDecodeError):
-        return None if not os.path.exists(path) else ''
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        raise _NotRegular('%s exists and is %s, not a regular file; it was neither read nor replaced: remove it '
+                          'or choose another dest' % (path, 'a symbolic link' if stat.S_ISLNK(info.st_mode)
+                                                      else 'a special file or folder'))
+    flags = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0) | getattr(os, 'O_CLOEXEC', 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        if os.path.islink(path):
+            raise _NotRegular('%s is a symbolic link; it was neither read nor replaced' % path)
+        return ''     # unreadable: shown as different, and replaced only with force
+    with os.fdopen(fd, 'rb') as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegular('%s is not a regular file; it was neither read nor replaced' % path)
+        limit = max(size, MAX_BEFORE)
+        if info.st_size > limit:
+            return '(a file of %d bytes, not shown)' % info.st_size
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        return '(a file of more than %d bytes, not shown)' % limit
+    return data.decode('utf-8', 'replace')

@@ -46,3 +46,23 @@ def summarise(problems, path, limit=20):
     if len(problems) > limit:
         lines.append('... and %d more problem(s)' % (len(problems) - limit))
     return '\n'.join(lines)
+
+
+SHOWN_LENGTH = 60
+
+
+def shown(value, quote=True, limit=SHOWN_LENGTH):
+    """``value`` as an error message may echo it: at most ``limit`` characters, quoted with repr() by default.
+
+    A file's text is echoed in several places of a result, so a long value is cut short; repr() makes
+    control characters visible.
+    """
+    text = '%s' % value
+    cut = len(text) > limit
+    if cut:
+        text = text[:limit]
+    if quote:
+        text = repr(text)
+    if cut:
+        text += '... (%d characters)' % len(value)
+    return text

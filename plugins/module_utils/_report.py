@@ -13,7 +13,9 @@ __metaclass__ = type
 import csv
 import io
 import os
+import signal
 import tempfile
+import threading
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell
 
@@ -117,37 +119,106 @@ def failure_message(results, path):
     return '\n'.join(lines)
 
 
-def _cell(value):
+def _text(value):
     if value is None:
         return ''
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, list):
-        return ';'.join(_cell(v) for v in value)
+        return ';'.join(_text(v) for v in value)
     if isinstance(value, dict):
         return '%s:%s' % (value.get('name') or value.get('id'), value.get('status'))
-    return escape_cell('%s' % value)
+    return '%s' % value
+
+
+def _cell(value):
+    """The report cell of ``value``, formula-safe whatever it holds (group names come from JumpCloud)."""
+    return escape_cell(_text(value))
 
 
 def render_report(results):
+    """The report CSV. CRLF line endings make the csv module quote every cell holding a CR or an LF."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator='\n')
+    writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(REPORT_COLUMNS)
     for result in results:
         writer.writerow([_cell(result.get(column)) for column in REPORT_COLUMNS])
     return buffer.getvalue()
 
 
-def write_atomic(path, text):
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
+class _Terminated(BaseException):
+    def __init__(self, signum):
+        super(_Terminated, self).__init__(signum)
+        self.signum = signum
+
+
+TERMINATING_SIGNALS = tuple(getattr(signal, name) for name in ('SIGTERM', 'SIGHUP') if hasattr(signal, name))
+
+
+def _raise_terminated(signum, frame):
+    raise _Terminated(signum)
+
+
+def write_atomic(path, text, mode=0o644):
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename.
+
+    The mode is set on the open descriptor (never by path), the data reaches the disk before the
+    rename, and the temporary file is removed on any error and on SIGTERM or SIGHUP (the signal is then
+    delivered again, so the process still ends as it would have).
+    """
     folder = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=folder)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in TERMINATING_SIGNALS:
+            if signal.getsignal(signum) == signal.SIG_DFL:     # a handler of the caller's own is left alone
+                previous[signum] = signal.signal(signum, _raise_terminated)
+    temp = None
     try:
+        # the temporary name stays within the 255 bytes a file name may have
+        handle, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path)[:200], dir=folder)
         with os.fdopen(handle, 'w', encoding='utf-8', newline='') as out:
+            os.fchmod(out.fileno(), mode)
             out.write(text)
-        os.chmod(temp, 0o644)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        temp = None
+        _fsync_folder(folder)
+    except _Terminated as exc:
+        _remove(temp)
+        _restore(previous)
+        os.kill(os.getpid(), exc.signum)
         raise
+    except BaseException:
+        _remove(temp)
+        raise
+    finally:
+        _restore(previous)
+
+
+def _remove(temp):
+    if temp is not None:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+
+
+def _restore(previous):
+    while previous:
+        signum, handler = previous.popitem()
+        signal.signal(signum, handler)
+
+
+def _fsync_folder(folder):
+    """Make the rename itself durable (where the system lets a folder be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -108,7 +108,7 @@ class State:
 
         Raises :class:`AmbiguousName` when the cell names several users that differ only by case.
         """
-        if OBJECT_ID_RE.match(ref) and ref in self.users_by_id:
+        if OBJECT_ID_RE.fullmatch(ref) and ref in self.users_by_id:
             return self.users_by_id[ref]
         user = self.find_user(ref)
         if user is not None:
@@ -118,7 +118,7 @@ class State:
     def knows_manager(self, ref):
         """Whether the users read so far resolve the manager cell ``ref`` without a search: by id, exact
         username or email."""
-        if OBJECT_ID_RE.match(ref) and ref in self.users_by_id:
+        if OBJECT_ID_RE.fullmatch(ref) and ref in self.users_by_id:
             return True
         return ref in self.users_by_name or self._owner_of_email(ref) is not None
 
@@ -213,7 +213,7 @@ def read_state(client, rows, pool):
         if row.manager is not None and row.manager is not CLEAR and not state.knows_manager(row.manager):
             lookups.append(('username', row.manager, CASELESS))
             lookups.append(('email', row.manager, CASELESS))
-            if OBJECT_ID_RE.match(row.manager):
+            if OBJECT_ID_RE.fullmatch(row.manager):
                 ids.add(row.manager)
         for field in ('email', 'employeeIdentifier'):
             value = row.scalars.get(field)

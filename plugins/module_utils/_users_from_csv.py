@@ -45,7 +45,7 @@ def run(module, now=None):
             module.fail_json(msg='%s; nothing was written' % problem, results=[], changed=False)
 
     # 1. read the file; a broken file stops here with its problems
-    table, problems = read_csv(path)
+    table, problems = read_csv(path, max_size=p['max_file_size'])
     if problems:
         module.fail_json(msg='%s cannot be used; nothing was written:\n%s' % (path, summarise(problems, path)),
                          errors=[x.as_dict(path) for x in problems], results=[], changed=False)

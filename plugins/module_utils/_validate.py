@@ -20,13 +20,18 @@ import re
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import AmbiguousName, fold, match_name
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import Problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import Problem, shown
 
-OBJECT_ID_RE = re.compile(r'^[0-9a-f]{24}$')
-EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
-MAX_LENGTH = {'employeeIdentifier': 256}
+OBJECT_ID_RE = re.compile(r'[0-9a-f]{24}')
+# Every pattern applied to a cell runs in linear time: the domain's labels cannot contain the dots
+# that separate them, so no text can be matched in more than one way.
+EMAIL_RE = re.compile(r'[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+')
+MAX_EMAIL_LENGTH = 254          # the longest address mail can carry (RFC 5321)
+# JumpCloud's limits (maxLength of systemuserput); checked before any pattern
+MAX_LENGTH = {'employeeIdentifier': 256, 'email': MAX_EMAIL_LENGTH, 'alternateEmail': MAX_EMAIL_LENGTH,
+              'recoveryEmail': MAX_EMAIL_LENGTH, 'managedAppleId': MAX_EMAIL_LENGTH}
 DEFAULT_MAX_LENGTH = 1024
-INTEGER_RE = re.compile(r'^-?[0-9]+$')
+INTEGER_RE = re.compile(r'-?[0-9]{1,20}')
 DEFAULT_ENROLLMENT_DAYS = 7
 
 
@@ -75,10 +80,10 @@ class Desired:
         return 'not_found' if all(p.kind == 'not_found' for p in self.problems) else 'invalid'
 
 
-def _check_length(desired, key, field, value):
+def _check_length(desired, key, field, value, what='JumpCloud allows'):
     limit = MAX_LENGTH.get(field, DEFAULT_MAX_LENGTH)
     if len(value) > limit:
-        desired.problem(key, 'is %d characters long; JumpCloud allows at most %d' % (len(value), limit))
+        desired.problem(key, 'is %d characters long; %s at most %d' % (len(value), what, limit))
         return False
     return True
 
@@ -93,25 +98,28 @@ def _parse_cell(desired, column, key, value, clear_token):
         value = CLEAR
     kind = column.kind
     if column.name == 'Username':
-        desired.username = value
+        if _check_length(desired, key, 'username', value):
+            desired.username = value
     elif column.name == 'Password':
         desired.password = value
     elif column.name == 'manager':
-        desired.manager = value
+        # a user id, username or email: none is longer than a username may be
+        if value is CLEAR or _check_length(desired, key, 'username', value):
+            desired.manager = value
     elif column.name == 'ldapserver_id':
-        if OBJECT_ID_RE.match(value):
+        if OBJECT_ID_RE.fullmatch(value):
             desired.ldapserver_id = value
         else:
-            desired.problem(key, '%r is not an LDAP server id (24 lowercase hexadecimal characters)' % value)
+            desired.problem(key, '%s is not an LDAP server id (24 lowercase hexadecimal characters)' % shown(value))
     elif column.name == 'SystemID':
-        if OBJECT_ID_RE.match(value):
+        if OBJECT_ID_RE.fullmatch(value):
             desired.system_id = value
         else:
-            desired.problem(key, '%r is not a device id (24 lowercase hexadecimal characters)' % value)
+            desired.problem(key, '%s is not a device id (24 lowercase hexadecimal characters)' % shown(value))
     elif kind == columns.BOOL:
         flag = columns.parse_bool(value)
         if flag is None:
-            desired.problem(key, '%r is not a boolean: use true/false, yes/no, 1/0 or $true/$false' % value)
+            desired.problem(key, '%s is not a boolean: use true/false, yes/no, 1/0 or $true/$false' % shown(value))
         elif column.name == 'Administrator':
             desired.administrator = flag
         elif column.name == 'enable_user_portal_multifactor':
@@ -121,13 +129,13 @@ def _parse_cell(desired, column, key, value, clear_token):
     elif kind == columns.INT:
         number = _integer(value)
         if number is None or not 1 <= number <= columns.UNIX_ID_MAX:
-            desired.problem(key, '%r is not a whole number from 1 to %d' % (value, columns.UNIX_ID_MAX))
+            desired.problem(key, '%s is not a whole number from 1 to %d' % (shown(value), columns.UNIX_ID_MAX))
         else:
             desired.scalars[column.field] = number
     elif kind == columns.DAYS:
         number = _integer(value)
         if number is None or not 1 <= number <= 365:
-            desired.problem(key, '%r is not a number of days from 1 to 365' % value)
+            desired.problem(key, '%s is not a number of days from 1 to 365' % shown(value))
         else:
             desired.enrollment_days = number
     elif kind == columns.ADDRESS:
@@ -138,8 +146,12 @@ def _parse_cell(desired, column, key, value, clear_token):
         if value is CLEAR or _check_length(desired, key, 'phone', value):
             desired.phones[column.field] = value
     elif kind == columns.EMAIL:
-        if value is not CLEAR and not EMAIL_RE.match(value):
-            desired.problem(key, '%r is not an email address' % value)
+        if value is CLEAR:
+            desired.scalars[column.field] = value
+        elif not _check_length(desired, key, column.field, value, 'an email address has'):
+            return
+        elif not EMAIL_RE.fullmatch(value):
+            desired.problem(key, '%s is not an email address' % shown(value))
         else:
             desired.scalars[column.field] = value
     else:
@@ -148,8 +160,11 @@ def _parse_cell(desired, column, key, value, clear_token):
 
 
 def _integer(text):
-    """An integer from plain ASCII digits only (int() would also take '1_000' and other scripts' digits)."""
-    if not INTEGER_RE.match(text):
+    """An integer from plain ASCII digits only (int() would also take '1_000' and other scripts' digits).
+
+    At most 20 digits: enough for every limit checked here, and int() refuses texts of over 4,300 digits.
+    """
+    if not INTEGER_RE.fullmatch(text):
         return None
     return int(text, 10)
 
@@ -169,17 +184,17 @@ def _parse_attributes(desired, pairs, clear_token):
             desired.problem(value_key, 'has a value but %s is empty' % name_key)
             continue
         if value is None:
-            desired.problem(name_key, 'names attribute %r but %s is empty' % (name, value_key))
+            desired.problem(name_key, 'names attribute %s but %s is empty' % (shown(name), value_key))
             continue
         if name == clear_token:
             desired.problem(name_key, 'an attribute name cannot be cleared; put the clear token in %s' % value_key)
             continue
         if not columns.ATTRIBUTE_NAME_RE.match(name):
-            desired.problem(name_key, 'attribute name %r must be letters and digits only' % name)
+            desired.problem(name_key, 'attribute name %s must be letters and digits only' % shown(name))
             continue
         # named twice, also when only the case differs: both would update the same stored attribute
         if name == previous or any(fold(n) == fold(name) for n, dummy in desired.attributes):
-            desired.problem(name_key, 'attribute %r is named twice in this row' % name)
+            desired.problem(name_key, 'attribute %s is named twice in this row' % shown(name))
             continue
         previous = name
         if value == clear_token:
@@ -211,21 +226,24 @@ def parse_rows(table, clear_token):
     """One :class:`Desired` per row, with its format problems, and the file-wide ones."""
     rows = []
     where = _where(table)
+    keys = dict((index, _key(kind, what)) for index, (kind, what) in table.meanings.items())
+    shared = {}     # one (group name, key) pair per distinct pair, however many rows name it
     for row in table.rows:
         desired = Desired(row.line)
         desired.where = where
         pairs = {}
         groups = {}
-        for index, value in sorted(row.cells.items()):
+        for index, value in row.items():
             kind, what = table.meanings[index]
             if kind == 'column':
                 _parse_cell(desired, what, what.name, value, clear_token)
             elif kind == 'group':
-                key = _key(kind, what)
+                key = keys[index]
                 if value == clear_token:
                     desired.problem(key, 'group membership cannot be cleared here; only additions are supported')
                 else:
-                    groups[what] = (value, key)
+                    pair = (value, key)
+                    groups[what] = shared.setdefault(pair, pair)
             else:
                 number, part = what
                 pairs.setdefault(number, {})[part] = value
@@ -238,7 +256,8 @@ def parse_rows(table, clear_token):
 
 
 def _check_row(desired):
-    if not desired.username:
+    column = desired.where.get('Username', (None,))[0]
+    if not desired.username and not any(p.column == column for p in desired.problems):
         desired.problems.append(Problem('Username is empty: every row needs the user it updates', desired.line,
                                         None, 'Username'))
     if desired.enrollment_days is not None and desired.mfa is not True:

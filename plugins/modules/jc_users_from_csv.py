@@ -70,8 +70,16 @@ options:
     description:
       - Path of the CSV on the host running the module (normally the controller). UTF-8, comma-separated,
         with a header row.
+      - It must be a regular file (not a FIFO, device or folder) of at most O(max_file_size).
     type: path
     required: true
+  max_file_size:
+    description:
+      - The largest O(csv_path) accepted, in bytes or with a unit such as V(100MB) or V(1GB).
+      - A larger file is refused before any request to JumpCloud. It bounds the memory a run may use;
+        reading and validating take a few times the file's size.
+    type: bytes
+    default: 100MB
   skip_invalid_rows:
     description:
       - With V(false), a file with any invalid row writes nothing.
@@ -250,6 +258,7 @@ def main():
     module = JumpCloudModule(
         argument_spec=JumpCloudModule.generate_argspec(
             csv_path=dict(type='path', required=True),
+            max_file_size=dict(type='bytes', default='100MB'),
             skip_invalid_rows=dict(type='bool', default=False),
             update_password=dict(type='str', choices=['always', 'never'], default='always', no_log=False),
             clear_token=dict(type='str', default='__CLEAR__', no_log=False),
@@ -257,6 +266,8 @@ def main():
         ),
         supports_check_mode=True,
     )
+    if module.params['max_file_size'] < 1:
+        module.fail_json(msg='max_file_size must be at least 1 byte, got %s' % module.params['max_file_size'])
     run(module)
 
 

@@ -18,7 +18,7 @@ class Finished(Exception):
 class InProcessModule:
     def __init__(self, fake, check_mode=False, diff=False, **params):
         self.params = dict(skip_invalid_rows=False, update_password='always', clear_token='__CLEAR__',
-                           report_path=None, max_workers=8)
+                           report_path=None, max_workers=8, max_file_size=100 * 1024 * 1024)
         self.params.update(params)
         self.check_mode = check_mode
         self._diff = diff
