@@ -11,12 +11,20 @@ __metaclass__ = type
 """Check an output file's path before anything is written, so that a bad path never fails a run halfway."""
 
 import os
+import stat
 
 
 def output_path_problem(path, what='the output file'):
     """Why ``path`` cannot be written (through a temporary file in its folder, then a rename), or None."""
-    if os.path.isdir(path):
-        return '%s %s is a directory' % (what, path)
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        # never written through a link, nor onto a folder, a FIFO or a device
+        kind = ('a directory' if stat.S_ISDIR(mode) else 'a symbolic link' if stat.S_ISLNK(mode)
+                else 'a special file')
+        return '%s %s is %s, not a regular file; remove it or choose another path' % (what, path, kind)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         return 'the folder of %s (%s) does not exist' % (what, folder)

@@ -345,7 +345,7 @@ def test_import_template_checks_the_devices_file_before_writing_the_template(tmp
     (tmp_path / systems_name).symlink_to('/dev/zero')
 
     class Client:
-        def v1_list(self, path, fields=None):
+        def v1_search(self, path, fields=None):
             return iter([{'_id': 'a' * 24, 'hostname': 'h'}])
     module = TemplateModule(tmp_path, systems=True)
     module.client = Client()
