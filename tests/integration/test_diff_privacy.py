@@ -14,8 +14,8 @@ def test_the_diff_shows_only_the_changed_entries_of_each_array(tmp_path, org):
     run = run_module(tmp_path, org.fake, MODULE, {'csv_path': str(path)}, check=True, diff=True)
     assert run.result is not None and not run.result.get('failed'), run.output
     diff, = run.result['diff']
-    assert diff['before']['phoneNumbers'] == [{'id': '6b0000000000000000000002', 'type': 'work', 'number': '+1 555 0102'}]
-    assert diff['after']['phoneNumbers'] == [{'id': '6b0000000000000000000002', 'type': 'work', 'number': '+1 555 0199'}]
+    assert diff['before']['phoneNumbers'] == [{'type': 'work', 'number': '+1 555 0102'}]
+    assert diff['after']['phoneNumbers'] == [{'type': 'work', 'number': '+1 555 0199'}]
     assert diff['before']['attributes'] == [{'name': 'team', 'value': 'red'}]
     assert diff['after']['attributes'] == [{'name': 'team', 'value': 'blue'}]
     assert [a['locality'] for a in diff['before']['addresses']] == ['Denver']
