@@ -130,7 +130,8 @@ def users_csv(folder, header, row, name='live.csv'):
 def apply(client, path, check_mode=False):
     before = dict(client.counts)
     module = Module(client, check_mode=check_mode, csv_path=path, skip_invalid_rows=False, update_password='never',
-                    clear_token='__CLEAR__', report_path=None, max_workers=4)
+                    clear_token='__CLEAR__', report_path=None, max_workers=4,
+                    max_file_size=100 * 1024 * 1024)
     result = run_flow(_users_from_csv.run, module)
     writes = client.counts['writes'] - before['writes']
     return result, writes
