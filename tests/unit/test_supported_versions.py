@@ -1,0 +1,55 @@
+"""The README's table of tested ansible-core versions agrees with meta/runtime.yml and the pinned environments."""
+import glob
+import os
+import re
+
+import yaml
+
+from testenv import ROOT
+
+TABLE_ROW = re.compile(r'^\| (2\.\d+) \((2\.\d+\.\d+)\) \| (3\.\d+) \|', re.M)
+
+
+def pinned_environments():
+    """{minor: (exact version, first Python named, requirements file)} from tests/requirements*.txt."""
+    found = {}
+    for path in glob.glob(os.path.join(ROOT, 'tests', 'requirements*.txt')):
+        with open(path) as handle:
+            text = handle.read()
+        pin = re.search(r'^ansible-core==(2\.(\d+)\.\d+)$', text, re.M)
+        python = re.search(r'^# python: (3\.\d+)', text, re.M)
+        assert pin and python, '%s pins no ansible-core or names no Python' % path
+        minor = '2.%s' % pin.group(2)
+        assert minor not in found, 'ansible-core %s is pinned twice' % minor
+        found[minor] = (pin.group(1), python.group(1), os.path.basename(path))
+    return found
+
+
+def key(version):
+    return tuple(int(x) for x in version.split('.'))
+
+
+def test_readme_table_lists_exactly_the_pinned_versions():
+    with open(os.path.join(ROOT, 'README.md')) as handle:
+        table = dict((m, (exact, py)) for m, exact, py in TABLE_ROW.findall(handle.read()))
+    pinned = pinned_environments()
+    assert table == dict((m, (exact, py)) for m, (exact, py, _) in pinned.items())
+    # the newest version is the main environment's (the full suite), the others have their own file
+    newest = max(pinned, key=key)
+    assert pinned[newest][2] == 'requirements.txt'
+    for minor, (_, _, name) in pinned.items():
+        if minor != newest:
+            assert name == 'requirements-%s.txt' % minor
+
+
+def test_requires_ansible_starts_at_the_oldest_tested_version():
+    with open(os.path.join(ROOT, 'meta', 'runtime.yml')) as handle:
+        runtime = yaml.safe_load(handle)
+    oldest = min(pinned_environments(), key=key)
+    assert runtime['requires_ansible'] == '>=%s.0' % oldest
+
+
+def test_each_tested_version_has_its_sanity_ignore_file():
+    ignores = set(re.search(r'ignore-(2\.\d+)\.txt$', p).group(1)
+                  for p in glob.glob(os.path.join(ROOT, 'tests', 'sanity', 'ignore-*.txt')))
+    assert ignores == set(pinned_environments())
