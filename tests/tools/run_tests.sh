@@ -18,9 +18,25 @@ passed=0
 failed=0
 skipped=0
 started=$SECONDS
+started_cpu=0
 
 duration() {
     printf '%dm%02ds' $(($1 / 60)) $(($1 % 60))
+}
+
+# cpu_now: sets cpu to the CPU seconds (user and system) of every finished child so far (the shell's
+# own `times`, read without a subshell); on a busy machine this, not the wall time, says what a step costs
+times_file=$(mktemp "${TMPDIR:-/tmp}/jcops-times.XXXXXX")
+trap 'rm -f "$times_file"' EXIT
+cpu_now() {
+    times >"$times_file"
+    cpu=$(tail -n 1 "$times_file" | tr 'ms' '  ' | awk '{ printf "%d", $1 * 60 + $2 + $3 * 60 + $4 }')
+}
+
+# timing BEGAN_WALL BEGAN_CPU: sets timing to "wall 5m02s, cpu 7m10s"
+timing() {
+    cpu_now
+    timing="wall $(duration $((SECONDS - $1))), cpu $(duration $((cpu - $2)))"
 }
 
 # step LABEL COMMAND...: run one check; sets step_result to "LABEL passed|failed" and counts it
@@ -89,19 +105,25 @@ for req in $(ls tests/requirements-2.*.txt | sort -V); do
         continue
     fi
     began=$SECONDS
+    cpu_now
+    began_cpu=$cpu
     name=$(describe "$venv/bin/python")
     echo "== $name: ansible-test sanity"
     step sanity env PATH="$venv/bin:$PATH" "$here/sanity.sh"
     results=$step_result
-    sanity_time=$((SECONDS - began))
+    timing "$began" "$began_cpu"
+    sanity_time=$timing
     echo "== $name: smoke tests ($SMOKE_TESTS)"
     tests smoke "$venv/bin/python" $SMOKE_TESTS
     results+=", $step_result"
-    summary+=("$name: $results ($(duration $((SECONDS - began))): sanity $(duration $sanity_time))")
+    timing "$began" "$began_cpu"
+    summary+=("$name: $results ($timing; sanity $sanity_time)")
 done
 
 # the newest version: the main environment
 began=$SECONDS
+cpu_now
+began_cpu=$cpu
 name=$(describe python)
 echo "== $name: ansible-test sanity"
 step sanity "$here/sanity.sh"
@@ -112,14 +134,17 @@ results+=", $step_result"
 echo "== $name: ansible-lint"
 step ansible-lint "$here/lint.sh"
 results+=", $step_result"
-checks_time=$((SECONDS - began))
+timing "$began" "$began_cpu"
+checks_time=$timing
 echo "== $name: pytest, every test"
 tests "all tests" python tests
 results+=", $step_result"
-summary+=("$name: $results ($(duration $((SECONDS - began))): checks $(duration $checks_time))")
+timing "$began" "$began_cpu"
+summary+=("$name: $results ($timing; sanity and lints $checks_time)")
 
 echo
-echo "== summary ($(duration $((SECONDS - started))) in all)"
+timing "$started" "$started_cpu"
+echo "== summary ($timing in all)"
 printf '%s\n' "${summary[@]}"
 total="total: $passed passed, $failed failed"
 [ "$skipped" -eq 0 ] || total+=", $skipped skipped"
