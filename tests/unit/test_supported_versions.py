@@ -33,13 +33,13 @@ def test_readme_table_lists_exactly_the_pinned_versions():
     with open(os.path.join(ROOT, 'README.md')) as handle:
         table = dict((m, (exact, py)) for m, exact, py in TABLE_ROW.findall(handle.read()))
     pinned = pinned_environments()
-    assert table == dict((m, (exact, py)) for m, (exact, py, _) in pinned.items())
+    assert table == dict((minor, env[:2]) for minor, env in pinned.items())
     # the newest version is the main environment's (the full suite), the others have their own file
     newest = max(pinned, key=key)
     assert pinned[newest][2] == 'requirements.txt'
-    for minor, (_, _, name) in pinned.items():
+    for minor, env in pinned.items():
         if minor != newest:
-            assert name == 'requirements-%s.txt' % minor
+            assert env[2] == 'requirements-%s.txt' % minor
 
 
 def test_requires_ansible_starts_at_the_oldest_tested_version():
