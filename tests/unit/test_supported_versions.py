@@ -42,11 +42,20 @@ def test_readme_table_lists_exactly_the_pinned_versions():
             assert env[2] == 'requirements-%s.txt' % minor
 
 
-def test_requires_ansible_starts_at_the_oldest_tested_version():
-    with open(os.path.join(ROOT, 'meta', 'runtime.yml')) as handle:
-        runtime = yaml.safe_load(handle)
-    oldest = min(pinned_environments(), key=key)
-    assert runtime['requires_ansible'] == '>=%s.0' % oldest
+def load(*path):
+    with open(os.path.join(ROOT, *path)) as handle:
+        return yaml.safe_load(handle)
+
+
+def test_requires_ansible_and_the_other_version_claims_match_the_tested_versions():
+    pinned = pinned_environments()
+    oldest, newest = min(pinned, key=key), max(pinned, key=key)
+    assert load('meta', 'runtime.yml')['requires_ansible'] == '>=%s.0' % oldest
+    assert load('roles', 'users_csv', 'meta', 'main.yml')['galaxy_info']['min_ansible_version'] == oldest
+    # the AWX execution environment installs a tested ansible-core
+    after_newest = '2.%d' % (key(newest)[1] + 1)
+    ee = load('docs', 'awx', 'execution-environment.yml')
+    assert ee['dependencies']['ansible_core']['package_pip'] == 'ansible-core>=%s,<%s' % (oldest, after_newest)
 
 
 def test_each_tested_version_has_its_sanity_ignore_file():
