@@ -2,6 +2,8 @@
 import glob
 import os
 import re
+import subprocess
+import sys
 
 import yaml
 
@@ -62,3 +64,24 @@ def test_each_tested_version_has_its_sanity_ignore_file():
     ignores = set(re.search(r'ignore-(2\.\d+)\.txt$', p).group(1)
                   for p in glob.glob(os.path.join(ROOT, 'tests', 'sanity', 'ignore-*.txt')))
     assert ignores == set(pinned_environments())
+
+
+FIND_PYTHON = os.path.join(ROOT, 'tests', 'tools', 'find_python.sh')
+
+
+def test_find_python_names_a_working_interpreter_of_the_version_asked():
+    version = '%d.%d' % sys.version_info[:2]
+    # the interpreter this venv was made from is on PATH, wherever it is installed
+    env = dict(os.environ, PATH=os.path.join(sys.base_prefix, 'bin') + os.pathsep + os.environ['PATH'])
+    found = subprocess.run([FIND_PYTHON, '3.99', version], capture_output=True, text=True, check=False, env=env)
+    assert found.returncode == 0, found.stderr
+    path = found.stdout.strip()
+    reported = subprocess.run([path, '-c', 'import sys; print("%d.%d" % sys.version_info[:2])'],
+                              capture_output=True, text=True, check=True)
+    assert reported.stdout.strip() == version
+
+
+def test_find_python_prints_nothing_for_a_missing_version():
+    env = dict(os.environ, PYENV_ROOT=os.path.join(ROOT, 'no-such-pyenv'), PATH='/usr/bin:/bin')
+    found = subprocess.run([FIND_PYTHON, '3.99'], capture_output=True, text=True, check=False, env=env)
+    assert (found.returncode, found.stdout) == (1, '')
