@@ -1,47 +1,57 @@
 # The two commands of the README: `make demo` and `make test`.
 # Each creates .venv from pinned requirements on first use; nothing else is needed.
+# .venv holds the newest supported ansible-core (tests/requirements.txt), which needs Python 3.12+:
+# the interpreter named on that file's "# python:" line is looked for in pyenv's versions folder
+# and on PATH (tests/tools/find_python.sh); PYTHON=/path/to/python3.12 overrides it.
+# `make test` also builds .venv-2.N for each older supported version (tests/requirements-2.N.txt);
+# PYTHON_2_N=/path/to/python overrides its interpreter.
 SHELL := /bin/bash
-PYTHON ?= python3
 VENV ?= .venv
+MAIN_PYTHONS := $(shell sed -n 's/^\# python: //p' tests/requirements.txt)
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell tests/tools/find_python.sh $(MAIN_PYTHONS))
+endif
 BIN := $(CURDIR)/$(VENV)/bin
-STAMP := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
-.PHONY: test demo bench venv unit sanity lint clean live-test
+.PHONY: test demo bench venv unit sanity lint docs-lint clean live-test
 
-$(STAMP): tests/requirements.txt tests/constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check -q -r tests/requirements.txt -c tests/constraints.txt
-	touch $@
+venv:
+	@if [ -z "$(PYTHON)" ]; then \
+	    echo "No Python found for the newest ansible-core (looked for $(MAIN_PYTHONS)); set PYTHON=/path/to/python3.12 (or newer)" >&2; \
+	    exit 1; fi
+	@tests/tools/make_venv.sh tests/requirements.txt $(VENV) "$(PYTHON)"
 
-venv: $(STAMP)
-
-## make test: sanity, lint, then every pytest test (unit, contract, integration)
-test: $(STAMP)
+## make test: every supported ansible-core: sanity and smoke tests on the older ones, then on the
+## newest sanity, docs lint, ansible-lint and every pytest test (unit, contract, integration)
+test: venv
 	tests/tools/run_tests.sh
 
 ## quicker loops while developing
-unit: $(STAMP)
+unit: venv
 	$(BIN)/python -m pytest -q -n 2 tests/unit tests/contract
 
-sanity: $(STAMP)
+sanity: venv
 	tests/tools/sanity.sh
 
-lint: $(STAMP)
+lint: venv
 	tests/tools/lint.sh
 
+docs-lint: venv
+	tests/tools/docs_lint.sh
+
 ## make demo: the whole workflow against a fake JumpCloud, no account needed
-demo: $(STAMP)
+demo: venv
 	$(BIN)/python demo/run_demo.py
 
 ## make bench: the benchmark (about 15 minutes); results in bench/results/ and the README
-bench: $(STAMP)
+bench: venv
 	$(BIN)/python bench/run_bench.py
 
 ## make live-test: opt-in checks against a real sandbox organisation (see tests/live/live_check.py);
 ## without JC_LIVE_API_KEY, JC_LIVE_USER, JC_LIVE_GROUP and JC_LIVE_SYSTEM_ID it says so and succeeds
-live-test: $(STAMP)
+live-test: venv
 	@$(BIN)/python tests/live/live_check.py
 
 clean:
-	rm -rf $(VENV) tests/output .pytest_cache
+	rm -rf $(VENV) .venv-2.* tests/output .pytest_cache

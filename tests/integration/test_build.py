@@ -1,7 +1,10 @@
 """The collection builds, installs, and ansible-doc renders every module; module_defaults groups work."""
 import os
+import re
 import subprocess
 import sys
+import tarfile
+from importlib import metadata
 
 import pytest
 
@@ -45,6 +48,45 @@ def test_build_install_and_ansible_doc(tmp_path):
     assert lines.returncode == 0 and 'one line per CSV row' in ' '.join(lines.stdout.split()), lines.stderr
     playbooks = install / 'ansible_collections' / 'jcops' / 'jumpcloud' / 'playbooks'
     assert sorted(p.name for p in playbooks.glob('*.yml')) == ['create_template.yml', 'update_users.yml']
+
+
+def build(tmp_path):
+    done = subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', ROOT, '--output-path',
+                           str(tmp_path)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    artifact, = tmp_path.glob('jcops-jumpcloud-*.tar.gz')
+    return artifact
+
+
+def test_artifact_leaves_out_test_data_and_carries_the_license(tmp_path):
+    artifact = build(tmp_path)
+    with tarfile.open(str(artifact)) as tar:
+        members = dict((m.name, m) for m in tar.getmembers() if m.isfile())
+        license_text = tar.extractfile(members['LICENSE']).read().decode('utf-8')
+    big = sorted(name for name, m in members.items() if name.startswith('tests/') and m.size > 100 * 1024)
+    assert big == [], 'test data over 100 KB in the artifact: %s' % big
+    for left_out in ('tests/data/', 'tests/fake_jumpcloud/', 'bench/results/', 'tests/output/', '.venv', '.ci/'):
+        assert not [name for name in members if name.startswith(left_out)], left_out
+    # the GPL-3.0 text, verbatim: the same bytes as ansible-core's own copy
+    core_copying, = [f for f in metadata.distribution('ansible-core').files if str(f).endswith('licenses/COPYING')]
+    assert license_text == core_copying.read_text()
+    assert license_text.startswith('                    GNU GENERAL PUBLIC LICENSE\n                       Version 3')
+    # the size the README states, give or take a third
+    with open(os.path.join(ROOT, 'README.md')) as handle:
+        stated = int(re.search(r'The built collection \(`ansible-galaxy collection build`\) is about (\d+) KB',
+                               handle.read()).group(1))
+    size = artifact.stat().st_size / 1000.0
+    assert stated * 0.67 <= size <= stated * 1.33, 'the artifact is %.0f KB, the README says %d KB' % (size, stated)
+
+
+def test_galaxy_metadata_is_complete():
+    import yaml
+    with open(os.path.join(ROOT, 'galaxy.yml')) as handle:
+        galaxy = yaml.safe_load(handle)
+    for field in ('repository', 'documentation', 'issues', 'homepage'):
+        assert galaxy[field].startswith('https://'), field
+    assert galaxy['license'] == ['GPL-3.0-or-later']
+    assert 0 < len(galaxy['tags']) <= 20 and all(re.match(r'^[a-z][a-z0-9_]*$', t) for t in galaxy['tags'])
 
 
 def test_action_group_lists_every_module():

@@ -104,6 +104,42 @@ def test_an_invalid_file_stops_at_the_preview_naming_row_and_user(tmp_path, org)
     assert 'Update the users' not in run.stdout
 
 
+def test_skip_invalid_rows_with_the_preview_applies_the_valid_rows_and_reports_the_invalid_ones(tmp_path, org):
+    text = 'Username,jobTitle,unix_uid\nalice,Staff Engineer,\ncarol,Lead,not-a-number\nnobody-such,Ghost,\n' \
+           'bob,Analyst,\n'
+    csv_path = write_csv(tmp_path, text)
+
+    preview = update(tmp_path, org, csv_path, users_csv_skip_invalid_rows=True)
+    assert preview.stats['writes'] == 0
+    assert re.search(r'TASK \[jcops.jumpcloud.users_csv : Stop when the preview found problems\] \**\nskipping',
+                     preview.stdout), preview.stdout
+    assert 'Preview only, nothing was written' in preview.stdout
+
+    run = update(tmp_path, org, csv_path, users_csv_skip_invalid_rows=True, users_csv_confirm=True)
+    assert re.search(r'TASK \[jcops.jumpcloud.users_csv : Stop when the preview found problems\] \**\nskipping',
+                     run.stdout), run.stdout
+    assert run.stats['writes'] == 2                  # alice and bob
+    assert org.user('alice')['jobTitle'] == 'Staff Engineer' and org.user('bob')['jobTitle'] == 'Analyst'
+    assert org.user('carol').get('jobTitle') != 'Lead'
+    applied = run.stdout.split('TASK [jcops.jumpcloud.users_csv : Update the users]')[1]
+    assert 'row 2 alice: updated: jobTitle' in applied and 'row 5 bob: updated: jobTitle' in applied
+    assert 'users.csv:3:3: unix_uid' in applied
+    assert 'row 4 nobody-such: not_found' in applied
+    # the invalid rows are reported as failed: the play fails after the valid rows were applied
+    assert run.rc != 0
+    failure = applied.split('TASK [jcops.jumpcloud.users_csv : Fail when any user failed]')[1]
+    assert 'has 2 invalid row(s); the valid rows were applied' in failure
+
+
+def test_skip_invalid_rows_still_stops_at_the_preview_for_a_broken_file(tmp_path, org):
+    csv_path = write_csv(tmp_path, 'Username,jobTitle,jobTitle\nalice,A,B\n')
+    run = update(tmp_path, org, csv_path, users_csv_skip_invalid_rows=True, users_csv_confirm=True)
+    assert run.rc != 0
+    assert run.stats['writes'] == 0
+    assert 'Preview failed; nothing was written' in run.stdout
+    assert 'Update the users' not in run.stdout
+
+
 def test_secrets_are_never_printed_at_vvv(tmp_path, org):
     text = 'Username,Password,jobTitle\nbob,%s,Analyst\n' % PASSWORD
     csv_path = write_csv(tmp_path, text)

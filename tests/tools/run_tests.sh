@@ -1,12 +1,152 @@
 #!/usr/bin/env bash
-# Everything `make test` runs. pytest goes last so its summary closes the output.
-set -euo pipefail
+# Everything `make test` runs, on every supported ansible-core version:
+# - each older version (tests/requirements-2.*.txt) in its own virtual environment (.venv-2.N, built
+#   here, with the Python its file names: override with PYTHON_2_N=/path/to/python): ansible-test
+#   sanity and the smoke tests ($SMOKE_TESTS);
+# - the newest version in the main environment (.venv, on PATH): ansible-test sanity, antsibull-docs'
+#   docs linter, ansible-lint and every pytest test.
+# A version whose Python is not on this machine is skipped with one line saying so.
+# One summary line per version closes the output, then the total over every version.
+set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-echo "== ansible-test sanity"
-"$here/sanity.sh"
-echo "== ansible-lint"
-"$here/lint.sh"
-echo "== pytest"
 cd "$root"
-python -m pytest -n 2 -p no:cacheprovider tests
+SMOKE_TESTS=${SMOKE_TESTS:-tests/integration/test_users_from_csv.py tests/integration/test_role.py}
+summary=()
+status=0
+passed=0
+failed=0
+skipped=0
+started=$SECONDS
+started_cpu=0
+
+duration() {
+    printf '%dm%02ds' $(($1 / 60)) $(($1 % 60))
+}
+
+# cpu_now: sets cpu to the CPU seconds (user and system) of every finished child so far (the shell's
+# own `times`, read without a subshell); on a busy machine this, not the wall time, says what a step costs
+times_file=$(mktemp "${TMPDIR:-/tmp}/jcops-times.XXXXXX")
+trap 'rm -f "$times_file"' EXIT
+cpu_now() {
+    times >"$times_file"
+    cpu=$(tail -n 1 "$times_file" | tr 'ms' '  ' | awk '{ printf "%d", $1 * 60 + $2 + $3 * 60 + $4 }')
+}
+
+# timing BEGAN_WALL BEGAN_CPU: sets timing to "wall 5m02s, cpu 7m10s"
+timing() {
+    cpu_now
+    timing="wall $(duration $((SECONDS - $1))), cpu $(duration $((cpu - $2)))"
+}
+
+# step LABEL COMMAND...: run one check; sets step_result to "LABEL passed|failed" and counts it
+step() {
+    local label=$1
+    shift
+    if "$@"; then
+        step_result="$label passed"
+        passed=$((passed + 1))
+    else
+        step_result="$label failed"
+        failed=$((failed + 1))
+        status=1
+    fi
+}
+
+# tests LABEL PYTHON PYTEST-ARGS...: run pytest; sets step_result to "LABEL N passed[, N failed]"
+tests() {
+    local label=$1 python=$2 log counts rc n n_passed n_failed n_skipped
+    shift 2
+    log=$(mktemp "${TMPDIR:-/tmp}/jcops-pytest.XXXXXX")
+    "$python" -m pytest -n 2 -p no:cacheprovider "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    counts=$(grep -E '[0-9]+ (passed|failed|error)' "$log" | tail -n 1)
+    rm -f "$log"
+    n_passed=$(grep -oE '[0-9]+ passed' <<<"$counts" | grep -oE '[0-9]+' || echo 0)
+    n_failed=0
+    for n in $(grep -oE '[0-9]+ (failed|errors?)' <<<"$counts" | grep -oE '[0-9]+'); do
+        n_failed=$((n_failed + n))
+    done
+    n_skipped=$(grep -oE '[0-9]+ skipped' <<<"$counts" | grep -oE '[0-9]+' || echo 0)
+    if [ "$rc" -ne 0 ] && [ "$n_failed" -eq 0 ]; then
+        n_failed=1           # pytest failed without a count (collection error, no test run)
+    fi
+    passed=$((passed + n_passed))
+    failed=$((failed + n_failed))
+    skipped=$((skipped + n_skipped))
+    step_result="$label $n_passed passed"
+    [ "$n_failed" -eq 0 ] || step_result+=", $n_failed failed"
+    [ "$n_skipped" -eq 0 ] || step_result+=", $n_skipped skipped"
+    [ "$rc" -eq 0 ] || status=1
+}
+
+describe() {
+    "$1" -c 'import sys, ansible.release; print("ansible-core %s on Python %d.%d" % ((ansible.release.__version__,) + sys.version_info[:2]))'
+}
+
+# the older supported versions, oldest first
+for req in $(ls tests/requirements-2.*.txt | sort -V); do
+    minor=${req#tests/requirements-}
+    minor=${minor%.txt}
+    var=PYTHON_${minor//./_}
+    wanted=$(sed -n 's/^# python: //p' "$req")
+    python=${!var:-$("$here/find_python.sh" $wanted)}
+    if [ -z "$python" ]; then
+        line="ansible-core $minor: skipped, no Python $wanted on this machine (set $var=/path/to/python$wanted)"
+        echo "== $line"
+        summary+=("$line")
+        continue
+    fi
+    venv="$root/.venv-$minor"
+    if ! "$here/make_venv.sh" "$req" "$venv" "$python"; then
+        summary+=("ansible-core $minor: failed, its environment could not be built with $python")
+        failed=$((failed + 1))
+        status=1
+        continue
+    fi
+    began=$SECONDS
+    cpu_now
+    began_cpu=$cpu
+    name=$(describe "$venv/bin/python")
+    echo "== $name: ansible-test sanity"
+    step sanity env PATH="$venv/bin:$PATH" "$here/sanity.sh"
+    results=$step_result
+    timing "$began" "$began_cpu"
+    sanity_time=$timing
+    echo "== $name: smoke tests ($SMOKE_TESTS)"
+    tests smoke "$venv/bin/python" $SMOKE_TESTS
+    results+=", $step_result"
+    timing "$began" "$began_cpu"
+    summary+=("$name: $results ($timing; sanity $sanity_time)")
+done
+
+# the newest version: the main environment
+began=$SECONDS
+cpu_now
+began_cpu=$cpu
+name=$(describe python)
+echo "== $name: ansible-test sanity"
+step sanity "$here/sanity.sh"
+results=$step_result
+echo "== $name: antsibull-docs lint-collection-docs --plugin-docs"
+step "docs lint" "$here/docs_lint.sh"
+results+=", $step_result"
+echo "== $name: ansible-lint"
+step ansible-lint "$here/lint.sh"
+results+=", $step_result"
+timing "$began" "$began_cpu"
+checks_time=$timing
+echo "== $name: pytest, every test"
+tests "all tests" python tests
+results+=", $step_result"
+timing "$began" "$began_cpu"
+summary+=("$name: $results ($timing; sanity and lints $checks_time)")
+
+echo
+timing "$started" "$started_cpu"
+echo "== summary ($timing in all)"
+printf '%s\n' "${summary[@]}"
+total="total: $passed passed, $failed failed"
+[ "$skipped" -eq 0 ] || total+=", $skipped skipped"
+echo "$total"
+exit $status
