@@ -198,7 +198,8 @@ def test_the_template_module_checks_both_output_paths_before_writing(tmp_path, o
     run = run_module(tmp_path, org.fake, 'jcops.jumpcloud.jc_import_template',
                      {'dest': str(tmp_path), 'populate_users': True, 'systems': True})
     assert run.result['failed'] and not run.result['changed']
-    assert 'JCSystems_%s.csv is a directory, not a regular file; remove it or choose another path; nothing was written' % stamp in run.result['msg'], run.result['msg']
+    expected = 'JCSystems_%s.csv is a directory, not a regular file; remove it or choose another path; nothing was written'
+    assert expected % stamp in run.result['msg'], run.result['msg']
     assert not (tmp_path / ('JCUserUpdateImport_%s.csv' % stamp)).exists()
     assert 'Traceback' not in run.output and fake_stats(org.fake)['total'] == 0
 
