@@ -463,3 +463,35 @@ def test_module_reports_missing_requests(monkeypatch):
     monkeypatch.setattr(client_mod, 'HAS_REQUESTS', False)
     with pytest.raises(RuntimeError, match='requests'):
         JumpCloudClient(api_key='k')
+
+
+@pytest.mark.parametrize('pages,limit,follow_total,expected_fetches', [
+    ([([1, 2], 5), ([3, 4], 5), ([5], 5)], 2, False, [0, 2, 4]),        # total reached
+    ([([1, 2], None), ([3], None)], 2, False, [0, 2]),                  # a short page ends it
+    ([([1], 3), ([2], 3), ([3], 3)], 2, True, [0, 1, 2]),               # followed past short pages
+    ([([1], 3)], 2, False, [0]),                                        # not followed: a short page ends it
+    ([([1], None)], 2, True, [0]),                                      # no total: a short page ends it
+    ([([1, 2], None), ([], None)], 2, True, [0, 2]),                    # an empty page ends it
+])
+def test_one_paging_generator_for_every_listing(pages, limit, follow_total, expected_fetches):
+    fetched = []
+
+    def fetch(skip):
+        fetched.append(skip)
+        return pages[len(fetched) - 1]
+    items = list(JumpCloudClient._pages(fetch, limit, follow_total))
+    assert items == [item for page, total in pages for item in page]
+    assert fetched == expected_fetches
+
+
+@responses.activate
+def test_the_rate_limit_runs_on_the_injected_clock_and_sleep():
+    responses.get(USER_URL, json={})
+    clock = Clock()
+    client, sleeps = make_client(requests_per_second=4, clock=clock)
+    for dummy in range(3):
+        client.get('/api/systemusers/5f0000000000000000000001')
+    assert sleeps == [0.25, 0.5]          # the clock stands still: the 2nd and 3rd wait for their slots
+    clock.now += 10
+    client.get('/api/systemusers/5f0000000000000000000001')
+    assert sleeps == [0.25, 0.5]
