@@ -1,7 +1,6 @@
 """The retry policy on its own: what may be sent again, how long to wait first, and when to give up."""
 import pytest
 
-from testenv import API_KEY  # noqa: F401  (sets up sys.path first)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._retry import (
     RATE_LIMIT_MIN_WAIT, RetryPolicy, is_read)
 
