@@ -8,7 +8,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Documents plugins/module_utils/_common_options.py CONNECTION_ARGSPEC, option for option.
+    # Documents plugins/module_utils/_connection_options.py OPTIONS, option for option
+    # (tests/unit/test_connection_options.py compares the two).
     DOCUMENTATION = r'''
 options:
   api_key:

@@ -5,6 +5,13 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""The JumpCloud API client: one pooled session, the request mechanism, paging and the URL policy.
+
+``request()`` sends, classifies the answer and waits; what may be retried and how long
+to wait is the policy in ``_retry``. The connection options that build a client are
+defined in ``_connection_options``.
+"""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -25,83 +32,17 @@ except ImportError as exc:  # pragma: no cover - exercised by the missing-librar
 
 from ansible.module_utils.six.moves.urllib.parse import urljoin, urlsplit
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._backoff import jittered_backoff, parse_retry_after
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._backoff import parse_retry_after
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import DEFAULT_API_URL, clean_api_key
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._ratelimit import RateLimiter
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._redact import Redactor
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._retry import RetryPolicy
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._version import COLLECTION_NAME, COLLECTION_VERSION
 
-REGION_URLS = {
-    'us': 'https://console.jumpcloud.com',
-    'eu': 'https://console.eu.jumpcloud.com',
-    'in': 'https://console.in.jumpcloud.com',
-}
-DEFAULT_API_URL = REGION_URLS['us']
 PAGE_LIMIT = 100            # v1 GET listings and every v2 listing take at most 100 a page
 SEARCH_PAGE_LIMIT = 1000    # POST /api/search/* takes up to 1000 (JumpCloud's Get-JCUser/Get-JCSystem page by 1000)
-RETRY_STATUSES = frozenset([429, 502, 503, 504])
-# a read changes nothing, so a 500 on it is retried too; so is an idempotent write: it got an
-# answer, so it is not still running, and sending it again gives the same result
-READ_RETRY_STATUSES = RETRY_STATUSES | frozenset([500])
-RATE_LIMIT_RETRIES = 1000   # 429s are bounded by max_retry_wait instead
-# every 429 waits at least this long, even after "Retry-After: 0", so max_retry_wait bounds them
-RATE_LIMIT_MIN_WAIT = 1.0
-IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
-# JumpCloud's keys are 40 characters; anything much shorter is a mistake, and Ansible would
-# mask a short key's text everywhere in the output (a key "user" masks every username)
-API_KEY_MIN_LENGTH = 16
 API_MESSAGE_MAX = 500
-
-
-def resolve_base_url(api_url=None, region=None):
-    """The API base URL: ``api_url`` when given, else the region's, else the US one."""
-    if api_url and api_url.strip():
-        return api_url.strip().rstrip('/')
-    if region:
-        try:
-            return REGION_URLS[region]
-        except KeyError:
-            raise ValueError('unknown region %r: choose one of %s' % (region, ', '.join(sorted(REGION_URLS))))
-    return DEFAULT_API_URL
-
-
-def clean_api_key(api_key):
-    """``api_key`` without surrounding whitespace, or ValueError when it cannot be a JumpCloud key.
-
-    A key pasted or vaulted with its line break (``echo KEY | ansible-vault encrypt_string``)
-    works; a key with a space, a control or non-ASCII character inside, or a very short one,
-    is refused. The message never quotes the key.
-    """
-    key = (api_key or '').strip()
-    if not key:
-        raise ValueError('an API key is required (api_key, or the JC_API_KEY environment variable)')
-    kinds = []
-    for char in key:
-        kind = _character_kind(char)
-        if kind and kind not in kinds:
-            kinds.append(kind)
-    if kinds:
-        raise ValueError(
-            'the API key contains %s inside it; JumpCloud API keys are printable ASCII without spaces. '
-            'Check how it was stored (for ansible-vault encrypt_string, pass it with printf %%s or echo -n)'
-            % ' and '.join(kinds))
-    if len(key) < API_KEY_MIN_LENGTH:
-        raise ValueError('the API key is too short to be a JumpCloud API key (at least %d characters; JumpCloud '
-                         'issues 40); check the value' % API_KEY_MIN_LENGTH)
-    return key
-
-
-def _character_kind(char):
-    """What is wrong with ``char`` in an API key, or None for printable ASCII."""
-    if char in '\r\n':
-        return 'a line break'
-    if char.isspace():
-        return 'a space'
-    if ord(char) < 0x20 or ord(char) == 0x7f:
-        return 'a control character'
-    if ord(char) > 0x7f:
-        return 'a non-ASCII character'
-    return None
 
 
 def _is_loopback(host):
@@ -212,13 +153,16 @@ class JumpCloudClient:
     """A thread-safe JumpCloud REST client.
 
     One pooled ``requests.Session`` serves every thread; retries follow the
-    rules in ``_is_retryable``; an optional :class:`RateLimiter` is shared by
-    all threads; every failure is raised as :class:`JumpCloudError`.
+    :class:`RetryPolicy`; an optional :class:`RateLimiter` is shared by all
+    threads; every failure is raised as :class:`JumpCloudError`. ``clock``
+    and ``sleep`` (``time.monotonic`` and ``time.sleep``) can be replaced by
+    tests.
     """
 
     def __init__(self, api_key, base_url=DEFAULT_API_URL, org_id=None, validate_certs=True, timeout=30,
                  max_retries=5, max_workers=8, requests_per_second=None, max_retry_wait=300.0,
-                 backoff_delay=0.5, backoff_max_delay=30.0, sleep=time.sleep, allow_insecure_http=False):
+                 backoff_delay=0.5, backoff_max_delay=30.0, sleep=time.sleep, allow_insecure_http=False,
+                 clock=time.monotonic):
         if not HAS_REQUESTS:
             raise RuntimeError('the requests library is required')
         api_key = clean_api_key(api_key)
@@ -229,14 +173,12 @@ class JumpCloudClient:
         self._secrets = Redactor()
         self._secrets.add(api_key)
         self.timeout = timeout
-        self.max_retries = max_retries
-        self.max_retry_wait = max_retry_wait
-        self.backoff_delay = backoff_delay
-        self.backoff_max_delay = backoff_max_delay
+        self.retry_policy = RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait, delay=backoff_delay,
+                                        max_delay=backoff_max_delay)
         self._sleep = sleep
-        self._limiter = RateLimiter(requests_per_second) if requests_per_second else None
+        self._clock = clock
+        self._limiter = RateLimiter(requests_per_second, clock=clock, sleep=sleep) if requests_per_second else None
         self._lock = threading.Lock()
-        self._clock = time.monotonic
         self._gate = 0.0         # monotonic time before which no request is sent (after a 429)
         self.counts = {'reads': 0, 'writes': 0, 'retries': 0}
 
@@ -286,10 +228,6 @@ class JumpCloudClient:
             self.counts[key] += n
 
     @staticmethod
-    def _is_read(method, path):
-        return method == 'GET' or (method == 'POST' and path.startswith('/api/search/'))
-
-    @staticmethod
     def _api_message(response):
         try:
             body = response.json()
@@ -298,15 +236,12 @@ class JumpCloudClient:
         if isinstance(body, dict):
             for key in ('message', 'error'):
                 if body.get(key):
-                    msg = body[key]
-                    if key == 'error' and body.get('message'):
-                        msg = body['message']
-                    return '%s' % (msg,)
+                    return '%s' % (body[key],)
         text = (response.text or '').strip()
         # an HTML error page can be large: keep enough to redact and show its start
         return text[:65536] if text else (response.reason or 'no response body')
 
-    # -- the request loop ----------------------------------------------------
+    # -- the request mechanism: send, classify, wait ------------------------
 
     def request(self, method, path, params=None, body=None, idempotent=None):
         """Send one request, retrying where that is safe, and return an :class:`ApiResponse`.
@@ -319,81 +254,62 @@ class JumpCloudClient:
         error says ``resent`` (a 409 to an add then means an earlier attempt landed).
         A write whose answer times out is never retried, idempotent or not: JumpCloud
         may still be working on it, and a second write to the same user would
-        overlap it. Its error says ``outcome_unknown``.
+        overlap it. Its error says ``outcome_unknown``. The rules are ``_retry``'s.
         """
         method = method.upper()
         if isinstance(body, dict) and isinstance(body.get('password'), str):
             self.add_secret(body['password'])
-        if idempotent is None:
-            idempotent = method in IDEMPOTENT_METHODS
+        state = self.retry_policy.start(method, path, idempotent)
+        self._count('reads' if state.is_read else 'writes')
         url = self.base_url + path
-        delays = jittered_backoff(self.max_retries, delay=self.backoff_delay, max_delay=self.backoff_max_delay)
-        # a 429 means "not processed, come back later": it is bounded by max_retry_wait, not max_retries
-        rate_delays = jittered_backoff(RATE_LIMIT_RETRIES, delay=self.backoff_delay,
-                                       max_delay=self.backoff_max_delay)
-        waited = 0.0
-        retries = 0
         passed_gate = 0.0
-        is_read = self._is_read(method, path)
-        self._count('reads' if is_read else 'writes')
-        statuses = READ_RETRY_STATUSES if (is_read or idempotent) else RETRY_STATUSES
-        resent = False           # sent again after an attempt that may have been applied
         while True:
             passed_gate = self._wait_for_gate(passed_gate)
             if self._limiter is not None:
                 self._limiter.acquire()
-            error = None
-            retry_after = None
-            status = None
-            try:
-                response = self._send(method, url, params, body)
-            except _Refused as exc:
-                raise JumpCloudError(self._short_message(exc.args[0]), None, method, path, retries)
-            except requests.exceptions.RequestException as exc:
-                unknown = not is_read and isinstance(exc, requests.exceptions.ReadTimeout)
-                message = self._describe_exception(exc)
-                if unknown:
-                    message = ('no answer within %ss; JumpCloud may still apply this write, so it was not retried'
-                               % self.timeout)
-                error = JumpCloudError(self.redact(message), None, method, path, retries, outcome_unknown=unknown,
-                                       resent=resent)
-                retryable = not unknown and (idempotent or is_read or
-                                             isinstance(exc, requests.exceptions.ConnectTimeout))
-                landed = not isinstance(exc, requests.exceptions.ConnectTimeout)
-            else:
-                status = response.status_code
-                if 300 <= status < 400:
-                    raise JumpCloudError(self._short_message(self._describe_redirect(url, response)), status, method,
-                                         path, retries)
-                if status < 400:
-                    return self._success(response)
-                error = JumpCloudError(self._short_message(self._api_message(response)), status, method, path,
-                                       retries, resent=resent)
-                retryable = status == 429 or (status in statuses and (idempotent or is_read))
-                landed = status != 429        # a 429 was not processed; a 5xx may have been
-                if retryable:
-                    retry_after = parse_retry_after(response.headers.get('Retry-After'))
-            if not retryable:
-                raise error
-            delay = next(rate_delays if status == 429 else delays, None)
+            response, failure, error = self._attempt(method, url, path, params, body, state)
+            if response is not None:
+                return response
+            delay = state.next_wait(failure)
             if delay is None:
+                if state.budget_spent:
+                    error.message += (' (gave up: the next wait would pass the %ss retry budget)'
+                                      % self.retry_policy.max_retry_wait)
                 raise error
-            if retry_after is not None:
-                delay = retry_after
-            if status == 429:
-                delay = max(delay, RATE_LIMIT_MIN_WAIT)
-            if waited + delay > self.max_retry_wait:
-                error.message += ' (gave up: the next wait would pass the %ss retry budget)' % self.max_retry_wait
-                raise error
-            retries += 1
             self._count('retries')
-            resent = resent or (landed and not is_read)
-            waited += delay
-            if status == 429:
+            if failure.rate_limited:
                 # every worker holds off until then, instead of each finding the limit on its own
                 passed_gate = self._close_gate(delay)
             if delay > 0:
                 self._sleep(delay)
+
+    def _attempt(self, method, url, path, params, body, state):
+        """Send once: ``(ApiResponse, None, None)`` on success, else ``(None, Failure, JumpCloudError)``.
+
+        A request that cannot succeed as sent, or a redirect, raises its error at once.
+        """
+        try:
+            response = self._send(method, url, params, body)
+        except _Refused as exc:
+            raise JumpCloudError(self._short_message(exc.args[0]), None, method, path, state.retries)
+        except requests.exceptions.RequestException as exc:
+            failure = state.unanswered(read_timeout=isinstance(exc, requests.exceptions.ReadTimeout),
+                                       connect_timeout=isinstance(exc, requests.exceptions.ConnectTimeout))
+            message = self._describe_exception(exc)
+            if failure.outcome_unknown:
+                message = ('no answer within %ss; JumpCloud may still apply this write, so it was not retried'
+                           % self.timeout)
+            return None, failure, JumpCloudError(self.redact(message), None, method, path, state.retries,
+                                                 outcome_unknown=failure.outcome_unknown, resent=state.resent)
+        status = response.status_code
+        if 300 <= status < 400:
+            raise JumpCloudError(self._short_message(self._describe_redirect(url, response)), status, method, path,
+                                 state.retries)
+        if status < 400:
+            return self._success(response), None, None
+        failure = state.answered(status, parse_retry_after(response.headers.get('Retry-After')))
+        return None, failure, JumpCloudError(self._short_message(self._api_message(response)), status, method, path,
+                                             state.retries, resent=state.resent)
 
     def _close_gate(self, delay):
         """Hold every request of this client back for ``delay`` seconds; return the gate's time."""
@@ -464,21 +380,22 @@ class JumpCloudClient:
 
     # -- paging ------------------------------------------------------------
 
-    def v1_list(self, path, params=None, fields=None, sort='_id'):
-        """Every result of a v1 ``{totalCount, results}`` listing, page by page."""
-        params = dict(params or {})
-        if fields:
-            params['fields'] = fields if isinstance(fields, str) else ' '.join(fields)
-        if sort:
-            params['sort'] = sort
+    @staticmethod
+    def _pages(fetch, limit, follow_total):
+        """Every item of a paged listing: ``fetch(skip)`` gives one page's ``(items, total)``.
+
+        The listing ends on an empty page, once ``total`` items are read, or on a page shorter
+        than ``limit``; with ``follow_total``, a short page does not end it while the answer
+        gives a total (a server that caps a page lower than asked is still read to the end).
+        """
         skip = 0
         while True:
-            params.update(limit=PAGE_LIMIT, skip=skip)
-            page = self.get(path, params=params) or {}
-            results = page.get('results') or []
-            yield from results
-            skip += len(results)
-            if not results or len(results) < PAGE_LIMIT or skip >= (page.get('totalCount') or 0):
+            items, total = fetch(skip)
+            yield from items
+            skip += len(items)
+            if not items or (total is not None and skip >= total):
+                return
+            if len(items) < limit and not (follow_total and total is not None):
                 return
 
     def v1_search(self, path, search_filter=None, fields=None):
@@ -489,46 +406,29 @@ class JumpCloudClient:
         the body. Paging follows ``totalCount``, so that a page shorter than asked for (a
         server that caps it lower) is not taken for the last one.
         """
-        skip = 0
-        while True:
+        def fetch(skip):
             paging = {'limit': SEARCH_PAGE_LIMIT, 'skip': skip}
-            body = dict(paging)
+            query = dict(paging)
             if search_filter:
-                body['filter'] = search_filter
+                query['filter'] = search_filter
             if fields:
-                body['fields'] = fields if isinstance(fields, str) else ' '.join(fields)
-            page = self.request('POST', path, params=paging, body=body, idempotent=True).data or {}
-            results = page.get('results') or []
-            yield from results
-            skip += len(results)
-            if _search_done(results, skip, page.get('totalCount')):
-                return
+                query['fields'] = fields if isinstance(fields, str) else ' '.join(fields)
+            page = self.request('POST', path, params=paging, body=query, idempotent=True).data or {}
+            total = page.get('totalCount')
+            return page.get('results') or [], total if isinstance(total, int) and not isinstance(total, bool) else None
+        return self._pages(fetch, SEARCH_PAGE_LIMIT, follow_total=True)
 
     def v2_list(self, path, params=None):
         """Every item of a v2 listing (a bare array with ``x-total-count``), page by page."""
         params = dict(params or {})
-        skip = 0
-        while True:
+
+        def fetch(skip):
             params.update(limit=PAGE_LIMIT, skip=skip)
             response = self.request('GET', path, params=params)
-            items = response.data or []
-            yield from items
-            skip += len(items)
             total = response.headers.get('x-total-count')
             try:
                 total = int(total) if total is not None else None
             except ValueError:
                 total = None
-            if not items or len(items) < PAGE_LIMIT or (total is not None and skip >= total):
-                return
-
-
-def _search_done(results, skip, total):
-    """Whether a search has no further page. ``totalCount`` decides when the answer has it, so that a
-    server that gives fewer than the ``limit`` asked for a page (a smaller cap) is still read to the end;
-    without it, a short page is the last."""
-    if not results:
-        return True
-    if isinstance(total, int) and not isinstance(total, bool):
-        return skip >= total
-    return len(results) < SEARCH_PAGE_LIMIT
+            return response.data or [], total
+        return self._pages(fetch, PAGE_LIMIT, follow_total=False)

@@ -8,7 +8,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import re
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -17,12 +16,12 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     JumpCloudClient,
-    clean_api_key,
-    resolve_base_url,
 )
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._common_options import CONNECTION_ARGSPEC
-
-ORG_ID_RE = re.compile(r'^[0-9a-f]{24}$')
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import (
+    CONNECTION_ARGSPEC,
+    check_params,
+    client_kwargs,
+)
 
 
 class JumpCloudModule(AnsibleModule):
@@ -40,34 +39,17 @@ class JumpCloudModule(AnsibleModule):
         return spec
 
     def _check_connection_params(self):
-        p = self.params
-        for name in ('timeout', 'max_workers'):
-            if p[name] < 1:
-                self.fail_json(msg='%s must be at least 1, got %s' % (name, p[name]))
-        for name in ('max_retries', 'max_retry_wait'):
-            if p[name] < 0:
-                self.fail_json(msg='%s must not be negative, got %s' % (name, p[name]))
-        if p['requests_per_second'] is not None and p['requests_per_second'] <= 0:
-            self.fail_json(msg='requests_per_second must be positive, got %s' % p['requests_per_second'])
-        if p['org_id'] is not None:
-            p['org_id'] = p['org_id'].strip() or None
-        if p['org_id'] and not ORG_ID_RE.fullmatch(p['org_id']):
-            self.fail_json(msg='org_id must be 24 lowercase hexadecimal characters')
-        self._check_api_key()
-
-    def _check_api_key(self):
-        """Strip the key (a vaulted or pasted key often ends in a line break) and refuse one that
-        cannot be a JumpCloud key, before it goes anywhere near a header; the message never quotes it."""
-        p = self.params
-        raw = p['api_key']
+        """Check the connection options (see ``_connection_options.check_params``); the key is stripped of
+        surrounding whitespace (a vaulted or pasted key often ends in a line break), and a message never
+        quotes it."""
+        raw = self.params['api_key']
         try:
-            key = clean_api_key(raw)
+            check_params(self.params)
         except ValueError as exc:
             self.fail_json(msg='%s' % exc)
-        if key != raw:
+        if self.params['api_key'] != raw:
             # Ansible masks the value as given; the stripped one is masked too
-            self.no_log_values.add(key)
-        p['api_key'] = key
+            self.no_log_values.add(self.params['api_key'])
 
     @property
     def client(self):
@@ -78,18 +60,7 @@ class JumpCloudModule(AnsibleModule):
             self._check_connection_params()
             p = self.params
             try:
-                self._client = JumpCloudClient(
-                    api_key=p['api_key'],
-                    base_url=resolve_base_url(p['api_url'], p['region']),
-                    org_id=p['org_id'],
-                    validate_certs=p['validate_certs'],
-                    timeout=p['timeout'],
-                    max_retries=p['max_retries'],
-                    max_retry_wait=p['max_retry_wait'],
-                    max_workers=p['max_workers'],
-                    requests_per_second=p['requests_per_second'],
-                    allow_insecure_http=p['allow_insecure_http'],
-                )
+                self._client = JumpCloudClient(**client_kwargs(p))
             except (ValueError, RuntimeError) as exc:
                 self.fail_json(msg='%s' % exc, exception=traceback.format_exc())
             if not p['validate_certs'] and self._client.base_url.lower().startswith('https://'):

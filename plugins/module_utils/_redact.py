@@ -71,10 +71,6 @@ class Redactor:
                 else:
                     self._by_prefix.setdefault(form[:_PREFIX], set()).add(form)
 
-    def __contains__(self, secret):
-        with self._lock:
-            return secret in self._secrets
-
     def redact(self, text):
         """``text`` (any object, as a string) with every form of every secret replaced by ``********``."""
         text = '%s' % (text,)

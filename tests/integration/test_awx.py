@@ -9,7 +9,7 @@ import yaml
 
 from testenv import API_KEY, COLLECTIONS_PATH, ROOT
 from playbook import fake_stats, run_playbook
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._common_options import CONNECTION_ARGSPEC
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import CONNECTION_ARGSPEC
 
 pytestmark = pytest.mark.integration
 AWX = os.path.join(ROOT, 'docs', 'awx')

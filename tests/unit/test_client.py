@@ -8,8 +8,7 @@ import responses
 from testenv import API_KEY
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _client as client_mod
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._backoff import jittered_backoff, parse_retry_after
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import (
-    JumpCloudClient, check_base_url, resolve_base_url)
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient, check_base_url
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._ratelimit import RateLimiter
 
@@ -20,6 +19,16 @@ USER_URL = BASE + '/api/systemusers/5f0000000000000000000001'
 class Sleeps(list):
     def __call__(self, seconds):
         self.append(seconds)
+
+
+class Clock:
+    """A monotonic clock that stands still unless a test moves it."""
+
+    def __init__(self, now=1000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
 
 
 def make_client(**kwargs):
@@ -77,13 +86,19 @@ def test_429_without_retry_after_uses_jittered_exponential_backoff():
 def test_a_429_holds_back_the_other_workers_until_retry_after():
     responses.get(USER_URL, status=429, json={'message': 'Too Many Requests'}, headers={'Retry-After': '2'})
     responses.get(USER_URL, json={'ok': True})
-    client, sleeps = make_client()
+    clock = Clock()
+    client, sleeps = make_client(clock=clock)
     client.get('/api/systemusers/5f0000000000000000000001')
     assert sleeps == [2.0]
-    # a request from another worker, sent while the gate is closed (the fake sleep does not pass time)
+    # a request from another worker, sent while the gate is closed (neither the clock nor the sleep pass time)
+    clock.now += 0.5
     client.get('/api/systemusers/5f0000000000000000000001')
-    assert len(sleeps) == 2 and 1.9 < sleeps[1] <= 2.0
+    assert sleeps == [2.0, 1.5]
     assert len(responses.calls) == 3
+    # once the gate's time has passed, nobody waits for it
+    clock.now += 2.0
+    client.get('/api/systemusers/5f0000000000000000000001')
+    assert sleeps == [2.0, 1.5] and len(responses.calls) == 4
 
 
 @responses.activate
@@ -245,24 +260,6 @@ def test_total_wait_is_capped():
 
 
 @responses.activate
-def test_v1_paging_walks_every_page_with_limit_100_and_stable_sort():
-    users = [{'_id': '%024x' % i, 'username': 'u%d' % i} for i in range(250)]
-
-    def page(request):
-        q = request.params
-        assert q['limit'] == '100' and q['sort'] == '_id'
-        skip = int(q['skip'])
-        import json
-        return 200, {}, json.dumps({'totalCount': 250, 'results': users[skip:skip + 100]})
-    responses.add_callback(responses.GET, BASE + '/api/systemusers', callback=page)
-    client = make_client()[0]
-    got = list(client.v1_list('/api/systemusers', fields=['username']))
-    assert got == users
-    assert [c.request.params['skip'] for c in responses.calls] == ['0', '100', '200']
-    assert responses.calls[0].request.params['fields'] == 'username'
-
-
-@responses.activate
 def test_v1_search_pages_1000_at_a_time_in_the_query_string_and_the_body():
     import json
     users = [{'_id': '%024x' % i} for i in range(2500)]
@@ -387,15 +384,6 @@ def test_api_key_appears_in_no_error_message():
         assert '********' in text
 
 
-def test_resolve_base_url():
-    assert resolve_base_url() == 'https://console.jumpcloud.com'
-    assert resolve_base_url(region='eu') == 'https://console.eu.jumpcloud.com'
-    assert resolve_base_url(region='in') == 'https://console.in.jumpcloud.com'
-    assert resolve_base_url('http://127.0.0.1:8089/', region='eu') == 'http://127.0.0.1:8089'
-    with pytest.raises(ValueError):
-        resolve_base_url(region='mars')
-
-
 @pytest.mark.parametrize('url,ok', [
     ('https://console.jumpcloud.com', True),
     ('http://127.0.0.1:8089', True),
@@ -475,3 +463,35 @@ def test_module_reports_missing_requests(monkeypatch):
     monkeypatch.setattr(client_mod, 'HAS_REQUESTS', False)
     with pytest.raises(RuntimeError, match='requests'):
         JumpCloudClient(api_key='k')
+
+
+@pytest.mark.parametrize('pages,limit,follow_total,expected_fetches', [
+    ([([1, 2], 5), ([3, 4], 5), ([5], 5)], 2, False, [0, 2, 4]),        # total reached
+    ([([1, 2], None), ([3], None)], 2, False, [0, 2]),                  # a short page ends it
+    ([([1], 3), ([2], 3), ([3], 3)], 2, True, [0, 1, 2]),               # followed past short pages
+    ([([1], 3)], 2, False, [0]),                                        # not followed: a short page ends it
+    ([([1], None)], 2, True, [0]),                                      # no total: a short page ends it
+    ([([1, 2], None), ([], None)], 2, True, [0, 2]),                    # an empty page ends it
+])
+def test_one_paging_generator_for_every_listing(pages, limit, follow_total, expected_fetches):
+    fetched = []
+
+    def fetch(skip):
+        fetched.append(skip)
+        return pages[len(fetched) - 1]
+    items = list(JumpCloudClient._pages(fetch, limit, follow_total))
+    assert items == [item for page, total in pages for item in page]
+    assert fetched == expected_fetches
+
+
+@responses.activate
+def test_the_rate_limit_runs_on_the_injected_clock_and_sleep():
+    responses.get(USER_URL, json={})
+    clock = Clock()
+    client, sleeps = make_client(requests_per_second=4, clock=clock)
+    for dummy in range(3):
+        client.get('/api/systemusers/5f0000000000000000000001')
+    assert sleeps == [0.25, 0.5]          # the clock stands still: the 2nd and 3rd wait for their slots
+    clock.now += 10
+    client.get('/api/systemusers/5f0000000000000000000001')
+    assert sleeps == [0.25, 0.5]

@@ -1,0 +1,231 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+"""The connection options every module of the collection shares, defined once.
+
+``OPTIONS`` is the one table: each option's name, type, default, choices, environment
+variable, ``no_log``, allowed range, description and the client argument it feeds.
+From it come the argument spec (``CONNECTION_ARGSPEC``), the environment fallbacks,
+the checks of the given values (``check_params``) and the client's keyword arguments
+(``client_kwargs``). The doc fragment ``jcops.jumpcloud.connection``, the role's
+``vars/main.yml`` and ``meta/argument_specs.yml`` and the AWX credential type are
+compared with this table by the unit tests.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+from ansible.module_utils.basic import env_fallback
+
+# JumpCloud's regions and the API each one is served from
+REGION_URLS = {
+    'us': 'https://console.jumpcloud.com',
+    'eu': 'https://console.eu.jumpcloud.com',
+    'in': 'https://console.in.jumpcloud.com',
+}
+DEFAULT_API_URL = REGION_URLS['us']
+# JumpCloud's keys are 40 characters; anything much shorter is a mistake, and Ansible would
+# mask a short key's text everywhere in the output (a key "user" masks every username)
+API_KEY_MIN_LENGTH = 16
+ORG_ID_RE = re.compile(r'^[0-9a-f]{24}$')
+
+
+class Option:
+    """One connection option: everything the argspec, the docs, the role and the client need to know."""
+
+    __slots__ = ('name', 'type', 'default', 'choices', 'env', 'no_log', 'minimum', 'positive', 'client_arg',
+                 'description')
+
+    def __init__(self, name, type, description, default=None, choices=None, env=None, no_log=False,
+                 minimum=None, positive=False, client_arg=True):
+        self.name = name
+        self.type = type
+        self.default = default
+        self.choices = choices
+        self.env = env
+        self.no_log = no_log
+        self.minimum = minimum          # the smallest value allowed (ints)
+        self.positive = positive        # the value, when set, must be above 0
+        # the JumpCloudClient argument this option is passed as (its own name), or None when
+        # client_kwargs combines it with others
+        self.client_arg = name if client_arg is True else client_arg
+        self.description = description
+
+    def argspec(self):
+        """This option's entry in an Ansible argument spec."""
+        spec = dict(type=self.type)
+        if self.default is not None:
+            spec['default'] = self.default
+        if self.choices:
+            spec['choices'] = list(self.choices)
+        if self.no_log:
+            spec['no_log'] = True
+        if self.env:
+            spec['fallback'] = (env_fallback, [self.env])
+        return spec
+
+    def range_error(self, value):
+        """Why ``value`` is out of this option's range, or None."""
+        if self.positive and value is not None and value <= 0:
+            return '%s must be positive, got %s' % (self.name, value)
+        if self.minimum is not None and value < self.minimum:
+            if self.minimum == 0:
+                return '%s must not be negative, got %s' % (self.name, value)
+            return '%s must be at least %s, got %s' % (self.name, self.minimum, value)
+        return None
+
+
+OPTIONS = (
+    Option('api_key', 'str', no_log=True, env='JC_API_KEY', description=[
+        'JumpCloud API key, sent only in the C(x-api-key) header. Required whenever the module calls the API.',
+        'It never appears in results, diffs, warnings or logs.',
+        'If not set, the value of the E(JC_API_KEY) environment variable is used.',
+        'Surrounding spaces and line breaks are removed (C(echo KEY | ansible-vault encrypt_string) stores one). '
+        'A key with a space, line break, control or non-ASCII character inside, or shorter than 16 characters, '
+        'is refused before any request (JumpCloud keys are 40 characters); the error never quotes the key.',
+        'Give it here, through C(module_defaults), or in the environment of C(ansible-playbook) itself '
+        '(an AWX credential sets E(JC_API_KEY) there). Do not set E(JC_API_KEY) in a task\'s C(environment), '
+        'since Ansible puts those values on the module\'s command line, which C(-vvv) prints.',
+    ]),
+    Option('api_url', 'str', env='JC_API_URL', client_arg=None, description=[
+        'Base URL of the JumpCloud API, without C(/api).',
+        'A user name or password, a backslash, a query or a fragment is refused, as a URL parser may read '
+        'another host from it than the one the key is sent to.',
+        'Redirects are never followed, so that the key goes to no other host; a redirect is an error naming '
+        'its target.',
+        'If not set, the value of the E(JC_API_URL) environment variable is used; if neither is set, the URL '
+        'of O(region), and without a region V(https://console.jumpcloud.com).',
+    ]),
+    Option('region', 'str', choices=list(REGION_URLS), env='JC_REGION', client_arg=None, description=[
+        'JumpCloud region whose API to use when O(api_url) is not set.',
+        ', '.join('V(%s) is U(%s)' % item for item in REGION_URLS.items()) + '.',
+        'If not set, the value of the E(JC_REGION) environment variable is used.',
+    ]),
+    Option('org_id', 'str', env='JC_ORG_ID', description=[
+        'Organization id (24 hexadecimal characters) sent as C(x-org-id).',
+        'Required by multi-tenant (MSP) administrator keys.',
+        'If not set, the value of the E(JC_ORG_ID) environment variable is used.',
+    ]),
+    Option('validate_certs', 'bool', default=True, description=[
+        'Verify the API\'s TLS certificate. Only turn this off against a test server.',
+        'When off, the module warns once per run. A refused certificate fails the run at once, without retries.',
+    ]),
+    Option('allow_insecure_http', 'bool', default=False, description=[
+        'Allow an C(http://) O(api_url) that is not a loopback address.',
+        'Off by default, since the API key would travel in clear text.',
+        'A loopback O(api_url) is never reached through a proxy from E(HTTP_PROXY) or E(HTTPS_PROXY).',
+    ]),
+    # the range checks run in this table's order
+    Option('timeout', 'int', default=30, minimum=1, description=[
+        'Seconds to wait for the API to answer one request.',
+    ]),
+    Option('max_workers', 'int', default=16, minimum=1, description=[
+        'How many API requests may be in flight at once (threads). One user\'s writes are never sent '
+        'concurrently with each other.',
+    ]),
+    Option('max_retries', 'int', default=5, minimum=0, description=[
+        'How many times to retry one request that hit HTTP 502, 503, 504 (or 500 on a read), a dropped '
+        'connection or a timeout. Requests that may already have been applied are retried only when repeating '
+        'them is safe; a write whose answer timed out is never retried.',
+        'Waits grow exponentially with random jitter.',
+        'HTTP 429 (rate limited) is retried until O(max_retry_wait) runs out instead, honouring its C(Retry-After) '
+        'header; every worker then holds off until that time. Each such wait is at least one second, even after '
+        'a C(Retry-After) of 0.',
+    ]),
+    Option('max_retry_wait', 'int', default=300, minimum=0, description=[
+        'Cap, in seconds, on the total time one request may spend waiting between retries (including waits for '
+        'rate limits).',
+    ]),
+    Option('requests_per_second', 'float', positive=True, description=[
+        'Client-side limit on requests per second, shared by all workers.',
+        'Unlimited when not set; the API\'s own HTTP 429 answers are always honoured.',
+    ]),
+)
+OPTIONS_BY_NAME = dict((option.name, option) for option in OPTIONS)
+
+# The options every module of the collection shares. The doc fragment
+# jcops.jumpcloud.connection documents exactly these.
+CONNECTION_ARGSPEC = dict((option.name, option.argspec()) for option in OPTIONS)
+
+
+def resolve_base_url(api_url=None, region=None):
+    """The API base URL: ``api_url`` when given, else the region's, else the US one."""
+    if api_url and api_url.strip():
+        return api_url.strip().rstrip('/')
+    if region:
+        try:
+            return REGION_URLS[region]
+        except KeyError:
+            raise ValueError('unknown region %r: choose one of %s' % (region, ', '.join(sorted(REGION_URLS))))
+    return DEFAULT_API_URL
+
+
+def clean_api_key(api_key):
+    """``api_key`` without surrounding whitespace, or ValueError when it cannot be a JumpCloud key.
+
+    A key pasted or vaulted with its line break (``echo KEY | ansible-vault encrypt_string``)
+    works; a key with a space, a control or non-ASCII character inside, or a very short one,
+    is refused. The message never quotes the key.
+    """
+    key = (api_key or '').strip()
+    if not key:
+        raise ValueError('an API key is required (api_key, or the JC_API_KEY environment variable)')
+    kinds = []
+    for char in key:
+        kind = _character_kind(char)
+        if kind and kind not in kinds:
+            kinds.append(kind)
+    if kinds:
+        raise ValueError(
+            'the API key contains %s inside it; JumpCloud API keys are printable ASCII without spaces. '
+            'Check how it was stored (for ansible-vault encrypt_string, pass it with printf %%s or echo -n)'
+            % ' and '.join(kinds))
+    if len(key) < API_KEY_MIN_LENGTH:
+        raise ValueError('the API key is too short to be a JumpCloud API key (at least %d characters; JumpCloud '
+                         'issues 40); check the value' % API_KEY_MIN_LENGTH)
+    return key
+
+
+def _character_kind(char):
+    """What is wrong with ``char`` in an API key, or None for printable ASCII."""
+    if char in '\r\n':
+        return 'a line break'
+    if char.isspace():
+        return 'a space'
+    if ord(char) < 0x20 or ord(char) == 0x7f:
+        return 'a control character'
+    if ord(char) > 0x7f:
+        return 'a non-ASCII character'
+    return None
+
+
+def check_params(params):
+    """Check and normalise the connection options in ``params`` (changed in place); ValueError says what is wrong.
+
+    The ranges are checked first, in table order, then the organisation id (blank means
+    none), then the API key (stripped; see :func:`clean_api_key`).
+    """
+    for option in OPTIONS:
+        if option.minimum is not None or option.positive:
+            error = option.range_error(params[option.name])
+            if error:
+                raise ValueError(error)
+    if params['org_id'] is not None:
+        params['org_id'] = params['org_id'].strip() or None
+    if params['org_id'] and not ORG_ID_RE.fullmatch(params['org_id']):
+        raise ValueError('org_id must be 24 lowercase hexadecimal characters')
+    params['api_key'] = clean_api_key(params['api_key'])
+    return params
+
+
+def client_kwargs(params):
+    """The ``JumpCloudClient`` keyword arguments for checked connection ``params``."""
+    kwargs = dict((option.client_arg, params[option.name]) for option in OPTIONS if option.client_arg)
+    kwargs['base_url'] = resolve_base_url(params['api_url'], params['region'])
+    return kwargs

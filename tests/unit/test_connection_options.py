@@ -1,0 +1,243 @@
+"""The connection options' one table, and everything that must agree with it: the argspec, the doc
+fragment, the role's vars and argument specs, the AWX credential type, the checks and the client's arguments."""
+import inspect
+import os
+import re
+
+import pytest
+import yaml
+
+from testenv import API_KEY, ROOT
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar, trust_as_template
+from ansible_collections.jcops.jumpcloud.plugins.doc_fragments.connection import ModuleDocFragment
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _connection_options as co
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient
+
+ROLE = os.path.join(ROOT, 'roles', 'users_csv')
+NAMES = [option.name for option in co.OPTIONS]
+
+
+def load(*parts):
+    with open(os.path.join(*parts), encoding='utf-8') as handle:
+        return yaml.safe_load(handle)
+
+
+def yaml_value(value):
+    """How a default reads in the docs' V(...) markup."""
+    return {True: 'true', False: 'false'}.get(value, '%s' % (value,)) if isinstance(value, bool) else '%s' % (value,)
+
+
+def given(**changes):
+    """Connection parameters as AnsibleModule hands them over: every option, defaults applied."""
+    params = dict((option.name, option.default) for option in co.OPTIONS)
+    params['api_key'] = API_KEY
+    params.update(changes)
+    return params
+
+
+# -- the argspec -----------------------------------------------------------------------------------
+
+def test_the_argspec_is_the_table():
+    assert list(co.CONNECTION_ARGSPEC) == NAMES
+    assert co.CONNECTION_ARGSPEC['api_key'] == dict(type='str', no_log=True, fallback=(co.env_fallback, ['JC_API_KEY']))
+    assert co.CONNECTION_ARGSPEC['region'] == dict(type='str', choices=['us', 'eu', 'in'],
+                                                   fallback=(co.env_fallback, ['JC_REGION']))
+    assert co.CONNECTION_ARGSPEC['timeout'] == dict(type='int', default=30)
+    assert co.CONNECTION_ARGSPEC['requests_per_second'] == dict(type='float')
+    for option in co.OPTIONS:
+        spec = co.CONNECTION_ARGSPEC[option.name]
+        assert spec['type'] == option.type and spec.get('default') == option.default
+        assert ('fallback' in spec) == bool(option.env) and spec.get('no_log', False) == option.no_log
+
+
+def test_the_environment_variables_keep_their_names():
+    envs = dict((option.name, option.env) for option in co.OPTIONS if option.env)
+    assert envs == {'api_key': 'JC_API_KEY', 'api_url': 'JC_API_URL', 'region': 'JC_REGION', 'org_id': 'JC_ORG_ID'}
+
+
+def test_the_argspec_reads_the_environment(monkeypatch):
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    monkeypatch.setenv('JC_API_KEY', API_KEY)
+    monkeypatch.setenv('JC_REGION', 'eu')
+    monkeypatch.setenv('JC_ORG_ID', 'a' * 24)
+    monkeypatch.setenv('JC_API_URL', 'https://jumpcloud.example')
+    result = ArgumentSpecValidator(co.CONNECTION_ARGSPEC).validate({})
+    assert result.error_messages == []
+    params = result.validated_parameters
+    assert (params['api_key'], params['region'], params['org_id'], params['api_url']) == (
+        API_KEY, 'eu', 'a' * 24, 'https://jumpcloud.example')
+    assert params['max_workers'] == 16 and params['max_retries'] == 5 and params['allow_insecure_http'] is False
+
+
+# -- the doc fragment ------------------------------------------------------------------------------
+
+def test_the_doc_fragment_documents_the_table_option_for_option():
+    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
+    assert sorted(documented) == sorted(NAMES)
+    for option in co.OPTIONS:
+        doc = documented[option.name]
+        assert doc['description'] == option.description, option.name
+        assert doc['type'] == option.type, option.name
+        assert doc.get('default') == option.default, option.name
+        assert doc.get('choices') == option.choices, option.name
+        assert set(doc) <= {'description', 'type', 'default', 'choices'}, option.name
+
+
+def test_each_environment_variable_is_documented_with_its_option_only():
+    for option in co.OPTIONS:
+        text = ' '.join(option.description)
+        if option.env:
+            assert 'If not set, the value of the E(%s) environment variable is used' % option.env in text
+        mentioned = set(re.findall(r'E\((JC_\w+)\)', text))
+        assert mentioned <= {option.env}, option.name
+
+
+def test_the_region_docs_name_each_region_url():
+    text = ' '.join(co.OPTIONS_BY_NAME['region'].description)
+    for region, url in co.REGION_URLS.items():
+        assert 'V(%s) is U(%s)' % (region, url) in text
+
+
+# -- the role --------------------------------------------------------------------------------------
+
+def render_role_connection(variables):
+    """The role's ``users_csv__connection`` as Ansible renders it for ``variables``."""
+    template = load(ROLE, 'vars', 'main.yml')['users_csv__connection']
+    return Templar(loader=DataLoader(), variables=variables).template(trust_as_template(template))
+
+
+def test_the_role_passes_every_option_it_is_given_to_the_module():
+    values = {'api_key': API_KEY, 'api_url': 'https://jumpcloud.example', 'region': 'eu', 'org_id': 'a' * 24,
+              'validate_certs': False, 'allow_insecure_http': True, 'timeout': 7, 'max_workers': 3,
+              'max_retries': 2, 'max_retry_wait': 9, 'requests_per_second': 1.5}
+    assert sorted(values) == sorted(NAMES)
+    rendered = render_role_connection(dict(('users_csv_%s' % name, value) for name, value in values.items()))
+    assert rendered == values
+
+
+def test_the_role_leaves_unset_options_to_the_module():
+    assert render_role_connection({}) == {}
+    assert render_role_connection({'users_csv_region': '', 'users_csv_validate_certs': False}) == {
+        'validate_certs': False}
+
+
+@pytest.mark.parametrize('entry_point', ['template', 'main'])
+def test_the_role_argument_specs_describe_every_option_as_the_module_does(entry_point):
+    spec = load(ROLE, 'meta', 'argument_specs.yml')['argument_specs'][entry_point]['options']
+    role_options = set(name for name in spec if name.startswith('users_csv_') and
+                       name[len('users_csv_'):] in co.OPTIONS_BY_NAME)
+    assert role_options == set('users_csv_%s' % name for name in NAMES)
+    for option in co.OPTIONS:
+        role = spec['users_csv_%s' % option.name]
+        lines = role['description'] if isinstance(role['description'], list) else [role['description']]
+        text = ' '.join(lines)
+        assert role['type'] == option.type, option.name
+        assert role.get('choices') == option.choices, option.name
+        assert role.get('no_log', False) == option.no_log, option.name
+        # unset means the module's default (and environment variable), so the role sets no default of its own
+        assert 'default' not in role, option.name
+        assert lines[0] == re.sub(r'O\((\w+)\)', r'O(users_csv_\1)', option.description[0]), option.name
+        assert 'O(jcops.jumpcloud.jc_users_from_csv#module:%s)' % option.name in text, option.name
+        if option.env:
+            assert 'E(%s)' % option.env in text, option.name
+        if option.default is not None:
+            assert "the module's default V(%s)" % yaml_value(option.default) in text, option.name
+
+
+def test_the_role_defaults_list_every_connection_variable():
+    with open(os.path.join(ROLE, 'defaults', 'main.yml'), encoding='utf-8') as handle:
+        listed = set(re.findall(r'users_csv_(\w+)', handle.read()))
+    assert set(NAMES) <= listed
+
+
+# -- the AWX credential type -----------------------------------------------------------------------
+
+def test_the_awx_credential_type_injects_options_as_the_table_describes_them():
+    cred = load(ROOT, 'docs', 'awx', 'credential_type.yml')
+    fields = dict((field['id'], field) for field in cred['inputs']['fields'])
+    by_env = dict((option.env, option) for option in co.OPTIONS if option.env)
+    for env, template in cred['injectors']['env'].items():
+        assert env in by_env, env
+        option = by_env[env]
+        assert re.match(r'^\{\{ %s\b' % option.name, template), (env, template)
+        field = fields[option.name]
+        assert field.get('secret', False) == option.no_log, option.name
+        assert field.get('choices') == option.choices, option.name
+        assert field['type'] == 'string' and option.type == 'str'
+    assert set(fields) <= set(co.OPTIONS_BY_NAME)
+    assert set(fields) == set(option.name for option in by_env.values() if option.env in cred['injectors']['env'])
+    # the credential's region default is what the module uses when no region is set
+    assert co.REGION_URLS[fields['region']['default']] == co.resolve_base_url() == co.DEFAULT_API_URL
+    secret = [name for name, field in fields.items() if field.get('secret')]
+    assert secret == ['api_key'] and cred['inputs']['required'] == ['api_key']
+
+
+# -- checks and client arguments -------------------------------------------------------------------
+
+@pytest.mark.parametrize('name,value,message', [
+    ('timeout', 0, 'timeout must be at least 1, got 0'),
+    ('max_workers', 0, 'max_workers must be at least 1, got 0'),
+    ('max_retries', -1, 'max_retries must not be negative, got -1'),
+    ('max_retry_wait', -5, 'max_retry_wait must not be negative, got -5'),
+    ('requests_per_second', 0.0, 'requests_per_second must be positive, got 0.0'),
+    ('requests_per_second', -2.5, 'requests_per_second must be positive, got -2.5'),
+    ('org_id', 'ABCDEF0123456789abcdef01', 'org_id must be 24 lowercase hexadecimal characters'),
+    ('org_id', 'a' * 23, 'org_id must be 24 lowercase hexadecimal characters'),
+    ('api_key', '', 'an API key is required (api_key, or the JC_API_KEY environment variable)'),
+    ('api_key', None, 'an API key is required (api_key, or the JC_API_KEY environment variable)'),
+])
+def test_out_of_range_values_are_refused_with_their_message(name, value, message):
+    with pytest.raises(ValueError) as info:
+        co.check_params(given(**{name: value}))
+    assert '%s' % info.value == message
+
+
+def test_the_edges_of_the_ranges_are_accepted():
+    params = co.check_params(given(timeout=1, max_workers=1, max_retries=0, max_retry_wait=0,
+                                   requests_per_second=0.01))
+    assert params['timeout'] == 1 and params['max_retry_wait'] == 0
+
+
+def test_the_checks_run_in_order_ranges_then_org_id_then_key():
+    with pytest.raises(ValueError, match='^timeout'):
+        co.check_params(given(timeout=0, max_workers=0, max_retries=-1, org_id='x', api_key=''))
+    with pytest.raises(ValueError, match='^max_workers'):
+        co.check_params(given(max_workers=0, max_retries=-1))
+    with pytest.raises(ValueError, match='^max_retries'):
+        co.check_params(given(max_retries=-1, requests_per_second=0))
+    with pytest.raises(ValueError, match='^org_id'):
+        co.check_params(given(org_id='x', api_key=''))
+
+
+def test_the_org_id_and_key_are_normalised():
+    params = co.check_params(given(org_id='  %s\n' % ('a' * 24), api_key=API_KEY + '\n'))
+    assert params['org_id'] == 'a' * 24 and params['api_key'] == API_KEY
+    assert co.check_params(given(org_id='  '))['org_id'] is None
+
+
+def test_client_kwargs_pass_every_option_the_client_takes():
+    params = co.check_params(given(region='eu', org_id='a' * 24, requests_per_second=2.0))
+    kwargs = co.client_kwargs(params)
+    assert kwargs == {'api_key': API_KEY, 'base_url': 'https://console.eu.jumpcloud.com', 'org_id': 'a' * 24,
+                      'validate_certs': True, 'allow_insecure_http': False, 'timeout': 30, 'max_workers': 16,
+                      'max_retries': 5, 'max_retry_wait': 300, 'requests_per_second': 2.0}
+    assert set(kwargs) <= set(inspect.signature(JumpCloudClient).parameters)
+    client = JumpCloudClient(**kwargs)
+    assert client.base_url == 'https://console.eu.jumpcloud.com' and client.timeout == 30
+    assert client.retry_policy.max_retries == 5 and client.retry_policy.max_retry_wait == 300
+    assert client.session.headers['x-org-id'] == 'a' * 24
+
+
+def test_api_url_wins_over_the_region():
+    kwargs = co.client_kwargs(given(api_url=' http://127.0.0.1:8089/ ', region='eu'))
+    assert kwargs['base_url'] == 'http://127.0.0.1:8089'
+
+
+def test_resolve_base_url():
+    assert co.resolve_base_url() == 'https://console.jumpcloud.com'
+    assert co.resolve_base_url(region='eu') == 'https://console.eu.jumpcloud.com'
+    assert co.resolve_base_url(region='in') == 'https://console.in.jumpcloud.com'
+    assert co.resolve_base_url('http://127.0.0.1:8089/', region='eu') == 'http://127.0.0.1:8089'
+    with pytest.raises(ValueError):
+        co.resolve_base_url(region='mars')
