@@ -26,7 +26,6 @@ def bulk(fake_factory, tmp_path):
     return fake, rows, write_csv(tmp_path, to_csv(rows))
 
 
-
 def check_first_run(fake, rows, run, failure_text=None):
     """Updated rows are exactly right; failed rows say why, with the API's text."""
     results = results_by_user(run.result)

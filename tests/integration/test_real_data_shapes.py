@@ -105,7 +105,7 @@ def test_user_level_sudo_is_administrator_and_administrator_false_warns_on_its_c
     # the binding with sudo is set as the row asks; the diff says the user stays administrator, and why
     other = run(fake, tmp_path, 'Username,SystemID,Administrator\ngus,%s,false\n' % systems['linux-2'], diff=True)
     assert results_by_user(other)['gus']['system'] == {'id': systems['linux-2'], 'sudo': True, 'status': 'updated',
-                                               'global_sudo': True, 'binding_sudo': False}
+                                                       'global_sudo': True, 'binding_sudo': False}
     assert other['diff'][0]['before']['system'] == {'id': systems['linux-2'], 'administrator': True,
                                                     'global_sudo': True, 'binding_sudo': True}
     assert other['diff'][0]['after']['system'] == {'id': systems['linux-2'], 'administrator': True,

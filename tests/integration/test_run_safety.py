@@ -89,7 +89,7 @@ def start_a_long_run(tmp_path, fake_factory):
     path = write_csv(tmp_path, to_csv(rows))
     play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
         {'name': 'module under test', USERS_MODULE: {'csv_path': str(path), 'max_workers': 4,
-                                               'report_path': str(tmp_path / 'report.csv')},
+                                                     'report_path': str(tmp_path / 'report.csv')},
          'register': 'out', 'ignore_errors': True},
         {'name': 'save result', 'ansible.builtin.copy': {'content': '{{ out | to_json }}',
                                                          'dest': str(tmp_path / 'result.json')},
