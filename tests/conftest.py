@@ -29,7 +29,3 @@ def small_org():
 @pytest.fixture
 def fake(fake_factory, small_org):
     return fake_factory(small_org)
-
-
-# the org fixture, for every test
-from org import org  # noqa: E402,F401  # pylint: disable=unused-import

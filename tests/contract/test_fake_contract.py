@@ -4,6 +4,7 @@ import pytest
 import requests
 
 from testenv import API_KEY
+from helpers import configure_fake
 from fake_jumpcloud.schemas import SCHEMAS
 from fake_jumpcloud.seed import generate_org
 from fake_jumpcloud.server import ROUTES
@@ -201,11 +202,13 @@ def test_existing_membership_and_bindings_answer_409(api, fake):
     bind = {'op': 'add', 'type': 'user', 'id': other}
     assert api.call('POST', '/api/v2/systems/{id}/associations', sid, json=bind).status_code == 204
     assert api.call('POST', '/api/v2/systems/{id}/associations', sid, json=bind).status_code == 409
-    assert api.call('POST', '/api/v2/ldapservers/{id}/associations', lid, json=bind).status_code in (204, 409)
+    # the second user is not bound to the LDAP server in the seed: the first add makes the binding
+    assert api.call('POST', '/api/v2/ldapservers/{id}/associations', lid, json=bind).status_code == 204
     assert api.call('POST', '/api/v2/ldapservers/{id}/associations', lid, json=bind).status_code == 409
-    remove = {'op': 'remove', 'type': 'user', 'id': uid}
-    if uid not in fake.org.group_members[gid]:
-        assert api.call('POST', '/api/v2/usergroups/{id}/members', gid, json=remove).status_code == 404
+    # removing a user who is not a member is a 404
+    outsider = next(u['id'] for u in fake.org.snapshot()['users'] if u['id'] not in fake.org.group_members[gid])
+    remove = {'op': 'remove', 'type': 'user', 'id': outsider}
+    assert api.call('POST', '/api/v2/usergroups/{id}/members', gid, json=remove).status_code == 404
 
 
 def test_binding_update_changes_sudo(api, fake):
@@ -242,7 +245,7 @@ def test_rate_limit_answers_429_with_retry_after(fake_factory, small_org):
 def test_faults_answer_5xx_or_drop(fake_factory, small_org):
     fake = fake_factory(small_org, fault_rate=1.0, fault_kinds=['503'])
     assert requests.get(fake.url + '/api/systemusers', headers={'x-api-key': API_KEY}).status_code == 503
-    fake.config.update({'fault_kinds': ['drop']})
+    configure_fake(fake, fault_kinds=['drop'])
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.get(fake.url + '/api/systemusers', headers={'x-api-key': API_KEY})
 

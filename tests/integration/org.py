@@ -1,8 +1,6 @@
 """A small, hand-built organisation whose every value the integration tests know."""
 import copy
 
-import pytest
-
 SEED = {
     'users': [
         {'username': 'alice', 'email': 'alice@example.com', 'firstname': 'Alice', 'lastname': 'Smith',
@@ -63,13 +61,14 @@ class Org:
     def ldap(self):
         return next(iter(self.fake.org.ldapservers))
 
+    def set_fields(self, username, **fields):
+        """Change a user's stored record directly, under the fake's lock, as another admin's edit would."""
+        with self.fake.org.lock:
+            user = next(u for u in self.fake.org.users.values() if u['username'] == username)
+            user.update(copy.deepcopy(fields))
+
     def members(self, group):
         return set(self.fake.org.group_members[self.group(group)])
 
     def binding(self, hostname, username):
         return self.fake.org.system_users[self.system(hostname)].get(self.uid(username), 'absent')
-
-
-@pytest.fixture
-def org(fake_factory):
-    return Org(fake_factory(copy.deepcopy(SEED)))

@@ -74,9 +74,7 @@ def run_playbook(tmp_path, fake, playbook, extra_vars=None, check=False, diff=Fa
 
     With ``stream`` the output goes to this process's own stdout and stderr (the demo) instead of the Run.
     """
-    inventory = tmp_path / 'inventory.ini'
-    inventory.write_text(INVENTORY)
-    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', str(inventory), playbook]
+    cmd = _command(tmp_path, playbook)
     if extra_vars:
         cmd.extend(['-e', json.dumps(extra_vars)])
     if check:
@@ -92,6 +90,23 @@ def run_playbook(tmp_path, fake, playbook, extra_vars=None, check=False, diff=Fa
     if result_file is not None and result_file.exists():
         result = json.loads(result_file.read_text())
     return Run(proc, result)
+
+
+def _command(tmp_path, playbook):
+    inventory = tmp_path / 'inventory.ini'
+    inventory.write_text(INVENTORY)
+    return [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', str(inventory), playbook]
+
+
+def start_play(tmp_path, fake, play, **popen):
+    """Start ansible-playbook on ``play`` in its own session and return the Popen at once, for the tests that
+    signal or kill a run under way; stdout and stderr are discarded unless ``popen`` says otherwise."""
+    book = tmp_path / 'play.yml'
+    book.write_text(yaml.safe_dump(play, sort_keys=False))
+    popen.setdefault('stdout', subprocess.DEVNULL)
+    popen.setdefault('stderr', subprocess.DEVNULL)
+    return subprocess.Popen(_command(tmp_path, str(book)), cwd=str(tmp_path), env=ansible_env(fake),
+                            start_new_session=True, **popen)
 
 
 def fake_stats(fake):

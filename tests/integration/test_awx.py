@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from testenv import API_KEY, COLLECTIONS_PATH, ROOT
+from helpers import write_csv
 from playbook import fake_stats, run_playbook
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import CONNECTION_ARGSPEC
 
@@ -46,8 +47,7 @@ def test_a_run_with_the_credential_injected_as_awx_does(tmp_path, org):
     """The update playbook with exactly the credential's environment (no org id) and the survey's strings."""
     env = injected_env({'api_key': API_KEY, 'region': 'us'})
     env['JC_API_URL'] = org.fake.url        # the fake stands in for the region's URL
-    path = tmp_path / 'users.csv'
-    path.write_text('Username,jobTitle\nbob,Analyst\n', encoding='utf-8')
+    path = write_csv(tmp_path, 'Username,jobTitle\nbob,Analyst\n')
     survey = {'users_csv_path': str(path), 'users_csv_confirm': 'true', 'users_csv_skip_invalid_rows': 'false',
               'users_csv_update_password': 'never', 'users_csv_report_path': ''}
     run = run_playbook(tmp_path, None, 'jcops.jumpcloud.update_users', survey, env=env)

@@ -8,6 +8,7 @@ from importlib import metadata
 
 import pytest
 
+from helpers import USERS_MODULE, write_csv
 from playbook import ansible_env, run_play
 from testenv import API_KEY, ROOT
 
@@ -97,12 +98,12 @@ def test_action_group_lists_every_module():
 
 
 def test_module_defaults_group_sets_connection_options(tmp_path, org):
-    (tmp_path / 'u.csv').write_text('Username,jobTitle\nbob,Grouped\n')
+    write_csv(tmp_path, 'Username,jobTitle\nbob,Grouped\n', 'u.csv')
     play = [{
         'hosts': 'localhost', 'gather_facts': False,
         'module_defaults': {'group/jcops.jumpcloud.jumpcloud': {'api_url': org.fake.url,
                                                                 'api_key': '{{ lookup("env", "KEY") }}'}},
-        'tasks': [{'jcops.jumpcloud.jc_users_from_csv': {'csv_path': str(tmp_path / 'u.csv')}}],
+        'tasks': [{USERS_MODULE: {'csv_path': str(tmp_path / 'u.csv')}}],
     }]
     run = run_play(tmp_path, None, play, env={'KEY': API_KEY})
     assert run.rc == 0, run.output
@@ -110,17 +111,17 @@ def test_module_defaults_group_sets_connection_options(tmp_path, org):
 
 
 def test_missing_api_key_is_a_clear_error(tmp_path, org):
-    (tmp_path / 'u.csv').write_text('Username,jobTitle\nbob,x\n')
+    write_csv(tmp_path, 'Username,jobTitle\nbob,x\n', 'u.csv')
     play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        {'jcops.jumpcloud.jc_users_from_csv': {'csv_path': str(tmp_path / 'u.csv'), 'api_url': org.fake.url}}]}]
+        {USERS_MODULE: {'csv_path': str(tmp_path / 'u.csv'), 'api_url': org.fake.url}}]}]
     run = run_play(tmp_path, None, play)
     assert run.rc != 0 and 'an API key is required' in run.output
 
 
 def test_plain_http_to_a_remote_host_is_refused(tmp_path):
-    (tmp_path / 'u.csv').write_text('Username,jobTitle\nbob,x\n')
+    write_csv(tmp_path, 'Username,jobTitle\nbob,x\n', 'u.csv')
     play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        {'jcops.jumpcloud.jc_users_from_csv': {
+        {USERS_MODULE: {
             'csv_path': str(tmp_path / 'u.csv'), 'api_key': 'a-long-test-key-0001',
             'api_url': 'http://jumpcloud.example.com'}}]}]
     run = run_play(tmp_path, None, play)

@@ -1,17 +1,16 @@
 """A diff is personal data in a job log: it shows only the array entries that change, never the user's others."""
 import pytest
 
+from helpers import USERS_MODULE, write_csv
 from playbook import run_module
 
 pytestmark = pytest.mark.integration
-MODULE = 'jcops.jumpcloud.jc_users_from_csv'
 
 
 def test_the_diff_shows_only_the_changed_entries_of_each_array(tmp_path, org):
-    path = tmp_path / 'users.csv'
-    path.write_text('Username,work_number,Attribute1_name,Attribute1_value,home_city\n'
-                    'alice,+1 555 0199,team,blue,Lakewood\n', encoding='utf-8')
-    run = run_module(tmp_path, org.fake, MODULE, {'csv_path': str(path)}, check=True, diff=True)
+    path = write_csv(tmp_path, 'Username,work_number,Attribute1_name,Attribute1_value,home_city\n'
+                     'alice,+1 555 0199,team,blue,Lakewood\n')
+    run = run_module(tmp_path, org.fake, USERS_MODULE, {'csv_path': str(path)}, check=True, diff=True)
     assert run.result is not None and not run.result.get('failed'), run.output
     diff, = run.result['diff']
     assert diff['before']['phoneNumbers'] == [{'type': 'work', 'number': '+1 555 0102'}]

@@ -5,22 +5,17 @@ For each: every user that could be updated is exactly right in the fake's final 
 failure is reported on its row with the API's text, reruns converge to all unchanged, and no
 user ever had two writes in flight at once.
 """
-import os
 import signal
-import subprocess
-import sys
-import time
 
-import psutil
 import pytest
-import requests
 
 from fake_jumpcloud.seed import generate_org
-from playbook import ansible_env, fake_stats, reset_stats, run_module
+from helpers import (USERS_MODULE, apply, configure_fake, module_processes, results_by_user,
+                     wait_for_requests_to_finish, wait_until, write_csv)
+from playbook import fake_stats, reset_stats, run_module, start_play
 from workload import mismatches, to_csv, w1_rows
 
 pytestmark = pytest.mark.integration
-MODULE = 'jcops.jumpcloud.jc_users_from_csv'
 ROWS = 220
 
 
@@ -28,32 +23,12 @@ ROWS = 220
 def bulk(fake_factory, tmp_path):
     fake = fake_factory(generate_org(users=260, groups=12, systems=30), latency=0.003)
     rows = w1_rows(fake, ROWS)
-    path = tmp_path / 'users.csv'
-    path.write_text(to_csv(rows), encoding='utf-8')
-    return fake, rows, path
-
-
-def configure(fake, **values):
-    response = requests.post(fake.url + '/__fake__/config', json=values, timeout=10)
-    assert response.status_code == 204, response.text
-
-
-def apply(tmp_path, fake, path, **args):
-    reset_stats(fake)
-    run = run_module(tmp_path, fake, MODULE, dict(csv_path=str(path), **args))
-    assert run.result is not None, run.output
-    run.stats = fake_stats(fake)
-    assert run.stats['concurrent_user_writes'] == [], run.stats['concurrent_user_writes']
-    return run
-
-
-def by_user(run):
-    return dict((r['username'], r) for r in run.result['results'])
+    return fake, rows, write_csv(tmp_path, to_csv(rows))
 
 
 def check_first_run(fake, rows, run, failure_text=None):
     """Updated rows are exactly right; failed rows say why, with the API's text."""
-    results = by_user(run)
+    results = results_by_user(run.result)
     assert len(results) == ROWS
     failed = []
     for row in rows:
@@ -66,7 +41,8 @@ def check_first_run(fake, rows, run, failure_text=None):
                 assert failure_text in result['msg'], result['msg']
             failed.append(row['Username'])
     if failed:
-        assert run.result['failed'] and '%d of %d row(s)' % (len(failed), ROWS) in run.result['msg']
+        assert run.result['failed']
+        assert '%d of %d row(s)' % (len(failed), ROWS) in run.result['msg']
     return failed
 
 
@@ -87,7 +63,7 @@ def converge(tmp_path, fake, rows, path, attempts=3, **args):
 @pytest.mark.parametrize('retry_after', [True, False], ids=['with-retry-after', 'without-retry-after'])
 def test_429_bursts(tmp_path, bulk, retry_after):
     fake, rows, path = bulk
-    configure(fake, rate_limit=150, retry_after=retry_after)
+    configure_fake(fake, rate_limit=150, retry_after=retry_after)
     run = apply(tmp_path, fake, path)
     assert run.stats['statuses'].get('429', 0) > 0            # the limit was really hit
     assert check_first_run(fake, rows, run) == []              # and every user still came out right
@@ -97,14 +73,14 @@ def test_429_bursts(tmp_path, bulk, retry_after):
 
 def predict(tmp_path, fake, path):
     """What check mode says each row will do, before any fault is switched on."""
-    check = run_module(tmp_path, fake, MODULE, dict(csv_path=str(path)), check=True)
+    check = run_module(tmp_path, fake, USERS_MODULE, dict(csv_path=str(path)), check=True)
     assert check.result['summary']['by_status']['updated'] == ROWS, check.result['summary']
-    return by_user(check)
+    return results_by_user(check.result)
 
 
 def check_statuses_exact(run, predicted):
     """Each row reports what it did, exactly as predicted: no add that landed is reported present."""
-    for name, result in by_user(run).items():
+    for name, result in results_by_user(run.result).items():
         expected = predicted[name]
         assert (result['status'], result['changed_fields'], result['groups'], result['system'], result['ldap']) == \
             (expected['status'], expected['changed_fields'], expected['groups'], expected['system'],
@@ -115,13 +91,14 @@ def test_server_errors_at_ten_percent(tmp_path, bulk):
     fake, rows, path = bulk
     predicted = predict(tmp_path, fake, path)
     # half of the faults on writes come after JumpCloud applied the write, as behind a gateway
-    configure(fake, fault_rate=0.1, fault_kinds=['500', '502', '503', '504'], fault_after_write=0.5, random_seed=11)
+    configure_fake(fake, fault_rate=0.1, fault_kinds=['500', '502', '503', '504'], fault_after_write=0.5, random_seed=11)
     run = apply(tmp_path, fake, path)
     assert sum(run.stats['statuses'].get(s, 0) for s in ('500', '502', '503', '504')) > 20
     # some adds that landed behind a 5xx answered 409 when sent again
     assert run.stats['statuses'].get('409', 0) > 0
     # every 5xx is retried (reads, the PUT with the same body, the adds): every user is applied at once
-    assert check_first_run(fake, rows, run) == [] and not run.result.get('failed'), run.result['msg']
+    assert check_first_run(fake, rows, run) == []
+    assert not run.result.get('failed'), run.result['msg']
     check_statuses_exact(run, predicted)
     converge(tmp_path, fake, rows, path)
 
@@ -129,7 +106,7 @@ def test_server_errors_at_ten_percent(tmp_path, bulk):
 def test_dropped_connections(tmp_path, bulk):
     fake, rows, path = bulk
     predicted = predict(tmp_path, fake, path)
-    configure(fake, fault_rate=0.1, fault_kinds=['drop'], fault_after_write=0.5, random_seed=5)
+    configure_fake(fake, fault_rate=0.1, fault_kinds=['drop'], fault_after_write=0.5, random_seed=5)
     run = apply(tmp_path, fake, path)
     assert run.result['summary']['requests']['retries'] > 10
     assert check_first_run(fake, rows, run) == []
@@ -139,27 +116,27 @@ def test_dropped_connections(tmp_path, bulk):
 
 def test_answers_slower_than_the_timeout(tmp_path, bulk):
     fake, rows, path = bulk
-    configure(fake, slow_rate=0.03, slow_seconds=2.0, random_seed=3)
+    configure_fake(fake, slow_rate=0.03, slow_seconds=2.0, random_seed=3)
     run = apply(tmp_path, fake, path, timeout=1)
     failed = check_first_run(fake, rows, run, failure_text='may still apply this write')
     assert failed                      # some writes timed out: their users are reported, not retried blindly
     for name in failed:
-        result = by_user(run)[name]
+        result = results_by_user(run.result)[name]
         # the user's later writes were held back rather than sent over the one that timed out
         later = [m for m in result['msg'].split('; ') if 'not sent' in m]
         assert all('an earlier write of this user timed out' in m for m in later)
-    time.sleep(2.5)                    # let JumpCloud finish the writes that timed out
-    configure(fake, slow_rate=0.0)
+    wait_for_requests_to_finish(fake)  # JumpCloud finishes the writes that timed out
+    configure_fake(fake, slow_rate=0.0)
     converge(tmp_path, fake, rows, path)
 
 
 def test_key_revoked_mid_run_stops_quickly(tmp_path, bulk):
     fake, rows, path = bulk
     reset_stats(fake)
-    check = run_module(tmp_path, fake, MODULE, dict(csv_path=str(path)), check=True)
+    check = run_module(tmp_path, fake, USERS_MODULE, dict(csv_path=str(path)), check=True)
     reads = fake_stats(fake)['total']
     assert check.result['summary']['by_status']['updated'] == ROWS
-    configure(fake, unauthorized_after=reads + 150)
+    configure_fake(fake, unauthorized_after=reads + 150)
     run = apply(tmp_path, fake, path)
     msg = run.result['msg']
     assert msg.startswith('The run stopped after JumpCloud refused the API key (Unauthorized')
@@ -167,71 +144,55 @@ def test_key_revoked_mid_run_stops_quickly(tmp_path, bulk):
     # no retry storm: at most the requests already in flight meet the 401
     assert run.stats['statuses']['401'] <= 16
     assert run.stats['total'] <= reads + 150 + 16
-    results = by_user(run)
+    results = results_by_user(run.result)
     stopped = [r for r in results.values() if r['failed']]
-    assert stopped and all('not attempted' in r['msg'] or 'Unauthorized' in r['msg'] for r in stopped)
+    assert stopped
+    assert all('not attempted' in r['msg'] or 'Unauthorized' in r['msg'] for r in stopped)
     check_first_run(fake, rows, run)
-    configure(fake, unauthorized_after=None)
+    configure_fake(fake, unauthorized_after=None)
     converge(tmp_path, fake, rows, path)
 
 
 def test_users_deleted_between_validation_and_write(tmp_path, bulk):
     fake, rows, path = bulk
     gone = [rows[5], rows[77], rows[150]]
-    configure(fake, delete_before_first_write=[r['_uid'] for r in gone])
+    configure_fake(fake, delete_before_first_write=[r['_uid'] for r in gone])
     run = apply(tmp_path, fake, path)
     failed = check_first_run(fake, rows, run)
     assert sorted(failed) == sorted(r['Username'] for r in gone)
     for row in gone:
-        msg = by_user(run)[row['Username']]['msg']
+        msg = results_by_user(run.result)[row['Username']]['msg']
         assert msg.startswith('update: ') and 'not found' in msg.lower(), msg
     again = apply(tmp_path, fake, path, skip_invalid_rows=True)
-    statuses = by_user(again)
+    statuses = results_by_user(again.result)
     assert all(statuses[r['Username']]['status'] == 'not_found' for r in gone)
     assert again.result['summary']['by_status']['unchanged'] == ROWS - len(gone)
     assert again.stats['writes'] == 0
 
 
-def _is_module(process):
-    try:
-        return any('AnsiballZ_jc_users_from_csv' in part for part in process.cmdline())
-    except psutil.Error:
-        return False
-
-
 def test_a_killed_run_is_finished_by_the_rerun(tmp_path, fake_factory):
     fake = fake_factory(generate_org(users=320, groups=12, systems=30), latency=0.02)
     rows = w1_rows(fake, 300)
-    path = tmp_path / 'users.csv'
-    path.write_text(to_csv(rows), encoding='utf-8')
-    book = tmp_path / 'kill.yml'
-    book.write_text('- hosts: localhost\n  gather_facts: false\n  tasks:\n'
-                    '    - %s:\n        csv_path: %s\n        max_workers: 4\n' % (MODULE, path))
-    (tmp_path / 'inventory.ini').write_text(
-        'localhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n')
-    playbook = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-    proc = subprocess.Popen([playbook, '-i', str(tmp_path / 'inventory.ini'), str(book)], cwd=str(tmp_path),
-                            env=ansible_env(fake), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    path = write_csv(tmp_path, to_csv(rows))
+    proc = start_play(tmp_path, fake, [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        {USERS_MODULE: {'csv_path': str(path), 'max_workers': 4}}]}])
     try:
-        deadline = time.monotonic() + 120
-        while fake.stats.as_dict()['writes'] < 200 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
+        wait_until(lambda: fake.stats.as_dict()['writes'] >= 200 or proc.poll() is not None, 120, '200 writes')
         assert proc.poll() is None, 'the run ended before it could be killed'
         # the module runs in its own session (ansible's workers call setsid): kill it, not just the playbook
-        modules = [p for p in psutil.Process(proc.pid).children(recursive=True) if _is_module(p)]
+        modules = module_processes(proc.pid)
         assert modules, 'the module process was not found'
         for module in modules:
             module.send_signal(signal.SIGKILL)
     finally:
         proc.wait(timeout=60)
-    time.sleep(0.5)                    # writes already at the server finish
+    wait_for_requests_to_finish(fake)  # writes already at the server finish
     done = set(r['Username'] for r in rows if mismatches(fake, r) == [])
     assert 0 < len(done) < len(rows)
 
     rerun = apply(tmp_path, fake, path)
     assert not rerun.result.get('failed'), rerun.result['msg']
-    statuses = by_user(rerun)
+    statuses = results_by_user(rerun.result)
     assert set(n for n, r in statuses.items() if r['status'] == 'unchanged') == done
     assert set(n for n, r in statuses.items() if r['status'] == 'updated') == set(statuses) - done
     assert all(mismatches(fake, row) == [] for row in rows)

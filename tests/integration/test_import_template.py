@@ -6,20 +6,32 @@ import io
 import pytest
 
 from fake_jumpcloud.seed import generate_org
+from helpers import TEMPLATE_MODULE, apply
 from playbook import fake_stats, reset_stats, run_module
-from test_users_from_csv import apply
 
-MODULE = 'jcops.jumpcloud.jc_import_template'
 pytestmark = pytest.mark.integration
-TODAY = datetime.date.today().strftime('%m-%d-%Y')
 
 
 def template(tmp_path, fake, check=False, diff=False, **args):
+    """Run jc_import_template; the Run also carries ``stamps``, the dates (as the file names write them) the
+    run may have taken as today: the day it started, and the next when it ran over midnight."""
     args.setdefault('dest', str(tmp_path))
-    run = run_module(tmp_path, fake, MODULE, args, check=check, diff=diff)
+    started = datetime.date.today()
+    run = run_module(tmp_path, fake, TEMPLATE_MODULE, args, check=check, diff=diff)
+    run.stamps = sorted(set(day.strftime('%m-%d-%Y') for day in (started, datetime.date.today())))
     assert run.result is not None, run.output
     assert not run.result.get('failed'), run.result.get('msg')
     return run
+
+
+def text(path):
+    with open(path, encoding='utf-8') as handle:
+        return handle.read()
+
+
+def raw(path):
+    with open(path, 'rb') as handle:
+        return handle.read()
 
 
 def read(path):
@@ -44,8 +56,8 @@ def read(path):
 ])
 def test_header_order_follows_the_questions(tmp_path, options, expected):
     run = template(tmp_path, None, **options)
-    name = 'JCUserImport_%s.csv' % TODAY if options.get('type') == 'import' else 'JCUserUpdateImport_%s.csv' % TODAY
-    assert run.result['path'] == str(tmp_path / name)
+    prefix = 'JCUserImport' if options.get('type') == 'import' else 'JCUserUpdateImport'
+    assert run.result['path'] in [str(tmp_path / ('%s_%s.csv' % (prefix, stamp))) for stamp in run.stamps]
     assert run.result['columns'] == expected
     assert read(run.result['path']) == [expected]
     assert run.result['changed'] is True and run.result['rows'] == 0
@@ -56,7 +68,7 @@ def test_every_option_together_is_accepted_by_the_update_module(tmp_path, org):
                    unix_ids=True, mfa=True, ldap_binding=True, systems=True, groups=3, custom_attributes=4,
                    populate_users=True)
     assert len(run.result['columns']) == 1 + 1 + 14 + 12 + 5 + 2 + 2 + 2 + 2 + 3 + 8
-    applied = apply(tmp_path, org, open(run.result['path'], encoding='utf-8').read())
+    applied = apply(tmp_path, org.fake, text(run.result['path']))
     assert not applied.result['failed'], applied.result['msg']
     assert applied.stats['writes'] == 0
     assert {r['status'] for r in applied.result['results']} == {'unchanged'}
@@ -67,11 +79,13 @@ def test_populate_users_pages_over_more_than_100_users_and_devices(tmp_path, fak
     reset_stats(fake)
     run = template(tmp_path, fake, populate_users=True, systems=True)
     table = read(run.result['path'])
-    assert run.result['rows'] == 250 and len(table) == 251
+    assert run.result['rows'] == 250
+    assert len(table) == 251
     assert [r[0] for r in table[1:]] == sorted('user%05d' % i for i in range(1, 251))
     assert table[0] == ['Username', 'SystemID', 'Administrator']
     devices = read(run.result['systems_path'])
-    assert run.result['systems_path'] == str(tmp_path / ('JCSystems_%s.csv' % TODAY))
+    assert run.result['systems_path'] in [str(tmp_path / ('JCSystems_%s.csv' % stamp)) for stamp in run.stamps]
+    assert run.result['path'] == str(tmp_path / ('JCUserUpdateImport_%s.csv' % run.result['systems_path'][-14:-4]))
     assert devices[0] == ['hostname', 'displayName', 'SystemID', 'lastContact']
     assert len(devices) == 131
     assert [d[0] for d in devices[1:]] == sorted(d[0] for d in devices[1:])
@@ -110,13 +124,15 @@ def test_prefill_round_trip_then_two_edited_cells(tmp_path, org):
     table = read(run.result['path'])
     header = table[0]
     alice = dict(zip(header, next(r for r in table if r[0] == 'alice')))
-    assert alice['home_city'] == 'Denver' and alice['work_city'] == 'Boulder'
-    assert alice['mobile_number'] == "'+1 555 0101" and alice['Attribute2_value'] == 'hq'
-    assert alice['unix_uid'] == '5001' and alice['enable_user_portal_multifactor'] == 'false'
+    assert alice['home_city'] == 'Denver'
+    assert alice['work_city'] == 'Boulder'
+    assert alice['mobile_number'] == "'+1 555 0101"
+    assert alice['Attribute2_value'] == 'hq'
+    assert alice['unix_uid'] == '5001'
+    assert alice['enable_user_portal_multifactor'] == 'false'
 
     # applied unchanged: nothing to write
-    text = open(run.result['path'], encoding='utf-8').read()
-    unchanged = apply(tmp_path, org, text)
+    unchanged = apply(tmp_path, org.fake, text(run.result['path']))
     assert not unchanged.result['failed'], unchanged.result['msg']
     assert unchanged.stats['writes'] == 0
 
@@ -131,7 +147,7 @@ def test_prefill_round_trip_then_two_edited_cells(tmp_path, org):
     writer = csv.DictWriter(out, header)
     writer.writeheader()
     writer.writerows(table_rows)
-    edited = apply(tmp_path, org, out.getvalue())
+    edited = apply(tmp_path, org.fake, out.getvalue())
     assert not edited.result['failed'], edited.result['msg']
     assert edited.stats['writes'] == 2
     changed = {r['username']: r['changed_fields'] for r in edited.result['results'] if r['changed']}
@@ -143,20 +159,20 @@ def test_formula_like_values_are_written_safe_and_read_back(tmp_path, org):
                                               'company': "'=quoted", 'description': '@risk',
                                               'location': '-5 floor'})
     run = template(tmp_path, org.fake, populate_users=True, prefill=True, user_information=True)
-    raw = open(run.result['path'], encoding='utf-8').read()
-    assert "'=HYPERLINK" in raw and "'+sales" in raw and "''=quoted" in raw and "'@risk" in raw
-    assert "'-5 floor" in raw
-    for line in raw.splitlines():
+    written = text(run.result['path'])
+    for escaped in ("'=HYPERLINK", "'+sales", "''=quoted", "'@risk", "'-5 floor"):
+        assert escaped in written
+    for line in written.splitlines():
         for cell in next(csv.reader([line])):
             assert not cell.startswith(('=', '+', '-', '@')), cell
-    applied = apply(tmp_path, org, raw)
+    applied = apply(tmp_path, org.fake, written)
     assert applied.stats['writes'] == 0, applied.result['results']
 
 
 def test_accents_round_trip(tmp_path, org):
     org.fake.org.update_user(org.uid('bob'), {'firstname': 'Zoë', 'lastname': 'Müller-García'})
     run = template(tmp_path, org.fake, populate_users=True, prefill=True, type='import')
-    assert open(run.result['path'], 'rb').read().startswith(b'\xef\xbb\xbf')
+    assert raw(run.result['path']).startswith(b'\xef\xbb\xbf')
     table = read(run.result['path'])
     assert ['Zoë', 'Müller-García', 'bob'] == next(r for r in table if r[2] == 'bob')[:3]
 
@@ -164,18 +180,20 @@ def test_accents_round_trip(tmp_path, org):
 def test_idempotent_check_diff_and_force(tmp_path, org):
     dest = str(tmp_path / 'template.csv')
     check = template(tmp_path, org.fake, dest=dest, populate_users=True, check=True)
-    assert check.result['changed'] is True and not (tmp_path / 'template.csv').exists()
+    assert check.result['changed'] is True
+    assert not (tmp_path / 'template.csv').exists()
     first = template(tmp_path, org.fake, dest=dest, populate_users=True)
-    content = open(dest, 'rb').read()
+    content = raw(dest)
     second = template(tmp_path, org.fake, dest=dest, populate_users=True, diff=True)
-    assert first.result['changed'] is True and second.result['changed'] is False
-    assert open(dest, 'rb').read() == content
+    assert first.result['changed'] is True
+    assert second.result['changed'] is False
+    assert raw(dest) == content
 
     # other content: left alone with a warning, unless force
     other = template(tmp_path, org.fake, dest=dest, populate_users=True, email=True, diff=True)
     assert other.result['changed'] is False
     assert 'force' in ' '.join(other.result.get('warnings', []))
-    assert open(dest, 'rb').read() == content
+    assert raw(dest) == content
     assert other.result['diff'][0]['after'].startswith('\ufeffUsername,Email')
     forced = template(tmp_path, org.fake, dest=dest, populate_users=True, email=True, force=True)
     assert forced.result['changed'] is True
@@ -183,10 +201,13 @@ def test_idempotent_check_diff_and_force(tmp_path, org):
 
 
 def test_bad_options_fail_clearly(tmp_path):
-    run = run_module(tmp_path, None, MODULE, {'dest': str(tmp_path), 'groups': 101})
-    assert run.result['failed'] and 'groups must be from 0 to 100' in run.result['msg']
-    run = run_module(tmp_path, None, MODULE, {'dest': str(tmp_path / 'missing' / 'x.csv')})
-    assert run.result['failed'] and 'does not exist' in run.result['msg']
-    run = run_module(tmp_path, None, MODULE, {'dest': str(tmp_path), 'prefill': True})
-    assert run.result['failed'] and 'populate_users' in run.result['msg']
+    run = run_module(tmp_path, None, TEMPLATE_MODULE, {'dest': str(tmp_path), 'groups': 101})
+    assert run.result['failed']
+    assert 'groups must be from 0 to 100' in run.result['msg']
+    run = run_module(tmp_path, None, TEMPLATE_MODULE, {'dest': str(tmp_path / 'missing' / 'x.csv')})
+    assert run.result['failed']
+    assert 'does not exist' in run.result['msg']
+    run = run_module(tmp_path, None, TEMPLATE_MODULE, {'dest': str(tmp_path), 'prefill': True})
+    assert run.result['failed']
+    assert 'populate_users' in run.result['msg']
     assert not list(tmp_path.glob('*.csv'))

@@ -2,7 +2,7 @@
 to case (the stored spelling kept), and several such matches are an error on the cell. Through ansible-playbook."""
 import pytest
 
-from test_users_from_csv import apply, rows
+from helpers import apply, results_by_user
 
 pytestmark = pytest.mark.integration
 
@@ -28,9 +28,9 @@ def test_names_in_another_case_update_the_right_users_groups_and_entries(tmp_pat
         'JDoe,Lead,jdoe,,,,,\n'                        # exact names win over their case twins
         'jdoe,Architect,JDoe,,,,,\n'                   # ... and two such rows are two users, not duplicates
         'kim,,,,badge,7,Lyon,+33 6 00\n')              # 'Badge' (kept), 'Work' and 'Mobile' (written lower case)
-    run = apply(tmp_path, org, csv_text, diff=True)
+    run = apply(tmp_path, org.fake, csv_text, diff=True)
     assert not run.result.get('failed'), run.result.get('msg')
-    results = rows(run)
+    results = results_by_user(run.result)
     # each result names the user as JumpCloud spells it
     assert [r['username'] for r in run.result['results']] == ['bob', 'alice', 'JDoe', 'jdoe', 'KIM']
     assert {r['status'] for r in results.values()} == {'updated'}
@@ -54,7 +54,7 @@ def test_names_in_another_case_update_the_right_users_groups_and_entries(tmp_pat
     assert results['KIM']['changed_fields'] == ['addresses.work.locality', 'phoneNumbers.mobile', 'attributes.Badge']
 
     # the same file again: nothing to do
-    again = apply(tmp_path, org, csv_text)
+    again = apply(tmp_path, org.fake, csv_text)
     assert not again.result.get('failed'), again.result.get('msg')
     assert again.stats['writes'] == 0
     assert {r['status'] for r in again.result['results']} == {'unchanged'}
@@ -66,7 +66,7 @@ def test_a_name_matching_several_in_another_case_is_an_error_naming_them(tmp_pat
     org.fake.org.update_user(org.uid('KIM'), {'attributes': [{'name': 'Badge', 'value': '1'},
                                                              {'name': 'BADGE', 'value': '2'}]})
     before = org.fake.org.snapshot()
-    run = apply(tmp_path, org, (
+    run = apply(tmp_path, org.fake, (
         'Username,manager,Group1,Attribute1_name,Attribute1_value\n'
         'Jdoe,,,,\n'
         'bob,JDOE,finance,,\n'
@@ -85,7 +85,7 @@ def test_a_name_matching_several_in_another_case_is_an_error_naming_them(tmp_pat
 
 
 def test_two_rows_for_one_user_in_different_case_are_duplicates(tmp_path, org):
-    run = apply(tmp_path, org, 'Username,jobTitle\nbob,a\nerin,b\nBob,c\n')
+    run = apply(tmp_path, org.fake, 'Username,jobTitle\nbob,a\nerin,b\nBob,c\n')
     assert run.result['failed'] is True
     [error] = run.result['errors']
     assert (error['line'], error['column'], error['header']) == (4, 1, 'Username')
@@ -101,12 +101,12 @@ EXACT = ('Username,jobTitle,manager,Group1,Attribute1_name,Attribute1_value\n'
 def test_names_that_all_match_exactly_cost_no_extra_request(tmp_path, org):
     # every name as JumpCloud spells it: one search for the users (managers among them), one group listing,
     # one membership listing per group, nothing else
-    exact = apply(tmp_path, org, EXACT, check=True)
+    exact = apply(tmp_path, org.fake, EXACT, check=True)
     assert not exact.result.get('failed'), exact.result.get('msg')
     assert exact.stats['by_route'] == {'POST /api/search/systemusers': 1, 'GET /api/v2/usergroups': 1,
                                        'GET /api/v2/usergroups/{id}/members': 2}
     # a username, a manager and a group in another case: one more search finds them all, case-insensitively
-    loose = apply(tmp_path, org, EXACT.replace('alice,Engineer', 'ALICE,Engineer').replace(',bob,', ',Bob,')
+    loose = apply(tmp_path, org.fake, EXACT.replace('alice,Engineer', 'ALICE,Engineer').replace(',bob,', ',Bob,')
                   .replace('Ops', 'ops'), check=True)
     assert not loose.result.get('failed'), loose.result.get('msg')
     assert loose.stats['by_route'] == {'POST /api/search/systemusers': 2, 'GET /api/v2/usergroups': 1,
@@ -117,10 +117,10 @@ def test_names_that_all_match_exactly_cost_no_extra_request(tmp_path, org):
 def test_the_case_insensitive_search_takes_the_name_literally(tmp_path, org):
     # 'frank.o+1' exists: '.' and '+' are regular expression characters, so they must be escaped
     # (unescaped, 'O+1' would not match 'o+1')
-    run = apply(tmp_path, org, 'Username,jobTitle\nFRANK.O+1,Chef\n')
+    run = apply(tmp_path, org.fake, 'Username,jobTitle\nFRANK.O+1,Chef\n')
     assert [(r['username'], r['status']) for r in run.result['results']] == [('frank.o+1', 'updated')]
     assert org.user('frank.o+1')['jobTitle'] == 'Chef'
     assert run.stats['by_route']['POST /api/search/systemusers'] == 2
     # what the search finds is compared again here: 'o.1' matches 'o+1' as a pattern, not as a name
-    run = apply(tmp_path, org, 'Username,jobTitle\nfrank.o.1,Cook\n')
+    run = apply(tmp_path, org.fake, 'Username,jobTitle\nfrank.o.1,Cook\n')
     assert [(r['username'], r['status']) for r in run.result['results']] == [('frank.o.1', 'not_found')]

@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 
+from helpers import USERS_MODULE, results_by_user, write_csv
 from inprocess import apply_csv
 from playbook import fake_stats, reset_stats, run_module
 
@@ -56,24 +57,19 @@ def ids(fake):
 
 
 def run(fake, tmp_path, text, **params):
-    path = tmp_path / 'users.csv'
-    path.write_text(text, encoding='utf-8')
+    path = write_csv(tmp_path, text)
     fake.stats.reset()
     result = apply_csv(fake, path, **params)
     result['stats'] = fake.stats.as_dict()
     return result
 
 
-def by_user(result):
-    return dict((r['username'], r) for r in result['results'])
-
-
 def test_passwordless_sudo_satisfies_administrator_true_and_is_kept(fake, tmp_path):
     users, systems = ids(fake)
     result = run(fake, tmp_path, 'Username,SystemID,Administrator\npat,%s,true\n' % systems['linux-1'], diff=True)
     assert not result.get('failed'), result.get('msg')
-    assert by_user(result)['pat']['system'] == {'id': systems['linux-1'], 'sudo': True, 'status': 'present'}
-    assert by_user(result)['pat']['status'] == 'unchanged' and result['diff'] == []
+    assert results_by_user(result)['pat']['system'] == {'id': systems['linux-1'], 'sudo': True, 'status': 'present'}
+    assert results_by_user(result)['pat']['status'] == 'unchanged' and result['diff'] == []
     assert result['stats']['writes'] == 0
     assert fake.org.system_users[systems['linux-1']][users['pat']] == {'sudo': {'enabled': True,
                                                                                 'withoutPassword': True}}
@@ -83,7 +79,7 @@ def test_administrator_false_takes_passwordless_sudo_away(fake, tmp_path):
     users, systems = ids(fake)
     result = run(fake, tmp_path, 'Username,SystemID,Administrator\npat,%s,false\n' % systems['linux-1'])
     assert not result.get('failed'), result.get('msg')
-    assert by_user(result)['pat']['system'] == {'id': systems['linux-1'], 'sudo': False, 'status': 'updated'}
+    assert results_by_user(result)['pat']['system'] == {'id': systems['linux-1'], 'sudo': False, 'status': 'updated'}
     assert fake.org.system_users[systems['linux-1']][users['pat']] == {'sudo': {'enabled': False,
                                                                                 'withoutPassword': False}}
 
@@ -95,7 +91,7 @@ def test_user_level_sudo_is_administrator_and_administrator_false_warns_on_its_c
     result = run(fake, tmp_path, text, diff=True)
     for outcome in (check, result):
         assert not outcome.get('failed'), outcome.get('msg')
-        gus = by_user(outcome)['gus']
+        gus = results_by_user(outcome)['gus']
         assert gus['system'] == {'id': systems['linux-1'], 'sudo': True, 'status': 'present', 'global_sudo': True,
                                  'binding_sudo': False}
         path = str(tmp_path / 'users.csv')
@@ -108,8 +104,8 @@ def test_user_level_sudo_is_administrator_and_administrator_false_warns_on_its_c
 
     # the binding with sudo is set as the row asks; the diff says the user stays administrator, and why
     other = run(fake, tmp_path, 'Username,SystemID,Administrator\ngus,%s,false\n' % systems['linux-2'], diff=True)
-    assert by_user(other)['gus']['system'] == {'id': systems['linux-2'], 'sudo': True, 'status': 'updated',
-                                               'global_sudo': True, 'binding_sudo': False}
+    assert results_by_user(other)['gus']['system'] == {'id': systems['linux-2'], 'sudo': True, 'status': 'updated',
+                                                       'global_sudo': True, 'binding_sudo': False}
     assert other['diff'][0]['before']['system'] == {'id': systems['linux-2'], 'administrator': True,
                                                     'global_sudo': True, 'binding_sudo': True}
     assert other['diff'][0]['after']['system'] == {'id': systems['linux-2'], 'administrator': True,
@@ -140,7 +136,7 @@ def test_address_and_phone_entries_are_sent_without_ids_and_keep_their_fields(fa
                                  {'type': 'other', 'locality': 'Paris'}]
     assert sent['phoneNumbers'] == [{'type': 'mobile', 'number': '1'}, {'type': 'work', 'number': '3'}]
     again = run(fake, tmp_path, 'Username,home_region,work_number\nbob,CO,3\n')
-    assert again['stats']['writes'] == 0 and by_user(again)['bob']['status'] == 'unchanged'
+    assert again['stats']['writes'] == 0 and results_by_user(again)['bob']['status'] == 'unchanged'
 
 
 def test_a_directory_managed_field_is_an_error_on_its_cell_and_nothing_is_written(fake, tmp_path):
@@ -150,7 +146,7 @@ def test_a_directory_managed_field_is_an_error_on_its_cell_and_nothing_is_writte
     result = run(fake, tmp_path, text)
     assert result['failed'] and result['stats']['writes'] == 0
     path = str(tmp_path / 'users.csv')
-    ada = by_user(result)['ada']
+    ada = results_by_user(result)['ada']
     assert ada['status'] == 'invalid'
     cells = [(e['line'], e['column'], e['header']) for e in ada['errors']]
     assert cells == [(2, 2, 'jobTitle'), (2, 4, 'work_number')]
@@ -158,12 +154,12 @@ def test_a_directory_managed_field_is_an_error_on_its_cell_and_nothing_is_writte
         "%s:2:2: jobTitle: jobTitle of user 'ada' is managed by Active Directory (active_directory) and cannot "
         "be changed here; change it there, or leave this cell empty" % path)
     assert 'SCIM' in ada['errors'][1]['message'] and '(scim)' in ada['errors'][1]['message']
-    assert by_user(result)['bob']['status'] == 'skipped'
+    assert results_by_user(result)['bob']['status'] == 'skipped'
 
     # the other rows can go ahead; the managed user gets nothing, not even its unmanaged department
     users = ids(fake)[0]
     partial = run(fake, tmp_path, text, skip_invalid_rows=True)
-    assert by_user(partial)['bob']['status'] == 'updated' and by_user(partial)['ada']['status'] == 'invalid'
+    assert results_by_user(partial)['bob']['status'] == 'updated' and results_by_user(partial)['ada']['status'] == 'invalid'
     assert users['ada'] not in fake.org.last_put and fake.org.users[users['ada']]['department'] == ''
 
     # the same value, or a field no directory manages, is fine; a password is the directory's too
@@ -177,16 +173,15 @@ def test_a_directory_managed_field_is_an_error_on_its_cell_and_nothing_is_writte
 
 def test_warnings_and_managed_fields_through_ansible(fake, tmp_path):
     systems = ids(fake)[1]
-    path = tmp_path / 'users.csv'
-    path.write_text('Username,SystemID,Administrator\ngus,%s,no\n' % systems['linux-1'], encoding='utf-8')
+    path = write_csv(tmp_path, 'Username,SystemID,Administrator\ngus,%s,no\n' % systems['linux-1'])
     reset_stats(fake)
-    warned = run_module(tmp_path, fake, 'jcops.jumpcloud.jc_users_from_csv', {'csv_path': str(path)})
+    warned = run_module(tmp_path, fake, USERS_MODULE, {'csv_path': str(path)})
     assert not warned.result.get('failed'), warned.output
     assert "[WARNING]: %s:2:3: Administrator: is false, but user 'gus'" % path in warned.output
     assert warned.result['results'][0]['system']['global_sudo'] is True
 
-    path.write_text('Username,jobTitle\nada,CTO\n', encoding='utf-8')
-    refused = run_module(tmp_path, fake, 'jcops.jumpcloud.jc_users_from_csv', {'csv_path': str(path)})
+    write_csv(tmp_path, 'Username,jobTitle\nada,CTO\n')
+    refused = run_module(tmp_path, fake, USERS_MODULE, {'csv_path': str(path)})
     assert refused.result['failed'] and fake_stats(fake)['writes'] == 0
     assert "%s:2:2: jobTitle: jobTitle of user 'ada' is managed by Active Directory" % path in refused.result['msg']
 
@@ -207,7 +202,7 @@ def test_null_arrays_and_null_edge_attributes_as_real_users_carry_them(fake_fact
             'nel,Denver,1,team,red,true,nel.r@example.com,%s,\n' % systems['linux-1'])
     result = run(fake, tmp_path, text)
     assert not result.get('failed'), result.get('msg')
-    nel = by_user(result)['nel']
+    nel = results_by_user(result)['nel']
     assert nel['system'] == {'id': systems['linux-1'], 'sudo': False, 'status': 'present'}
     assert nel['changed_fields'] == ['recoveryEmail', 'enable_user_portal_multifactor', 'mfa',
                                      'addresses.home.locality', 'phoneNumbers.mobile', 'attributes.team']

@@ -2,9 +2,9 @@
 import re
 
 import pytest
-import requests
 
 from testenv import API_KEY
+from helpers import configure_fake, write_csv
 from playbook import fake_stats, reset_stats, run_play, run_playbook
 
 pytestmark = pytest.mark.integration
@@ -12,12 +12,6 @@ pytestmark = pytest.mark.integration
 UPDATE = 'jcops.jumpcloud.update_users'
 TEMPLATE = 'jcops.jumpcloud.create_template'
 PASSWORD = 'S3cret-Passw0rd-from-the-CSV!'
-
-
-def write_csv(tmp_path, text, name='users.csv'):
-    path = tmp_path / name
-    path.write_text(text, encoding='utf-8')
-    return str(path)
 
 
 def update(tmp_path, org, csv_path, verbosity=0, env=None, **extra):
@@ -35,7 +29,7 @@ CSV = 'Username,jobTitle,Group1,Attribute1_name,Attribute1_value\n' \
 
 
 def test_preview_only_writes_nothing_then_confirm_applies_then_rerun_changes_nothing(tmp_path, org):
-    csv_path = write_csv(tmp_path, CSV)
+    csv_path = str(write_csv(tmp_path, CSV))
 
     preview = update(tmp_path, org, csv_path)
     assert preview.rc == 0, preview.output
@@ -68,7 +62,7 @@ def test_preview_only_writes_nothing_then_confirm_applies_then_rerun_changes_not
 
 
 def test_without_preview_it_applies_at_once(tmp_path, org):
-    run = update(tmp_path, org, write_csv(tmp_path, CSV), users_csv_preview=False)
+    run = update(tmp_path, org, str(write_csv(tmp_path, CSV)), users_csv_preview=False)
     assert run.rc == 0, run.output
     assert re.search(r'TASK \[jcops.jumpcloud.users_csv : Preview the changes \(check mode\)\] \**\nskipping',
                      run.stdout)
@@ -77,10 +71,9 @@ def test_without_preview_it_applies_at_once(tmp_path, org):
 
 def test_a_failing_user_fails_the_play_and_is_named_last(tmp_path, org):
     # alice is valid while the run validates and previews, and deleted by someone else before it writes
-    requests.post(org.fake.url + '/__fake__/config', json={'delete_before_first_write': [org.uid('alice')]},
-                  timeout=10)
+    configure_fake(org.fake, delete_before_first_write=[org.uid('alice')])
     text = 'Username,jobTitle\nalice,Staff Engineer\nbob,Analyst\n'
-    run = update(tmp_path, org, write_csv(tmp_path, text), users_csv_confirm=True)
+    run = update(tmp_path, org, str(write_csv(tmp_path, text)), users_csv_confirm=True)
     assert run.rc != 0
     out = run.stdout
     assert 'row 3 bob: updated: jobTitle' in out
@@ -95,7 +88,7 @@ def test_a_failing_user_fails_the_play_and_is_named_last(tmp_path, org):
 
 def test_an_invalid_file_stops_at_the_preview_naming_row_and_user(tmp_path, org):
     text = 'Username,unix_uid\nalice,not-a-number\nnobody-such,\n'
-    run = update(tmp_path, org, write_csv(tmp_path, text), users_csv_confirm=True)
+    run = update(tmp_path, org, str(write_csv(tmp_path, text)), users_csv_confirm=True)
     assert run.rc != 0
     assert run.stats['writes'] == 0
     assert 'Stop when the preview found problems' in run.stdout
@@ -142,7 +135,7 @@ def test_skip_invalid_rows_still_stops_at_the_preview_for_a_broken_file(tmp_path
 
 def test_secrets_are_never_printed_at_vvv(tmp_path, org):
     text = 'Username,Password,jobTitle\nbob,%s,Analyst\n' % PASSWORD
-    csv_path = write_csv(tmp_path, text)
+    csv_path = str(write_csv(tmp_path, text))
     # the key in the environment, as an AWX credential injects it
     by_env = update(tmp_path, org, csv_path, verbosity=3, users_csv_confirm=True)
     # and the key as a role variable
@@ -159,7 +152,7 @@ def test_secrets_are_never_printed_at_vvv(tmp_path, org):
 
 
 def test_argument_specs_reject_a_wrong_type(tmp_path, org):
-    csv_path = write_csv(tmp_path, CSV)
+    csv_path = str(write_csv(tmp_path, CSV))
     run = update(tmp_path, org, csv_path, users_csv_confirm='maybe')
     assert run.rc != 0
     assert "Validating arguments against arg spec 'main'" in run.stdout
@@ -192,7 +185,7 @@ def test_template_playbook_by_fqcn(tmp_path, org):
 
 def test_role_entry_points_in_a_play(tmp_path, org):
     """Both entry points as a play's own tasks, the way a team's playbook would use the role."""
-    csv_path = write_csv(tmp_path, CSV)
+    csv_path = str(write_csv(tmp_path, CSV))
     play = [{
         'hosts': 'localhost', 'gather_facts': False,
         'tasks': [

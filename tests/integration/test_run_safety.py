@@ -10,27 +10,16 @@ import json
 import os
 import signal
 import subprocess
-import sys
-import time
 
-import psutil
 import pytest
-import yaml
 
 from fake_jumpcloud.seed import generate_org
-from playbook import ansible_env, fake_stats, reset_stats, run_module
+from helpers import (TEMPLATE_MODULE, USERS_MODULE, apply, module_processes, results_by_user, wait_until,
+                     write_csv)
+from playbook import fake_stats, reset_stats, run_module, start_play
 from workload import mismatches, to_csv, w1_rows
 
 pytestmark = pytest.mark.integration
-MODULE = 'jcops.jumpcloud.jc_users_from_csv'
-
-
-def apply(tmp_path, fake, path, check=False, **args):
-    reset_stats(fake)
-    run = run_module(tmp_path, fake, MODULE, dict(csv_path=str(path), **args), check=check)
-    assert run.result is not None, run.output
-    run.stats = fake_stats(fake)
-    return run
 
 
 def report_rows(path):
@@ -39,8 +28,7 @@ def report_rows(path):
 
 @pytest.mark.parametrize('where', ['missing folder', 'a directory'])
 def test_a_bad_report_path_fails_before_any_write(tmp_path, org, where):
-    path = tmp_path / 'users.csv'
-    path.write_text('Username,jobTitle\nbob,Written Too Early\n', encoding='utf-8')
+    path = write_csv(tmp_path, 'Username,jobTitle\nbob,Written Too Early\n')
     if where == 'missing folder':
         report, expected = tmp_path / 'missing' / 'report.csv', 'does not exist'
     else:
@@ -54,8 +42,7 @@ def test_a_bad_report_path_fails_before_any_write(tmp_path, org, where):
 
 
 def test_check_mode_writes_no_report_and_still_returns_the_results(tmp_path, org):
-    path = tmp_path / 'users.csv'
-    path.write_text('Username,jobTitle\nbob,Previewed\n', encoding='utf-8')
+    path = write_csv(tmp_path, 'Username,jobTitle\nbob,Previewed\n')
     report = tmp_path / 'report.csv'
     run = apply(tmp_path, org.fake, path, check=True, report_path=str(report))
     assert not run.result.get('failed') and run.result['changed']
@@ -72,12 +59,11 @@ def test_an_unexpected_user_record_fails_only_its_row(tmp_path, fake_factory):
     odd['attributes'] = [{'name': 'costCode', 'value': 'CC777'}, 'costCenterOld=Z9-SECRET-VALUE']
     fake = fake_factory(seed, latency=0.005)
     rows = w1_rows(fake, 80)
-    path = tmp_path / 'users.csv'
-    path.write_text(to_csv(rows), encoding='utf-8')
+    path = write_csv(tmp_path, to_csv(rows))
     report = tmp_path / 'report.csv'
     run = apply(tmp_path, fake, path, report_path=str(report), max_workers=4)
     assert run.result['failed'] and run.result['changed'] is True, run.output
-    results = dict((r['username'], r) for r in run.result['results'])
+    results = results_by_user(run.result)
     assert len(results) == 80
     bad = results[odd['username']]
     assert bad['status'] == 'failed' and bad['failed'] and not bad['changed']
@@ -96,44 +82,20 @@ def test_an_unexpected_user_record_fails_only_its_row(tmp_path, fake_factory):
     assert sum(1 for r in written if r['status'] == 'updated') == 79
 
 
-def _module_processes(playbook_pid):
-    """The python processes running the module (not the shell that starts them)."""
-    found = []
-    for process in psutil.Process(playbook_pid).children(recursive=True):
-        try:
-            cmdline = process.cmdline()
-        except psutil.Error:
-            continue
-        if cmdline and 'python' in os.path.basename(cmdline[0]) and \
-                any('AnsiballZ_jc_users_from_csv' in part for part in cmdline):
-            found.append(process)
-    return found
-
-
 def start_a_long_run(tmp_path, fake_factory):
     """ansible-playbook applying 300 rows on 4 workers against a slow fake; returns it once 150 writes are done."""
     fake = fake_factory(generate_org(users=320, groups=12, systems=30), latency=0.02)
     rows = w1_rows(fake, 300)
-    path = tmp_path / 'users.csv'
-    path.write_text(to_csv(rows), encoding='utf-8')
+    path = write_csv(tmp_path, to_csv(rows))
     play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        {'name': 'module under test', MODULE: {'csv_path': str(path), 'max_workers': 4,
-                                               'report_path': str(tmp_path / 'report.csv')},
+        {'name': 'module under test', USERS_MODULE: {'csv_path': str(path), 'max_workers': 4,
+                                                     'report_path': str(tmp_path / 'report.csv')},
          'register': 'out', 'ignore_errors': True},
         {'name': 'save result', 'ansible.builtin.copy': {'content': '{{ out | to_json }}',
                                                          'dest': str(tmp_path / 'result.json')},
          'no_log': True}]}]
-    book = tmp_path / 'play.yml'
-    book.write_text(yaml.safe_dump(play, sort_keys=False))
-    (tmp_path / 'inventory.ini').write_text(
-        'localhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n')
-    playbook = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-    proc = subprocess.Popen([playbook, '-i', str(tmp_path / 'inventory.ini'), str(book)], cwd=str(tmp_path),
-                            env=ansible_env(fake), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
-    deadline = time.monotonic() + 120
-    while fake.stats.as_dict()['writes'] < 150 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)
+    proc = start_play(tmp_path, fake, play, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    wait_until(lambda: fake.stats.as_dict()['writes'] >= 150 or proc.poll() is not None, 120, '150 writes')
     if proc.poll() is not None:
         raise AssertionError('the run ended before it could be interrupted: %s' % proc.communicate()[0])
     return fake, rows, path, proc
@@ -158,7 +120,7 @@ def test_sigterm_mid_run_reports_every_row_and_stops_writing(tmp_path, fake_fact
     fake, rows, path, proc = start_a_long_run(tmp_path, fake_factory)
     report, saved = tmp_path / 'report.csv', tmp_path / 'result.json'
     try:
-        modules = _module_processes(proc.pid)
+        modules = module_processes(proc.pid)
         assert len(modules) == 1, 'the module process was not found'
         modules[0].send_signal(signal.SIGTERM)
         at_signal = fake.stats.as_dict()['writes']
@@ -195,7 +157,7 @@ def test_the_template_module_checks_both_output_paths_before_writing(tmp_path, o
     stamp = datetime.date.today().strftime('%m-%d-%Y')
     (tmp_path / ('JCSystems_%s.csv' % stamp)).mkdir()           # where the devices list would go
     reset_stats(org.fake)
-    run = run_module(tmp_path, org.fake, 'jcops.jumpcloud.jc_import_template',
+    run = run_module(tmp_path, org.fake, TEMPLATE_MODULE,
                      {'dest': str(tmp_path), 'populate_users': True, 'systems': True})
     assert run.result['failed'] and not run.result['changed']
     expected = 'JCSystems_%s.csv is a directory, not a regular file; remove it or choose another path; nothing was written'
@@ -208,7 +170,7 @@ def test_sigterm_to_ansible_playbook_still_leaves_the_full_report(tmp_path, fake
     """What AWX's Cancel does: ansible-playbook passes SIGTERM on to the module and exits at once, without
     waiting for the result; the module still stops in order, and the report is the record of the run."""
     fake, rows, _path, proc = start_a_long_run(tmp_path, fake_factory)
-    modules = _module_processes(proc.pid)
+    modules = module_processes(proc.pid)
     assert len(modules) == 1, 'the module process was not found'
     try:
         proc.send_signal(signal.SIGTERM)

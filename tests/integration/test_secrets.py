@@ -5,13 +5,12 @@ import json
 from urllib.parse import quote, quote_plus
 
 import pytest
-import requests
 
 from testenv import API_KEY
+from helpers import USERS_MODULE, configure_fake, write_csv
 from playbook import fake_stats, reset_stats, run_module
 
 pytestmark = pytest.mark.integration
-MODULE = 'jcops.jumpcloud.jc_users_from_csv'
 PASSWORDS = ['Pa55-word,with "quotes"', 'Zoë-très-secret-42', 'short-but-secret-77']
 
 
@@ -29,25 +28,19 @@ def secrets_in(text):
     return [f for s in [API_KEY] + PASSWORDS for f in forms(s) if f in text]
 
 
-def write(tmp_path, text):
-    path = tmp_path / 'users.csv'
-    path.write_text(text, encoding='utf-8')
-    return path
-
-
 def test_no_secret_anywhere_on_success_failure_check_and_diff(tmp_path, org):
     # carol succeeds; alice is deleted before the first write, so her row fails at the API; bob's
     # write is refused with a 400 that quotes the request body (his password JSON-escaped in it)
     faults = {'delete_before_first_write': [org.uid('alice')], 'echo_body_in_400': [org.uid('bob')]}
-    requests.post(org.fake.url + '/__fake__/config', json=faults, timeout=10)
-    path = write(tmp_path, 'Username,Password,jobTitle\nalice,"%s",Lead\nbob,"%s",Analyst\ncarol,%s,\n' % (
+    configure_fake(org.fake, **faults)
+    path = write_csv(tmp_path, 'Username,Password,jobTitle\nalice,"%s",Lead\nbob,"%s",Analyst\ncarol,%s,\n' % (
         PASSWORDS[0].replace('"', '""'), PASSWORDS[1], PASSWORDS[2]))
     report = tmp_path / 'report.csv'
     reset_stats(org.fake)
     env = {'JC_API_KEY': KEY_WITH_LINE_BREAK}
-    check = run_module(tmp_path, org.fake, MODULE, dict(csv_path=str(path), report_path=str(report)), check=True,
+    check = run_module(tmp_path, org.fake, USERS_MODULE, dict(csv_path=str(path), report_path=str(report)), check=True,
                        diff=True, verbosity=3, env=env)
-    real = run_module(tmp_path, org.fake, MODULE, dict(csv_path=str(path), report_path=str(report)), diff=True,
+    real = run_module(tmp_path, org.fake, USERS_MODULE, dict(csv_path=str(path), report_path=str(report)), diff=True,
                       verbosity=3, env=env)
     assert check.result['summary']['by_status']['updated'] == 3
     assert real.result['failed'] and 'row 2 alice' in real.result['msg']
@@ -67,8 +60,8 @@ def test_no_secret_anywhere_on_success_failure_check_and_diff(tmp_path, org):
 
 def test_a_refused_key_is_not_echoed(tmp_path, org):
     wrong = 'wrong-key-0123456789abcdefghijklmnopqrstuv'
-    path = write(tmp_path, 'Username,Password\nbob,%s\n' % PASSWORDS[1])
-    run = run_module(tmp_path, org.fake, MODULE, dict(csv_path=str(path)), verbosity=3,
+    path = write_csv(tmp_path, 'Username,Password\nbob,%s\n' % PASSWORDS[1])
+    run = run_module(tmp_path, org.fake, USERS_MODULE, dict(csv_path=str(path)), verbosity=3,
                      env={'JC_API_KEY': wrong})
     assert run.result['failed']
     assert 'HTTP 401' in run.result['msg'] and 'nothing was written' in run.result['msg']
@@ -77,9 +70,9 @@ def test_a_refused_key_is_not_echoed(tmp_path, org):
 
 
 def test_a_key_given_as_an_option_is_masked(tmp_path, org):
-    path = write(tmp_path, 'Username,jobTitle\nbob,Analyst\n')
+    path = write_csv(tmp_path, 'Username,jobTitle\nbob,Analyst\n')
     reset_stats(org.fake)
-    run = run_module(tmp_path, org.fake, MODULE, dict(csv_path=str(path), api_key=API_KEY + '\r\n'), verbosity=3,
+    run = run_module(tmp_path, org.fake, USERS_MODULE, dict(csv_path=str(path), api_key=API_KEY + '\r\n'), verbosity=3,
                      env={'JC_API_KEY': ''})
     assert not run.result.get('failed'), run.result.get('msg')
     assert secrets_in(run.output) == [] and secrets_in(json.dumps(run.result)) == []

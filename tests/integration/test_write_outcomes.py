@@ -1,40 +1,23 @@
 """What each row reports when JumpCloud refuses a write, refuses every write of the key, or has
 not yet applied a write the run reads back: the flow in process against the fake server."""
 import pytest
-import requests
 
 from fake_jumpcloud.seed import generate_org
+from helpers import configure_fake, results_by_user, write_csv
 from inprocess import apply_csv
+from playbook import fake_stats, reset_stats
 from workload import mismatches, to_csv, w1_rows
 
 pytestmark = pytest.mark.integration
 
 
-def configure(fake, **values):
-    response = requests.post(fake.url + '/__fake__/config', json=values, timeout=10)
-    assert response.status_code == 204, response.text
-
-
-def stats(fake):
-    return requests.get(fake.url + '/__fake__/stats', timeout=10).json()
-
-
-def reset_stats(fake):
-    requests.post(fake.url + '/__fake__/reset-stats', timeout=10)
-
-
 def run_csv(tmp_path, fake, text, **params):
-    path = tmp_path / 'users.csv'
-    path.write_text(text, encoding='utf-8')
+    path = write_csv(tmp_path, text)
     reset_stats(fake)
     result = apply_csv(fake, path, **params)
-    result['stats'] = stats(fake)
+    result['stats'] = fake_stats(fake)
     assert result['stats']['concurrent_user_writes'] == []
     return result
-
-
-def by_user(result):
-    return dict((r['username'], r) for r in result['results'])
 
 
 # -- a 409 on the user PUT is a refusal ------------------------------------------------------
@@ -46,7 +29,7 @@ def test_a_put_refused_with_409_fails_its_row_with_the_apis_message(tmp_path, or
     result = run_csv(tmp_path, org.fake, 'Username,email,jobTitle,Group1\n'
                                          'bob,bob.new@elsewhere.example,Clerk,Finance\n'
                                          'erin,,Auditor,\n')
-    bob = by_user(result)['bob']
+    bob = results_by_user(result)['bob']
     assert bob['status'] == 'failed' and bob['failed'] and not bob['changed_fields']
     assert bob['msg'].startswith('update: Already Exists (HTTP 409: ')
     assert 'another organisation' in bob['msg']
@@ -54,7 +37,7 @@ def test_a_put_refused_with_409_fails_its_row_with_the_apis_message(tmp_path, or
     assert org.user('bob') == before                           # JumpCloud applied none of it
     # the row's other writes are still made, and the other rows are applied
     assert bob['groups'] == [{'name': 'Finance', 'id': org.group('Finance'), 'status': 'added'}]
-    assert by_user(result)['erin']['status'] == 'updated' and org.user('erin')['jobTitle'] == 'Auditor'
+    assert results_by_user(result)['erin']['status'] == 'updated' and org.user('erin')['jobTitle'] == 'Auditor'
     assert result['stats']['statuses']['409'] == 1
 
 
@@ -64,7 +47,7 @@ def test_a_put_refused_with_409_fails_its_row_with_the_apis_message(tmp_path, or
 def test_a_key_that_may_not_write_stops_the_run_at_its_first_writes(tmp_path, fake_factory):
     fake = fake_factory(generate_org(users=220, groups=12, systems=30))
     rows = w1_rows(fake, 200)
-    configure(fake, read_only_after_writes=0)
+    configure_fake(fake, read_only_after_writes=0)
     before = fake.org.snapshot()
     result = run_csv(tmp_path, fake, to_csv(rows), max_workers=16)
     msg = result['msg']
@@ -84,7 +67,7 @@ def test_a_key_that_may_not_write_stops_the_run_at_its_first_writes(tmp_path, fa
     assert all(m.split(': ', 1)[1].startswith('not attempted') for r in refused for m in r['msg'].split('; ')[1:])
     assert fake.org.snapshot() == before
     # with write rights the rerun applies everything
-    configure(fake, read_only_after_writes=None)
+    configure_fake(fake, read_only_after_writes=None)
     again = run_csv(tmp_path, fake, to_csv(rows), max_workers=16)
     assert not again.get('failed'), again['msg']
     assert all(mismatches(fake, row) == [] for row in rows)
@@ -92,10 +75,10 @@ def test_a_key_that_may_not_write_stops_the_run_at_its_first_writes(tmp_path, fa
 
 def test_once_a_write_succeeded_a_403_is_one_rows_problem(tmp_path, org):
     # bob's two writes (PUT, group add) are allowed; the key loses its write rights after them
-    configure(org.fake, read_only_after_writes=2)
+    configure_fake(org.fake, read_only_after_writes=2)
     result = run_csv(tmp_path, org.fake, 'Username,jobTitle,Group1\nbob,Clerk,Finance\nerin,Auditor,\n'
                                          'frank.o+1,Cook,\n', max_workers=1)
-    rows = by_user(result)
+    rows = results_by_user(result)
     assert rows['bob']['status'] == 'updated' and org.user('bob')['jobTitle'] == 'Clerk'
     for name in ('erin', 'frank.o+1'):
         assert rows[name]['status'] == 'failed'
@@ -114,7 +97,7 @@ def bindings_csv(org):
 
 
 def test_a_rerun_that_reads_memberships_and_bindings_before_jumpcloud_shows_them_is_harmless(tmp_path, org):
-    configure(org.fake, association_read_lag=1)
+    configure_fake(org.fake, association_read_lag=1)
     first = run_csv(tmp_path, org.fake, bindings_csv(org))
     assert not first.get('failed'), first['msg']
     assert [r['status'] for r in first['results']] == ['updated', 'updated']
@@ -133,11 +116,11 @@ def test_a_rerun_that_reads_memberships_and_bindings_before_jumpcloud_shows_them
 
 
 def test_a_binding_still_unreadable_after_409_gets_its_sudo_setting_written_again(tmp_path, org):
-    configure(org.fake, association_read_lag=3)
+    configure_fake(org.fake, association_read_lag=3)
     run_csv(tmp_path, org.fake, bindings_csv(org))
     again = run_csv(tmp_path, org.fake, bindings_csv(org))
     assert not again.get('failed'), again['msg']
-    alice, bob = by_user(again)['alice'], by_user(again)['bob']
+    alice, bob = results_by_user(again)['alice'], results_by_user(again)['bob']
     # the binding cannot be read yet, so its sudo setting is made sure of with an update
     assert alice['system']['status'] == 'updated' and alice['status'] == 'updated'
     assert bob['system']['status'] == 'present' and bob['status'] == 'unchanged'
@@ -149,8 +132,7 @@ def test_a_binding_found_with_another_sudo_setting_after_409_is_updated(tmp_path
     # bound by someone else between the run's read and its write, as an administrator
     sid = org.system('host-b')
     csv_text = 'Username,SystemID,Administrator\nerin,%s,false\n' % sid
-    path = tmp_path / 'users.csv'
-    path.write_text(csv_text, encoding='utf-8')
+    path = write_csv(tmp_path, csv_text)
     original = org.fake.org.system_user_op
 
     def bind_first(sid_, uid, op, attributes):
@@ -161,5 +143,5 @@ def test_a_binding_found_with_another_sudo_setting_after_409_is_updated(tmp_path
     reset_stats(org.fake)
     result = apply_csv(org.fake, path)
     assert not result.get('failed'), result['msg']
-    assert by_user(result)['erin']['system']['status'] == 'updated'
+    assert results_by_user(result)['erin']['system']['status'] == 'updated'
     assert org.binding('host-b', 'erin') == {'sudo': {'enabled': False, 'withoutPassword': False}}

@@ -1,6 +1,16 @@
-"""One user's task: an unexpected exception fails that user alone and keeps what was already written."""
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Applier
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import UserPlan
+"""One user's writes: in order, each outcome recorded; a 409 to an add is "present", a write that timed out
+holds back the user's others, a refused key stops the run, and an unexpected exception fails that user alone."""
+import datetime
+
+import pytest
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Applier, Outcome
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import UserPlan, plan_user, sudo_attributes
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._report import row_result
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import State
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
 
 
 class Client:
@@ -26,3 +36,263 @@ def test_an_unexpected_exception_fails_the_user_and_keeps_the_writes_done():
     assert outcome.changed and outcome.fields_written and outcome.status == 'failed'
     assert outcome.errors == ['internal error: ValueError; nothing more was written for this user']
     assert 'Z9-PRIVATE' not in repr(outcome.errors)
+
+
+# -- the rules of each write, with a client that answers as scripted --------------------------------
+
+UID = '5f0000000000000000000001'
+GID = '5f00000000000000000000a1'
+SID = '5f00000000000000000000b1'
+LID = '5f00000000000000000000d1'
+
+
+class Scripted:
+    """A client whose writes answer as scripted: {(method, path): [error or None, ...]} in order (None: done),
+    and done when nothing more is scripted; it records every call."""
+
+    def __init__(self, answers=None, edges=None):
+        self.answers = dict((k, list(v)) for k, v in (answers or {}).items())
+        self.edges = edges           # what v2_list answers (a JumpCloudError is raised)
+        self.calls = []
+
+    def _answer(self, method, path, body):
+        self.calls.append((method, path, body))
+        queue = self.answers.get((method, path))
+        error = queue.pop(0) if queue else None
+        if error is not None:
+            raise error
+
+    def put(self, path, body):
+        self._answer('PUT', path, body)
+
+    def post(self, path, body, idempotent=False):
+        assert idempotent is True        # every add may be sent again
+        self._answer('POST', path, body)
+
+    def v2_list(self, path, params=None):
+        self.calls.append(('GET', path, params))
+        if isinstance(self.edges, JumpCloudError):
+            raise self.edges
+        return list(self.edges or [])
+
+
+def error(status, message='refused', **kwargs):
+    return JumpCloudError(message, status=status, **kwargs)
+
+
+def user_plan(body=True, groups=(), system=None, ldap=None, uid=UID):
+    plan = UserPlan(None, {'_id': uid})
+    if body:
+        plan.set_field('jobTitle', 'Old', 'New')
+    for name, action in groups:
+        plan.groups.append({'name': name, 'id': GID if name == 'Finance' else name, 'action': action})
+    plan.system = system
+    plan.ldap = ldap
+    return plan
+
+
+def system(action, administrator=True):
+    attributes = None if administrator is None else sudo_attributes(administrator)
+    return {'id': SID, 'action': action, 'attributes': attributes, 'sudo': bool(administrator)}
+
+
+PUT = ('PUT', '/api/systemusers/%s' % UID)
+MEMBERS = ('POST', '/api/v2/usergroups/%s/members' % GID)
+BIND = ('POST', '/api/v2/systems/%s/associations' % SID)
+LDAP_BIND = ('POST', '/api/v2/ldapservers/%s/associations' % LID)
+
+
+def test_the_writes_of_a_user_go_in_order_with_their_bodies():
+    client = Scripted()
+    plan = user_plan(groups=[('Finance', 'add'), ('Ops', 'present')], system=system('add'),
+                     ldap={'id': LID, 'action': 'add'})
+    outcome = Applier(client, check_mode=False).apply_one(plan)
+    assert client.calls == [
+        PUT + ({'jobTitle': 'New'},),
+        MEMBERS + ({'op': 'add', 'type': 'user', 'id': UID},),
+        BIND + ({'op': 'add', 'type': 'user', 'id': UID,
+                 'attributes': {'sudo': {'enabled': True, 'withoutPassword': False}}},),
+        LDAP_BIND + ({'op': 'add', 'type': 'user', 'id': UID},)]
+    assert (outcome.status, outcome.changed, outcome.fields_written, outcome.errors) == ('updated', True, True, [])
+    assert [g['status'] for g in outcome.groups] == ['added', 'present']
+    assert outcome.system == {'id': SID, 'sudo': True, 'status': 'added'}
+    assert outcome.ldap == {'id': LID, 'status': 'added'}
+
+
+def test_before_any_write_each_operation_is_pending_or_present():
+    plan = user_plan(groups=[('Finance', 'add'), ('Ops', 'present')], system=system('present'),
+                     ldap={'id': LID, 'action': 'add'})
+    outcome = Outcome(plan)
+    assert [g['status'] for g in outcome.groups] == ['pending', 'present']
+    assert outcome.system['status'] == 'present'
+    assert outcome.ldap['status'] == 'pending'
+    assert outcome.status == 'unchanged'
+
+
+def test_nothing_to_write_sends_nothing():
+    client = Scripted()
+    outcome = Applier(client, check_mode=False).apply_one(
+        user_plan(body=False, groups=[('Ops', 'present')], system=system('present'), ldap={'id': LID, 'action': 'present'}))
+    assert client.calls == []
+    assert (outcome.status, outcome.changed) == ('unchanged', False)
+
+
+def test_check_mode_sends_nothing_and_says_the_user_changes():
+    client = Scripted()
+    outcome = Applier(client, check_mode=True).apply_one(user_plan(groups=[('Finance', 'add')], system=system('add')))
+    assert client.calls == []
+    assert outcome.changed is True
+    assert outcome.errors == []
+    assert outcome.status == 'updated'
+
+
+def test_a_409_to_an_add_means_present_and_after_a_resend_means_added():
+    client = Scripted({MEMBERS: [error(409, 'Already Exists')], LDAP_BIND: [error(409, 'Already Exists', resent=True)]})
+    outcome = Applier(client, check_mode=False).apply_one(
+        user_plan(body=False, groups=[('Finance', 'add')], ldap={'id': LID, 'action': 'add'}))
+    assert outcome.groups[0]['status'] == 'present'
+    assert outcome.ldap['status'] == 'added'           # the attempt before the resend landed
+    assert outcome.errors == []
+    assert outcome.changed is True
+    assert outcome.status == 'updated'
+    only_present = Applier(Scripted({MEMBERS: [error(409, 'Already Exists')]}), check_mode=False).apply_one(
+        user_plan(body=False, groups=[('Finance', 'add')]))
+    assert (only_present.status, only_present.changed) == ('unchanged', False)
+
+
+def test_a_409_to_the_user_put_is_a_refusal_that_says_why():
+    client = Scripted({PUT: [error(409, 'Conflict')]})
+    outcome = Applier(client, check_mode=False).apply_one(user_plan(groups=[('Finance', 'add')]))
+    assert outcome.status == 'failed'
+    assert outcome.fields_written is False
+    assert outcome.errors == ['update: Conflict (HTTP 409: JumpCloud refused the change; a value that must be unique, '
+                              'such as the email, may belong to another user, possibly of another organisation)']
+    # the user's other writes are still tried
+    assert outcome.groups[0]['status'] == 'added'
+    assert client.calls[-1][:2] == MEMBERS
+
+
+def test_other_refusals_fail_the_operation_and_the_rest_is_still_tried():
+    client = Scripted({MEMBERS: [error(400, 'Bad Request: no')]})
+    outcome = Applier(client, check_mode=False).apply_one(
+        user_plan(groups=[('Finance', 'add')], ldap={'id': LID, 'action': 'add'}))
+    assert outcome.groups[0]['status'] == 'failed'
+    assert outcome.ldap['status'] == 'added'
+    assert outcome.errors == ['group Finance: Bad Request: no']
+    assert outcome.status == 'failed'
+    assert outcome.changed is True
+
+
+def test_after_a_write_timed_out_the_user_s_other_writes_are_held():
+    client = Scripted({PUT: [error(None, 'timed out', outcome_unknown=True)]})
+    applier = Applier(client, check_mode=False)
+    outcome = applier.apply_one(user_plan(groups=[('Finance', 'add')], system=system('add'),
+                                          ldap={'id': LID, 'action': 'add'}))
+    assert [c[:2] for c in client.calls] == [PUT]            # nothing sent over the write that may still run
+    held = 'not sent: an earlier write of this user timed out; rerun to finish'
+    assert outcome.errors == ['update: timed out', 'group Finance: ' + held, 'device %s: %s' % (SID, held),
+                              'LDAP server %s: %s' % (LID, held)]
+    assert outcome.groups[0]['status'] == 'failed'
+    assert outcome.system['status'] == 'failed'
+    assert outcome.ldap['status'] == 'failed'
+    # other users go on
+    assert not applier.abort.is_set()
+    other = applier.apply_one(user_plan(uid='5f0000000000000000000002'))
+    assert other.status == 'updated'
+
+
+def test_a_refused_key_stops_the_run_and_the_other_users_are_not_attempted():
+    client = Scripted({PUT: [error(401, 'Unauthorized')]})
+    applier = Applier(client, check_mode=False)
+    first = applier.apply_one(user_plan(groups=[('Finance', 'add')]))
+    assert applier.abort.is_set()
+    assert applier.abort_reason == 'the run stopped after JumpCloud refused the API key (Unauthorized)'
+    assert first.errors == ['update: Unauthorized', 'group Finance: not attempted: ' + applier.abort_reason]
+    assert [c[:2] for c in client.calls] == [PUT]
+    later = applier.apply_one(user_plan(uid='5f0000000000000000000002'))
+    assert later.errors == ['update: not attempted: ' + applier.abort_reason]
+    assert later.status == 'failed'
+    assert len(client.calls) == 1
+
+
+def test_a_403_before_any_write_succeeded_stops_the_run():
+    applier = Applier(Scripted({PUT: [error(403, 'Forbidden')]}), check_mode=False)
+    outcome = applier.apply_one(user_plan())
+    assert outcome.errors == ['update: Forbidden']
+    assert applier.abort_reason == 'the run stopped after JumpCloud refused the first writes of this API key (Forbidden)'
+
+
+def test_a_403_after_a_write_succeeded_fails_that_row_only():
+    client = Scripted({MEMBERS: [error(403, 'Forbidden')]})
+    applier = Applier(client, check_mode=False)
+    outcome = applier.apply_one(user_plan(groups=[('Finance', 'add')]))
+    assert outcome.errors == ['group Finance: Forbidden']
+    assert outcome.fields_written is True
+    assert not applier.abort.is_set()
+    assert applier.abort_reason is None
+
+
+def test_an_add_retried_after_it_landed_is_reported_added():
+    client = Scripted({BIND: [error(409, 'Already Exists', resent=True)]})
+    outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('add', None)))
+    assert outcome.system['status'] == 'added'
+    assert outcome.changed is True
+    assert outcome.errors == []
+
+
+def test_a_binding_without_a_sudo_setting_found_existing_is_present():
+    client = Scripted({BIND: [error(409, 'Already Exists')]})
+    outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('add', None)))
+    assert outcome.system['status'] == 'present'
+    assert [c[0] for c in client.calls] == ['POST']             # nothing read back: there is no setting to keep
+    assert outcome.changed is False
+
+
+def test_a_binding_found_existing_with_the_setting_asked_for_is_present():
+    edges = [{'to': {'id': 'other'}, 'attributes': None},
+             {'to': {'id': SID}, 'attributes': {'sudo': {'enabled': True, 'withoutPassword': False}}}]
+    client = Scripted({BIND: [error(409, 'Already Exists')]}, edges=edges)
+    outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('add')))
+    assert outcome.system['status'] == 'present'
+    assert client.calls[1] == ('GET', '/api/v2/users/%s/associations' % UID, {'targets': 'system'})
+    assert len(client.calls) == 2
+    assert outcome.changed is False
+
+
+@pytest.mark.parametrize('edges', [[], [{'to': {'id': SID}, 'attributes': {'sudo': {'enabled': False}}}],
+                                   JumpCloudError('Not Found', status=404)],
+                         ids=['not readable yet', 'other setting', 'read fails'])
+def test_a_binding_found_existing_otherwise_is_updated_to_the_setting(edges):
+    client = Scripted({BIND: [error(409, 'Already Exists')]}, edges=edges)
+    outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('add')))
+    assert client.calls[-1] == BIND + ({'op': 'update', 'type': 'user', 'id': UID,
+                                        'attributes': {'sudo': {'enabled': True, 'withoutPassword': False}}},)
+    assert outcome.system['status'] == 'updated'
+    assert outcome.changed is True
+
+
+def test_a_binding_update_that_fails_is_failed():
+    client = Scripted({BIND: [error(500, 'Internal Server Error')]})
+    outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('update')))
+    assert outcome.system['status'] == 'failed'
+    assert outcome.errors == ['device %s: Internal Server Error' % SID]
+    assert client.calls[0][2]['op'] == 'update'
+
+
+@pytest.mark.parametrize('spelling,enabled', [('true', True), ('TRUE', True), ('yes', True), ('1', True),
+                                              ('$true', True), ('false', False), ('No', False), ('0', False),
+                                              ('$False', False)])
+def test_each_administrator_spelling_binds_the_device_with_that_sudo_setting(spelling, enabled):
+    table, problems = read_csv('users.csv', ('Username,SystemID,Administrator\nalice,%s,%s\n' % (SID, spelling)).encode())
+    assert problems == []
+    desired = parse_rows(table, '__CLEAR__')[0]
+    assert desired.problems == []
+    state = State()
+    state.add_user({'_id': UID, 'username': 'alice'})
+    state.systems[SID] = {'_id': SID}
+    plan = plan_user(desired, state.users_by_id[UID], state, datetime.datetime(2026, 11, 25, tzinfo=datetime.timezone.utc))
+    client = Scripted()
+    outcome = Applier(client, check_mode=False).apply_one(plan)
+    assert client.calls == [BIND + ({'op': 'add', 'type': 'user', 'id': UID,
+                                     'attributes': {'sudo': {'enabled': enabled, 'withoutPassword': False}}},)]
+    assert row_result(desired, UID, outcome, 'users.csv')['system'] == {'id': SID, 'sudo': enabled, 'status': 'added'}

@@ -169,3 +169,68 @@ def test_the_row_own_sudo_cell_decides_the_user_level_flag():
     assert cleared.warnings == [] and cleared.system['sudo'] is False and 'global_sudo' not in cleared.system
     granted = plan_binding('%s,false,true' % SID, {}, None, header='SystemID,Administrator,sudo')
     assert granted.system['global_sudo'] is True and len(granted.warnings) == 1
+
+
+def planned(csv_text, user, state_setup=None):
+    """The plan of the first row of ``csv_text`` against ``user``, references checked as the flow does."""
+    from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import check_references
+    table, problems = read_csv('u.csv', csv_text.encode())
+    assert problems == []
+    state = State()
+    state.add_user(dict(user))
+    state.add_user({'_id': 'b' * 24, 'username': 'alice', 'email': 'alice@example.com'})
+    if state_setup:
+        state_setup(state)
+    desired = check_references(parse_rows(table, '__CLEAR__'), state)[0]
+    assert desired.problems == []
+    return plan_user(desired, state.users_by_name[desired.username], state, NOW)
+
+
+def test_the_manager_is_set_cleared_or_left_as_it_is():
+    set_ = planned('Username,manager\nbob,alice@example.com\n', USER)
+    assert set_.body == {'manager': 'b' * 24}
+    assert (set_.before, set_.after) == ({'manager': None}, {'manager': 'b' * 24})
+    managed = dict(USER, manager='b' * 24)
+    assert planned('Username,manager\nbob,alice\n', managed).body == {}
+    assert planned('Username,manager\nbob,__CLEAR__\n', managed).body == {'manager': None}
+    assert planned('Username,manager\nbob,__CLEAR__\n', USER).body == {}
+
+
+def test_recovery_email_is_sent_as_an_object_and_compared_by_address():
+    stored = dict(USER, recoveryEmail={'address': 'old@example.com', 'verified': True})
+    result = planned('Username,recoveryEmail\nbob,new@example.com\n', stored)
+    assert result.body == {'recoveryEmail': {'address': 'new@example.com'}}
+    assert (result.before, result.after) == ({'recoveryEmail': 'old@example.com'}, {'recoveryEmail': 'new@example.com'})
+    assert planned('Username,recoveryEmail\nbob,old@example.com\n', stored).body == {}
+    assert planned('Username,recoveryEmail\nbob,__CLEAR__\n', USER).body == {}
+
+
+def test_flags_and_unix_ids_change_only_when_they_differ():
+    stored = dict(USER, sudo=True, unix_uid=5001)
+    result = planned('Username,sudo,account_locked,unix_uid,unix_guid\nbob,true,false,5001,7002\n', stored)
+    assert result.body == {'unix_guid': 7002}
+    result = planned('Username,sudo,account_locked,unix_uid\nbob,false,yes,5002\n', stored)
+    assert result.body == {'sudo': False, 'account_locked': True, 'unix_uid': 5002}
+    assert result.before == {'sudo': True, 'account_locked': False, 'unix_uid': 5001}
+
+
+def test_groups_and_the_ldap_server_are_added_unless_present():
+    gid, lid = 'a1' * 12, 'd1' * 12
+
+    def setup(state):
+        state.groups['Finance'] = {'id': gid, 'name': 'Finance'}
+        state.groups['Ops'] = {'id': 'a2' * 12, 'name': 'Ops'}
+        state.group_members[('a2' * 12, USER['_id'])] = {}
+        state.ldapservers[lid] = {'id': lid}
+    result = planned('Username,Group1,Group2,ldapserver_id\nbob,finance,Ops,%s\n' % lid, USER, setup)
+    assert result.groups == [{'name': 'Finance', 'id': gid, 'action': 'add'},
+                             {'name': 'Ops', 'id': 'a2' * 12, 'action': 'present'}]
+    assert result.ldap == {'id': lid, 'action': 'add'}
+    assert result.before == {'groups': [], 'ldap_server': None}
+    assert result.after == {'groups': ['Finance'], 'ldap_server': lid}
+    assert result.has_changes
+
+    def bound(state):
+        setup(state)
+        state.ldap_bindings.add((lid, USER['_id']))
+    assert planned('Username,ldapserver_id\nbob,%s\n' % lid, USER, bound).ldap == {'id': lid, 'action': 'present'}

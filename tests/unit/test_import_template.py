@@ -1,0 +1,152 @@
+"""The flow of jc_import_template: its options checked before anything is read, the file names of the day, the
+files written only when new or different (or forced), check mode, the diff, and a read that fails."""
+import datetime
+
+import pytest
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _import_template as flow
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+
+from stub_directory import Directory, uid
+
+TODAY = datetime.date(2026, 3, 4)
+USERS = [{'_id': uid(2), 'username': 'bob', 'email': 'bob@example.com', 'jobTitle': 'Clerk'},
+         {'_id': uid(1), 'username': 'alice', 'email': 'alice@example.com', 'jobTitle': '=SUM(A1)'}]
+SYSTEMS = [{'_id': uid(300), 'hostname': 'host-a', 'displayName': 'A', 'lastContact': None}]
+
+
+class Finished(Exception):
+    def __init__(self, result):
+        super(Finished, self).__init__(result.get('msg'))
+        self.result = result
+
+
+class Module:
+    def __init__(self, client, check_mode=False, diff=False, **params):
+        self.params = dict(type='update', groups=0, custom_attributes=0, prefill=False, populate_users=False,
+                           force=False, **dict((name, False) for name in flow.SECTION_OPTIONS))
+        self.params.update(params)
+        self.client = client
+        self.check_mode = check_mode
+        self._diff = diff
+        self.warnings = []
+
+    def warn(self, warning):
+        self.warnings.append(warning)
+
+    def fail_json(self, **result):
+        result['failed'] = True
+        raise Finished(result)
+
+    def exit_json(self, **result):
+        raise Finished(result)
+
+
+def run(client=None, check_mode=False, diff=False, **params):
+    module = Module(client or Directory(USERS, systems=SYSTEMS), check_mode=check_mode, diff=diff, **params)
+    with pytest.raises(Finished) as done:
+        flow.run(module, today=TODAY)
+    result = done.value.result
+    result['warnings'] = module.warnings
+    return result
+
+
+def test_the_file_names_carry_the_date_month_first():
+    assert flow.file_names('update', TODAY) == ('JCUserUpdateImport_03-04-2026.csv', 'JCSystems_03-04-2026.csv')
+    assert flow.file_names('import', TODAY) == ('JCUserImport_03-04-2026.csv', 'JCSystems_03-04-2026.csv')
+
+
+@pytest.mark.parametrize('params,message', [
+    ({'groups': 101}, 'groups must be from 0 to 100, got 101'),
+    ({'custom_attributes': -1}, 'custom_attributes must be from 0 to 100, got -1'),
+    ({'prefill': True}, 'prefill needs populate_users: true (there are no user rows to fill otherwise)'),
+])
+def test_options_out_of_range_fail_before_anything_is_read(tmp_path, params, message):
+    client = Directory(USERS)
+    result = run(client, dest=str(tmp_path), **params)
+    assert result['failed'] is True
+    assert result['msg'] == message
+    assert client.calls == []
+
+
+def test_a_dest_that_is_no_folder_and_no_csv_path_fails(tmp_path):
+    result = run(dest=str(tmp_path / 'template.txt'))
+    assert result['msg'] == 'dest %s is neither an existing directory nor a path ending in .csv' % (
+        tmp_path / 'template.txt')
+    result = run(dest=str(tmp_path / 'missing' / 'template.csv'))
+    assert result['msg'] == 'the folder %s does not exist' % (tmp_path / 'missing')
+
+
+def test_an_output_path_that_is_a_directory_fails_before_anything_is_read(tmp_path):
+    (tmp_path / 'JCSystems_03-04-2026.csv').mkdir()
+    client = Directory(USERS, systems=SYSTEMS)
+    result = run(client, dest=str(tmp_path), systems=True)
+    assert result['msg'] == 'the file %s is a directory; nothing was written' % (tmp_path / 'JCSystems_03-04-2026.csv')
+    assert client.calls == []
+    assert not (tmp_path / 'JCUserUpdateImport_03-04-2026.csv').exists()
+
+
+def test_the_template_and_the_devices_file_are_written_in_the_folder(tmp_path):
+    client = Directory(USERS, systems=SYSTEMS)
+    result = run(client, dest=str(tmp_path), populate_users=True, systems=True, email=True)
+    assert result['changed'] is True
+    assert result['path'] == str(tmp_path / 'JCUserUpdateImport_03-04-2026.csv')
+    assert result['systems_path'] == str(tmp_path / 'JCSystems_03-04-2026.csv')
+    assert (result['columns'], result['rows']) == (['Username', 'Email', 'SystemID', 'Administrator'], 2)
+    assert (tmp_path / 'JCUserUpdateImport_03-04-2026.csv').read_bytes() == (
+        b'\xef\xbb\xbfUsername,Email,SystemID,Administrator\r\nalice,,,\r\nbob,,,\r\n')
+    assert (tmp_path / 'JCSystems_03-04-2026.csv').read_bytes() == (
+        b'\xef\xbb\xbfhostname,displayName,SystemID,lastContact\r\nhost-a,A,%s,\r\n' % uid(300).encode())
+    # users by username only, unless prefilled
+    assert [c[3] for c in client.calls if c[0] == 'SEARCH'] == ['username', 'hostname displayName lastContact']
+    assert 'diff' not in result
+
+
+def test_a_prefilled_template_reads_whole_users_and_writes_values_formula_safe(tmp_path):
+    client = Directory(USERS)
+    result = run(client, dest=str(tmp_path / 'mine.csv'), populate_users=True, prefill=True, user_information=True)
+    assert result['path'] == str(tmp_path / 'mine.csv')
+    assert [c[3] for c in client.calls if c[0] == 'SEARCH'] == [None]
+    lines = (tmp_path / 'mine.csv').read_bytes().decode('utf-8-sig').split('\r\n')
+    assert lines[1].startswith("alice,,,,,,,'=SUM(A1),")
+    assert lines[2].startswith('bob,,,,,,,Clerk,')
+
+
+def test_the_same_content_again_is_unchanged_other_content_is_left_alone_unless_forced(tmp_path):
+    dest = str(tmp_path / 'template.csv')
+    first = run(dest=dest, populate_users=True)
+    written = (tmp_path / 'template.csv').read_bytes()
+    again = run(dest=dest, populate_users=True, diff=True)
+    assert (first['changed'], again['changed'], again['diff']) == (True, False, [])
+    other = run(dest=dest, populate_users=True, email=True, diff=True)
+    assert other['changed'] is False
+    assert other['warnings'] == ['%s exists with other content and was left alone; set force: true to overwrite it'
+                                 % dest]
+    assert (tmp_path / 'template.csv').read_bytes() == written
+    assert other['diff'] == [{'before_header': dest, 'after_header': dest, 'before': written.decode('utf-8'),
+                              'after': '\ufeffUsername,Email\r\nalice,\r\nbob,\r\n'}]
+    forced = run(dest=dest, populate_users=True, email=True, force=True)
+    assert forced['changed'] is True
+    assert (tmp_path / 'template.csv').read_bytes() == b'\xef\xbb\xbfUsername,Email\r\nalice,\r\nbob,\r\n'
+
+
+def test_check_mode_writes_nothing_and_says_it_would_change(tmp_path):
+    result = run(check_mode=True, dest=str(tmp_path), diff=True)
+    assert result['changed'] is True
+    assert result['diff'][0]['before'] == ''
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_not_utf8_is_other_content(tmp_path):
+    (tmp_path / 'template.csv').write_bytes(b'\xff\xfe binary')
+    result = run(dest=str(tmp_path / 'template.csv'), diff=True)
+    assert result['changed'] is False
+    assert result['diff'][0]['before'] == ''
+    assert len(result['warnings']) == 1
+
+
+def test_a_read_that_fails_writes_nothing(tmp_path):
+    client = Directory(USERS, search_error=JumpCloudError('Service Unavailable', status=503))
+    result = run(client, dest=str(tmp_path), populate_users=True)
+    assert result['msg'] == 'reading JumpCloud failed; nothing was written: HTTP 503: Service Unavailable'
+    assert list(tmp_path.iterdir()) == []
