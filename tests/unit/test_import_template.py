@@ -81,7 +81,8 @@ def test_an_output_path_that_is_a_directory_fails_before_anything_is_read(tmp_pa
     (tmp_path / 'JCSystems_03-04-2026.csv').mkdir()
     client = Directory(USERS, systems=SYSTEMS)
     result = run(client, dest=str(tmp_path), systems=True)
-    assert result['msg'] == 'the file %s is a directory; nothing was written' % (tmp_path / 'JCSystems_03-04-2026.csv')
+    expected = 'the file %s is a directory, not a regular file; remove it or choose another path; nothing was written'
+    assert result['msg'] == expected % (tmp_path / 'JCSystems_03-04-2026.csv')
     assert client.calls == []
     assert not (tmp_path / 'JCUserUpdateImport_03-04-2026.csv').exists()
 
@@ -141,7 +142,7 @@ def test_a_file_that_is_not_utf8_is_other_content(tmp_path):
     (tmp_path / 'template.csv').write_bytes(b'\xff\xfe binary')
     result = run(dest=str(tmp_path / 'template.csv'), diff=True)
     assert result['changed'] is False
-    assert result['diff'][0]['before'] == ''
+    assert result['diff'][0]['before'] == '\ufffd\ufffd binary'      # shown with replacement characters
     assert len(result['warnings']) == 1
 
 

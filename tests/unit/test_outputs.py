@@ -12,7 +12,7 @@ def test_a_writable_path_has_no_problem(tmp_path):
 
 
 def test_a_directory_and_a_missing_folder(tmp_path):
-    assert output_path_problem(str(tmp_path), 'report_path') == 'report_path %s is a directory' % tmp_path
+    assert output_path_problem(str(tmp_path), 'report_path') == 'report_path %s is a directory, not a regular file; remove it or choose another path' % tmp_path
     assert output_path_problem(str(tmp_path / 'no' / 'r.csv')) == \
         'the folder of the output file (%s) does not exist' % (tmp_path / 'no')
 

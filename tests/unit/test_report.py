@@ -165,7 +165,7 @@ def test_the_report_has_one_line_per_result_in_its_columns_formula_safe():
          'changed_fields': [], 'groups': [], 'system': None, 'ldap': {'id': 'l1', 'status': 'present'},
          'msg': '+1 is, "quoted"', 'errors': []}]
     text = report.render_report(results)
-    assert text.split('\n')[0] == 'row,username,user_id,status,changed,failed,changed_fields,groups,system,ldap,msg'
+    assert text.split('\r\n')[0] == 'row,username,user_id,status,changed,failed,changed_fields,groups,system,ldap,msg'
     assert list(csv.reader(io.StringIO(text))) == [
         list(report.REPORT_COLUMNS),
         ['2', "'=cmd()", UID, 'updated', 'true', 'false', 'jobTitle;password', 'Finance:added', '%s:added' % SID, '', ''],

@@ -37,7 +37,7 @@ class Module:
 
     def __init__(self, client, check_mode=False, diff=False, **params):
         self.params = dict(skip_invalid_rows=False, update_password='always', clear_token='__CLEAR__',
-                           report_path=None, max_workers=4)
+                           report_path=None, max_workers=4, max_file_size=100 * 1024 * 1024)
         self.params.update(params)
         self.client = client
         self.check_mode = check_mode
