@@ -17,6 +17,7 @@ import requests
 
 from fake_jumpcloud.seed import generate_org
 from playbook import ansible_env, fake_stats, reset_stats, run_module
+from predicted import assert_run_as_predicted
 from workload import mismatches, to_csv, w1_rows
 
 pytestmark = pytest.mark.integration
@@ -98,17 +99,14 @@ def test_429_bursts(tmp_path, bulk, retry_after):
 def predict(tmp_path, fake, path):
     """What check mode says each row will do, before any fault is switched on."""
     check = run_module(tmp_path, fake, MODULE, dict(csv_path=str(path)), check=True)
-    assert check.result['summary']['by_status']['updated'] == ROWS, check.result['summary']
+    assert check.result['summary']['by_status']['would_update'] == ROWS, check.result['summary']
     return by_user(check)
 
 
 def check_statuses_exact(run, predicted):
-    """Each row reports what it did, exactly as predicted: no add that landed is reported present."""
-    for name, result in by_user(run).items():
-        expected = predicted[name]
-        assert (result['status'], result['changed_fields'], result['groups'], result['system'], result['ldap']) == \
-            (expected['status'], expected['changed_fields'], expected['groups'], expected['system'],
-             expected['ldap']), name
+    """Each row reports what it did, exactly as predicted (check mode's would_add is the run's added): no add
+    that landed is reported present."""
+    assert_run_as_predicted(by_user(run), predicted)
 
 
 def test_server_errors_at_ten_percent(tmp_path, bulk):
@@ -158,7 +156,7 @@ def test_key_revoked_mid_run_stops_quickly(tmp_path, bulk):
     reset_stats(fake)
     check = run_module(tmp_path, fake, MODULE, dict(csv_path=str(path)), check=True)
     reads = fake_stats(fake)['total']
-    assert check.result['summary']['by_status']['updated'] == ROWS
+    assert check.result['summary']['by_status']['would_update'] == ROWS
     configure(fake, unauthorized_after=reads + 150)
     run = apply(tmp_path, fake, path)
     msg = run.result['msg']
