@@ -14,8 +14,8 @@ description:
   - Turns the C(results) of M(jcops.jumpcloud.jc_users_from_csv) into one line per CSV row, with the username,
     the status and what changed, or why the row failed.
   - Failed and invalid rows come last, so the end of the output is where the problems are.
-  - The results of a check mode run give what would happen, for example V(row 2 alice: would update: jobTitle,
-    would add group Engineering); a real run's, what happened.
+  - "The results of a check mode run give what would happen, for example V(row 2 alice: would update: jobTitle,
+    would add group Engineering); a real run's, what happened."
 author:
   - jcops team (@jcops)
 options:
@@ -42,8 +42,8 @@ RETURN = r'''
 _value:
   description:
     - "One string per row, for example V(row 2 alice: updated: jobTitle, group Engineering added)."
-    - In check mode, each write not made says V(would ...), for example V(row 2 alice: would update: jobTitle,
-      would add group Engineering, would bind device 5f1b2c3d4e5f6a7b8c9d0e21 (admin)).
+    - "In check mode, each write not made says V(would ...), for example V(row 2 alice: would update: jobTitle,
+      would add group Engineering, would bind device 5f1b2c3d4e5f6a7b8c9d0e21 (admin))."
     - Rows that failed are listed after the others, each in file order.
   type: list
   elements: str
