@@ -14,6 +14,8 @@ description:
   - Turns the C(results) of M(jcops.jumpcloud.jc_users_from_csv) into one line per CSV row, with the username,
     the status and what changed, or why the row failed.
   - Failed and invalid rows come last, so the end of the output is where the problems are.
+  - "The results of a check mode run give what would happen, for example V(row 2 alice: would update: jobTitle,
+    would add group Engineering); a real run's, what happened."
 author:
   - jcops team (@jcops)
 options:
@@ -40,34 +42,54 @@ RETURN = r'''
 _value:
   description:
     - "One string per row, for example V(row 2 alice: updated: jobTitle, group Engineering added)."
+    - "In check mode, each write not made says V(would ...), for example V(row 2 alice: would update: jobTitle,
+      would add group Engineering, would bind device 5f1b2c3d4e5f6a7b8c9d0e21 (admin))."
     - Rows that failed are listed after the others, each in file order.
   type: list
   elements: str
 '''
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses as st
+
+# what a write not made (check mode) would do, by what it writes
+_ADD_TO_GROUP = {st.WOULD_ADD: 'would add'}
+_BIND = {st.WOULD_ADD: 'would bind', st.WOULD_UPDATE: 'would update'}
+# the other statuses worth a mention; present (nothing to write) is not
+_SAID = (st.ADDED, st.UPDATED, st.FAILED)
+
+
+def _item(thing, status, would):
+    """``group Finance added`` for what a run did, ``would add group Finance`` for what check mode would do."""
+    if status in would:
+        return '%s %s' % (would[status], thing)
+    if status in _SAID:
+        return '%s %s' % (thing, status)
+    return None
 
 
 def _changes(result):
     parts = list(result.get('changed_fields') or [])
     for group in result.get('groups') or []:
-        if group.get('status') in ('added', 'pending', 'failed'):
-            parts.append('group %s %s' % (group.get('name'), 'to add' if group['status'] == 'pending'
-                                          else group['status']))
+        parts.append(_item('group %s' % group.get('name'), group.get('status'), _ADD_TO_GROUP))
     system = result.get('system')
-    if system and system.get('status') in ('added', 'updated', 'pending', 'failed'):
-        parts.append('device %s%s %s' % (system.get('id'), ' (admin through the user-level sudo flag)'
-                                         if system.get('global_sudo') else ' (admin)' if system.get('sudo') else '',
-                                         'to bind' if system['status'] == 'pending' else system['status']))
+    if system:
+        parts.append(_item('device %s%s' % (system.get('id'), ' (admin through the user-level sudo flag)'
+                                            if system.get('global_sudo') else ' (admin)' if system.get('sudo') else ''),
+                           system.get('status'), _BIND))
     ldap = result.get('ldap')
-    if ldap and ldap.get('status') in ('added', 'pending', 'failed'):
-        parts.append('LDAP server %s %s' % (ldap.get('id'), 'to bind' if ldap['status'] == 'pending'
-                                            else ldap['status']))
-    return parts
+    if ldap:
+        parts.append(_item('LDAP server %s' % ldap.get('id'), ldap.get('status'), _BIND))
+    return [p for p in parts if p is not None]
+
+
+def _status(status):
+    """A row status as the line says it: ``would update`` for check mode's ``would_update``."""
+    return status.replace('_', ' ') if st.is_preview(status) else status
 
 
 def user_line(result):
-    head = 'row %s %s: %s' % (result.get('row'), result.get('username') or '(no username)', result.get('status'))
+    head = 'row %s %s: %s' % (result.get('row'), result.get('username') or '(no username)', _status(result.get('status')))
     if result.get('failed'):
         return '%s: %s' % (head, result.get('msg') or 'failed')
     parts = _changes(result) + ['warning: %s' % w for w in result.get('warnings') or []]

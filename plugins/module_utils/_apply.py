@@ -26,22 +26,25 @@ binding add; on the user PUT it is a refusal like any other.
 import threading
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses as st
 
 
 class Outcome:
-    """What happened (or, in check mode, would happen) to one user."""
+    """What happened (or, in check mode, would happen) to one user.
 
-    def __init__(self, plan):
+    Statuses are those of ``_statuses``: in check mode, the writes not made are ``would_add`` and
+    ``would_update``, and the user ``would_update``.
+    """
+
+    def __init__(self, plan, check_mode=False):
         self.plan = plan
+        self.check_mode = check_mode
         self.changed = False
         self.errors = []
-        self.groups = [{'name': g['name'], 'id': g['id'], 'status': 'present' if g['action'] == 'present'
-                        else 'pending'} for g in plan.groups]
+        self.groups = [{'name': g['name'], 'id': g['id'], 'status': st.initial(g['action'])} for g in plan.groups]
         self.system = None if plan.system is None else {
-            'id': plan.system['id'], 'sudo': plan.system['sudo'],
-            'status': 'present' if plan.system['action'] == 'present' else 'pending'}
-        self.ldap = None if plan.ldap is None else {
-            'id': plan.ldap['id'], 'status': 'present' if plan.ldap['action'] == 'present' else 'pending'}
+            'id': plan.system['id'], 'sudo': plan.system['sudo'], 'status': st.initial(plan.system['action'])}
+        self.ldap = None if plan.ldap is None else {'id': plan.ldap['id'], 'status': st.initial(plan.ldap['action'])}
         self.fields_written = False
         self.held = None        # why this user's remaining writes are not sent
 
@@ -51,9 +54,7 @@ class Outcome:
 
     @property
     def status(self):
-        if self.failed:
-            return 'failed'
-        return 'updated' if self.changed else 'unchanged'
+        return st.row_status(self.failed, self.changed, self.check_mode)
 
 
 class Applier:
@@ -109,15 +110,15 @@ class Applier:
         return True
 
     def _add(self, outcome, what, path, body):
-        """One membership or binding add: 'added', 'present' or 'failed'."""
+        """One membership or binding add: 'added' ('would_add' in check mode), 'present' or 'failed'."""
         done = self._call(outcome, what, self.client.post, path, body, idempotent=True, add=True)
         if done is True or done == 'landed':
             outcome.changed = True
-            return 'added'
-        return 'present' if done == 'exists' else 'failed'
+            return st.item_done(st.ADD, self.check_mode)
+        return st.PRESENT if done == 'exists' else st.FAILED
 
     def apply_one(self, plan):
-        outcome = Outcome(plan)
+        outcome = Outcome(plan, self.check_mode)
         try:
             self._apply_steps(outcome, plan)
         except Exception as exc:  # pylint: disable=broad-except
@@ -132,14 +133,14 @@ class Applier:
             if self._call(outcome, 'update', client.put, '/api/systemusers/%s' % uid, plan.body) is True:
                 outcome.changed = outcome.fields_written = True
         for group, result in zip(plan.groups, outcome.groups):
-            if group['action'] == 'present':
+            if group['action'] == st.PRESENT:
                 continue
             result['status'] = self._add(outcome, 'group %s' % group['name'],
                                          '/api/v2/usergroups/%s/members' % group['id'],
                                          {'op': 'add', 'type': 'user', 'id': uid})
-        if plan.system is not None and plan.system['action'] != 'present':
+        if plan.system is not None and plan.system['action'] != st.PRESENT:
             self._bind_system(outcome, plan, uid)
-        if plan.ldap is not None and plan.ldap['action'] != 'present':
+        if plan.ldap is not None and plan.ldap['action'] != st.PRESENT:
             outcome.ldap['status'] = self._add(outcome, 'LDAP server %s' % plan.ldap['id'],
                                                '/api/v2/ldapservers/%s/associations' % plan.ldap['id'],
                                                {'op': 'add', 'type': 'user', 'id': uid})
@@ -151,16 +152,16 @@ class Applier:
         if system['attributes'] is not None:
             body['attributes'] = system['attributes']
         what = 'device %s' % system['id']
-        done = self._call(outcome, what, self.client.post, path, body, idempotent=True, add=system['action'] == 'add')
+        done = self._call(outcome, what, self.client.post, path, body, idempotent=True, add=system['action'] == st.ADD)
         if done == 'exists' and system['attributes'] is not None:
             # bound meanwhile, or bound by an earlier run whose write is not readable yet
             done = self._settle_binding(outcome, what, path, body, system['id'])
-            system = dict(system, action='update')
+            system = dict(system, action=st.UPDATE)
         if done is True or done == 'landed':
-            outcome.system['status'] = 'added' if system['action'] == 'add' else 'updated'
+            outcome.system['status'] = st.item_done(system['action'], self.check_mode)
             outcome.changed = True
         else:
-            outcome.system['status'] = 'present' if done == 'exists' else 'failed'
+            outcome.system['status'] = st.PRESENT if done == 'exists' else st.FAILED
 
     def _settle_binding(self, outcome, what, path, body, sid):
         """An add of a binding answered "Already Exists": make its sudo setting the one asked for.

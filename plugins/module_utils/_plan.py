@@ -22,6 +22,7 @@ import sys
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import match_name
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import Problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._statuses import ADD, PRESENT, UPDATE
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import CLEAR, DEFAULT_ENROLLMENT_DAYS
 
 MASK = '********'
@@ -46,16 +47,16 @@ class UserPlan:
         self.changed_fields = []
         self.before = {}
         self.after = {}
-        self.groups = []           # [{'name', 'id', 'action': 'add' | 'present'}]
-        self.system = None         # {'id', 'action': 'add' | 'update' | 'present', 'sudo', 'attributes'}
-        self.ldap = None           # {'id', 'action': 'add' | 'present'}
+        self.groups = []           # [{'name', 'id', 'action': ADD | PRESENT}]
+        self.system = None         # {'id', 'action': ADD | UPDATE | PRESENT, 'sudo', 'attributes'}
+        self.ldap = None           # {'id', 'action': ADD | PRESENT}
         self.warnings = []         # [Problem]: what the row gets, but not quite as it may expect
 
     @property
     def has_changes(self):
-        return bool(self.body) or any(g['action'] != 'present' for g in self.groups) or \
-            (self.system is not None and self.system['action'] != 'present') or \
-            (self.ldap is not None and self.ldap['action'] != 'present')
+        return bool(self.body) or any(g['action'] != PRESENT for g in self.groups) or \
+            (self.system is not None and self.system['action'] != PRESENT) or \
+            (self.ldap is not None and self.ldap['action'] != PRESENT)
 
     def warn(self, key, message):
         column, header = self.desired.where.get(key, (None, None))
@@ -261,9 +262,9 @@ def _plan_bindings(plan, desired, user, state):
     added_groups = []
     for name, dummy in desired.groups:
         group = state.group_by_name(name)
-        action = 'present' if (group['id'], uid) in state.group_members else 'add'
+        action = PRESENT if (group['id'], uid) in state.group_members else ADD
         plan.groups.append({'name': group['name'], 'id': group['id'], 'action': action})
-        if action == 'add':
+        if action == ADD:
             added_groups.append(group['name'])
     if added_groups:
         plan.before['groups'] = []
@@ -274,9 +275,9 @@ def _plan_bindings(plan, desired, user, state):
 
     if desired.ldapserver_id:
         lid = desired.ldapserver_id
-        action = 'present' if (lid, uid) in state.ldap_bindings else 'add'
+        action = PRESENT if (lid, uid) in state.ldap_bindings else ADD
         plan.ldap = {'id': lid, 'action': action}
-        if action == 'add':
+        if action == ADD:
             plan.before['ldap_server'] = None
             plan.after['ldap_server'] = lid
 
@@ -295,13 +296,13 @@ def _plan_system(plan, desired, user, state):
     current = state.system_bindings.get((sid, user['_id']))
     wanted = sudo_attributes(desired.administrator) if desired.administrator is not None else None
     if current is None:
-        action = 'add'
+        action = ADD
     elif wanted is None or _sudo_enabled(current) == desired.administrator:
         # the Administrator value is the binding's sudo.enabled; an existing withoutPassword (passwordless
         # sudo) is the admin's choice and is left alone
-        action = 'present'
+        action = PRESENT
     else:
-        action = 'update'
+        action = UPDATE
     binding_sudo = desired.administrator if wanted is not None else _sudo_enabled(current)
     everywhere = global_sudo(desired, user)
     plan.system = {'id': sid, 'action': action, 'attributes': wanted, 'sudo': binding_sudo or everywhere}
@@ -311,7 +312,7 @@ def _plan_system(plan, desired, user, state):
             plan.warn('Administrator', 'is false, but user %r has the user-level sudo flag, which makes it administrator '
                       'on every device it is bound to: the binding is set without sudo, and the user stays '
                       'administrator on %s' % (desired.username, sid))
-    if action != 'present':
+    if action != PRESENT:
         plan.before['system'] = None if current is None else \
             _administrator(sid, _sudo_enabled(current), bool(user.get('sudo')))
         plan.after['system'] = _administrator(sid, binding_sudo, everywhere)

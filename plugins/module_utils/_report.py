@@ -18,8 +18,8 @@ import tempfile
 import threading
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses as st
 
-STATUSES = ('updated', 'unchanged', 'failed', 'invalid', 'not_found', 'skipped')
 REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', 'changed_fields', 'groups',
                   'system', 'ldap', 'msg')
 ARRAY_FIELDS = ('addresses', 'phoneNumbers', 'attributes')
@@ -47,7 +47,7 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         result['errors'] = [p.as_dict(path) for p in desired.problems]
         return result
     if outcome is None:
-        result['status'] = 'skipped'
+        result['status'] = st.SKIPPED
         result['msg'] = skipped_reason or ''
         return result
     plan = outcome.plan
@@ -70,8 +70,10 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
     return result
 
 
-def summary(results, counts):
-    by_status = dict((s, 0) for s in STATUSES)
+def summary(results, counts, check_mode=False):
+    """Counts of the rows by status and of the API requests; in check mode ``by_status`` counts
+    ``would_update`` where a real run counts ``updated``."""
+    by_status = dict((s, 0) for s in st.summary_statuses(check_mode))
     for result in results:
         by_status[result['status']] += 1
     return {

@@ -25,6 +25,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import plan_
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import summarise
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import read_state
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import check_references, check_restricted, parse_rows
 
 # After SIGINT or SIGTERM, the users whose writes are already under way get this many seconds to finish.
@@ -139,7 +140,7 @@ def _finish(module, p, path, order, done, others, user_ids, skipped_reason, inva
         for warning in result.get('warnings', ()):
             module.warn(warning)
     output = dict(changed=any(r['changed'] for r in results), results=results,
-                  summary=report.summary(results, client.counts))
+                  summary=report.summary(results, client.counts, module.check_mode))
     if want_diff:
         output['diff'] = diffs
     if p['report_path'] and not module.check_mode:
@@ -279,4 +280,4 @@ def bounded_map(pool, func, items, window, stopped=None, grace=INTERRUPT_GRACE):
 def _done_message(summary, check_mode):
     counts = summary['by_status']
     verb = 'would update' if check_mode else 'updated'
-    return '%s %d user(s); %d unchanged' % (verb, counts['updated'], counts['unchanged'])
+    return '%s %d user(s); %d unchanged' % (verb, counts[st.preview(st.UPDATED, check_mode)], counts[st.UNCHANGED])

@@ -57,7 +57,8 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Reads everything and writes nothing; the results are what a real run would produce.
+    details: Reads everything and writes nothing; the results say what a real run would do, with V(would_update)
+      and V(would_add) for each write it would make.
   diff_mode:
     support: full
     details: One diff per changed user, with the changed fields before and after and the bindings to add.
@@ -159,7 +160,11 @@ EXAMPLES = r'''
 
 RETURN = r'''
 results:
-  description: One entry per CSV row, in file order.
+  description:
+    - One entry per CSV row, in file order.
+    - A real run says what happened. In check mode, each write not made says what would happen
+      (V(would_update), V(would_add)); the statuses of what is already so (V(present), V(unchanged)) and of
+      rows that fail read the same in both modes.
   returned: when the file could be read
   type: list
   elements: dict
@@ -177,6 +182,7 @@ results:
       description:
         - V(updated), V(unchanged), V(failed), V(invalid) (the row breaks a rule), V(not_found) (no such user),
           or V(skipped) (a valid row not applied because other rows are invalid and O(skip_invalid_rows=false)).
+        - In check mode, V(would_update) in place of V(updated).
       type: str
     changed:
       description: Whether anything of this user changed (would change, in check mode).
@@ -185,22 +191,26 @@ results:
       description: Whether this row failed or is invalid.
       type: bool
     changed_fields:
-      description: The fields written, for example C(jobTitle), C(addresses.work.locality), C(attributes.costCode).
+      description: The fields written (in check mode, the fields that would be written), for example C(jobTitle),
+        C(addresses.work.locality), C(attributes.costCode).
       type: list
       elements: str
     groups:
-      description: Per group of the row, its C(name), C(id) and C(status) (V(added), V(present) or V(failed)).
+      description: Per group of the row, its C(name), C(id) and C(status) (V(added), V(present) or V(failed); in check
+        mode V(would_add) in place of V(added)).
       type: list
       elements: dict
     system:
       description:
         - The device binding, with C(id), C(sudo) (whether the user is administrator on the device) and C(status)
-          (V(added), V(updated), V(present), V(failed)).
+          (V(added), V(updated), V(present), V(failed); in check mode V(would_add) and V(would_update) in place of
+          V(added) and V(updated)).
         - For a user with the user-level sudo flag, also C(global_sudo=true) and C(binding_sudo), the binding's
           own sudo setting.
       type: dict
     ldap:
-      description: The LDAP server binding, with C(id) and C(status) (V(added), V(present), V(failed)).
+      description: The LDAP server binding, with C(id) and C(status) (V(added), V(present), V(failed); in check mode
+        V(would_add) in place of V(added)).
       type: dict
     msg:
       description: Why the row failed, with the API's own error text, or the validation problems.
@@ -229,7 +239,10 @@ results:
       ldap: null
       msg: ''
 summary:
-  description: Counts of rows by status, and of API requests made.
+  description:
+    - Counts of rows by status, and of API requests made.
+    - C(by_status) has one key per status a run can report, counted 0 when no row has it. In check mode the key
+      V(would_update) replaces V(updated), so that a preview's count is never read as updates made.
   returned: when the file could be read
   type: dict
   sample:

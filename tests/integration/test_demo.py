@@ -22,8 +22,9 @@ def test_demo_runs_end_to_end(tmp_path):
     preview, real, again = steps.split('\n=== ')
     assert preview.startswith('preview') and '--- before: ' in preview
     assert 'would update 12 user(s); 0 unchanged' in preview and '0 writes;' in preview
-    assert 'row 3 user00002: updated: firstname, jobTitle, unix_uid' in preview
+    assert 'row 3 user00002: would update: firstname, jobTitle, unix_uid' in preview
     assert 'updated 12 user(s); 0 unchanged' in real and ' 25 writes;' in real
+    assert 'row 3 user00002: updated: firstname, jobTitle, unix_uid' in real
     assert again.count(': unchanged"') == 12 and '0 writes;' in again
     assert 'updated 0 user(s); 12 unchanged' in again
     assert out.count('no user had two writes in flight: True') == 4

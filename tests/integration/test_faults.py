@@ -13,6 +13,7 @@ from fake_jumpcloud.seed import generate_org
 from helpers import (USERS_MODULE, apply, configure_fake, module_processes, results_by_user,
                      wait_for_requests_to_finish, wait_until, write_csv)
 from playbook import fake_stats, reset_stats, run_module, start_play
+from predicted import assert_run_as_predicted
 from workload import mismatches, to_csv, w1_rows
 
 pytestmark = pytest.mark.integration
@@ -74,17 +75,14 @@ def test_429_bursts(tmp_path, bulk, retry_after):
 def predict(tmp_path, fake, path):
     """What check mode says each row will do, before any fault is switched on."""
     check = run_module(tmp_path, fake, USERS_MODULE, dict(csv_path=str(path)), check=True)
-    assert check.result['summary']['by_status']['updated'] == ROWS, check.result['summary']
+    assert check.result['summary']['by_status']['would_update'] == ROWS, check.result['summary']
     return results_by_user(check.result)
 
 
 def check_statuses_exact(run, predicted):
-    """Each row reports what it did, exactly as predicted: no add that landed is reported present."""
-    for name, result in results_by_user(run.result).items():
-        expected = predicted[name]
-        assert (result['status'], result['changed_fields'], result['groups'], result['system'], result['ldap']) == \
-            (expected['status'], expected['changed_fields'], expected['groups'], expected['system'],
-             expected['ldap']), name
+    """Each row reports what it did, exactly as predicted (check mode's would_add is the run's added): no add
+    that landed is reported present."""
+    assert_run_as_predicted(results_by_user(run.result), predicted)
 
 
 def test_server_errors_at_ten_percent(tmp_path, bulk):
@@ -135,7 +133,7 @@ def test_key_revoked_mid_run_stops_quickly(tmp_path, bulk):
     reset_stats(fake)
     check = run_module(tmp_path, fake, USERS_MODULE, dict(csv_path=str(path)), check=True)
     reads = fake_stats(fake)['total']
-    assert check.result['summary']['by_status']['updated'] == ROWS
+    assert check.result['summary']['by_status']['would_update'] == ROWS
     configure_fake(fake, unauthorized_after=reads + 150)
     run = apply(tmp_path, fake, path)
     msg = run.result['msg']

@@ -111,7 +111,8 @@ def test_names_that_all_match_exactly_cost_no_extra_request(tmp_path, org):
     assert not loose.result.get('failed'), loose.result.get('msg')
     assert loose.stats['by_route'] == {'POST /api/search/systemusers': 2, 'GET /api/v2/usergroups': 1,
                                        'GET /api/v2/usergroups/{id}/members': 2}
-    assert [(r['username'], r['status']) for r in loose.result['results']] == [('alice', 'updated'), ('bob', 'updated')]
+    assert [(r['username'], r['status']) for r in loose.result['results']] == \
+        [('alice', 'would_update'), ('bob', 'would_update')]
 
 
 def test_the_case_insensitive_search_takes_the_name_literally(tmp_path, org):

@@ -35,9 +35,11 @@ def test_preview_only_writes_nothing_then_confirm_applies_then_rerun_changes_not
     assert preview.rc == 0, preview.output
     assert preview.stats['writes'] == 0
     assert org.user('alice')['jobTitle'] == 'Engineer'
-    assert 'row 2 alice: updated: jobTitle, attributes.site, group Finance added' in preview.stdout
+    assert 'row 2 alice: would update: jobTitle, attributes.site, would add group Finance' in preview.stdout
+    assert 'row 3 bob: would update: jobTitle' in preview.stdout
     assert 'row 4 erin: unchanged' in preview.stdout
-    assert 'Preview only, nothing was written' in preview.stdout
+    assert 'added' not in preview.stdout and ': updated' not in preview.stdout     # no write it did not make
+    assert 'Preview only, nothing was written: would update 2 user(s); 1 unchanged.' in preview.stdout
     assert re.search(r'TASK \[jcops.jumpcloud.users_csv : Update the users\] \**\nskipping', preview.stdout)
     assert '--- before' not in preview.stdout        # no diff unless asked for: it is personal data
     shown = update(tmp_path, org, csv_path, users_csv_show_diff=True)

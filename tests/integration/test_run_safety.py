@@ -46,7 +46,7 @@ def test_check_mode_writes_no_report_and_still_returns_the_results(tmp_path, org
     report = tmp_path / 'report.csv'
     run = apply(tmp_path, org.fake, path, check=True, report_path=str(report))
     assert not run.result.get('failed') and run.result['changed']
-    assert [r['status'] for r in run.result['results']] == ['updated']
+    assert [r['status'] for r in run.result['results']] == ['would_update']
     assert not report.exists() and 'report_path' not in run.result
     assert not [p for p in os.listdir(str(tmp_path)) if 'report' in p]
     assert run.stats['writes'] == 0

@@ -42,7 +42,7 @@ def test_no_secret_anywhere_on_success_failure_check_and_diff(tmp_path, org):
                        diff=True, verbosity=3, env=env)
     real = run_module(tmp_path, org.fake, USERS_MODULE, dict(csv_path=str(path), report_path=str(report)), diff=True,
                       verbosity=3, env=env)
-    assert check.result['summary']['by_status']['updated'] == 3
+    assert check.result['summary']['by_status']['would_update'] == 3
     assert real.result['failed'] and 'row 2 alice' in real.result['msg']
     assert real.result['summary']['by_status'] == dict(updated=1, unchanged=0, failed=2, invalid=0, not_found=0,
                                                        skipped=0)

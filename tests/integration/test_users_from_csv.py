@@ -7,6 +7,7 @@ from testenv import API_KEY
 from fake_jumpcloud.seed import generate_org
 from helpers import apply, results_by_user
 from org import Org
+from predicted import assert_run_as_predicted
 
 pytestmark = pytest.mark.integration
 
@@ -29,13 +30,17 @@ def test_check_apply_rerun_sequence_with_diff(tmp_path, org):
     assert check.stats['writes'] == 0
     assert check.result['changed'] is True
     predicted = results_by_user(check.result)
-    assert predicted['alice']['status'] == 'updated'
+    assert predicted['alice']['status'] == 'would_update'
     assert predicted['alice']['changed_fields'] == ['jobTitle', 'phoneNumbers.mobile', 'attributes.site']
     assert [(g['name'], g['status']) for g in predicted['alice']['groups']] == \
-        [('Engineering', 'present'), ('Finance', 'added')]
-    assert predicted['bob']['system'] == {'id': org.system('host-b'), 'sudo': True, 'status': 'added'}
+        [('Engineering', 'present'), ('Finance', 'would_add')]
+    assert predicted['bob']['system'] == {'id': org.system('host-b'), 'sudo': True, 'status': 'would_add'}
     assert predicted['carol']['ldap'] == {'id': org.ldap(), 'status': 'present'}
+    assert predicted['carol']['groups'] == [{'name': 'Finance', 'id': org.group('Finance'), 'status': 'would_add'}]
     assert predicted['erin']['status'] == 'unchanged'
+    assert check.result['summary']['by_status'] == {'would_update': 3, 'unchanged': 1, 'failed': 0, 'invalid': 0,
+                                                    'not_found': 0, 'skipped': 0}
+    assert check.result['msg'] == 'would update 3 user(s); 1 unchanged'
     assert org.user('alice')['jobTitle'] == 'Engineer'            # nothing written
     diffs = {d['before_header'].split()[0]: d for d in check.result['diff']}
     assert diffs['alice']['before']['jobTitle'] == 'Engineer'
@@ -46,14 +51,13 @@ def test_check_apply_rerun_sequence_with_diff(tmp_path, org):
     assert '--- before' in check.stdout
     assert 'Principal Engineer' in check.stdout
 
-    # 2. the real run: exactly what check mode said
+    # 2. the real run: exactly what check mode said would happen
     real = apply(tmp_path, org.fake, csv_text)
     assert not real.result.get('failed'), real.result.get('msg')
-    for name, result in results_by_user(real.result).items():
-        expected = predicted[name]
-        assert (result['status'], result['changed_fields'], result['groups'], result['system'], result['ldap']) == \
-            (expected['status'], expected['changed_fields'], expected['groups'], expected['system'],
-             expected['ldap']), name
+    actual = results_by_user(real.result)
+    assert_run_as_predicted(actual, predicted)
+    assert actual['alice']['groups'][1]['status'] == 'added'
+    assert actual['bob']['system']['status'] == 'added'
     # one PUT for alice, Finance adds for alice and carol, one device binding for bob
     assert real.stats['by_route'].get('PUT /api/systemusers/{id}') == 1
     assert real.stats['by_route'].get('POST /api/v2/usergroups/{id}/members') == 2

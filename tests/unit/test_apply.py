@@ -34,6 +34,7 @@ def test_an_unexpected_exception_fails_the_user_and_keeps_the_writes_done():
     outcome = Applier(client, check_mode=False).apply_one(plan)
     assert client.writes == [('PUT', '/api/systemusers/5f0000000000000000000001')]
     assert outcome.changed and outcome.fields_written and outcome.status == 'failed'
+    assert outcome.groups == [{'name': 'Finance', 'id': '5f00000000000000000000aa', 'status': 'failed'}]
     assert outcome.errors == ['internal error: ValueError; nothing more was written for this user']
     assert 'Z9-PRIVATE' not in repr(outcome.errors)
 

@@ -36,6 +36,29 @@ def test_lines_say_what_changed_and_put_failures_last():
     ]
 
 
+def test_check_mode_lines_say_what_would_happen_for_every_write_not_made():
+    lines = user_lines([
+        result(2, 'bob', 'would_update', changed=True, changed_fields=['jobTitle'],
+               groups=[{'name': 'Ops', 'id': 'g1', 'status': 'present'},
+                       {'name': 'Finance', 'id': 'g2', 'status': 'would_add'}],
+               system={'id': 's1', 'sudo': True, 'status': 'would_add'}, ldap={'id': 'l1', 'status': 'would_add'}),
+        result(3, 'erin', 'would_update', changed=True, system={'id': 's2', 'sudo': False, 'status': 'would_update'}),
+        result(4, 'gus', 'would_update', changed=True,
+               system={'id': 's3', 'sudo': True, 'global_sudo': True, 'binding_sudo': False, 'status': 'would_add'}),
+        result(5, 'carol', 'unchanged', ldap={'id': 'l1', 'status': 'present'}),
+        result(6, 'nobody', 'not_found', msg='users.csv:6:1: Username: no such user'),
+    ])
+    assert lines == [
+        'row 2 bob: would update: jobTitle, would add group Finance, would bind device s1 (admin), '
+        'would bind LDAP server l1',
+        'row 3 erin: would update: would update device s2',
+        'row 4 gus: would update: would bind device s3 (admin through the user-level sudo flag)',
+        'row 5 carol: unchanged',
+        'row 6 nobody: not_found: users.csv:6:1: Username: no such user',
+    ]
+    assert not [line for line in lines if ' added' in line or ': updated' in line]
+
+
 def test_failed_bindings_are_named_on_a_failed_row_message():
     line = user_lines([result(2, 'bob', 'failed', msg='group Ops: Forbidden',
                               groups=[{'name': 'Ops', 'id': 'g', 'status': 'failed'}])])

@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+"""The status vocabulary of jc_users_from_csv, defined once: plan actions, item statuses, row statuses.
+
+A plan says what to do with each group membership, device binding and LDAP
+binding of a user (an action); applying it gives each of those an item
+status, and the row of the user a row status. A real run says what happened
+(``added``, ``updated``); check mode says what would happen (``would_add``,
+``would_update``) for every write it did not make. Facts that are not writes
+(``present``, ``unchanged``, ``failed``, ``invalid``, ``not_found``,
+``skipped``) read the same in both modes.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+# plan actions: what the plan does with a membership or binding (``add`` and ``update`` are also the
+# ``op`` of JumpCloud's association writes)
+ADD = 'add'
+UPDATE = 'update'
+PRESENT = 'present'             # already as the row asks: nothing to write
+
+# item statuses: a group membership, a device binding or an LDAP binding once the row is applied
+ADDED = 'added'
+UPDATED = 'updated'
+FAILED = 'failed'
+WOULD_ADD = 'would_add'
+WOULD_UPDATE = 'would_update'
+ITEM_STATUSES = (ADDED, UPDATED, PRESENT, FAILED, WOULD_ADD, WOULD_UPDATE)
+
+# row statuses: one CSV row (one user)
+UNCHANGED = 'unchanged'
+INVALID = 'invalid'             # the row breaks a rule
+NOT_FOUND = 'not_found'         # no such user
+SKIPPED = 'skipped'             # valid, not applied because other rows are invalid
+ROW_STATUSES = (UPDATED, UNCHANGED, FAILED, INVALID, NOT_FOUND, SKIPPED, WOULD_UPDATE)
+
+# a write not made, in check mode, and the status the real run gives it once made
+_WOULD = {ADDED: WOULD_ADD, UPDATED: WOULD_UPDATE}
+_DONE = dict((would, done) for done, would in _WOULD.items())
+_ACTION_DONE = {ADD: ADDED, UPDATE: UPDATED}
+
+
+def preview(status, check_mode=True):
+    """``status`` as check mode reports it: ``added`` and ``updated`` become ``would_add`` and ``would_update``."""
+    return _WOULD.get(status, status) if check_mode else status
+
+
+def as_done(status):
+    """The status a real run reports for ``status``: the inverse of :func:`preview`."""
+    return _DONE.get(status, status)
+
+
+def is_preview(status):
+    """Whether ``status`` names a write that check mode did not make."""
+    return status in _DONE
+
+
+def item_done(action, check_mode):
+    """The item status of a membership or binding whose ``add`` or ``update`` was made (or, in check mode,
+    would be made)."""
+    return preview(_ACTION_DONE[action], check_mode)
+
+
+def initial(action):
+    """The item status before its write: ``present`` when there is nothing to write, else ``failed`` until the
+    write is done (a write never reached, after an unexpected error, is not reported as made)."""
+    return PRESENT if action == PRESENT else FAILED
+
+
+def row_status(failed, changed, check_mode):
+    """The status of an applied row."""
+    if failed:
+        return FAILED
+    return preview(UPDATED, check_mode) if changed else UNCHANGED
+
+
+def summary_statuses(check_mode):
+    """The row statuses one run can report, in order: the keys of the summary's ``by_status``.
+
+    A real run has ``updated``, check mode ``would_update`` in its place: a count of updates that were
+    not made never reads as one that was.
+    """
+    return tuple(preview(s, check_mode) for s in ROW_STATUSES if s != WOULD_UPDATE)
