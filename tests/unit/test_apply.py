@@ -120,13 +120,14 @@ def test_the_writes_of_a_user_go_in_order_with_their_bodies():
     assert outcome.ldap == {'id': LID, 'status': 'added'}
 
 
-def test_before_any_write_each_operation_is_pending_or_present():
+def test_before_any_write_each_operation_is_failed_until_done_or_present():
+    # an operation never reached (an unexpected error before it) must not read as done
     plan = user_plan(groups=[('Finance', 'add'), ('Ops', 'present')], system=system('present'),
                      ldap={'id': LID, 'action': 'add'})
     outcome = Outcome(plan)
-    assert [g['status'] for g in outcome.groups] == ['pending', 'present']
+    assert [g['status'] for g in outcome.groups] == ['failed', 'present']
     assert outcome.system['status'] == 'present'
-    assert outcome.ldap['status'] == 'pending'
+    assert outcome.ldap['status'] == 'failed'
     assert outcome.status == 'unchanged'
 
 
@@ -144,7 +145,9 @@ def test_check_mode_sends_nothing_and_says_the_user_changes():
     assert client.calls == []
     assert outcome.changed is True
     assert outcome.errors == []
-    assert outcome.status == 'updated'
+    assert outcome.status == 'would_update'
+    assert outcome.groups[0]['status'] == 'would_add'
+    assert outcome.system['status'] == 'would_add'
 
 
 def test_a_409_to_an_add_means_present_and_after_a_resend_means_added():
