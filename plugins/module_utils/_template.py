@@ -18,8 +18,7 @@ __metaclass__ = type
 import csv
 import io
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._columns import (ATTRIBUTE_NAME_RE, BY_KEY, TEMPLATE_SECTIONS,
-                                                                              section_columns)
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._columns import ATTRIBUTE_NAME_RE, BY_KEY, TEMPLATE_SECTIONS, section_columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell
 
 # the columns every template starts with, and each option's columns, in the order they are written
