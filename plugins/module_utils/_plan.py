@@ -20,6 +20,7 @@ import copy
 import datetime
 import sys
 
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import match_name
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._statuses import ADD, PRESENT, UPDATE
@@ -91,24 +92,21 @@ def plan_user(desired, user, state, now, update_password='always'):
 
 
 def _plan_scalars(plan, desired, user):
+    """The plain fields: each compared and written as its column's kind and API accessor say."""
     for field, value in desired.scalars.items():
-        if field == 'recoveryEmail':
-            current = _text((user.get('recoveryEmail') or {}).get('address'))
-            wanted = '' if value is CLEAR else value
-            if current != wanted:
-                plan.set_field(field, current, wanted, body_value={'address': wanted})
-        elif isinstance(value, bool):
+        column = columns.BY_SLOT[('scalars', field)]
+        if column.kind == columns.BOOL:
             current = bool(user.get(field, False))
             if current != value:
                 plan.set_field(field, current, value)
-        elif isinstance(value, int):
+        elif column.kind == columns.INT:
             if user.get(field) != value:
                 plan.set_field(field, user.get(field), value)
         else:
-            current = _text(user.get(field))
+            current = _text(column.api.read(user))
             wanted = '' if value is CLEAR else value
             if current != wanted:
-                plan.set_field(field, current, wanted)
+                plan.set_field(field, current, wanted, body_value=column.api.body(wanted))
 
 
 def _plan_manager(plan, desired, user, state):

@@ -19,6 +19,7 @@ per user). Independent reads run concurrently on the worker pool.
 
 import difflib
 
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import AmbiguousName, caseless_condition, fold, match_name
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import CLEAR, OBJECT_ID_RE
@@ -145,23 +146,17 @@ KEY_FIELDS = ('_id', 'username', 'email', 'employeeIdentifier')
 
 
 def needed_fields(rows):
-    """The user fields ``rows`` compare against, so that a large run holds no more of each user than that."""
+    """The user fields ``rows`` compare against, so that a large run holds no more of each user than that.
+
+    Each filled column says which fields it needs read (its ``reads`` in the column table).
+    """
     fields = set(KEY_FIELDS)
     fields.add('restrictedFields')      # what a directory (AD, SCIM, an identity provider) manages
     for row in rows:
-        fields.update(row.scalars)
-        if row.system_id:
-            fields.add('sudo')          # the user-level flag: administrator on every bound device
-        if row.manager is not None:
-            fields.add('manager')
-        if row.mfa is not None:
-            fields.update(('enable_user_portal_multifactor', 'mfa'))
-        if row.addresses:
-            fields.add('addresses')
-        if row.phones:
-            fields.add('phoneNumbers')
+        for column in columns.given_columns(row):
+            fields.update(column.reads)
         if row.attributes:
-            fields.add('attributes')
+            fields.update(columns.ATTRIBUTE_READS)
     return ' '.join(sorted(fields))
 
 

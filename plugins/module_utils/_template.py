@@ -5,56 +5,31 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 """The CSV update template: which columns the options ask for, and the rows, rendered formula-safe.
 
 Pure functions: the module reads users and devices from the API and hands
-them in; everything here is testable without HTTP.
+them in; everything here is testable without HTTP. The columns, their order
+and how each is prefilled come from the column table (``_columns``).
 """
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
 
 import csv
 import io
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._columns import ATTRIBUTE_NAME_RE
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._columns import ATTRIBUTE_NAME_RE, BY_KEY, TEMPLATE_SECTIONS, section_columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell
 
-UPDATE_BASE = ['Username']
-IMPORT_BASE = ['FirstName', 'LastName', 'Username', 'Password', 'Email']
-# In the order of the reference's questions.
-SECTIONS = [
-    ('email', ['Email']),
-    ('user_information', ['alternateEmail', 'recoveryEmail', 'manager', 'managedAppleId', 'MiddleName',
-                          'preferredName', 'jobTitle', 'employeeIdentifier', 'department', 'costCenter', 'company',
-                          'employeeType', 'description', 'location']),
-    ('location', ['home_streetAddress', 'home_poBox', 'home_city', 'home_state', 'home_postalCode', 'home_country',
-                  'work_streetAddress', 'work_poBox', 'work_city', 'work_state', 'work_postalCode', 'work_country']),
-    ('telephony', ['mobile_number', 'home_number', 'work_number', 'work_mobile_number', 'work_fax_number']),
-    ('unix_ids', ['unix_uid', 'unix_guid']),
-    ('mfa', ['enable_user_portal_multifactor', 'EnrollmentDays']),
-    ('ldap_binding', ['ldap_binding_user', 'ldapserver_id']),
-    ('systems', ['SystemID', 'Administrator']),
-]
-# user field for a prefilled column (None: never prefilled, it would re-apply a binding or a window)
-PREFILL = {
-    'Username': 'username', 'Email': 'email', 'FirstName': 'firstname', 'LastName': 'lastname',
-    'alternateEmail': 'alternateEmail', 'manager': 'manager', 'managedAppleId': 'managedAppleId',
-    'MiddleName': 'middlename', 'preferredName': 'displayname', 'jobTitle': 'jobTitle',
-    'employeeIdentifier': 'employeeIdentifier', 'department': 'department', 'costCenter': 'costCenter',
-    'company': 'company', 'employeeType': 'employeeType', 'description': 'description', 'location': 'location',
-    'unix_uid': 'unix_uid', 'unix_guid': 'unix_guid', 'enable_user_portal_multifactor': 'enable_user_portal_multifactor',
-    'ldap_binding_user': 'ldap_binding_user',
-}
-ADDRESS_PARTS = {'streetAddress': 'streetAddress', 'poBox': 'poBox', 'city': 'locality', 'state': 'region',
-                 'postalCode': 'postalCode', 'country': 'country'}
-PHONES = {'mobile_number': 'mobile', 'home_number': 'home', 'work_number': 'work',
-          'work_mobile_number': 'work_mobile', 'work_fax_number': 'work_fax'}
+# the columns every template starts with, and each option's columns, in the order they are written
+UPDATE_BASE = section_columns('update')
+IMPORT_BASE = section_columns('import')
+SECTIONS = [(section, section_columns(section)) for section in TEMPLATE_SECTIONS]
 SYSTEM_COLUMNS = ['hostname', 'displayName', 'SystemID', 'lastContact']
 
 
 def template_columns(kind='update', groups=0, custom_attributes=0, **sections):
-    """The header row for the chosen options, in the reference's question order."""
+    """The header row for the chosen options: the base, then each chosen section's columns, groups, attributes."""
     columns = list(IMPORT_BASE if kind == 'import' else UPDATE_BASE)
     for name, names in SECTIONS:
         if sections.get(name):
@@ -75,17 +50,9 @@ def _text(value):
 
 def prefill_value(user, column):
     """The current value of ``column`` for ``user``, as the CSV cell that keeps it."""
-    if column in PREFILL:
-        return _text(user.get(PREFILL[column]))
-    if column == 'recoveryEmail':
-        return _text((user.get('recoveryEmail') or {}).get('address'))
-    if column in PHONES:
-        return _text(next((p.get('number') for p in user.get('phoneNumbers') or []
-                           if p.get('type') == PHONES[column]), None))
-    kind, dummy, part = column.partition('_')
-    if kind in ('home', 'work') and part in ADDRESS_PARTS:
-        return _text(next((a.get(ADDRESS_PARTS[part]) for a in user.get('addresses') or []
-                           if a.get('type') == kind), None))
+    entry = BY_KEY.get(column.lower())
+    if entry is not None and entry.name == column:
+        return _text(entry.api.read(user)) if entry.prefill else ''
     if column.startswith('Attribute') and '_' in column:
         number, dummy, part = column[len('Attribute'):].partition('_')
         attributes = [a for a in user.get('attributes') or []

@@ -26,11 +26,8 @@ OBJECT_ID_RE = re.compile(r'[0-9a-f]{24}')
 # Every pattern applied to a cell runs in linear time: the domain's labels cannot contain the dots
 # that separate them, so no text can be matched in more than one way.
 EMAIL_RE = re.compile(r'[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+')
-MAX_EMAIL_LENGTH = 254          # the longest address mail can carry (RFC 5321)
-# JumpCloud's limits (maxLength of systemuserput); checked before any pattern
-MAX_LENGTH = {'employeeIdentifier': 256, 'email': MAX_EMAIL_LENGTH, 'alternateEmail': MAX_EMAIL_LENGTH,
-              'recoveryEmail': MAX_EMAIL_LENGTH, 'managedAppleId': MAX_EMAIL_LENGTH}
-DEFAULT_MAX_LENGTH = 1024
+# a custom attribute value's limit; each column's own limit is in the column table, checked before any pattern
+DEFAULT_MAX_LENGTH = columns.DEFAULT_MAX_LENGTH
 INTEGER_RE = re.compile(r'-?[0-9]{1,20}')
 DEFAULT_ENROLLMENT_DAYS = 7
 
@@ -80,83 +77,89 @@ class Desired:
         return 'not_found' if all(p.kind == 'not_found' for p in self.problems) else 'invalid'
 
 
-def _check_length(desired, key, field, value, what='JumpCloud allows'):
-    limit = MAX_LENGTH.get(field, DEFAULT_MAX_LENGTH)
-    if len(value) > limit:
+def _check_length(desired, key, limit, value, what='JumpCloud allows'):
+    if limit is not None and len(value) > limit:
         desired.problem(key, 'is %d characters long; %s at most %d' % (len(value), what, limit))
         return False
     return True
 
 
 def _parse_cell(desired, column, key, value, clear_token):
-    if column.name == 'SystemID':
-        desired.system_given = True
+    """Parse one filled cell as its column's kind says, and store it in the row's slot for that column."""
+    if column.mark:
+        setattr(desired, column.mark, True)
     if value == clear_token:
         if not column.clearable:
             desired.problem(key, 'cannot be cleared (the clear token %r is not allowed here)' % clear_token)
             return
         value = CLEAR
-    kind = column.kind
-    if column.name == 'Username':
-        if _check_length(desired, key, 'username', value):
-            desired.username = value
-    elif column.name == 'Password':
-        desired.password = value
-    elif column.name == 'manager':
-        # a user id, username or email: none is longer than a username may be
-        if value is CLEAR or _check_length(desired, key, 'username', value):
-            desired.manager = value
-    elif column.name == 'ldapserver_id':
-        if OBJECT_ID_RE.fullmatch(value):
-            desired.ldapserver_id = value
-        else:
-            desired.problem(key, '%s is not an LDAP server id (24 lowercase hexadecimal characters)' % shown(value))
-    elif column.name == 'SystemID':
-        if OBJECT_ID_RE.fullmatch(value):
-            desired.system_id = value
-        else:
-            desired.problem(key, '%s is not a device id (24 lowercase hexadecimal characters)' % shown(value))
-    elif kind == columns.BOOL:
-        flag = columns.parse_bool(value)
-        if flag is None:
-            desired.problem(key, '%s is not a boolean: use true/false, yes/no, 1/0 or $true/$false' % shown(value))
-        elif column.name == 'Administrator':
-            desired.administrator = flag
-        elif column.name == 'enable_user_portal_multifactor':
-            desired.mfa = flag
-        else:
-            desired.scalars[column.field] = flag
-    elif kind == columns.INT:
-        number = _integer(value)
-        if number is None or not 1 <= number <= columns.UNIX_ID_MAX:
-            desired.problem(key, '%s is not a whole number from 1 to %d' % (shown(value), columns.UNIX_ID_MAX))
-        else:
-            desired.scalars[column.field] = number
-    elif kind == columns.DAYS:
-        number = _integer(value)
-        if number is None or not 1 <= number <= 365:
-            desired.problem(key, '%s is not a number of days from 1 to 365' % shown(value))
-        else:
-            desired.enrollment_days = number
-    elif kind == columns.ADDRESS:
-        kind_name, subfield = column.field
-        if value is CLEAR or _check_length(desired, key, subfield, value):
-            desired.addresses.setdefault(kind_name, {})[subfield] = value
-    elif kind == columns.PHONE:
-        if value is CLEAR or _check_length(desired, key, 'phone', value):
-            desired.phones[column.field] = value
-    elif kind == columns.EMAIL:
-        if value is CLEAR:
-            desired.scalars[column.field] = value
-        elif not _check_length(desired, key, column.field, value, 'an email address has'):
-            return
-        elif not EMAIL_RE.fullmatch(value):
-            desired.problem(key, '%s is not an email address' % shown(value))
-        else:
-            desired.scalars[column.field] = value
-    else:
-        if value is CLEAR or _check_length(desired, key, column.field, value):
-            desired.scalars[column.field] = value
+    parse = _PARSERS[column.kind]
+    parsed = value if value is CLEAR else parse(desired, column, key, value)
+    if parsed is not _INVALID:
+        column.put(desired, parsed)
+
+
+# what a parser returns for a cell it found a problem in
+_INVALID = object()
+
+
+def _parse_text(desired, column, key, value):
+    return value if _check_length(desired, key, column.max_length, value) else _INVALID
+
+
+def _parse_email(desired, column, key, value):
+    if not _check_length(desired, key, column.max_length, value, 'an email address has'):
+        return _INVALID
+    if not EMAIL_RE.fullmatch(value):
+        desired.problem(key, '%s is not an email address' % shown(value))
+        return _INVALID
+    return value
+
+
+def _parse_object_id(desired, column, key, value):
+    if OBJECT_ID_RE.fullmatch(value):
+        return value
+    desired.problem(key, '%s is not %s (24 lowercase hexadecimal characters)' % (shown(value), column.what))
+    return _INVALID
+
+
+def _parse_bool(desired, column, key, value):
+    flag = columns.parse_bool(value)
+    if flag is None:
+        desired.problem(key, '%s is not a boolean: use %s' % (shown(value), columns.BOOL_SPELLINGS))
+        return _INVALID
+    return flag
+
+
+def _parse_unix_id(desired, column, key, value):
+    number = _integer(value)
+    if number is None or not 1 <= number <= columns.UNIX_ID_MAX:
+        desired.problem(key, '%s is not a whole number from 1 to %d' % (shown(value), columns.UNIX_ID_MAX))
+        return _INVALID
+    return number
+
+
+def _parse_days(desired, column, key, value):
+    number = _integer(value)
+    if number is None or not 1 <= number <= columns.MAX_DAYS:
+        desired.problem(key, '%s is not a number of days from 1 to %d' % (shown(value), columns.MAX_DAYS))
+        return _INVALID
+    return number
+
+
+_PARSERS = {
+    columns.KEY: _parse_text,
+    columns.SECRET: _parse_text,        # no limit: a password is sent as written
+    columns.USER_REF: _parse_text,
+    columns.OBJECT_ID: _parse_object_id,
+    columns.STRING: _parse_text,
+    columns.EMAIL: _parse_email,
+    columns.BOOL: _parse_bool,
+    columns.INT: _parse_unix_id,
+    columns.DAYS: _parse_days,
+    columns.ADDRESS: _parse_text,
+    columns.PHONE: _parse_text,
+}
 
 
 def _integer(text):

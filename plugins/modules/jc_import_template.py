@@ -45,8 +45,9 @@ options:
     required: true
   type:
     description:
-      - V(update) writes a template for existing users, keyed by Username.
-      - V(import) writes a template for new users, with FirstName, LastName, Username, Password and Email first.
+      - V(update) writes a template for existing users, keyed by C(Username).
+      - V(import) writes a template for new users, with C(FirstName), C(LastName), C(Username), C(Password) and
+        C(Email) first.
     type: str
     choices: [update, import]
     default: update
@@ -57,7 +58,8 @@ options:
   prefill:
     description:
       - With O(populate_users), fill every chosen column with the user's current value.
-      - Bindings (C(SystemID), C(ldapserver_id)), groups and C(EnrollmentDays) are never prefilled.
+      - C(Password), the enrollment window (C(EnrollmentDays)), the bindings (C(ldapserver_id), C(SystemID),
+        C(Administrator)) and groups are never prefilled.
     type: bool
     default: false
   email:
@@ -72,7 +74,10 @@ options:
     type: bool
     default: false
   location:
-    description: Add the twelve address columns, C(home_streetAddress) ... C(work_country).
+    description:
+      - Add the twelve address columns, C(home_streetAddress), C(home_poBox), C(home_city), C(home_state),
+        C(home_postalCode), C(home_country), C(work_streetAddress), C(work_poBox), C(work_city), C(work_state),
+        C(work_postalCode) and C(work_country).
     type: bool
     default: false
   telephony:

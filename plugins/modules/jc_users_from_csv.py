@@ -29,18 +29,31 @@ description:
     error on that cell naming them.
   - C(Password) cells cannot be compared, since JumpCloud never returns passwords; with
     O(update_password=always) a non-empty C(Password) cell is sent and reported as changed on every run.
-  - 'Columns (header matching ignores case and surrounding spaces; column order does not matter):
-    C(Username) (required, the key), C(FirstName), C(LastName), C(MiddleName), C(Email), C(alternateEmail),
-    C(recoveryEmail), C(Password), C(manager) (a user id, username or email), C(managedAppleId),
-    C(preferredName), C(jobTitle), C(employeeIdentifier), C(department), C(costCenter), C(company),
-    C(employeeType), C(description), C(location), C(home_streetAddress), C(home_poBox), C(home_city),
-    C(home_state), C(home_postalCode), C(home_country), the same six C(work_*) columns, C(mobile_number),
-    C(home_number), C(work_number), C(work_mobile_number), C(work_fax_number), C(unix_uid), C(unix_guid),
-    C(enable_user_portal_multifactor), C(EnrollmentDays), C(ldap_binding_user), C(ldapserver_id),
-    C(SystemID), C(Administrator), C(account_locked), C(allow_public_key), C(enable_managed_uid),
-    C(externally_managed), C(passwordless_sudo), C(sudo), C(password_never_expires), C(external_dn),
-    C(external_source_type), C(Group1)...C(GroupN), and C(Attribute1_name)/C(Attribute1_value)...'
-  - Booleans accept true/false, yes/no, 1/0 and $true/$false in any case. An unknown column is an error
+  - 'Columns, by kind (header matching ignores case and surrounding spaces; column order does not matter):'
+  - 'The key, an existing username (required): C(Username).'
+  - 'Text: C(FirstName), C(LastName), C(MiddleName), C(preferredName), C(jobTitle), C(employeeIdentifier),
+    C(department), C(costCenter), C(company), C(employeeType), C(description), C(location), C(external_dn),
+    C(external_source_type).'
+  - 'An email address: C(Email), C(alternateEmail), C(recoveryEmail), C(managedAppleId).'
+  - 'A password, sent as written: C(Password).'
+  - 'A user id, username or email: C(manager).'
+  - 'Part of an address: C(home_streetAddress), C(home_poBox), C(home_city), C(home_state), C(home_postalCode),
+    C(home_country), C(work_streetAddress), C(work_poBox), C(work_city), C(work_state), C(work_postalCode),
+    C(work_country).'
+  - 'A phone number: C(mobile_number), C(home_number), C(work_number), C(work_mobile_number), C(work_fax_number).'
+  - 'A whole number from 1 to 4294967295: C(unix_uid), C(unix_guid).'
+  - 'A number of days from 1 to 365: C(EnrollmentDays).'
+  - 'A boolean: C(enable_user_portal_multifactor), C(ldap_binding_user), C(Administrator), C(account_locked),
+    C(allow_public_key), C(enable_managed_uid), C(externally_managed), C(passwordless_sudo), C(sudo),
+    C(password_never_expires).'
+  - 'A JumpCloud id (24 lowercase hexadecimal characters): C(ldapserver_id), C(SystemID).'
+  - 'Numbered: C(Group1)...C(GroupN), a user group''s name; C(Attribute1_name)/C(Attribute1_value)..., a custom
+    attribute''s name (letters and digits) and value.'
+  - 'The O(clear_token) cannot clear: C(Username), C(Email), C(Password), C(unix_uid), C(unix_guid),
+    C(enable_user_portal_multifactor), C(EnrollmentDays), C(ldap_binding_user), C(ldapserver_id), C(SystemID),
+    C(Administrator), C(account_locked), C(allow_public_key), C(enable_managed_uid), C(externally_managed),
+    C(passwordless_sudo), C(sudo), C(password_never_expires).'
+  - Booleans accept true/false, yes/no, y/n, 1/0 and $true/$false in any case. An unknown column is an error
     naming the closest known column.
   - C(Administrator) is the device binding's sudo setting. A new administrator binding asks for the password;
     an existing binding with sudo, passwordless or not, satisfies C(Administrator=true) and is left as it is.
