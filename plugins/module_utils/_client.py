@@ -5,6 +5,8 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""The JumpCloud API client: requests with retries, the shared 429 gate, paging and redacted errors."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 

@@ -5,10 +5,10 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""The CSV column language (the columns the modules' documentation lists): every column, its kind and API field."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
-
-"""The CSV column language (BEHAVIOUR.md section 1): every column, its kind and API field."""
 
 import difflib
 import re

@@ -5,6 +5,8 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""The connection options every module of the collection shares (the argspec)."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 

@@ -5,9 +5,6 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 """Cells a spreadsheet would run as a formula, written so it does not, and read back as they were.
 
 A value starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is
@@ -15,6 +12,9 @@ written with a leading apostrophe, which spreadsheets show as text. So that the
 round trip is exact, a value that already starts with an apostrophe followed by
 one of those characters (or by another such apostrophe) gets one too.
 """
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
 
 FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
 

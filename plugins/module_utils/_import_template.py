@@ -5,10 +5,10 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""The flow of jc_import_template: choose columns, read users and devices, render, write if different."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
-
-"""The flow of jc_import_template: choose columns, read users and devices, render, write if different."""
 
 import datetime
 import os

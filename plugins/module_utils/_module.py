@@ -5,6 +5,8 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""The module base: AnsibleModule with the connection options, the API client, and the exits."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 

@@ -5,9 +5,6 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 """Plan one user's update: desired (a CSV row) plus current (JumpCloud) gives the changes.
 
 Pure functions, no HTTP: the result says which fields one PUT must carry (and
@@ -15,6 +12,9 @@ nothing unchanged), and which group memberships, device binding and LDAP
 binding to add or update. Arrays (addresses, phone numbers, custom
 attributes) are merged, so every entry the row does not touch is kept exactly.
 """
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
 
 import copy
 import datetime

@@ -5,6 +5,8 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""Problems with the input (a file, a row, a cell), where they are and how they read."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 

@@ -5,9 +5,6 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 """Read, in bulk, the current JumpCloud state that a set of CSV rows refers to.
 
 Every read is a listing or a batched search, never a per-row lookup of the
@@ -16,6 +13,9 @@ servers in one listing each, and memberships and bindings from whichever side
 needs fewer requests (one listing per referenced group/device/server, or one
 per user). Independent reads run concurrently on the worker pool.
 """
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
 
 import difflib
 

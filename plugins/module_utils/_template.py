@@ -5,14 +5,14 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 """The CSV update template: which columns the options ask for, and the rows, rendered formula-safe.
 
 Pure functions: the module reads users and devices from the API and hands
 them in; everything here is testable without HTTP.
 """
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
 
 import csv
 import io

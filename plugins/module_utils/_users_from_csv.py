@@ -5,10 +5,10 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""The flow of jc_users_from_csv, one way: read, validate, read state, plan, apply, report."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
-
-"""The flow of jc_users_from_csv, one way: read, validate, read state, plan, apply, report."""
 
 import collections
 import datetime

@@ -5,9 +5,6 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 """Validate the CSV rows: each cell's format first, then (with the current state) every reference.
 
 ``parse_rows`` turns a read :class:`Table` into one :class:`Desired` per row,
@@ -15,6 +12,9 @@ each carrying its own problems; ``check_references`` adds the problems that
 need JumpCloud's current state: users, groups, devices, LDAP servers and
 managers that do not exist, and email or employeeIdentifier collisions.
 """
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
 
 import re
 
