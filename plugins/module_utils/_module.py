@@ -10,7 +10,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import re
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -23,8 +22,9 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import (
     resolve_base_url,
 )
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._common_options import CONNECTION_ARGSPEC
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import OBJECT_ID_RE
 
-ORG_ID_RE = re.compile(r'^[0-9a-f]{24}$')
+ORG_ID_RE = OBJECT_ID_RE      # an organisation id has the form of every JumpCloud object id
 
 
 class JumpCloudModule(AnsibleModule):

@@ -25,7 +25,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import plan_
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import summarise
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import read_state
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import check_references, check_restricted, parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references, check_restricted
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
 
 # After SIGINT or SIGTERM, the users whose writes are already under way get this many seconds to finish.
 INTERRUPT_GRACE = 10.0
@@ -67,7 +68,7 @@ def run(module, now=None):
             module.fail_json(msg='reading the current JumpCloud state failed; nothing was written: %s'
                              % client.redact(exc), results=[], changed=False)
         check_references(rows, state)
-        check_restricted(rows, state, lambda desired, user: plan_user(desired, user, state, now,
+        check_restricted(rows, state, lambda desired, user: plan_user(desired, user, state.facts_for(desired, user), now,
                                                                       p['update_password']).changed_fields)
         state.keep_only_row_users()
         invalid = [r for r in rows if r.problems]
@@ -84,7 +85,8 @@ def run(module, now=None):
         def one_user(item):
             desired, user = item
             try:
-                outcome = applier.apply_one(plan_user(desired, user, state, now, p['update_password']))
+                outcome = applier.apply_one(plan_user(desired, user, state.facts_for(desired, user), now,
+                                                      p['update_password']))
                 return report.row_result(desired, user['_id'], outcome, path), \
                     report.user_diff(outcome) if want_diff else None
             except Exception as exc:  # pylint: disable=broad-except

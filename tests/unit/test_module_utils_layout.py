@@ -33,3 +33,36 @@ def test_nothing_points_at_files_outside_the_repository():
                 if outside.search(line) and path != 'tests/unit/test_module_utils_layout.py':
                     found.append('%s:%d' % (path, number))
     assert found == []
+
+
+def imports_of_ours(name):
+    """The module_utils names ``name`` imports."""
+    found = set()
+    for node in ast.walk(tree(name)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.startswith('ansible_collections.jcops.jumpcloud.plugins.module_utils'):
+                rest = node.module.split('.')[-1]
+                if rest == 'module_utils':
+                    found.update(alias.name for alias in node.names)
+                else:
+                    found.add(rest)
+    return found
+
+
+def test_the_row_model_is_a_bottom_layer_importing_nothing_of_ours():
+    assert imports_of_ours('_model') == set()
+    for name in ('_problems', '_validate', '_state', '_references', '_plan'):
+        assert '_model' in imports_of_ours(name), name
+
+
+def test_only_the_flow_imports_validation():
+    importers = sorted(name for name in NAMES if '_validate' in imports_of_ours(name))
+    assert importers == ['_users_from_csv']
+
+
+def test_the_stages_import_only_downwards():
+    # the stages of the flow, in order; none imports a later stage or a peer
+    stages = ['_csv_reader', '_validate', '_state', '_references', '_plan', '_apply', '_report']
+    for index, name in enumerate(stages):
+        assert imports_of_ours(name) & set(stages[index:]) == set(), name
+    assert imports_of_ours('_references') & {'_validate', '_plan'} == set()
