@@ -22,6 +22,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import (
     resolve_base_url,
 )
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._common_options import CONNECTION_ARGSPEC
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import RunFailed
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import OBJECT_ID_RE
 
 ORG_ID_RE = OBJECT_ID_RE      # an organisation id has the form of every JumpCloud object id
@@ -33,6 +34,17 @@ class JumpCloudModule(AnsibleModule):
     def __init__(self, *args, **kwargs):
         super(JumpCloudModule, self).__init__(*args, **kwargs)
         self._client = None
+
+    def run_flow(self, flow):
+        """Run a module's ``flow`` with this module's parameters, client, check and diff modes and warnings,
+        and exit with what it gives: its result through exit_json, or the message and the partial results
+        of a :class:`RunFailed` through fail_json. The one place the flows' outcomes become the module's exit."""
+        try:
+            result = flow(self.params, lambda: self.client, check_mode=self.check_mode, want_diff=self._diff,
+                          warn=self.warn)
+        except RunFailed as exc:
+            self.fail_json(msg=exc.msg, **exc.result)
+        self.exit_json(**result)
 
     @classmethod
     def generate_argspec(cls, **kwargs):

@@ -243,7 +243,7 @@ report_path:
 '''
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import JumpCloudModule
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import run
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import apply_csv
 
 
 def main():
@@ -257,7 +257,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    run(module)
+    module.run_flow(apply_csv)
 
 
 if __name__ == '__main__':

@@ -66,3 +66,19 @@ def test_the_stages_import_only_downwards():
     for index, name in enumerate(stages):
         assert imports_of_ours(name) & set(stages[index:]) == set(), name
     assert imports_of_ours('_references') & {'_validate', '_plan'} == set()
+
+
+def calls_to(name, attributes):
+    """The lines of ``name`` that call or read one of ``attributes`` of anything."""
+    return [node.lineno for node in ast.walk(tree(name))
+            if isinstance(node, ast.Attribute) and node.attr in attributes]
+
+
+@pytest.mark.parametrize('name', NAMES)
+def test_only_the_module_base_ends_the_module(name):
+    exits = calls_to(name, ('exit_json', 'fail_json'))
+    if name == '_module':
+        assert exits, 'the module base is where the flows end the module'
+    else:
+        assert exits == [], '%s.py ends the module itself (lines %s)' % (name, exits)
+    assert calls_to(name, ('_diff',)) == [] or name == '_module'
