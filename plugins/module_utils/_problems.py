@@ -10,7 +10,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import Problem  # noqa: F401  (defined with the row model)
+# Problem is defined with the row model; it is imported here too for the readers of problems
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import Problem  # noqa: F401  # pylint: disable=unused-import
 
 
 def summarise(problems, path, limit=20):
