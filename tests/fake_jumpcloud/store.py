@@ -144,7 +144,7 @@ class FakeOrg:
             return server
 
     def load(self, seed):
-        """Fill the org from a seed document (see README of the fake server)."""
+        """Fill the org from a seed document, of the shape seed.generate_org gives."""
         with self.lock:
             by_name = {}
             for entry in seed.get('users', []):
