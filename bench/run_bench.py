@@ -220,7 +220,7 @@ def uri_loop(cfg, workdir, fake, rows):
 
 
 def reference_replay(fake, rows):
-    """The interactive tool's requests per row, one after another (see the module docs of the issue)."""
+    """The interactive tool's requests per row, one after another."""
     session = requests.Session()
     session.headers.update({'x-api-key': testenv.API_KEY, 'Accept': 'application/json'})
     base = fake.url

@@ -5,9 +5,6 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 """Apply one user's plan; the flow runs one such task per user on the worker pool.
 
 A user's own writes (PUT, then group adds, device binding, LDAP binding) run
@@ -22,6 +19,9 @@ so the rest of that user's writes are not sent (they would overlap it); a rerun
 finishes them. A 409 "Already Exists" means "present" only for a membership or
 binding add; on the user PUT it is a refusal like any other.
 """
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
 
 import threading
 

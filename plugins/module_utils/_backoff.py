@@ -5,6 +5,8 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""Exponential backoff with full jitter: the sleep times between retries of one request."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 

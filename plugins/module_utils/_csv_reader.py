@@ -5,15 +5,15 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 """Read the update CSV: decoding, the CSV grammar and the header row.
 
 Nothing here knows JumpCloud; it turns a file into rows of trimmed cells that
 each know their line and column, or into problems that say where the file is
 broken.
 """
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
 
 import csv
 import errno

@@ -5,9 +5,6 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 """Cells a spreadsheet would run as a formula, written so it does not, and read back as they were.
 
 A value starting with ``=``, ``+``, ``-``, ``@`` (or their full-width forms, which
@@ -17,6 +14,9 @@ leading apostrophe, which spreadsheets show as text. So that the round trip is
 exact, a value that already starts with an apostrophe followed by one of those
 (or by another such apostrophe) gets one too.
 """
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
 
 FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r', '\uff1d', '\uff0b', '\uff0d', '\uff20')
 # skipped before looking for a formula: apostrophes, and the spaces a spreadsheet may trim

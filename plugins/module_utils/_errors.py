@@ -5,6 +5,8 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""The error types: :class:`JumpCloudError` for the API client, :class:`RunFailed` for a module's flow."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -47,3 +49,13 @@ class JumpCloudError(Exception):
         if self.retries:
             text += ' after %d retr%s' % (self.retries, 'y' if self.retries == 1 else 'ies')
         return text
+
+
+class RunFailed(Exception):
+    """A module's flow failed: ``msg`` says why, and ``result`` carries what the module returns with it
+    (the results so far, the summary, the errors), so that no partial result is lost."""
+
+    def __init__(self, msg, **result):
+        super(RunFailed, self).__init__(msg)
+        self.msg = msg
+        self.result = result

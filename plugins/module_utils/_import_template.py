@@ -5,16 +5,19 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""The flow of jc_import_template: choose columns, read users and devices, render, write if different.
+
+:func:`write_template` takes plain parameters and returns the module's result, or raises :class:`RunFailed`.
+"""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
-
-"""The flow of jc_import_template: choose columns, read users and devices, render, write if different."""
 
 import datetime
 import os
 import stat
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._report import write_atomic
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _template as template
@@ -29,14 +32,20 @@ def file_names(kind, today):
     return '%s_%s.csv' % (prefix, stamp), 'JCSystems_%s.csv' % stamp
 
 
-def run(module, today=None):
-    p = module.params
+def write_template(options, connect, check_mode=False, want_diff=False, warn=None, today=None):
+    """Write the template ``options`` (the module's parameters) ask for and return the module's result.
+
+    ``connect()`` gives the API client, called only when users or devices are read. ``warn`` receives the
+    warnings, ``today`` names the files. Raises :class:`RunFailed` when nothing can be written.
+    """
+    p = options
     today = today or datetime.date.today()
+    warn = warn or (lambda text: None)
     for name in ('groups', 'custom_attributes'):
         if not 0 <= p[name] <= 100:
-            module.fail_json(msg='%s must be from 0 to 100, got %d' % (name, p[name]))
+            raise RunFailed('%s must be from 0 to 100, got %d' % (name, p[name]))
     if p['prefill'] and not p['populate_users']:
-        module.fail_json(msg='prefill needs populate_users: true (there are no user rows to fill otherwise)')
+        raise RunFailed('prefill needs populate_users: true (there are no user rows to fill otherwise)')
 
     name, systems_name = file_names(p['type'], today)
     dest = p['dest']
@@ -45,25 +54,28 @@ def run(module, today=None):
     elif os.path.isdir(dest):
         path = os.path.join(dest, name)
     else:
-        module.fail_json(msg='dest %s is neither an existing directory nor a path ending in .csv' % dest)
+        raise RunFailed('dest %s is neither an existing directory nor a path ending in .csv' % dest)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        module.fail_json(msg='the folder %s does not exist' % folder)
+        raise RunFailed('the folder %s does not exist' % folder)
     for target in [path] + ([os.path.join(folder, systems_name)] if p['systems'] else []):
         problem = output_path_problem(target, 'the file')
         if problem:
-            module.fail_json(msg='%s; nothing was written' % problem)
+            raise RunFailed('%s; nothing was written' % problem)
 
     columns = template.template_columns(p['type'], p['groups'], p['custom_attributes'],
                                         **dict((s, p[s]) for s in SECTION_OPTIONS))
     users, systems = [], None
+    client = None
     try:
+        if p['populate_users'] or p['systems']:
+            client = connect()
         if p['populate_users']:
-            users = list(module.client.v1_search('/api/search/systemusers', fields=None if p['prefill'] else 'username'))
+            users = list(client.v1_search('/api/search/systemusers', fields=None if p['prefill'] else 'username'))
         if p['systems']:
-            systems = list(module.client.v1_search('/api/search/systems', fields='hostname displayName lastContact'))
+            systems = list(client.v1_search('/api/search/systems', fields='hostname displayName lastContact'))
     except JumpCloudError as exc:
-        module.fail_json(msg='reading JumpCloud failed; nothing was written: %s' % module.client.redact(exc))
+        raise RunFailed('reading JumpCloud failed; nothing was written: %s' % client.redact(exc))
 
     files = [(path, template.render_csv(columns, template.template_rows(columns, users, p['prefill'])))]
     if systems is not None:
@@ -76,7 +88,7 @@ def run(module, today=None):
         try:
             currents.append(_read(target, len(text.encode('utf-8'))))
         except _NotRegular as exc:
-            module.fail_json(msg='%s; nothing was written' % exc, changed=False)
+            raise RunFailed('%s; nothing was written' % exc, changed=False)
     changed = False
     diffs = []
     for (target, text), current in zip(files, currents):
@@ -85,18 +97,18 @@ def run(module, today=None):
         diffs.append({'before_header': target, 'after_header': target,
                       'before': current if current is not None else '', 'after': text})
         if current is not None and not p['force']:
-            module.warn('%s exists with other content and was left alone; set force: true to overwrite it' % target)
+            warn('%s exists with other content and was left alone; set force: true to overwrite it' % target)
             continue
         changed = True
-        if not module.check_mode:
+        if not check_mode:
             write_atomic(target, text)
 
     result = dict(changed=changed, path=path, columns=columns, rows=len(users))
     if systems is not None:
         result['systems_path'] = files[1][0]
-    if module._diff:
+    if want_diff:
         result['diff'] = diffs
-    module.exit_json(**result)
+    return result
 
 
 class _NotRegular(Exception):

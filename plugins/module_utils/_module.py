@@ -5,6 +5,8 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""The module base: AnsibleModule with the connection options, the API client, and the exits."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -22,6 +24,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_option
     check_params,
     client_kwargs,
 )
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import RunFailed
 
 
 class JumpCloudModule(AnsibleModule):
@@ -30,6 +33,17 @@ class JumpCloudModule(AnsibleModule):
     def __init__(self, *args, **kwargs):
         super(JumpCloudModule, self).__init__(*args, **kwargs)
         self._client = None
+
+    def run_flow(self, flow):
+        """Run a module's ``flow`` with this module's parameters, client, check and diff modes and warnings,
+        and exit with what it gives: its result through exit_json, or the message and the partial results
+        of a :class:`RunFailed` through fail_json. The one place the flows' outcomes become the module's exit."""
+        try:
+            result = flow(self.params, lambda: self.client, check_mode=self.check_mode, want_diff=self._diff,
+                          warn=self.warn)
+        except RunFailed as exc:
+            self.fail_json(msg=exc.msg, **exc.result)
+        self.exit_json(**result)
 
     @classmethod
     def generate_argspec(cls, **kwargs):

@@ -5,9 +5,6 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 """Match a name from the CSV with the names JumpCloud stores, as JumpCloud's own tooling does.
 
 JumpCloud keeps the case of usernames (two users may differ only by case), and
@@ -17,6 +14,9 @@ address/phone types without regard to case. The rule here: an exact match
 wins; otherwise a unique case-insensitive match is used; several
 case-insensitive matches (and no exact one) are ambiguous.
 """
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
 
 import string
 

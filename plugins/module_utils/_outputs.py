@@ -5,10 +5,10 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""Check an output file's path before anything is written, so that a bad path never fails a run halfway."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
-
-"""Check an output file's path before anything is written, so that a bad path never fails a run halfway."""
 
 import os
 import stat

@@ -5,9 +5,6 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 """Plan one user's update: desired (a CSV row) plus current (JumpCloud) gives the changes.
 
 Pure functions, no HTTP: the result says which fields one PUT must carry (and
@@ -16,15 +13,17 @@ binding to add or update. Arrays (addresses, phone numbers, custom
 attributes) are merged, so every entry the row does not touch is kept exactly.
 """
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import copy
 import datetime
 import sys
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import CLEAR, DEFAULT_ENROLLMENT_DAYS, Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import match_name
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._statuses import ADD, PRESENT, UPDATE
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import CLEAR, DEFAULT_ENROLLMENT_DAYS
 
 MASK = '********'
 SECRET_FIELDS = frozenset(['password'])
@@ -76,18 +75,22 @@ def _text(value):
     return '' if value is None else value
 
 
-def plan_user(desired, user, state, now, update_password='always'):
-    """The :class:`UserPlan` for ``desired`` against the current ``user`` and ``state``."""
+def plan_user(desired, user, facts, now, update_password='always'):
+    """The :class:`UserPlan` for the checked row ``desired`` against the current ``user``.
+
+    ``facts`` (:class:`UserFacts`) holds what else of JumpCloud the row needs, already looked up; the
+    manager is the id the reference check resolved (``desired.manager_id``). Nothing is looked up here.
+    """
     plan = UserPlan(desired, user)
     _plan_scalars(plan, desired, user)
-    _plan_manager(plan, desired, user, state)
+    _plan_manager(plan, desired, user)
     if desired.password and update_password == 'always':
         plan.set_field('password', None, desired.password)
     _plan_mfa(plan, desired, user, now)
     _plan_addresses(plan, desired, user)
     _plan_phones(plan, desired, user)
     _plan_attributes(plan, desired, user)
-    _plan_bindings(plan, desired, user, state)
+    _plan_bindings(plan, desired, user, facts)
     return plan
 
 
@@ -109,13 +112,13 @@ def _plan_scalars(plan, desired, user):
                 plan.set_field(field, current, wanted, body_value=column.api.body(wanted))
 
 
-def _plan_manager(plan, desired, user, state):
+def _plan_manager(plan, desired, user):
     if desired.manager is None:
         return
-    if desired.manager is CLEAR:
-        wanted = None
-    else:
-        wanted = desired.manager_id or state.resolve_manager(desired.manager)['_id']
+    if desired.manager is not CLEAR and desired.manager_id is None:
+        # a row reaches planning only once check_references has resolved its manager to an id
+        raise ValueError('the manager of line %d has not been resolved to a user id' % desired.line)
+    wanted = None if desired.manager is CLEAR else desired.manager_id
     current = user.get('manager') or None
     if current != wanted:
         plan.set_field('manager', current, wanted)
@@ -255,12 +258,10 @@ def sudo_attributes(administrator):
     return {'sudo': {'enabled': bool(administrator), 'withoutPassword': False}}
 
 
-def _plan_bindings(plan, desired, user, state):
-    uid = user['_id']
+def _plan_bindings(plan, desired, user, facts):
     added_groups = []
-    for name, dummy in desired.groups:
-        group = state.group_by_name(name)
-        action = PRESENT if (group['id'], uid) in state.group_members else ADD
+    for group in facts.groups:
+        action = PRESENT if group['member'] else ADD
         plan.groups.append({'name': group['name'], 'id': group['id'], 'action': action})
         if action == ADD:
             added_groups.append(group['name'])
@@ -269,11 +270,11 @@ def _plan_bindings(plan, desired, user, state):
         plan.after['groups'] = added_groups
 
     if desired.system_id:
-        _plan_system(plan, desired, user, state)
+        _plan_system(plan, desired, user, facts.system_binding)
 
     if desired.ldapserver_id:
         lid = desired.ldapserver_id
-        action = PRESENT if (lid, uid) in state.ldap_bindings else ADD
+        action = PRESENT if facts.ldap_bound else ADD
         plan.ldap = {'id': lid, 'action': action}
         if action == ADD:
             plan.before['ldap_server'] = None
@@ -289,9 +290,8 @@ def global_sudo(desired, user):
     return bool(user.get('sudo'))
 
 
-def _plan_system(plan, desired, user, state):
+def _plan_system(plan, desired, user, current):
     sid = desired.system_id
-    current = state.system_bindings.get((sid, user['_id']))
     wanted = sudo_attributes(desired.administrator) if desired.administrator is not None else None
     if current is None:
         action = ADD

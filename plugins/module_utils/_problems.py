@@ -5,39 +5,13 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""Problems with the input (a file, a row, a cell), where they are and how they read."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-
-class Problem:
-    """One thing wrong with the input, where it is and what to do about it."""
-
-    __slots__ = ('line', 'column', 'header', 'message', 'kind')
-
-    def __init__(self, message, line=None, column=None, header=None, kind='invalid'):
-        self.message = message
-        self.line = line
-        self.column = column
-        self.header = header
-        self.kind = kind          # 'invalid', or 'not_found' for a user that does not exist
-
-    def location(self, path):
-        where = path
-        if self.line is not None:
-            where += ':%d' % self.line
-            if self.column is not None:
-                where += ':%d' % self.column
-        return where
-
-    def format(self, path):
-        text = '%s: ' % self.location(path)
-        if self.header:
-            text += '%s: ' % self.header
-        return text + self.message
-
-    def as_dict(self, path):
-        return {'path': path, 'line': self.line, 'column': self.column, 'header': self.header,
-                'message': self.message, 'text': self.format(path)}
+# Problem is defined with the row model; it is imported here too for the readers of problems
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import Problem  # noqa: F401  # pylint: disable=unused-import
 
 
 def summarise(problems, path, limit=20):

@@ -5,6 +5,8 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""A client-side request rate limit shared by the threads of one client."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 

@@ -5,10 +5,10 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""Turn rows, plans and outcomes into the module's results, summary, diff and report file."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
-
-"""Turn rows, plans and outcomes into the module's results, summary, diff and report file."""
 
 import csv
 import io

@@ -5,9 +5,6 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-from __future__ import absolute_import, division, print_function
-__metaclass__ = type
-
 """Read, in bulk, the current JumpCloud state that a set of CSV rows refers to.
 
 Every read is a listing or a batched search, never a per-row lookup of the
@@ -17,12 +14,15 @@ needs fewer requests (one listing per referenced group/device/server, or one
 per user). Independent reads run concurrently on the worker pool.
 """
 
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
 import difflib
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import CLEAR, OBJECT_ID_RE, UserFacts
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import AmbiguousName, caseless_condition, fold, match_name
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import CLEAR, OBJECT_ID_RE
 
 SEARCH_BATCH = 100
 USERS = '/api/search/systemusers'
@@ -122,6 +122,19 @@ class State:
         if OBJECT_ID_RE.fullmatch(ref) and ref in self.users_by_id:
             return True
         return ref in self.users_by_name or self._owner_of_email(ref) is not None
+
+    def facts_for(self, desired, user):
+        """The :class:`UserFacts` planning needs for the checked row ``desired`` and its ``user``: each group
+        it names, as JumpCloud names it, and whether the user is a member; the current device binding; and
+        whether the user is bound to the LDAP server."""
+        uid = user['_id']
+        groups = []
+        for name, dummy in desired.groups:
+            group = self.group_by_name(name)
+            groups.append({'id': group['id'], 'name': group['name'], 'member': (group['id'], uid) in self.group_members})
+        binding = self.system_bindings.get((desired.system_id, uid)) if desired.system_id else None
+        ldap_bound = bool(desired.ldapserver_id) and (desired.ldapserver_id, uid) in self.ldap_bindings
+        return UserFacts(groups, binding, ldap_bound)
 
     def _owner_of_email(self, ref):
         owners = self.users_by_email.get(ref.lower())

@@ -5,72 +5,80 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""The flow of jc_users_from_csv, one way: read, validate, read state, check references, plan, apply, report.
+
+:func:`apply_csv` takes plain parameters and returns the module's result, or raises :class:`RunFailed`
+carrying the results so far; the module turns either into its exit.
+"""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
-
-"""The flow of jc_users_from_csv, one way: read, validate, read state, plan, apply, report."""
 
 import collections
 import datetime
 import signal
 import threading
-import time
-from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Applier
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._concurrency import NOT_STARTED, UNFINISHED, bounded_map, drain
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _messages as messages
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import plan_user
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import summarise
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references, check_restricted
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import read_state
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses as st
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import check_references, check_restricted, parse_rows
-
-# After SIGINT or SIGTERM, the users whose writes are already under way get this many seconds to finish.
-INTERRUPT_GRACE = 10.0
-NOT_STARTED = 'not started'
-UNFINISHED = 'unfinished'
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
 
 
-def run(module, now=None):
-    p = module.params
+def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, now=None):
+    """Apply the CSV ``options['csv_path']`` and return the module's result; raise :class:`RunFailed`
+    (with every row's result that exists) when the run fails.
+
+    ``options`` are the module's parameters (``csv_path``, ``report_path``, ``clear_token``,
+    ``skip_invalid_rows``, ``update_password``, ``max_workers``). ``connect()`` gives the API client; it is
+    first called once the file is read and valid in form, so a broken file needs no connection. ``warn``
+    receives each warning of the rows, ``now`` (UTC) dates the MFA enrollment windows.
+    """
+    p = options
     path = p['csv_path']
     now = now or datetime.datetime.now(datetime.timezone.utc)
+    warn = warn or (lambda text: None)
 
     # 0. every output path is checked before anything is read or written
     if p['report_path']:
         problem = output_path_problem(p['report_path'], 'report_path')
         if problem:
-            module.fail_json(msg='%s; nothing was written' % problem, results=[], changed=False)
+            raise RunFailed(messages.nothing_written(problem), results=[], changed=False)
 
     # 1. read the file; a broken file stops here with its problems
     table, problems = read_csv(path, max_size=p['max_file_size'])
     if problems:
-        module.fail_json(msg='%s cannot be used; nothing was written:\n%s' % (path, summarise(problems, path)),
-                         errors=[x.as_dict(path) for x in problems], results=[], changed=False)
+        raise RunFailed(messages.csv_rejected(path, problems), errors=[x.as_dict(path) for x in problems],
+                        results=[], changed=False)
 
     # 2. validate each cell
     rows = parse_rows(table, p['clear_token'])
     table = None            # the cells are in the rows now; a large file is not held twice
-    client = module.client
+    client = connect()
     for row in rows:
         client.add_secret(row.password)     # no API message may show a row's password
-    applier = Applier(client, module.check_mode)
+    applier = Applier(client, check_mode)
     interrupts = Interrupts(applier)
     pool = ThreadPoolExecutor(max_workers=p['max_workers'])
     try:
-        # 3. read what the rows refer to, in bulk, and validate the references
+        # 3. read what the rows refer to, in bulk, and check the references
         try:
             state = read_state(client, rows, pool)
         except JumpCloudError as exc:
-            module.fail_json(msg='reading the current JumpCloud state failed; nothing was written: %s'
-                             % client.redact(exc), results=[], changed=False)
+            raise RunFailed(messages.state_read_failed(client.redact(exc)), results=[], changed=False)
         check_references(rows, state)
-        check_restricted(rows, state, lambda desired, user: plan_user(desired, user, state, now,
+        check_restricted(rows, state, lambda desired, user: plan_user(desired, user, state.facts_for(desired, user), now,
                                                                       p['update_password']).changed_fields)
-        state.keep_only_row_users()
+        records = RowUsers(state, rows)
+        state = None
         invalid = [r for r in rows if r.problems]
         valid = [r for r in rows if not r.problems]
         skipped_reason = None
@@ -78,14 +86,13 @@ def run(module, now=None):
             skipped_reason = 'not applied: %d row(s) are invalid and skip_invalid_rows is false' % len(invalid)
             valid = []
 
-        # 4. plan (pure), 5. apply and 6. report each user on the pool; a user's records are let go as
-        # soon as its result exists, so that a large file costs about one result per row
-        want_diff = module._diff
-
+        # 4. plan (pure), 5. apply and 6. report each user on the pool; a user's record is let go as soon
+        # as it is handed out, so that a large file costs about one result per row
         def one_user(item):
             desired, user = item
             try:
-                outcome = applier.apply_one(plan_user(desired, user, state, now, p['update_password']))
+                plan = plan_user(desired, user, records.facts(desired, user), now, p['update_password'])
+                outcome = applier.apply_one(plan)
                 return report.row_result(desired, user['_id'], outcome, path), \
                     report.user_diff(outcome) if want_diff else None
             except Exception as exc:  # pylint: disable=broad-except
@@ -93,14 +100,11 @@ def run(module, now=None):
                 return internal_error_row(desired, user['_id'], exc, path), None
 
         def handed_out(queue):
-            for desired in _drain(queue):
-                yield desired, state.users_by_name.pop(desired.username)
+            for desired in drain(queue):
+                yield desired, records.take(desired)
 
         order = [r.line for r in rows]
         others = dict((r.line, r) for r in rows if r.problems or skipped_reason)
-        # the ids for the rows not applied, taken before the applied ones let go of their users
-        user_ids = dict((r.username, state.users_by_name[r.username]['_id']) for r in others.values()
-                        if r.username in state.users_by_name)
         lines = [r.line for r in valid]
         queue = collections.deque(valid)
         rows = valid = None                     # each row is let go once its user is done
@@ -109,65 +113,94 @@ def run(module, now=None):
         answers = bounded_map(pool, one_user, handed_out(queue), p['max_workers'] * 4, interrupts.stopped)
         done = dict(zip(lines, answers))
         for item in queue:                      # the users never handed out, after an interrupt
-            done[item.line] = (NOT_STARTED, (item, state.users_by_name[item.username]))
+            done[item.line] = (NOT_STARTED, (item, {'_id': records.id_of(item.username)}))
         queue = None
-        state = None
-        return _finish(module, p, path, order, done, others, user_ids, skipped_reason, invalid, applier, interrupts,
-                       want_diff)
+        records.release()
+        results, diffs = _in_file_order(order, done, others, records, skipped_reason, path, interrupts.name)
+        return _finish(p, path, results, diffs, invalid, client, applier, interrupts, check_mode, want_diff, warn)
     finally:
         # after an interrupt, the users still being written are not waited for beyond INTERRUPT_GRACE
         pool.shutdown(wait=not interrupts.stopped(), cancel_futures=True)
         interrupts.restore()
 
 
-def _finish(module, p, path, order, done, others, user_ids, skipped_reason, invalid, applier, interrupts, want_diff):
-    client = module.client
-    # the results, in file order
+class RowUsers:
+    """The user record of each checked row, handed out once, and each row's user id for the report.
+
+    Made once the references are checked, it lets go at once of the state's lookup indexes (planning needs
+    each row's own user and nothing else of the users), and of each user's record as its row is handed out
+    (:meth:`take`), so that a large file holds about one result per row by the end. The ids are kept from
+    the start, whatever is taken later, so a row reported without a plan (refused, skipped, not attempted)
+    still names its user: the order of these steps is not the caller's to get right.
+    """
+
+    def __init__(self, state, rows):
+        state.keep_only_row_users()
+        self._state = state
+        self._ids = {}
+        for row in rows:
+            user = state.users_by_name.get(row.username)
+            if user is not None:
+                self._ids[row.username] = user['_id']
+
+    def take(self, desired):
+        """The current record of the user of the checked row ``desired``, let go of here."""
+        return self._state.users_by_name.pop(desired.username)
+
+    def facts(self, desired, user):
+        """The :class:`UserFacts` that planning ``desired`` for ``user`` needs."""
+        return self._state.facts_for(desired, user)
+
+    def id_of(self, username):
+        """The id of the user called ``username`` (as JumpCloud spells it), or None when there is none."""
+        return self._ids.get(username)
+
+    def release(self):
+        """Let go of the state once every row is done."""
+        self._state = None
+
+
+def _in_file_order(order, done, others, records, skipped_reason, path, signal_name):
+    """Every row's result and the diffs, in the order of the file."""
     results, diffs = [], []
     for line in order:
         answer = done.pop(line, None)
         if answer is None:
             row = others[line]
-            results.append(report.row_result(row, user_ids.get(row.username), None, path, skipped_reason))
+            results.append(report.row_result(row, records.id_of(row.username), None, path, skipped_reason))
             continue
         if answer[0] in (NOT_STARTED, UNFINISHED):
-            results.append(interrupted_row(answer[0], answer[1], interrupts.name))
+            desired, user = answer[1]
+            results.append(interrupted_row(answer[0], desired, user['_id'], signal_name))
             continue
         results.append(answer[0])
         if answer[1] is not None:
             diffs.append(answer[1])
+    return results, diffs
+
+
+def _finish(p, path, results, diffs, invalid, client, applier, interrupts, check_mode, want_diff, warn):
     for result in results:
         for warning in result.get('warnings', ()):
-            module.warn(warning)
+            warn(warning)
     output = dict(changed=any(r['changed'] for r in results), results=results,
-                  summary=report.summary(results, client.counts, module.check_mode))
+                  summary=report.summary(results, client.counts, check_mode))
     if want_diff:
         output['diff'] = diffs
-    if p['report_path'] and not module.check_mode:
+    if p['report_path'] and not check_mode:
         try:
             report.write_atomic(p['report_path'], report.render_report(results))
         except (IOError, OSError) as exc:
-            module.fail_json(msg='the results report could not be written to %s (%s); the results are here'
-                             % (p['report_path'], exc.strerror or type(exc).__name__), **output)
+            raise RunFailed(messages.report_not_written(p['report_path'], exc), **output)
         output['report_path'] = p['report_path']
     if invalid:
-        problems = [x for r in invalid for x in r.problems]
-        output['errors'] = [x.as_dict(path) for x in problems]
-        lead = '%s has %d invalid row(s)' % (path, len(invalid))
-        lead += '; the valid rows were applied' if p['skip_invalid_rows'] else '; nothing was written'
-        failures = report.failure_message([r for r in results if r['status'] == 'failed'], path)
-        msg = '%s:\n%s' % (lead, summarise(problems, path))
-        if failures:
-            msg += '\n' + failures
-        module.fail_json(msg=msg, **output)
-    failures = report.failure_message(results, path)
-    if failures:
-        if applier.abort_reason:
-            rerun = 'rerun to finish' if interrupts.stopped() else 'rerun when the key works'
-            failures = '%s; %s, the users already updated will be unchanged.\n%s' % (
-                applier.abort_reason[0].upper() + applier.abort_reason[1:], rerun, failures)
-        module.fail_json(msg=failures, **output)
-    module.exit_json(msg=_done_message(output['summary'], module.check_mode), **output)
+        output['errors'] = [x.as_dict(path) for r in invalid for x in r.problems]
+    msg, failed = messages.final_message(path, results, output['summary'], invalid, p['skip_invalid_rows'],
+                                         applier.abort_reason, interrupts.stopped(), check_mode)
+    if failed:
+        raise RunFailed(msg, **output)
+    output['msg'] = msg
+    return output
 
 
 def internal_error_row(desired, user_id, exc, path):
@@ -179,10 +212,9 @@ def internal_error_row(desired, user_id, exc, path):
     return result
 
 
-def interrupted_row(kind, item, signal_name):
+def interrupted_row(kind, desired, user_id, signal_name):
     """The row of a user the interrupt reached before (NOT_STARTED) or during (UNFINISHED) its writes."""
-    desired, user = item
-    result = report.row_result(desired, user['_id'], None)
+    result = report.row_result(desired, user_id, None)
     if kind == NOT_STARTED:
         msg = 'not attempted: the run was interrupted by %s' % signal_name
     else:
@@ -225,59 +257,3 @@ class Interrupts:
         if not self.applier.abort.is_set():
             self.applier.abort_reason = 'the run was interrupted by %s' % self.name
             self.applier.abort.set()
-
-
-def _drain(queue):
-    """The items of ``queue``, each removed as it is handed out."""
-    while queue:
-        yield queue.popleft()
-
-
-def bounded_map(pool, func, items, window, stopped=None, grace=INTERRUPT_GRACE):
-    """``pool.map(func, items)`` with at most ``window`` tasks queued at a time, in order.
-
-    Queuing every user at once would hold a future (and its row) per user until the end.
-    Once ``stopped()`` is true no further item is taken; each task not started yet gives
-    ``(NOT_STARTED, item)``, and one still running ``grace`` seconds later ``(UNFINISHED, item)``.
-    """
-    items = iter(items)
-    pending = collections.deque()
-    stopped = stopped or (lambda: False)
-
-    def refill():
-        while len(pending) < window and not stopped():
-            for item in items:
-                pending.append((pool.submit(func, item), item))
-                break
-            else:
-                return
-
-    refill()
-    deadline = None
-    while pending:
-        future, item = pending.popleft()
-        while not stopped():
-            try:
-                answer = future.result(timeout=0.25)
-                break
-            except FutureTimeout:
-                continue
-        if stopped():
-            if deadline is None:
-                deadline = time.monotonic() + grace
-            if future.cancel():
-                answer = (NOT_STARTED, item)
-            else:
-                try:
-                    answer = future.result(timeout=max(0.0, deadline - time.monotonic()))
-                except FutureTimeout:
-                    answer = (UNFINISHED, item)
-        future = item = None
-        yield answer
-        refill()
-
-
-def _done_message(summary, check_mode):
-    counts = summary['by_status']
-    verb = 'would update' if check_mode else 'updated'
-    return '%s %d user(s); %d unchanged' % (verb, counts[st.preview(st.UPDATED, check_mode)], counts[st.UNCHANGED])

@@ -5,6 +5,8 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
+"""The collection's name and version, as sent in the User-Agent."""
+
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 

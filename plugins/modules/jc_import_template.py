@@ -164,7 +164,7 @@ systems_path:
 '''
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import JumpCloudModule
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import run
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import write_template
 
 
 def main():
@@ -188,7 +188,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    run(module)
+    module.run_flow(write_template)
 
 
 if __name__ == '__main__':

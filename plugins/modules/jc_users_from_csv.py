@@ -277,7 +277,7 @@ report_path:
 '''
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import JumpCloudModule
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import run
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import apply_csv
 
 
 def main():
@@ -294,7 +294,7 @@ def main():
     )
     if module.params['max_file_size'] < 1:
         module.fail_json(msg='max_file_size must be at least 1 byte, got %s' % module.params['max_file_size'])
-    run(module)
+    module.run_flow(apply_csv)
 
 
 if __name__ == '__main__':

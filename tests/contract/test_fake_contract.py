@@ -1,5 +1,5 @@
 """The fake server's success responses validate against the published JumpCloud schemas,
-and it keeps the API rules of JUMPCLOUD-API.md. Every route it serves is exercised."""
+and it keeps the API rules of docs/api-fidelity.md. Every route it serves is exercised."""
 import pytest
 import requests
 

@@ -1,7 +1,7 @@
 """The published JumpCloud schemas the fake serves, as JSON Schema validators.
 
-``api_schemas.json`` is extracted from ../shared/jumpcloud-api/ by
-tests/tools/extract_schemas.py. The fake checks request bodies against it;
+``api_schemas.json`` is extracted from JumpCloud's published specs by
+tests/tools/extract_schemas.py (see docs/api-fidelity.md). The fake checks request bodies against it;
 the contract tests check the fake's responses against it.
 """
 import json

@@ -1,6 +1,6 @@
 """In-memory state of the fake JumpCloud organisation, and the API's rules on it.
 
-Everything here follows ../shared/spec/JUMPCLOUD-API.md and the published
+Everything here follows the API facts in docs/api-fidelity.md and the published
 schemas: PUT is a partial update whose arrays replace the stored ones; emails
 and employeeIdentifiers are unique; custom attribute names are letters and
 digits; adding an existing membership or binding answers 409 "Already Exists".
@@ -27,7 +27,7 @@ ENTRY_KEYS = {'addresses': frozenset(['type', 'streetAddress', 'poBox', 'localit
               'phoneNumbers': frozenset(['type', 'number'])}
 EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 
-# Top-level fields a PUT /api/systemusers/{id} may carry (JUMPCLOUD-API.md).
+# Top-level fields a PUT /api/systemusers/{id} may carry (see docs/api-fidelity.md).
 WRITABLE_USER_FIELDS = frozenset("""
 username email firstname lastname middlename displayname alternateEmail recoveryEmail managedAppleId
 manager jobTitle employeeIdentifier department costCenter company employeeType description location
@@ -144,7 +144,7 @@ class FakeOrg:
             return server
 
     def load(self, seed):
-        """Fill the org from a seed document (see README of the fake server)."""
+        """Fill the org from a seed document, of the shape seed.generate_org gives."""
         with self.lock:
             by_name = {}
             for entry in seed.get('users', []):

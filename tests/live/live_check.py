@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 import testenv  # noqa: E402,F401  # pylint: disable=unused-import
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient  # noqa: E402
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError  # noqa: E402
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed  # noqa: E402
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _import_template  # noqa: E402
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _users_from_csv  # noqa: E402
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._template import SECTIONS  # noqa: E402
@@ -44,39 +44,12 @@ ATTRIBUTE = 'jcopsLiveCheck'
 POLL_SECONDS = 30.0
 
 
-class Finished(Exception):
-    def __init__(self, result):
-        super(Finished, self).__init__(result.get('msg'))
-        self.result = result
-
-
-class Module:
-    """What the flows need of an AnsibleModule: params, client, check mode, and the exits."""
-
-    def __init__(self, client, check_mode=False, **params):
-        self.params = params
-        self.client = client
-        self.check_mode = check_mode
-        self._diff = True
-        self.warnings = []
-
-    def warn(self, text):
-        self.warnings.append(text)
-
-    def fail_json(self, **result):
-        result['failed'] = True
-        raise Finished(result)
-
-    def exit_json(self, **result):
-        raise Finished(result)
-
-
-def run_flow(flow, module):
+def run_flow(flow, client, check_mode=False, **params):
+    """What a module's flow returns for ``params``, as its module would: ``failed`` and ``msg`` when it fails."""
     try:
-        flow(module)
-    except Finished as done:
-        return done.result
-    raise AssertionError('the flow ended without a result')
+        return flow(params, lambda: client, check_mode=check_mode, want_diff=True)
+    except RunFailed as exc:
+        return dict(exc.result, msg=exc.msg, failed=True)
 
 
 class Checks:
@@ -129,10 +102,9 @@ def users_csv(folder, header, row, name='live.csv'):
 
 def apply(client, path, check_mode=False):
     before = dict(client.counts)
-    module = Module(client, check_mode=check_mode, csv_path=path, skip_invalid_rows=False, update_password='never',
-                    clear_token='__CLEAR__', report_path=None, max_workers=4,
-                    max_file_size=100 * 1024 * 1024)
-    result = run_flow(_users_from_csv.run, module)
+    result = run_flow(_users_from_csv.apply_csv, client, check_mode=check_mode, csv_path=path, skip_invalid_rows=False,
+                      update_password='never', clear_token='__CLEAR__', report_path=None, max_workers=4,
+                      max_file_size=100 * 1024 * 1024)
     writes = client.counts['writes'] - before['writes']
     return result, writes
 
@@ -185,7 +157,7 @@ def check_template(checks, client, folder, uid, user):
     params = dict(dest=os.path.join(folder, 'template.csv'), type='update', populate_users=True, prefill=True,
                   systems=False, groups=1, custom_attributes=1, force=True)
     params.update((section, section != 'systems') for section, dummy in SECTIONS)
-    result = run_flow(_import_template.run, Module(client, **params))
+    result = run_flow(_import_template.write_template, client, **params)
     if not checks.verified(not result.get('failed'), 'a prefilled template of every user is written',
                            result.get('msg')):
         return

@@ -1,12 +1,13 @@
 """Extract the few JumpCloud API schemas the fake server serves into tests/ data.
 
-Reads the published Swagger 2.0 specs (../shared/jumpcloud-api/ by default) and
+Reads JumpCloud's published Swagger 2.0 specs (``jumpcloud-v1.json`` and ``jumpcloud-v2.json`` in SPEC_DIR;
+see docs/api-fidelity.md for where they come from) and
 writes tests/fake_jumpcloud/api_schemas.json: for every operation the fake
 serves, its success status and response schema, and the request body schema
 where there is one, with all referenced definitions. Swagger's
 ``x-nullable: true`` becomes "or null" so a JSON Schema validator reads it right.
 
-Rerun it when the specs change:  python3 tests/tools/extract_schemas.py [SPEC_DIR]
+Rerun it when the specs change:  python3 tests/tools/extract_schemas.py SPEC_DIR
 """
 import json
 import os
@@ -38,10 +39,10 @@ OPERATIONS = [
 ]
 
 
-# Facts of ../shared/spec/JUMPCLOUD-API.md that the generated specs do not carry.
+# API facts the generated specs do not carry (see docs/api-fidelity.md).
 # Each is (definition, property, what to allow, why).
 OVERLAYS = [
-    ('v1.systemuserput', 'manager', {'type': 'null'}, 'JUMPCLOUD-API.md: "manager: null clears the manager"'),
+    ('v1.systemuserput', 'manager', {'type': 'null'}, '"manager": null clears the manager (Set-JCUser.ps1:562-566)'),
 ]
 
 
@@ -102,4 +103,6 @@ def main(spec_dir):
 
 
 if __name__ == '__main__':
-    main(sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, '..', '..', '..', 'shared', 'jumpcloud-api'))
+    if len(sys.argv) != 2:
+        sys.exit('usage: python3 tests/tools/extract_schemas.py SPEC_DIR (the folder of jumpcloud-v1.json and jumpcloud-v2.json)')
+    main(sys.argv[1])

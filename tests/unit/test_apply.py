@@ -294,7 +294,8 @@ def test_each_administrator_spelling_binds_the_device_with_that_sudo_setting(spe
     state = State()
     state.add_user({'_id': UID, 'username': 'alice'})
     state.systems[SID] = {'_id': SID}
-    plan = plan_user(desired, state.users_by_id[UID], state, datetime.datetime(2026, 11, 25, tzinfo=datetime.timezone.utc))
+    user = state.users_by_id[UID]
+    plan = plan_user(desired, user, state.facts_for(desired, user), datetime.datetime(2026, 11, 25, tzinfo=datetime.timezone.utc))
     client = Scripted()
     outcome = Applier(client, check_mode=False).apply_one(plan)
     assert client.calls == [BIND + ({'op': 'add', 'type': 'user', 'id': UID,

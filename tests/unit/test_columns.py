@@ -254,7 +254,7 @@ def plan_cells(header, cells, user):
     assert desired.problems == []
     state = State()
     state.add_user(user)
-    return plan_user(desired, user, state, datetime.datetime(2026, 11, 25))
+    return plan_user(desired, user, state.facts_for(desired, user), datetime.datetime(2026, 11, 25))
 
 
 def test_the_plan_writes_each_scalar_through_its_accessor():

@@ -15,6 +15,7 @@ import pytest
 from testenv import ROOT
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _import_template as import_template
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import RunFailed
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell, unescape_cell
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._template import render_csv
@@ -309,7 +310,13 @@ class TemplateModule:
 
 def run_template(module):
     with pytest.raises(Stop):
-        import_template.run(module)
+        result = None
+        try:
+            result = import_template.write_template(module.params, lambda: module.client, want_diff=module._diff,
+                                                    warn=module.warn)
+        except RunFailed as failed:
+            module.fail_json(msg=failed.msg, **failed.result)
+        module.exit_json(**result)
     return module.result
 
 

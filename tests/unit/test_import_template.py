@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _import_template as flow
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
 
 from stub_directory import Directory, uid
 
@@ -42,10 +42,20 @@ class Module:
         raise Finished(result)
 
 
+def run_as_module(module, **kwargs):
+    """What the module base does with the template flow: exit with its result, or fail with its message."""
+    try:
+        result = flow.write_template(module.params, lambda: module.client, check_mode=module.check_mode,
+                                     want_diff=module._diff, warn=module.warn, **kwargs)
+    except RunFailed as failed:
+        module.fail_json(msg=failed.msg, **failed.result)
+    module.exit_json(**result)
+
+
 def run(client=None, check_mode=False, diff=False, **params):
     module = Module(client or Directory(USERS, systems=SYSTEMS), check_mode=check_mode, diff=diff, **params)
     with pytest.raises(Finished) as done:
-        flow.run(module, today=TODAY)
+        run_as_module(module, today=TODAY)
     result = done.value.result
     result['warnings'] = module.warnings
     return result

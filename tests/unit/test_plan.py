@@ -5,7 +5,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import (
     MASK, merge_addresses, merge_attributes, merge_phones, plan_user)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import State
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import CLEAR, parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import CLEAR
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
 
 NOW = datetime.datetime(2026, 11, 25, 12, 0, 0, tzinfo=datetime.timezone.utc)
 USER = {'_id': 'a' * 24, 'username': 'bob', 'jobTitle': 'Engineer', 'enable_user_portal_multifactor': False,
@@ -23,7 +24,8 @@ def plan(csv_text, user=None, update_password='always'):
     assert desired.problems == []
     state = State()
     state.add_user(dict(user))
-    return plan_user(desired, state.users_by_id[user['_id']], state, NOW, update_password)
+    current = state.users_by_id[user['_id']]
+    return plan_user(desired, current, state.facts_for(desired, current), NOW, update_password)
 
 
 def test_only_changed_fields_are_sent():
@@ -125,7 +127,8 @@ def plan_binding(csv_tail, binding, user_fields=None, header='SystemID,Administr
     state.add_user(dict(USER, **(user_fields or {})))
     if binding is not None:
         state.system_bindings[(SID, USER['_id'])] = binding
-    return plan_user(desired, state.users_by_id[USER['_id']], state, NOW)
+    current = state.users_by_id[USER['_id']]
+    return plan_user(desired, current, state.facts_for(desired, current), NOW)
 
 
 PASSWORDLESS = {'sudo': {'enabled': True, 'withoutPassword': True}}
@@ -173,7 +176,7 @@ def test_the_row_own_sudo_cell_decides_the_user_level_flag():
 
 def planned(csv_text, user, state_setup=None):
     """The plan of the first row of ``csv_text`` against ``user``, references checked as the flow does."""
-    from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import check_references
+    from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references
     table, problems = read_csv('u.csv', csv_text.encode())
     assert problems == []
     state = State()
@@ -183,7 +186,8 @@ def planned(csv_text, user, state_setup=None):
         state_setup(state)
     desired = check_references(parse_rows(table, '__CLEAR__'), state)[0]
     assert desired.problems == []
-    return plan_user(desired, state.users_by_name[desired.username], state, NOW)
+    user = state.users_by_name[desired.username]
+    return plan_user(desired, user, state.facts_for(desired, user), NOW)
 
 
 def test_the_manager_is_set_cleared_or_left_as_it_is():

@@ -11,7 +11,8 @@ import pytest
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _users_from_csv as flow
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Applier
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _concurrency as concurrency
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
 
 from stub_directory import Directory, uid
 
@@ -26,33 +27,8 @@ PUT_BOB = ('PUT', '/api/systemusers/%s' % BOB)
 ADD_BOB = ('POST', '/api/v2/usergroups/%s/members' % FINANCE)
 
 
-class Finished(Exception):
-    def __init__(self, result):
-        super(Finished, self).__init__(result.get('msg'))
-        self.result = result
-
-
-class Module:
-    """What the flow uses of the module: its parameters, client, check and diff modes, warn and the exits."""
-
-    def __init__(self, client, check_mode=False, diff=False, **params):
-        self.params = dict(skip_invalid_rows=False, update_password='always', clear_token='__CLEAR__',
-                           report_path=None, max_workers=4, max_file_size=100 * 1024 * 1024)
-        self.params.update(params)
-        self.client = client
-        self.check_mode = check_mode
-        self._diff = diff
-        self.warnings = []
-
-    def warn(self, warning):
-        self.warnings.append(warning)
-
-    def fail_json(self, **result):
-        result['failed'] = True
-        raise Finished(result)
-
-    def exit_json(self, **result):
-        raise Finished(result)
+OPTIONS = dict(skip_invalid_rows=False, update_password='always', clear_token='__CLEAR__', report_path=None,
+               max_workers=4, max_file_size=100 * 1024 * 1024)
 
 
 def directory(**kwargs):
@@ -63,11 +39,15 @@ def run(tmp_path, client, csv_text, **options):
     """The module's result for ``csv_text``; ``warnings`` lists what it warned."""
     path = tmp_path / 'users.csv'
     path.write_text(csv_text, encoding='utf-8')
-    module = Module(client, csv_path=str(path), **options)
-    with pytest.raises(Finished) as done:
-        flow.run(module, now=NOW)
-    result = done.value.result
-    result['warnings'] = module.warnings
+    check_mode = options.pop('check_mode', False)
+    want_diff = options.pop('diff', False)
+    warnings = []
+    try:
+        result = flow.apply_csv(dict(OPTIONS, csv_path=str(path), **options), lambda: client, check_mode=check_mode,
+                                want_diff=want_diff, warn=warnings.append, now=NOW)
+    except RunFailed as failed:
+        result = dict(failed.result, msg=failed.msg, failed=True)
+    result['warnings'] = warnings
     return result
 
 
@@ -221,7 +201,7 @@ def test_bounded_map_keeps_the_order_and_queues_at_most_the_window():
         return item * 2
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        assert list(flow.bounded_map(pool, work, iter(range(40)), window=3)) == [n * 2 for n in range(40)]
+        assert list(concurrency.bounded_map(pool, work, iter(range(40)), window=3)) == [n * 2 for n in range(40)]
     assert most[0] <= 3
 
 
@@ -236,13 +216,13 @@ def test_once_stopped_no_item_is_taken_and_the_ones_not_started_or_still_running
         return 'late'
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        answers = flow.bounded_map(pool, work, iter(range(10)), window=3, stopped=stop.is_set, grace=0.05)
+        answers = concurrency.bounded_map(pool, work, iter(range(10)), window=3, stopped=stop.is_set, grace=0.05)
         assert next(answers) == 'done 0'
         started.wait(10)
         stop.set()
         rest = list(answers)
         release.set()
-    assert rest == [(flow.UNFINISHED, 1), (flow.NOT_STARTED, 2)]   # items 3 and later were never taken
+    assert rest == [(concurrency.UNFINISHED, 1), (concurrency.NOT_STARTED, 2)]   # items 3 and later were never taken
 
 
 def test_an_interrupt_stops_the_applier_once_and_names_the_signal():
@@ -284,10 +264,10 @@ def test_rows_reached_by_an_interrupt_say_whether_their_writes_began():
     from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import Desired
     row = Desired(7)
     row.username = 'bob'
-    waiting = flow.interrupted_row(flow.NOT_STARTED, (row, {'_id': BOB}), 'SIGINT')
+    waiting = flow.interrupted_row(concurrency.NOT_STARTED, row, BOB, 'SIGINT')
     assert (waiting['status'], waiting['changed'], waiting['user_id']) == ('failed', False, BOB)
     assert waiting['msg'] == 'not attempted: the run was interrupted by SIGINT'
-    busy = flow.interrupted_row(flow.UNFINISHED, (row, {'_id': BOB}), 'SIGTERM')
+    busy = flow.interrupted_row(concurrency.UNFINISHED, row, BOB, 'SIGTERM')
     assert busy['changed'] is True
     assert busy['msg'] == ('interrupted by SIGTERM while its writes were under way; they may have been applied, '
                            'rerun to finish')

@@ -4,8 +4,9 @@ import pytest
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import State
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import (
-    CLEAR, check_references, check_restricted, parse_rows, restricted_fields)
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import CLEAR
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references, check_restricted, restricted_fields
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
 
 HOST = '5f00000000000000000000b1'
 LDAP = '5f00000000000000000000d1'

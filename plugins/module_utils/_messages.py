@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+"""The closing message of a run: what was done, or why the run failed, in words for the job log."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import summarise
+from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses as st
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._report import failure_message
+
+
+def nothing_written(problem):
+    """A refusal before anything was read or written (an output path, an option)."""
+    return '%s; nothing was written' % problem
+
+
+def csv_rejected(path, problems):
+    return '%s cannot be used; nothing was written:\n%s' % (path, summarise(problems, path))
+
+
+def state_read_failed(detail):
+    return 'reading the current JumpCloud state failed; nothing was written: %s' % detail
+
+
+def report_not_written(report_path, exc):
+    return 'the results report could not be written to %s (%s); the results are here' % (
+        report_path, exc.strerror or type(exc).__name__)
+
+
+def final_message(path, results, summary, invalid, skip_invalid_rows, abort_reason, interrupted, check_mode):
+    """``(msg, failed)``: the closing message of a run over ``path``, and whether the run failed.
+
+    ``invalid`` are the rows refused with problems, ``abort_reason`` why the writes stopped early (a refused
+    key, an interrupt) or None, ``interrupted`` whether a signal stopped them.
+    """
+    if invalid:
+        problems = [x for r in invalid for x in r.problems]
+        lead = '%s has %d invalid row(s)' % (path, len(invalid))
+        lead += '; the valid rows were applied' if skip_invalid_rows else '; nothing was written'
+        failures = failure_message([r for r in results if r['status'] == 'failed'], path)
+        msg = '%s:\n%s' % (lead, summarise(problems, path))
+        if failures:
+            msg += '\n' + failures
+        return msg, True
+    failures = failure_message(results, path)
+    if failures:
+        if abort_reason:
+            rerun = 'rerun to finish' if interrupted else 'rerun when the key works'
+            failures = '%s; %s, the users already updated will be unchanged.\n%s' % (
+                abort_reason[0].upper() + abort_reason[1:], rerun, failures)
+        return failures, True
+    return done_message(summary, check_mode), False
+
+
+def done_message(summary, check_mode):
+    counts = summary['by_status']
+    verb = 'would update' if check_mode else 'updated'
+    return '%s %d user(s); %d unchanged' % (verb, counts[st.preview(st.UPDATED, check_mode)], counts[st.UNCHANGED])
