@@ -42,7 +42,10 @@ def final_message(path, results, summary, invalid, skip_invalid_rows, abort_reas
     if invalid:
         problems = [x for r in invalid for x in r.problems]
         lead = '%s has %d invalid row(s)' % (path, len(invalid))
-        lead += '; the valid rows were applied' if skip_invalid_rows else '; nothing was written'
+        if not skip_invalid_rows:
+            lead += '; nothing was written'
+        else:
+            lead += '; the valid rows would be applied' if check_mode else '; the valid rows were applied'
         failures = failure_message([r for r in results if r['status'] == 'failed'], path)
         msg = '%s:\n%s' % (lead, summarise(problems, path))
         if failures:

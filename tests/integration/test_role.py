@@ -102,7 +102,7 @@ def test_an_invalid_file_stops_at_the_preview_naming_row_and_user(tmp_path, org)
 def test_skip_invalid_rows_with_the_preview_applies_the_valid_rows_and_reports_the_invalid_ones(tmp_path, org):
     text = 'Username,jobTitle,unix_uid\nalice,Staff Engineer,\ncarol,Lead,not-a-number\nnobody-such,Ghost,\n' \
            'bob,Analyst,\n'
-    csv_path = write_csv(tmp_path, text)
+    csv_path = str(write_csv(tmp_path, text))
 
     preview = update(tmp_path, org, csv_path, users_csv_skip_invalid_rows=True)
     assert preview.stats['writes'] == 0
@@ -127,7 +127,7 @@ def test_skip_invalid_rows_with_the_preview_applies_the_valid_rows_and_reports_t
 
 
 def test_skip_invalid_rows_still_stops_at_the_preview_for_a_broken_file(tmp_path, org):
-    csv_path = write_csv(tmp_path, 'Username,jobTitle,jobTitle\nalice,A,B\n')
+    csv_path = str(write_csv(tmp_path, 'Username,jobTitle,jobTitle\nalice,A,B\n'))
     run = update(tmp_path, org, csv_path, users_csv_skip_invalid_rows=True, users_csv_confirm=True)
     assert run.rc != 0
     assert run.stats['writes'] == 0

@@ -7,7 +7,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _users_from_csv as flow
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Applier
@@ -124,6 +123,15 @@ def test_skip_invalid_rows_applies_the_valid_ones_and_names_their_failures_too(t
     assert result['msg'].startswith('%s has 1 invalid row(s); the valid rows were applied:\n' % (tmp_path / 'users.csv'))
     assert result['msg'].endswith(' failed:\n  row 2 bob (failed): group Finance: Forbidden')
     assert [r['status'] for r in result['results']] == ['failed', 'invalid']
+
+
+def test_a_preview_with_skip_invalid_rows_says_the_valid_rows_would_be_applied(tmp_path):
+    client = directory()
+    result = run(tmp_path, client, 'Username,jobTitle,sudo\nbob,Boss,\nerin,Chief,perhaps\n', skip_invalid_rows=True,
+                 check_mode=True)
+    assert writes(client) == []
+    assert result['msg'].startswith('%s has 1 invalid row(s); the valid rows would be applied:\n' % (tmp_path / 'users.csv'))
+    assert [r['status'] for r in result['results']] == ['would_update', 'invalid']
 
 
 def test_a_refused_write_fails_its_row_and_the_run(tmp_path):
