@@ -84,20 +84,19 @@ def _parse_bool(desired, column, key, value):
     return flag
 
 
-def _parse_unix_id(desired, column, key, value):
-    number = _integer(value)
-    if number is None or not 1 <= number <= columns.UNIX_ID_MAX:
-        desired.problem(key, '%s is not a whole number from 1 to %d' % (shown(value), columns.UNIX_ID_MAX))
-        return _INVALID
-    return number
+def _counter(what, high):
+    """A parser of whole numbers from 1 to ``high``; a cell out of range is ``what`` in its message."""
+    def parse(desired, column, key, value):
+        number = _integer(value)
+        if number is None or not 1 <= number <= high:
+            desired.problem(key, '%s is not %s from 1 to %d' % (shown(value), what, high))
+            return _INVALID
+        return number
+    return parse
 
 
-def _parse_days(desired, column, key, value):
-    number = _integer(value)
-    if number is None or not 1 <= number <= columns.MAX_DAYS:
-        desired.problem(key, '%s is not a number of days from 1 to %d' % (shown(value), columns.MAX_DAYS))
-        return _INVALID
-    return number
+_parse_unix_id = _counter('a whole number', columns.UNIX_ID_MAX)
+_parse_days = _counter('a number of days', columns.MAX_DAYS)
 
 
 _PARSERS = {
