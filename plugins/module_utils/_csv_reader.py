@@ -54,14 +54,10 @@ class Row:
 class Table:
     """A read CSV: what each column means and the non-blank rows."""
 
-    def __init__(self, path):
-        self.path = path
+    def __init__(self):
         self.headers = []       # header text per column index
         self.meanings = {}      # column index -> lookup() result
         self.rows = []
-
-    def column_number(self, index):
-        return index + 1
 
 
 def _decode(data, problems):
@@ -183,7 +179,7 @@ def read_csv(path, data=None, max_size=DEFAULT_MAX_FILE_SIZE):
 
     ``path`` must be a regular file of at most ``max_size`` bytes.
     """
-    table = Table(path)
+    table = Table()
     problems = []
     if data is None:
         data = read_file(path, max_size)

@@ -133,8 +133,6 @@ def _parse_attributes(desired, pairs, clear_token):
         value = pair.get('value')
         name_key = 'Attribute%d_name' % number
         value_key = 'Attribute%d_value' % number
-        if name is None and value is None:
-            continue
         if name is None:
             desired.problem(value_key, 'has a value but %s is empty' % name_key)
             continue
