@@ -19,9 +19,9 @@ compared with this table by the unit tests.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import re
-
 from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import OBJECT_ID_RE
 
 # JumpCloud's regions and the API each one is served from
 REGION_URLS = {
@@ -33,7 +33,7 @@ DEFAULT_API_URL = REGION_URLS['us']
 # JumpCloud's keys are 40 characters; anything much shorter is a mistake, and Ansible would
 # mask a short key's text everywhere in the output (a key "user" masks every username)
 API_KEY_MIN_LENGTH = 16
-ORG_ID_RE = re.compile(r'^[0-9a-f]{24}$')
+ORG_ID_RE = OBJECT_ID_RE      # an organisation id has the form of every JumpCloud object id
 
 
 class Option:
