@@ -24,6 +24,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Appl
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._concurrency import NOT_STARTED, UNFINISHED, bounded_map, drain
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import OUTPUT_FILES, write_options
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _messages as messages
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import plan_user
@@ -187,12 +188,16 @@ def _finish(p, path, results, diffs, invalid, client, applier, interrupts, check
                   summary=report.summary(results, client.counts, check_mode))
     if want_diff:
         output['diff'] = diffs
+    if p['report_path'] and check_mode:
+        # not written, but an existing report's mode, owner and the rest are shown as a real run would set them
+        output.setdefault(OUTPUT_FILES, []).append((p['report_path'], None))
     if p['report_path'] and not check_mode:
         try:
-            report.write_atomic(p['report_path'], report.render_report(results))
+            before = report.write_atomic(p['report_path'], report.render_report(results), **write_options(p))
         except (IOError, OSError) as exc:
             raise RunFailed(messages.report_not_written(p['report_path'], exc), **output)
         output['report_path'] = p['report_path']
+        output.setdefault(OUTPUT_FILES, []).append((p['report_path'], before))
     if invalid:
         output['errors'] = [x.as_dict(path) for r in invalid for x in r.problems]
     msg, failed = messages.final_message(path, results, output['summary'], invalid, p['skip_invalid_rows'],
