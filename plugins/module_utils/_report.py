@@ -136,6 +136,18 @@ def _text(value):
     return '%s' % value
 
 
+# the report columns of a binding whose id is shown with its readable name
+LABELLED_COLUMNS = ('system', 'ldap')
+
+
+def _labelled(value):
+    """A binding as its report cell shows it: ``web-01 (5f0...):added``, or ``5f0...:added`` with no name."""
+    if not isinstance(value, dict):
+        return value
+    name, object_id = value.get('hostname') or value.get('name'), value.get('id')
+    return '%s:%s' % ('%s (%s)' % (name, object_id) if name and object_id else name or object_id, value.get('status'))
+
+
 def _cell(value):
     """The report cell of ``value``, formula-safe whatever it holds (group names come from JumpCloud)."""
     return escape_cell(_text(value))
@@ -147,7 +159,8 @@ def render_report(results):
     writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(REPORT_COLUMNS)
     for result in results:
-        writer.writerow([_cell(result.get(column)) for column in REPORT_COLUMNS])
+        writer.writerow([_cell(_labelled(result.get(column)) if column in LABELLED_COLUMNS else result.get(column))
+                         for column in REPORT_COLUMNS])
     return buffer.getvalue()
 
 

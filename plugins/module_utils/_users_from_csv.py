@@ -25,6 +25,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._concurrency impor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import OUTPUT_FILES, write_options
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._labels import read_labels
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _messages as messages
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import plan_user
@@ -78,6 +79,10 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
         check_references(rows, state)
         check_restricted(rows, state, lambda desired, user: plan_user(desired, user, state.facts_for(desired, user), now,
                                                                       p['update_password']).changed_fields)
+        try:
+            labels = read_labels(client, rows, state, pool)
+        except JumpCloudError as exc:
+            raise RunFailed(messages.state_read_failed(client.redact(exc)), results=[], changed=False)
         records = RowUsers(state, rows)
         state = None
         invalid = [r for r in rows if r.problems]
@@ -94,8 +99,8 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
             try:
                 plan = plan_user(desired, user, records.facts(desired, user), now, p['update_password'])
                 outcome = applier.apply_one(plan)
-                return report.row_result(desired, user['_id'], outcome, path), \
-                    report.user_diff(outcome) if want_diff else None
+                return labels.label_result(report.row_result(desired, user['_id'], outcome, path), plan), \
+                    labels.label_diff(report.user_diff(outcome)) if want_diff else None
             except Exception as exc:  # pylint: disable=broad-except
                 # a record of an unexpected shape fails its own row, never the other users' results
                 return internal_error_row(desired, user['_id'], exc, path), None

@@ -75,7 +75,8 @@ attributes:
       and V(would_add) for each write it would make.
   diff_mode:
     support: full
-    details: One diff per changed user, with the changed fields before and after and the bindings to add.
+    details: One diff per changed user, with the changed fields before and after and the bindings to add; a device
+      shows its hostname, an LDAP server its name and a manager its username beside the id.
       Passwords are masked. For addresses, phone numbers and custom attributes only the entries that change
       are shown. A diff is personal data and stays in the job log. A change of the report's mode, owner or group
       is shown too.
@@ -229,16 +230,23 @@ results:
       elements: dict
     system:
       description:
-        - The device binding, with C(id), C(sudo) (whether the user is administrator on the device) and C(status)
+        - The device binding, with C(id), C(hostname) (the device's hostname, else its display name), C(sudo)
+          (whether the user is administrator on the device) and C(status)
           (V(added), V(updated), V(present), V(failed); in check mode V(would_add) and V(would_update) in place of
           V(added) and V(updated)).
         - For a user with the user-level sudo flag, also C(global_sudo=true) and C(binding_sudo), the binding's
           own sudo setting.
       type: dict
     ldap:
-      description: The LDAP server binding, with C(id) and C(status) (V(added), V(present), V(failed); in check mode
-        V(would_add) in place of V(added)).
+      description: The LDAP server binding, with C(id), C(name) (the server's name) and C(status) (V(added),
+        V(present), V(failed); in check mode V(would_add) in place of V(added)).
       type: dict
+    manager:
+      description: The manager change, C(before) and C(after), each C(id) and C(username) of the manager, or null for
+        none.
+      type: dict
+      returned: when the row changed the manager (would change it, in check mode)
+      sample: {before: {id: 5f1b2c3d4e5f6a7b8c9d0e21, username: asmith}, after: {id: 5f1b2c3d4e5f6a7b8c9d0e22, username: bjones}}
     msg:
       description: Why the row failed, with the API's own error text, or the validation problems.
       type: str
