@@ -6,8 +6,8 @@ import stat
 
 import pytest
 
-from helpers import TEMPLATE_MODULE, apply
-from playbook import run_module
+from helpers import TEMPLATE_MODULE, apply, write_csv
+from playbook import run_module, run_playbook
 
 pytestmark = pytest.mark.integration
 
@@ -152,3 +152,20 @@ def test_a_mode_that_is_neither_octal_nor_symbolic_writes_nothing(tmp_path):
     assert run.result['failed'] is True
     assert 'mode must be in octal or symbolic form' in run.result['msg']
     assert not (tmp_path / 'template.csv').exists()
+
+
+def test_the_role_passes_the_modes_of_the_report_and_the_template(tmp_path, org):
+    run = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.create_template', dict(
+        users_csv_template_dest=str(tmp_path / 'template.csv'), users_csv_template_mode='0640'))
+    assert run.rc == 0, run.output
+    assert bits(tmp_path / 'template.csv') == 0o640
+    run = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.update_users', dict(
+        users_csv_path=str(write_csv(tmp_path, 'Username,jobTitle\nbob,Boss\n')), users_csv_preview=False,
+        users_csv_report_path=str(tmp_path / 'report.csv'), users_csv_report_mode='0640'))
+    assert run.rc == 0, run.output
+    assert bits(tmp_path / 'report.csv') == 0o640
+    run = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.update_users', dict(
+        users_csv_path=str(tmp_path / 'users.csv'), users_csv_preview=False,
+        users_csv_report_path=str(tmp_path / 'other.csv')))
+    assert run.rc == 0, run.output
+    assert bits(tmp_path / 'other.csv') == 0o600
