@@ -45,6 +45,18 @@ class Labels:
             result['ldap']['name'] = self.ldapservers.get(result['ldap'].get('id'))
         if plan is not None and 'manager' in plan.after and 'manager' in (result.get('changed_fields') or ()):
             result['manager'] = {'before': self.user(plan.before.get('manager')), 'after': self.user(plan.after['manager'])}
+        # the row's messages (a failed binding, a warning about sudo) name the device and server the same way
+        said = []
+        if result.get('system'):
+            said += [('device %s', 'device %s (%s)', result['system'].get('id'), result['system'].get('hostname')),
+                     ('administrator on %s', 'administrator on %s (%s)', result['system'].get('id'),
+                      result['system'].get('hostname'))]
+        if result.get('ldap'):
+            said.append(('LDAP server %s', 'LDAP server %s (%s)', result['ldap'].get('id'), result['ldap'].get('name')))
+        if result.get('msg'):
+            result['msg'] = _named_text(result['msg'], said)
+        if result.get('warnings'):
+            result['warnings'] = [_named_text(text, said) for text in result['warnings']]
         return result
 
     def label_diff(self, diff):
@@ -63,6 +75,14 @@ class Labels:
                 values['manager'] = self.user(values['manager'])
             diff[side] = values
         return diff
+
+
+def _named_text(text, said):
+    """``text`` with each ``bare % id`` said as ``named % (name, id)``, for the ids whose name is known."""
+    for bare, named, object_id, name in said:
+        if object_id and name:
+            text = text.replace(bare % object_id, named % (name, object_id))
+    return text
 
 
 def system_name(system):

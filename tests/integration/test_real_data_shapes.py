@@ -98,7 +98,7 @@ def test_user_level_sudo_is_administrator_and_administrator_false_warns_on_its_c
         assert gus['warnings'] == [
             "%s:2:4: Administrator: is false, but user 'gus' has the user-level sudo flag, which makes it "
             "administrator on every device it is bound to: the binding is set without sudo, and the user stays "
-            "administrator on %s" % (path, systems['linux-1'])]
+            "administrator on linux-1 (%s)" % (path, systems['linux-1'])]
         assert outcome['warnings'] == gus['warnings'] and gus['msg'] == gus['warnings'][0]
     assert result['stats']['writes'] == 0
 

@@ -138,3 +138,17 @@ def test_the_diff_names_devices_ldap_servers_and_managers_without_changing_the_p
                               'ldap_server': {'id': LDAP, 'name': 'Corp LDAP'}}
     assert shared == {'id': SYSTEM, 'administrator': False} and diff['before']['manager'] == uid(2)
     assert LABELS.label_diff(None) is None
+
+
+def test_a_failed_binding_and_a_sudo_warning_name_the_device_and_the_server():
+    result = {'row': 6, 'username': 'gus', 'status': 'failed', 'failed': True, 'changed_fields': [], 'groups': [],
+              'system': {'id': SYSTEM, 'sudo': True, 'status': 'failed'}, 'ldap': {'id': LDAP, 'status': 'failed'},
+              'msg': 'device %s: HTTP 403: Forbidden (POST /api/v2/systems/%s/associations); LDAP server %s: HTTP 500: '
+                     'oops' % (SYSTEM, SYSTEM, LDAP),
+              'warnings': ['users.csv line 6 column 3 (Administrator): is false, but user \'gus\' has the user-level sudo '
+                           'flag, ...: the binding is set without sudo, and the user stays administrator on %s' % SYSTEM]}
+    LABELS.label_result(result)
+    assert result['msg'] == ('device web-01 (%s): HTTP 403: Forbidden (POST /api/v2/systems/%s/associations); '
+                             'LDAP server Corp LDAP (%s): HTTP 500: oops' % (SYSTEM, SYSTEM, LDAP))
+    assert result['warnings'][0].endswith('stays administrator on web-01 (%s)' % SYSTEM)
+    assert user_line(result).startswith('row 6 gus: failed: device web-01 (%s): HTTP 403' % SYSTEM)
