@@ -10,6 +10,8 @@ import yaml
 
 from testenv import API_KEY, COLLECTIONS_PATH
 
+# the tests' own action plugins (save_result)
+ACTION_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'action_plugins')
 INVENTORY = 'localhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n'
 
 
@@ -19,7 +21,8 @@ def ansible_env(fake=None, extra=None):
     env['PATH'] = bindir + os.pathsep + env.get('PATH', '')
     env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0',
                ANSIBLE_HOST_KEY_CHECKING='0', ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_LOCAL_TEMP=tempfile.gettempdir(),
-               ANSIBLE_DEPRECATION_WARNINGS='0', ANSIBLE_COLLECTIONS_ON_ANSIBLE_VERSION_MISMATCH='ignore')
+               ANSIBLE_DEPRECATION_WARNINGS='0', ANSIBLE_COLLECTIONS_ON_ANSIBLE_VERSION_MISMATCH='ignore',
+               ANSIBLE_ACTION_PLUGINS=ACTION_PLUGINS)
     if fake is not None:
         env.update(JC_API_KEY=API_KEY, JC_API_URL=fake.url)
     env.update(extra or {})
@@ -51,7 +54,7 @@ def run_module(tmp_path, fake, module, args, check=False, diff=False, verbosity=
         'gather_facts': False,
         'tasks': [
             {'name': 'module under test', module: args, 'register': 'out', 'ignore_errors': True},
-            {'name': 'save result', 'ansible.builtin.copy': {'content': '{{ out | to_json }}', 'dest': str(out)},
+            {'name': 'save result', 'save_result': {'content': '{{ out | to_json }}', 'dest': str(out)},
              'check_mode': False, 'no_log': True},
         ],
     }]

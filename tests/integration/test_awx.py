@@ -43,6 +43,7 @@ def test_credential_type_injects_the_variables_the_modules_read():
     assert env == {'JC_API_KEY': 'k' * 40, 'JC_ORG_ID': '', 'JC_REGION': 'eu'}
 
 
+@pytest.mark.smoke
 def test_a_run_with_the_credential_injected_as_awx_does(tmp_path, org):
     """The update playbook with exactly the credential's environment (no org id) and the survey's strings."""
     env = injected_env({'api_key': API_KEY, 'region': 'us'})

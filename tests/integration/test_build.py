@@ -17,6 +17,7 @@ BIN = os.path.dirname(sys.executable)
 MODULES = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, 'plugins', 'modules')) if f.endswith('.py'))
 
 
+@pytest.mark.smoke
 def test_build_install_and_ansible_doc(tmp_path):
     build = subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', ROOT, '--output-path',
                             str(tmp_path)], capture_output=True, text=True, check=False)
@@ -97,6 +98,7 @@ def test_action_group_lists_every_module():
     assert sorted(runtime['action_groups']['jumpcloud']) == MODULES
 
 
+@pytest.mark.smoke
 def test_module_defaults_group_sets_connection_options(tmp_path, org):
     write_csv(tmp_path, 'Username,jobTitle\nbob,Grouped\n', 'u.csv')
     play = [{

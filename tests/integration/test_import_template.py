@@ -110,6 +110,7 @@ def test_2500_users_are_read_in_3_searches_and_1200_devices_in_2(tmp_path, fake_
     assert stats['statuses'] == {'200': 5}
 
 
+@pytest.mark.smoke
 def test_prefill_round_trip_then_two_edited_cells(tmp_path, org):
     run = template(tmp_path, org.fake, populate_users=True, prefill=True, email=True, user_information=True,
                    location=True, telephony=True, unix_ids=True, mfa=True, ldap_binding=True, custom_attributes=3)
@@ -169,6 +170,7 @@ def test_accents_round_trip(tmp_path, org):
     assert ['Zoë', 'Müller-García', 'bob'] == next(r for r in table if r[2] == 'bob')[:3]
 
 
+@pytest.mark.smoke
 def test_idempotent_check_diff_and_force(tmp_path, org):
     dest = str(tmp_path / 'template.csv')
     check = template(tmp_path, org.fake, dest=dest, populate_users=True, check=True)

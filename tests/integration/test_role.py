@@ -28,6 +28,7 @@ CSV = 'Username,jobTitle,Group1,Attribute1_name,Attribute1_value\n' \
       'erin,,,,\n'
 
 
+@pytest.mark.smoke
 def test_preview_only_writes_nothing_then_confirm_applies_then_rerun_changes_nothing(tmp_path, org):
     csv_path = str(write_csv(tmp_path, CSV))
 
@@ -135,6 +136,7 @@ def test_skip_invalid_rows_still_stops_at_the_preview_for_a_broken_file(tmp_path
     assert 'Update the users' not in run.stdout
 
 
+@pytest.mark.smoke
 def test_secrets_are_never_printed_at_vvv(tmp_path, org):
     text = 'Username,Password,jobTitle\nbob,%s,Analyst\n' % PASSWORD
     csv_path = str(write_csv(tmp_path, text))
@@ -153,6 +155,7 @@ def test_secrets_are_never_printed_at_vvv(tmp_path, org):
     assert org.fake.org.password_sets[org.uid('bob')] == 2     # the password was applied each time
 
 
+@pytest.mark.smoke
 def test_argument_specs_reject_a_wrong_type(tmp_path, org):
     csv_path = str(write_csv(tmp_path, CSV))
     run = update(tmp_path, org, csv_path, users_csv_confirm='maybe')
@@ -185,6 +188,7 @@ def test_template_playbook_by_fqcn(tmp_path, org):
     assert 'Devices: %s' % tmp_path in run.stdout
 
 
+@pytest.mark.smoke
 def test_role_entry_points_in_a_play(tmp_path, org):
     """Both entry points as a play's own tasks, the way a team's playbook would use the role."""
     csv_path = str(write_csv(tmp_path, CSV))

@@ -91,8 +91,8 @@ def start_a_long_run(tmp_path, fake_factory):
         {'name': 'module under test', USERS_MODULE: {'csv_path': str(path), 'max_workers': 4,
                                                      'report_path': str(tmp_path / 'report.csv')},
          'register': 'out', 'ignore_errors': True},
-        {'name': 'save result', 'ansible.builtin.copy': {'content': '{{ out | to_json }}',
-                                                         'dest': str(tmp_path / 'result.json')},
+        {'name': 'save result', 'save_result': {'content': '{{ out | to_json }}',
+                                                'dest': str(tmp_path / 'result.json')},
          'no_log': True}]}]
     proc = start_play(tmp_path, fake, play, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     wait_until(lambda: fake.stats.as_dict()['writes'] >= 150 or proc.poll() is not None, 120, '150 writes')

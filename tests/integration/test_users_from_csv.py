@@ -16,6 +16,7 @@ def without_ids(entries):
     return [dict((k, v) for k, v in e.items() if k != 'id') for e in entries]
 
 
+@pytest.mark.smoke
 def test_check_apply_rerun_sequence_with_diff(tmp_path, org):
     csv_text = (
         'Username,jobTitle,mobile_number,Group1,Group2,SystemID,Administrator,ldapserver_id,Attribute1_name,'
@@ -289,6 +290,7 @@ def test_custom_clear_token(tmp_path, org):
     assert org.user('alice')['jobTitle'] == ''
 
 
+@pytest.mark.smoke
 def test_password_is_sent_every_run_and_never_shown(tmp_path, org):
     secret = 'S3cret!Pa55word'
     csv_text = 'Username,Password,jobTitle\nbob,%s,Boss\n' % secret

@@ -2,16 +2,21 @@
 # Everything `make test` runs, on every supported ansible-core version:
 # - each older version (tests/requirements-2.*.txt) in its own virtual environment (.venv-2.N, built
 #   here, with the Python its file names: override with PYTHON_2_N=/path/to/python): ansible-test
-#   sanity and the smoke tests ($SMOKE_TESTS);
+#   sanity and the smoke tests (the tests marked `smoke`, $SMOKE_TESTS);
 # - the newest version in the main environment (.venv, on PATH): ansible-test sanity, antsibull-docs'
 #   docs linter, ansible-lint and every pytest test.
+# The older versions run one after the other in the background, alongside the newest (much of a sanity
+# run waits on its own subprocesses, so two cores take both at once); their output is kept in a log and
+# printed after the newest's. OLDER_ALONGSIDE=0 runs them first, in the foreground, instead.
 # A version whose Python is not on this machine is skipped with one line saying so.
 # One summary line per version closes the output, then the total over every version.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
-SMOKE_TESTS=${SMOKE_TESTS:-tests/integration/test_users_from_csv.py tests/integration/test_role.py}
+# the files holding a test marked smoke (collecting other files would import what only the newest's environment has)
+SMOKE_TESTS=${SMOKE_TESTS:--m smoke $(grep -l '^@pytest.mark.smoke' tests/integration/test_*.py | tr '\n' ' ')}
+OLDER_ALONGSIDE=${OLDER_ALONGSIDE:-1}
 summary=()
 status=0
 passed=0
@@ -27,7 +32,6 @@ duration() {
 # cpu_now: sets cpu to the CPU seconds (user and system) of every finished child so far (the shell's
 # own `times`, read without a subshell); on a busy machine this, not the wall time, says what a step costs
 times_file=$(mktemp "${TMPDIR:-/tmp}/jcops-times.XXXXXX")
-trap 'rm -f "$times_file"' EXIT
 cpu_now() {
     times >"$times_file"
     cpu=$(tail -n 1 "$times_file" | tr 'ms' '  ' | awk '{ printf "%d", $1 * 60 + $2 + $3 * 60 + $4 }')
@@ -84,41 +88,67 @@ describe() {
     "$1" -c 'import sys, ansible.release; print("ansible-core %s on Python %d.%d" % ((ansible.release.__version__,) + sys.version_info[:2]))'
 }
 
-# the older supported versions, oldest first
-for req in $(ls tests/requirements-2.*.txt | sort -V); do
-    minor=${req#tests/requirements-}
-    minor=${minor%.txt}
-    var=PYTHON_${minor//./_}
-    wanted=$(sed -n 's/^# python: //p' "$req")
-    python=${!var:-$("$here/find_python.sh" $wanted)}
-    if [ -z "$python" ]; then
-        line="ansible-core $minor: skipped, no Python $wanted on this machine (set $var=/path/to/python$wanted)"
-        echo "== $line"
-        summary+=("$line")
-        continue
-    fi
-    venv="$root/.venv-$minor"
-    if ! "$here/make_venv.sh" "$req" "$venv" "$python"; then
-        summary+=("ansible-core $minor: failed, its environment could not be built with $python")
-        failed=$((failed + 1))
-        status=1
-        continue
-    fi
-    began=$SECONDS
-    cpu_now
-    began_cpu=$cpu
-    name=$(describe "$venv/bin/python")
-    echo "== $name: ansible-test sanity"
-    step sanity env PATH="$venv/bin:$PATH" "$here/sanity.sh"
-    results=$step_result
-    timing "$began" "$began_cpu"
-    sanity_time=$timing
-    echo "== $name: smoke tests ($SMOKE_TESTS)"
-    tests smoke "$venv/bin/python" $SMOKE_TESTS
-    results+=", $step_result"
-    timing "$began" "$began_cpu"
-    summary+=("$name: $results ($timing; sanity $sanity_time)")
-done
+# older_versions: sanity and smoke tests on each older supported version, oldest first; its summary lines
+# and counts go to $older_state (it may run in a background subshell, which cannot set this shell's variables)
+older_state=$(mktemp "${TMPDIR:-/tmp}/jcops-older.XXXXXX")
+older_log=$(mktemp "${TMPDIR:-/tmp}/jcops-older-log.XXXXXX")
+older_times=$(mktemp "${TMPDIR:-/tmp}/jcops-older-times.XXXXXX")
+trap 'rm -f "$times_file" "$older_state" "$older_log" "$older_times"' EXIT
+older_versions() {
+    # local: the steps below count into these (bash scopes them dynamically), not into the newest's
+    local summary=() passed=0 failed=0 skipped=0 status=0 req minor var wanted python venv began began_cpu
+    local name results sanity_time own_cpu
+    local times_file=$older_times               # cpu_now's file: the newest's shell uses the other one
+    for req in $(ls tests/requirements-2.*.txt | sort -V); do
+        minor=${req#tests/requirements-}
+        minor=${minor%.txt}
+        var=PYTHON_${minor//./_}
+        wanted=$(sed -n 's/^# python: //p' "$req")
+        python=${!var:-$("$here/find_python.sh" $wanted)}
+        if [ -z "$python" ]; then
+            line="ansible-core $minor: skipped, no Python $wanted on this machine (set $var=/path/to/python$wanted)"
+            echo "== $line"
+            summary+=("$line")
+            continue
+        fi
+        venv="$root/.venv-$minor"
+        if ! "$here/make_venv.sh" "$req" "$venv" "$python"; then
+            summary+=("ansible-core $minor: failed, its environment could not be built with $python")
+            failed=$((failed + 1))
+            status=1
+            continue
+        fi
+        began=$SECONDS
+        cpu_now
+        began_cpu=$cpu
+        name=$(describe "$venv/bin/python")
+        echo "== $name: ansible-test sanity"
+        step sanity env PATH="$venv/bin:$PATH" "$here/sanity.sh"
+        results=$step_result
+        timing "$began" "$began_cpu"
+        sanity_time=$timing
+        echo "== $name: smoke tests ($SMOKE_TESTS)"
+        tests smoke "$venv/bin/python" $SMOKE_TESTS
+        results+=", $step_result"
+        timing "$began" "$began_cpu"
+        summary+=("$name: $results ($timing; sanity $sanity_time)")
+    done
+    # this shell's own CPU and its children's: what the newest's line must not count when run alongside
+    times >"$times_file"
+    own_cpu=$(awk '{ gsub(/[ms]/, " "); t += $1 * 60 + $2 + $3 * 60 + $4 } END { printf "%d", t }' "$times_file")
+    {
+        echo "$passed $failed $skipped $status $own_cpu"
+        printf '%s\n' "${summary[@]}"
+    } >"$older_state"
+}
+
+if [ "$OLDER_ALONGSIDE" = 1 ]; then
+    echo "== the older ansible-core versions run in the background; their output follows the newest's"
+    older_versions >"$older_log" 2>&1 &
+    older_pid=$!
+else
+    older_versions
+fi
 
 # the newest version: the main environment
 began=$SECONDS
@@ -139,13 +169,31 @@ checks_time=$timing
 echo "== $name: pytest, every test"
 tests "all tests" python tests
 results+=", $step_result"
-timing "$began" "$began_cpu"
-summary+=("$name: $results ($timing; sanity and lints $checks_time)")
+newest_wall=$((SECONDS - began))
+
+if [ "$OLDER_ALONGSIDE" = 1 ]; then
+    wait "$older_pid"
+    echo
+    echo "== the older ansible-core versions (run alongside the newest)"
+    cat "$older_log"
+fi
+{
+    read -r o_passed o_failed o_skipped o_status o_cpu
+    mapfile -t older_summary
+} <"$older_state"
+cpu_now
+newest_cpu=$((cpu - began_cpu))
+[ "$OLDER_ALONGSIDE" = 1 ] && newest_cpu=$((newest_cpu - o_cpu))
+summary+=("$name: $results (wall $(duration "$newest_wall"), cpu $(duration "$newest_cpu"); sanity and lints $checks_time)")
+passed=$((passed + o_passed))
+failed=$((failed + o_failed))
+skipped=$((skipped + o_skipped))
+[ "$o_status" -eq 0 ] || status=1
 
 echo
 timing "$started" "$started_cpu"
 echo "== summary ($timing in all)"
-printf '%s\n' "${summary[@]}"
+printf '%s\n' "${older_summary[@]}" "${summary[@]}"
 total="total: $passed passed, $failed failed"
 [ "$skipped" -eq 0 ] || total+=", $skipped skipped"
 echo "$total"
