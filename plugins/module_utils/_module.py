@@ -21,10 +21,14 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import (
 )
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import (
     CONNECTION_ARGSPEC,
+    OPTIONS,
     check_params,
     client_kwargs,
 )
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import RunFailed
+
+# the connection options Ansible masks in its output (the key, the service account)
+SECRET_OPTIONS = tuple(option.name for option in OPTIONS if option.no_log)
 
 
 class JumpCloudModule(AnsibleModule):
@@ -53,17 +57,18 @@ class JumpCloudModule(AnsibleModule):
         return spec
 
     def _check_connection_params(self):
-        """Check the connection options (see ``_connection_options.check_params``); the key is stripped of
-        surrounding whitespace (a vaulted or pasted key often ends in a line break), and a message never
-        quotes it."""
-        raw = self.params['api_key']
+        """Check the connection options (see ``_connection_options.check_params``); the key, or the service
+        account's id and secret, are stripped of surrounding whitespace (a vaulted or pasted value often ends in
+        a line break), and a message never quotes them."""
+        raw = dict((name, self.params[name]) for name in SECRET_OPTIONS)
         try:
             check_params(self.params)
         except ValueError as exc:
             self.fail_json(msg='%s' % exc)
-        if self.params['api_key'] != raw:
-            # Ansible masks the value as given; the stripped one is masked too
-            self.no_log_values.add(self.params['api_key'])
+        for name, value in raw.items():
+            if self.params[name] and self.params[name] != value:
+                # Ansible masks the value as given; the stripped one is masked too
+                self.no_log_values.add(self.params[name])
 
     @property
     def client(self):

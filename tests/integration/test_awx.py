@@ -34,13 +34,19 @@ def injected_env(inputs):
 def test_credential_type_injects_the_variables_the_modules_read():
     cred = load(AWX, 'credential_type.yml')
     fields = dict((f['id'], f) for f in cred['inputs']['fields'])
-    assert fields['api_key']['secret'] is True and cred['inputs']['required'] == ['api_key']
+    assert fields['api_key']['secret'] is True and cred['inputs']['required'] == []
+    assert fields['client_id']['secret'] is True and fields['client_secret']['secret'] is True
     assert fields['region']['choices'] == CONNECTION_ARGSPEC['region']['choices']
     read = dict((spec['fallback'][1][0], name) for name, spec in CONNECTION_ARGSPEC.items() if 'fallback' in spec)
-    assert set(cred['injectors']['env']) == {'JC_API_KEY', 'JC_ORG_ID', 'JC_REGION'}
+    assert set(cred['injectors']['env']) == {'JC_API_KEY', 'JC_ORG_ID', 'JC_REGION', 'JC_CLIENT_ID', 'JC_CLIENT_SECRET',
+                                             'JC_OAUTH_TOKEN_URL'}
     assert set(cred['injectors']['env']) <= set(read)
     env = injected_env({'api_key': 'k' * 40, 'region': 'eu'})
-    assert env == {'JC_API_KEY': 'k' * 40, 'JC_ORG_ID': '', 'JC_REGION': 'eu'}
+    assert env == {'JC_API_KEY': 'k' * 40, 'JC_ORG_ID': '', 'JC_REGION': 'eu', 'JC_CLIENT_ID': '', 'JC_CLIENT_SECRET': '',
+                   'JC_OAUTH_TOKEN_URL': ''}
+    env = injected_env({'client_id': 'i' * 36, 'client_secret': 's' * 40})
+    assert env == {'JC_API_KEY': '', 'JC_ORG_ID': '', 'JC_REGION': 'us', 'JC_CLIENT_ID': 'i' * 36,
+                   'JC_CLIENT_SECRET': 's' * 40, 'JC_OAUTH_TOKEN_URL': ''}
 
 
 def test_a_run_with_the_credential_injected_as_awx_does(tmp_path, org):
