@@ -45,16 +45,18 @@ class Option:
     """One connection option: everything the argspec, the docs, the role and the client need to know."""
 
     __slots__ = ('name', 'type', 'default', 'choices', 'env', 'no_log', 'minimum', 'positive', 'client_arg',
-                 'description')
+                 'description', 'no_log_said')
 
-    def __init__(self, name, type, description, default=None, choices=None, env=None, no_log=False,
+    def __init__(self, name, type, description, default=None, choices=None, env=None, no_log=None,
                  minimum=None, positive=False, client_arg=True):
         self.name = name
         self.type = type
         self.default = default
         self.choices = choices
         self.env = env
-        self.no_log = no_log
+        self.no_log = bool(no_log)
+        # no_log=False goes in the argspec only when given: for a name that reads like a secret and is not one
+        self.no_log_said = no_log is not None
         self.minimum = minimum          # the smallest value allowed (ints)
         self.positive = positive        # the value, when set, must be above 0
         # the JumpCloudClient argument this option is passed as (its own name), or None when
@@ -69,8 +71,8 @@ class Option:
             spec['default'] = self.default
         if self.choices:
             spec['choices'] = list(self.choices)
-        if self.no_log:
-            spec['no_log'] = True
+        if self.no_log_said:
+            spec['no_log'] = self.no_log
         if self.env:
             spec['fallback'] = (env_fallback, [self.env])
         return spec
@@ -121,7 +123,7 @@ OPTIONS = (
         'Surrounding spaces and line breaks are removed; a value with a space, control or non-ASCII character '
         'inside, or shorter than 8 characters, is refused.',
     ]),
-    Option('oauth_token_url', 'str', default=DEFAULT_OAUTH_TOKEN_URL, env='JC_OAUTH_TOKEN_URL', description=[
+    Option('oauth_token_url', 'str', default=DEFAULT_OAUTH_TOKEN_URL, env='JC_OAUTH_TOKEN_URL', no_log=False, description=[
         'Token endpoint of JumpCloud\'s OAuth 2.0 service, used only with O(client_id) and O(client_secret).',
         'The default is the US endpoint; set it for an organisation hosted in another region.',
         'It follows the rules of O(api_url); C(https://) unless it is a loopback address or '

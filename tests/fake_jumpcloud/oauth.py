@@ -63,20 +63,20 @@ class TokenService:
 
     def authenticated(self, authorization):
         """Whether an ``Authorization`` header is HTTP Basic of the known client id and secret."""
-        scheme, _, value = authorization.partition(' ')
+        scheme, dummy, value = authorization.partition(' ')
         if scheme.lower() != 'basic':
             return False
         try:
             pair = base64.b64decode(value.strip(), validate=True).decode('utf-8')
         except (binascii.Error, ValueError):
             return False
-        client_id, _, client_secret = pair.partition(':')
+        client_id, dummy, client_secret = pair.partition(':')
         return secrets.compare_digest(client_id, self.client_id) and \
             secrets.compare_digest(client_secret, self.client_secret)
 
     def valid(self, authorization):
         """Whether an ``Authorization`` header carries a bearer token that has not expired."""
-        scheme, _, token = authorization.partition(' ')
+        scheme, dummy, token = authorization.partition(' ')
         if scheme.lower() != 'bearer':
             return False
         with self.lock:

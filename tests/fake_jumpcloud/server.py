@@ -397,8 +397,9 @@ def _make_handler(fake):
 
         def authenticated(self):
             """Whether the request carries the API key or a service account's token that has not expired."""
-            return self.headers.get('x-api-key') == fake.api_key or fake.oauth.valid(self.headers.get('Authorization')
-                                                                                      or '')
+            if self.headers.get('x-api-key') == fake.api_key:
+                return True
+            return fake.oauth.valid(self.headers.get('Authorization') or '')
 
         def token_endpoint(self, method):
             """``/oauth2/token``: counted apart from the API, and neither rate limited nor faulted."""

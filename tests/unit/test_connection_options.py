@@ -45,6 +45,12 @@ def test_the_argspec_is_the_table():
                                                    fallback=(co.env_fallback, ['JC_REGION']))
     assert co.CONNECTION_ARGSPEC['timeout'] == dict(type='int', default=30)
     assert co.CONNECTION_ARGSPEC['requests_per_second'] == dict(type='float')
+    assert co.CONNECTION_ARGSPEC['client_secret'] == dict(type='str', no_log=True,
+                                                          fallback=(co.env_fallback, ['JC_CLIENT_SECRET']))
+    # a URL whose name reads like a secret (validate-modules asks) is said not to be one
+    assert co.CONNECTION_ARGSPEC['oauth_token_url'] == dict(
+        type='str', default='https://admin-oauth.id.jumpcloud.com/oauth2/token', no_log=False,
+        fallback=(co.env_fallback, ['JC_OAUTH_TOKEN_URL']))
     for option in co.OPTIONS:
         spec = co.CONNECTION_ARGSPEC[option.name]
         assert spec['type'] == option.type and spec.get('default') == option.default
@@ -254,3 +260,31 @@ def test_resolve_base_url():
     assert co.resolve_base_url('http://127.0.0.1:8089/', region='eu') == 'http://127.0.0.1:8089'
     with pytest.raises(ValueError):
         co.resolve_base_url(region='mars')
+
+
+def test_a_service_account_instead_of_a_key():
+    params = co.check_params(given(api_key='', client_id=' %s\n' % CLIENT_ID, client_secret=CLIENT_SECRET + '\r\n',
+                                   oauth_token_url='  '))
+    assert (params['api_key'], params['client_id'], params['client_secret']) == (None, CLIENT_ID, CLIENT_SECRET)
+    # an empty token URL (an AWX credential's empty field) is the default one
+    assert params['oauth_token_url'] == co.DEFAULT_OAUTH_TOKEN_URL
+    kwargs = co.client_kwargs(params)
+    client = JumpCloudClient(**kwargs)
+    assert 'x-api-key' not in client.session.headers and client._tokens.token_url == co.DEFAULT_OAUTH_TOKEN_URL
+
+
+@pytest.mark.parametrize('changes,message', [
+    (dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET), 'not both'),
+    (dict(client_id=CLIENT_ID), 'not both'),
+    (dict(api_key=None, client_id=CLIENT_ID), 'client_secret is missing (JC_CLIENT_SECRET)'),
+    (dict(api_key=' ', client_secret=CLIENT_SECRET), 'client_id is missing (JC_CLIENT_ID)'),
+    (dict(api_key='', client_id='', client_secret=' '), 'an API key is required'),
+    (dict(api_key=None, client_id='abc\tdefghij', client_secret=CLIENT_SECRET),
+     'the client_id contains a space inside it; service account credentials are printable ASCII'),
+    (dict(api_key=None, client_id=CLIENT_ID, client_secret='1234567'), 'the client_secret is too short'),
+])
+def test_exactly_one_of_api_key_and_service_account(changes, message):
+    with pytest.raises(ValueError) as info:
+        co.check_params(given(**changes))
+    assert message in '%s' % info.value
+    assert not [value for value in (API_KEY, CLIENT_ID, CLIENT_SECRET) if value in '%s' % info.value]
