@@ -10,7 +10,8 @@ import requests
 import responses
 
 from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET
-from localservers import Recorder
+from test_client import Clock, Sleeps
+from localservers import Recorder, proxy_everything
 from playbook import fake_stats
 from helpers import configure_fake
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient
@@ -22,17 +23,23 @@ TOKEN_URL = 'https://admin-oauth.id.jumpcloud.com/oauth2/token'
 API = 'https://console.jumpcloud.com'
 
 
-class Sleeps(list):
-    def __call__(self, seconds):
-        self.append(seconds)
+def all_at_once(count, work):
+    """Run ``work`` on ``count`` threads that start together; the exceptions they raised."""
+    start = threading.Barrier(count)
+    errors = []
 
-
-class Clock:
-    def __init__(self, now=1000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
+    def run():
+        start.wait()
+        try:
+            work()
+        except Exception as exc:  # pylint: disable=broad-except
+            errors.append(exc)
+    threads = [threading.Thread(target=run) for dummy in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 def service_client(fake=None, **kwargs):
@@ -53,21 +60,11 @@ def forms(secret):
 
 def test_one_token_serves_every_thread(fake):
     client = service_client(fake, max_workers=16)
-    start = threading.Barrier(16)
-    errors = []
 
     def work():
-        start.wait()
-        try:
-            for dummy in range(10):
-                client.get(USERS, params={'limit': 1})
-        except Exception as exc:  # pylint: disable=broad-except
-            errors.append(exc)
-    threads = [threading.Thread(target=work) for dummy in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+        for dummy in range(10):
+            client.get(USERS, params={'limit': 1})
+    errors = all_at_once(16, work)
     stats = fake_stats(fake)
     assert errors == [] and stats['total'] == 160 and stats['statuses'] == {'200': 160}
     assert stats['token_requests'] == 1 and stats['key_seen_outside_header'] == []
@@ -149,16 +146,7 @@ def test_threads_refused_together_share_one_new_token(fake):
     client = service_client(fake, max_workers=8)
     client.get(USERS)
     configure_fake(fake, expire_tokens_at_request=1)
-    start = threading.Barrier(8)
-
-    def work():
-        start.wait()
-        client.get(USERS, params={'limit': 1})
-    threads = [threading.Thread(target=work) for dummy in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert all_at_once(8, lambda: client.get(USERS, params={'limit': 1})) == []
     stats = fake_stats(fake)
     assert stats['token_requests'] == 2 and stats['statuses']['200'] == 9
 
@@ -236,10 +224,7 @@ def test_the_token_url_follows_the_url_rules():
 
 def test_a_loopback_token_url_is_never_proxied(monkeypatch):
     with Recorder(status=502) as proxy, Recorder(body=b'{"access_token": "tok-local", "expires_in": 60}') as local:
-        for name in ('NO_PROXY', 'no_proxy'):
-            monkeypatch.delenv(name, raising=False)
-        for name in ('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'ALL_PROXY'):
-            monkeypatch.setenv(name, proxy.url)
+        proxy_everything(monkeypatch, proxy.url)
         client = service_client(base_url='https://console.jumpcloud.com', oauth_token_url=local.url + '/oauth2/token')
         assert client._tokens.token() == 'tok-local'
     assert proxy.requests == [] and len(local.requests) == 1

@@ -9,7 +9,7 @@ import requests
 import responses
 
 from testenv import API_KEY, CLIENT_ID
-from localservers import Recorder, serve_tls
+from localservers import Recorder, proxy_everything, serve_tls
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient, check_base_url
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._oauth import basic_credentials
@@ -252,10 +252,7 @@ def test_plain_api_urls_are_still_accepted(url):
 
 def test_plain_http_to_loopback_never_goes_through_a_proxy(monkeypatch):
     with Recorder(status=502) as proxy, Recorder(body=b'{"ok": true}') as api:
-        for name in ('NO_PROXY', 'no_proxy'):
-            monkeypatch.delenv(name, raising=False)
-        for name in ('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'ALL_PROXY'):
-            monkeypatch.setenv(name, proxy.url)
+        proxy_everything(monkeypatch, proxy.url)
         client = make_client(base_url=api.url, max_retries=0)[0]
         assert client.get('/api/systemusers') == {'ok': True}
     assert proxy.requests == []
