@@ -82,7 +82,16 @@ class JumpCloudModule(AnsibleModule):
                 self._client = JumpCloudClient(**client_kwargs(p))
             except (ValueError, RuntimeError) as exc:
                 self.fail_json(msg='%s' % exc, exception=traceback.format_exc())
-            if not p['validate_certs'] and self._client.base_url.lower().startswith('https://'):
-                self.warn('validate_certs is false: the API key is sent to %s without checking that server\'s '
-                          'certificate' % self._client.base_url)
+            if not p['validate_certs']:
+                self._warn_unchecked_certificates(p)
         return self._client
+
+    def _warn_unchecked_certificates(self, p):
+        """Warn once that the credentials go to https servers whose certificates are not checked."""
+        urls = [self._client.base_url] + ([p['oauth_token_url']] if p['client_id'] else [])
+        unchecked = [url for url in urls if url.lower().startswith('https://')]
+        if not unchecked:
+            return
+        what = 'the API key is' if p['api_key'] else "the service account's secret and tokens are"
+        whose = "that server's certificate" if len(unchecked) == 1 else "those servers' certificates"
+        self.warn('validate_certs is false: %s sent to %s without checking %s' % (what, ' and '.join(unchecked), whose))

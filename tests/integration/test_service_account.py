@@ -3,14 +3,18 @@ token that expires mid-run renewed without failing a user, a wrong secret as one
 written, both or neither credential refused before any request, and neither the secret nor a token in
 -vvv output, results, diffs or the report; in both modules and through the role."""
 import base64
+import copy
 import json
 
 import pytest
 
 from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET
 from helpers import TEMPLATE_MODULE, USERS_MODULE, configure_fake, results_by_user, write_csv
+from localservers import serve_tls
+from org import SEED
 from playbook import fake_stats, reset_stats, run_module, run_playbook
 from fake_jumpcloud.seed import generate_org, username_for
+from fake_jumpcloud.server import FakeJumpCloud
 
 pytestmark = pytest.mark.integration
 WRONG_SECRET = 'not-the-5ecret-of-this-account'
@@ -188,3 +192,32 @@ def test_the_role_passes_the_service_account_through(tmp_path, org):
     # the preview and the run are two module runs: one token each
     assert stats['token_requests'] == 2 and stats['key_seen_outside_header'] == []
     assert leaks(run.output, org.fake) == []
+
+
+@pytest.fixture
+def tls_fake(tmp_path):
+    fake = FakeJumpCloud(api_key=API_KEY, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, seed=copy.deepcopy(SEED))
+    serve_tls(fake.httpd, tmp_path)
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+def test_the_token_endpoint_certificate_is_checked_and_validate_certs_false_warns_once(tmp_path, tls_fake):
+    url = 'https://127.0.0.1:%d' % tls_fake.httpd.server_address[1]
+    token_url = url + '/oauth2/token'
+    csv_path = str(write_csv(tmp_path, 'Username,jobTitle\nbob,Analyst\n'))
+    env = {'JC_API_KEY': '', 'JC_API_URL': url, 'JC_CLIENT_ID': CLIENT_ID, 'JC_CLIENT_SECRET': CLIENT_SECRET,
+           'JC_OAUTH_TOKEN_URL': token_url, 'REQUESTS_CA_BUNDLE': '', 'CURL_CA_BUNDLE': ''}
+    checked = run_module(tmp_path, None, USERS_MODULE, dict(csv_path=csv_path), env=env)
+    assert checked.result['failed']
+    assert checked.result['msg'] == (
+        'reading the current JumpCloud state failed; nothing was written: connection failed: the token endpoint %s '
+        'could not be reached: the TLS connection failed (check its certificate, or validate_certs)' % token_url)
+    assert tls_fake.stats.as_dict()['token_requests'] == 0           # the handshake failed: no secret was sent
+    insecure = run_module(tmp_path, None, USERS_MODULE, dict(csv_path=csv_path, validate_certs=False), env=env)
+    assert not insecure.result.get('failed'), insecure.result.get('msg')
+    assert [w for w in insecure.result.get('warnings', []) if 'validate_certs' in w] == [
+        "validate_certs is false: the service account's secret and tokens are sent to %s and %s without checking "
+        "those servers' certificates" % (url, token_url)]
+    assert tls_fake.stats.as_dict()['token_requests'] == 1
