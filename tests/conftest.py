@@ -1,7 +1,7 @@
 """Fixtures shared by every test: fake JumpCloud servers and small organisations."""
 import pytest
 
-from testenv import API_KEY  # noqa: F401  (sets up sys.path first)
+from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET  # noqa: F401  (sets up sys.path first)
 from fake_jumpcloud.server import FakeJumpCloud  # noqa: E402
 from fake_jumpcloud.seed import generate_org  # noqa: E402
 
@@ -13,6 +13,8 @@ def fake_factory():
 
     def start(seed=None, **options):
         options.setdefault('api_key', API_KEY)
+        options.setdefault('client_id', CLIENT_ID)
+        options.setdefault('client_secret', CLIENT_SECRET)
         fake = FakeJumpCloud(seed=seed, **options).start()
         started.append(fake)
         return fake

@@ -100,3 +100,11 @@ def serve_tls(httpd, folder):
     context.load_cert_chain(str(cert_path), str(key_path))
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
     return cert_path
+
+
+def proxy_everything(monkeypatch, proxy_url):
+    """Point every proxy variable of the environment at ``proxy_url``, with no exceptions (no NO_PROXY)."""
+    for name in ('NO_PROXY', 'no_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    for name in ('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'ALL_PROXY'):
+        monkeypatch.setenv(name, proxy_url)

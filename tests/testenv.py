@@ -13,6 +13,9 @@ import tempfile
 TESTS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(TESTS)
 API_KEY = 'test-api-key-5ecret-0123456789abcdef'
+# the service account the fake server knows (tests/fake_jumpcloud/server.py)
+CLIENT_ID = 'test-client-id-0a1b2c3d'
+CLIENT_SECRET = 'test-client-5ecret-Zx9/Yw8+Vu7=='
 
 COLLECTIONS_PATH = tempfile.mkdtemp(prefix='jcops-collections-')
 atexit.register(shutil.rmtree, COLLECTIONS_PATH, True)

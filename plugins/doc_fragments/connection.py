@@ -14,7 +14,8 @@ class ModuleDocFragment(object):
 options:
   api_key:
     description:
-      - JumpCloud API key, sent only in the C(x-api-key) header. Required whenever the module calls the API.
+      - JumpCloud API key, sent only in the C(x-api-key) header. Give either this or a service account's
+        O(client_id) and O(client_secret) whenever the module calls the API.
       - It never appears in results, diffs, warnings or logs.
       - If not set, the value of the E(JC_API_KEY) environment variable is used.
       - Surrounding spaces and line breaks are removed (C(echo KEY | ansible-vault encrypt_string) stores one).
@@ -24,6 +25,41 @@ options:
         (an AWX credential sets E(JC_API_KEY) there). Do not set E(JC_API_KEY) in a task's C(environment),
         since Ansible puts those values on the module's command line, which C(-vvv) prints.
     type: str
+  client_id:
+    description:
+      - Client id of a JumpCloud service account (OAuth 2.0 client credentials), to use instead of O(api_key).
+        Give it with O(client_secret).
+      - The module trades the two for an access token at O(oauth_token_url) once, shares it among all its
+        workers, fetches a new one 30 seconds before it expires, and sends it as a bearer token in the
+        C(Authorization) header. When the API refuses a token, one new token is fetched and the request sent
+        once more.
+      - Giving both O(api_key) and a service account, or neither, is an error before any request.
+      - Treated as a secret, like the key. If not set, the value of the E(JC_CLIENT_ID) environment variable is
+        used.
+      - Surrounding spaces and line breaks are removed; a value with a space, control or non-ASCII character
+        inside, or shorter than 8 characters, is refused.
+    type: str
+  client_secret:
+    description:
+      - Client secret of the JumpCloud service account of O(client_id).
+      - It is sent only to O(oauth_token_url), and it and the access tokens never appear in results, diffs,
+        warnings or logs. A secret the token endpoint refuses is one error naming O(oauth_token_url), before
+        anything is written.
+      - If not set, the value of the E(JC_CLIENT_SECRET) environment variable is used.
+      - Surrounding spaces and line breaks are removed; a value with a space, control or non-ASCII character
+        inside, or shorter than 8 characters, is refused.
+    type: str
+  oauth_token_url:
+    description:
+      - Token endpoint of JumpCloud's OAuth 2.0 service, used only with O(client_id) and O(client_secret).
+      - The default is the US endpoint; set it for an organisation hosted in another region.
+      - It follows the rules of O(api_url); C(https://) unless it is a loopback address or
+        O(allow_insecure_http) is set, no user name, password, query or fragment, and redirects are not
+        followed.
+      - If not set, the value of the E(JC_OAUTH_TOKEN_URL) environment variable is used; an empty value means
+        the default.
+    type: str
+    default: https://admin-oauth.id.jumpcloud.com/oauth2/token
   api_url:
     description:
       - Base URL of the JumpCloud API, without C(/api).
@@ -57,9 +93,10 @@ options:
     default: true
   allow_insecure_http:
     description:
-      - Allow an C(http://) O(api_url) that is not a loopback address.
-      - Off by default, since the API key would travel in clear text.
-      - A loopback O(api_url) is never reached through a proxy from E(HTTP_PROXY) or E(HTTPS_PROXY).
+      - Allow an C(http://) O(api_url) (or O(oauth_token_url)) that is not a loopback address.
+      - Off by default, since the API key (or the client secret and tokens) would travel in clear text.
+      - A loopback O(api_url) (or O(oauth_token_url)) is never reached through a proxy from E(HTTP_PROXY) or
+        E(HTTPS_PROXY).
     type: bool
     default: false
   timeout:

@@ -9,7 +9,7 @@
 
 ``request()`` sends, classifies the answer and waits; what may be retried and how long
 to wait is the policy in ``_retry``. The connection options that build a client are
-defined in ``_connection_options``.
+defined in ``_connection_options``; a service account's tokens come from ``_oauth``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -33,8 +33,13 @@ except ImportError as exc:  # pragma: no cover - exercised by the missing-librar
 from ansible.module_utils.six.moves.urllib.parse import urljoin, urlsplit
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._backoff import parse_retry_after
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import DEFAULT_API_URL, clean_api_key
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import (
+    DEFAULT_API_URL,
+    DEFAULT_OAUTH_TOKEN_URL,
+    clean_credentials,
+)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._oauth import TokenSource
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._ratelimit import RateLimiter
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._redact import Redactor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._retry import RetryPolicy
@@ -67,8 +72,8 @@ def _transport_host(url):
     return (host or '').strip('[]').lower()
 
 
-def check_base_url(url, allow_insecure_http=False):
-    """Refuse a URL that would send the API key in clear text, or to another host than it names.
+def check_base_url(url, allow_insecure_http=False, option='api_url', secret='the API key'):
+    """Refuse a URL that would send ``secret`` in clear text, or to another host than it names.
 
     ``https://`` is always fine; ``http://`` only to a loopback address (a local
     test server) unless ``allow_insecure_http`` is set. A user name or password, a
@@ -76,33 +81,44 @@ def check_base_url(url, allow_insecure_http=False):
     read the host of such a URL differently.
     """
     if any(not '!' <= c <= '~' for c in url):
-        raise ValueError('api_url must be plain ASCII without spaces or control characters')
+        raise ValueError('%s must be plain ASCII without spaces or control characters' % option)
     for char, what in (('\\', 'a backslash'), ('@', 'a user name or password (@)'), ('?', 'a query (?)'),
                        ('#', 'a fragment (#)')):
         if char in url:
-            raise ValueError('api_url must not contain %s: give only scheme, host, port and path' % what)
+            raise ValueError('%s must not contain %s: give only scheme, host, port and path' % (option, what))
     parts = urlsplit(url)
     if parts.scheme.lower() not in ('http', 'https') or not parts.hostname:
-        raise ValueError('api_url must be an http(s) URL with a host name, got %r' % url)
+        raise ValueError('%s must be an http(s) URL with a host name, got %r' % (option, url))
     try:
         parts.port
     except ValueError:
-        raise ValueError('api_url has an invalid port, got %r' % url)
+        raise ValueError('%s has an invalid port, got %r' % (option, url))
     host = parts.hostname
     transport = _transport_host(url)
     if transport is not None and transport != host:
-        raise ValueError('api_url %r is ambiguous: its host reads as %r or as %r' % (url, host, transport))
+        raise ValueError('%s %r is ambiguous: its host reads as %r or as %r' % (option, url, host, transport))
     if parts.scheme.lower() == 'https' or allow_insecure_http:
         return
     if not _is_loopback(host):
         raise ValueError(
-            'refusing to send the API key over plain http to %s: use https, or set allow_insecure_http '
-            'if this really is intended' % host)
+            'refusing to send %s over plain http to %s: use https, or set allow_insecure_http '
+            'if this really is intended' % (secret, host))
 
 
 def is_loopback_url(url):
     """Whether ``url`` names a loopback host (a local test server)."""
     return _is_loopback(urlsplit(url).hostname or '')
+
+
+def _token_session(token_url, verify):
+    """A session of its own for the token endpoint: the API's headers are not sent there, and the
+    environment's proxies are used for it as for the API (never for a loopback URL)."""
+    session = requests.Session()
+    session.trust_env = False
+    if not is_loopback_url(token_url):
+        session.proxies.update(requests.utils.get_environ_proxies(token_url))
+    session.verify = verify
+    return session
 
 
 if HAS_REQUESTS:
@@ -154,24 +170,31 @@ class JumpCloudClient:
 
     One pooled ``requests.Session`` serves every thread; retries follow the
     :class:`RetryPolicy`; an optional :class:`RateLimiter` is shared by all
-    threads; every failure is raised as :class:`JumpCloudError`. ``clock``
-    and ``sleep`` (``time.monotonic`` and ``time.sleep``) can be replaced by
-    tests.
+    threads; every failure is raised as :class:`JumpCloudError`. It logs in
+    with an API key, or with a service account's ``client_id`` and
+    ``client_secret`` (a bearer token from ``oauth_token_url``, see
+    ``_oauth``). ``clock`` and ``sleep`` (``time.monotonic`` and
+    ``time.sleep``) can be replaced by tests.
     """
 
-    def __init__(self, api_key, base_url=DEFAULT_API_URL, org_id=None, validate_certs=True, timeout=30,
+    def __init__(self, api_key=None, base_url=DEFAULT_API_URL, org_id=None, validate_certs=True, timeout=30,
                  max_retries=5, max_workers=8, requests_per_second=None, max_retry_wait=300.0,
                  backoff_delay=0.5, backoff_max_delay=30.0, sleep=time.sleep, allow_insecure_http=False,
-                 clock=time.monotonic):
+                 clock=time.monotonic, client_id=None, client_secret=None, oauth_token_url=DEFAULT_OAUTH_TOKEN_URL):
         if not HAS_REQUESTS:
             raise RuntimeError('the requests library is required')
-        api_key = clean_api_key(api_key)
-        check_base_url(base_url, allow_insecure_http)
+        api_key, client_id, client_secret = clean_credentials(api_key, client_id, client_secret)
+        check_base_url(base_url, allow_insecure_http, secret='the API key' if api_key else 'the access token')
+        oauth_token_url = (oauth_token_url or '').strip() or DEFAULT_OAUTH_TOKEN_URL
+        if client_id:
+            check_base_url(oauth_token_url, allow_insecure_http, 'oauth_token_url', 'the client secret')
         self.base_url = base_url.rstrip('/')
         self._api_key = api_key
-        # every value of this run that must never be shown: the key, each row's password, ...
+        # every value of this run that must never be shown: the key or the service account and its
+        # tokens, each row's password, ...
         self._secrets = Redactor()
-        self._secrets.add(api_key)
+        for secret in (api_key, client_id, client_secret):
+            self._secrets.add(secret)
         self.timeout = timeout
         self.retry_policy = RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait, delay=backoff_delay,
                                         max_delay=backoff_max_delay)
@@ -196,15 +219,22 @@ class JumpCloudClient:
         bundle = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE')
         session.verify = (bundle or True) if validate_certs else False
         session.headers.update({
-            'x-api-key': api_key,
             'Accept': 'application/json',
             'Content-Type': 'application/json',
             'User-Agent': '%s/%s (Ansible collection) python-requests/%s' % (
                 COLLECTION_NAME, COLLECTION_VERSION, requests.__version__),
         })
+        if api_key:
+            session.headers['x-api-key'] = api_key
         if org_id:
             session.headers['x-org-id'] = org_id
         self.session = session
+        self._tokens = None
+        if client_id:
+            self._tokens = TokenSource(
+                client_id, client_secret, oauth_token_url, _token_session(oauth_token_url, session.verify),
+                self.add_secret, self.redact, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
+                backoff_delay=backoff_delay, backoff_max_delay=backoff_max_delay, clock=clock, sleep=sleep)
 
     # -- helpers -----------------------------------------------------------
 
@@ -336,10 +366,16 @@ class JumpCloudClient:
                 'Check api_url (or region)' % (where, urlsplit(self.base_url).netloc))
 
     def _send(self, method, url, params, body):
-        """One HTTP exchange, redirects not followed; :class:`_Refused` when repeating it cannot help."""
-        try:
+        """One HTTP exchange, redirects not followed; :class:`_Refused` when repeating it cannot help.
+
+        With a service account, the exchange carries its bearer token, and a 401 is sent once more
+        with a new token."""
+        def exchange(token=None):
             return self.session.request(method, url, params=params, json=body, timeout=self.timeout,
-                                        allow_redirects=False)
+                                        allow_redirects=False,
+                                        headers={'Authorization': 'Bearer ' + token} if token else None)
+        try:
+            return self._tokens.send(exchange) if self._tokens else exchange()
         except NEVER_RETRIED as exc:
             # a fixed text: the exception's own may quote a header value (the key)
             if isinstance(exc, (UnicodeError, requests.exceptions.InvalidHeader)):

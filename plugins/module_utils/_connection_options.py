@@ -30,9 +30,14 @@ REGION_URLS = {
     'in': 'https://console.in.jumpcloud.com',
 }
 DEFAULT_API_URL = REGION_URLS['us']
+# where a service account trades its client id and secret for an access token (JumpCloud's CLI,
+# jc-cli internal/api/oauth.go, uses this one)
+DEFAULT_OAUTH_TOKEN_URL = 'https://admin-oauth.id.jumpcloud.com/oauth2/token'
 # JumpCloud's keys are 40 characters; anything much shorter is a mistake, and Ansible would
 # mask a short key's text everywhere in the output (a key "user" masks every username)
 API_KEY_MIN_LENGTH = 16
+# the same reason for a service account's client id and secret, whose length JumpCloud does not publish
+CLIENT_CREDENTIAL_MIN_LENGTH = 8
 ORG_ID_RE = OBJECT_ID_RE      # an organisation id has the form of every JumpCloud object id
 
 
@@ -40,16 +45,18 @@ class Option:
     """One connection option: everything the argspec, the docs, the role and the client need to know."""
 
     __slots__ = ('name', 'type', 'default', 'choices', 'env', 'no_log', 'minimum', 'positive', 'client_arg',
-                 'description')
+                 'description', 'no_log_said')
 
-    def __init__(self, name, type, description, default=None, choices=None, env=None, no_log=False,
+    def __init__(self, name, type, description, default=None, choices=None, env=None, no_log=None,
                  minimum=None, positive=False, client_arg=True):
         self.name = name
         self.type = type
         self.default = default
         self.choices = choices
         self.env = env
-        self.no_log = no_log
+        self.no_log = bool(no_log)
+        # no_log=False goes in the argspec only when given: for a name that reads like a secret and is not one
+        self.no_log_said = no_log is not None
         self.minimum = minimum          # the smallest value allowed (ints)
         self.positive = positive        # the value, when set, must be above 0
         # the JumpCloudClient argument this option is passed as (its own name), or None when
@@ -64,8 +71,8 @@ class Option:
             spec['default'] = self.default
         if self.choices:
             spec['choices'] = list(self.choices)
-        if self.no_log:
-            spec['no_log'] = True
+        if self.no_log_said:
+            spec['no_log'] = self.no_log
         if self.env:
             spec['fallback'] = (env_fallback, [self.env])
         return spec
@@ -83,7 +90,8 @@ class Option:
 
 OPTIONS = (
     Option('api_key', 'str', no_log=True, env='JC_API_KEY', description=[
-        'JumpCloud API key, sent only in the C(x-api-key) header. Required whenever the module calls the API.',
+        'JumpCloud API key, sent only in the C(x-api-key) header. Give either this or a service account\'s '
+        'O(client_id) and O(client_secret) whenever the module calls the API.',
         'It never appears in results, diffs, warnings or logs.',
         'If not set, the value of the E(JC_API_KEY) environment variable is used.',
         'Surrounding spaces and line breaks are removed (C(echo KEY | ansible-vault encrypt_string) stores one). '
@@ -92,6 +100,37 @@ OPTIONS = (
         'Give it here, through C(module_defaults), or in the environment of C(ansible-playbook) itself '
         '(an AWX credential sets E(JC_API_KEY) there). Do not set E(JC_API_KEY) in a task\'s C(environment), '
         'since Ansible puts those values on the module\'s command line, which C(-vvv) prints.',
+    ]),
+    Option('client_id', 'str', no_log=True, env='JC_CLIENT_ID', description=[
+        'Client id of a JumpCloud service account (OAuth 2.0 client credentials), to use instead of O(api_key). '
+        'Give it with O(client_secret).',
+        'The module trades the two for an access token at O(oauth_token_url) once, shares it among all its '
+        'workers, fetches a new one 30 seconds before it expires, and sends it as a bearer token in the '
+        'C(Authorization) header. When the API refuses a token, one new token is fetched and the request sent '
+        'once more.',
+        'Giving both O(api_key) and a service account, or neither, is an error before any request.',
+        'Treated as a secret, like the key. If not set, the value of the E(JC_CLIENT_ID) environment variable '
+        'is used.',
+        'Surrounding spaces and line breaks are removed; a value with a space, control or non-ASCII character '
+        'inside, or shorter than 8 characters, is refused.',
+    ]),
+    Option('client_secret', 'str', no_log=True, env='JC_CLIENT_SECRET', description=[
+        'Client secret of the JumpCloud service account of O(client_id).',
+        'It is sent only to O(oauth_token_url), and it and the access tokens never appear in results, diffs, '
+        'warnings or logs. A secret the token endpoint refuses is one error naming O(oauth_token_url), '
+        'before anything is written.',
+        'If not set, the value of the E(JC_CLIENT_SECRET) environment variable is used.',
+        'Surrounding spaces and line breaks are removed; a value with a space, control or non-ASCII character '
+        'inside, or shorter than 8 characters, is refused.',
+    ]),
+    Option('oauth_token_url', 'str', default=DEFAULT_OAUTH_TOKEN_URL, env='JC_OAUTH_TOKEN_URL', no_log=False, description=[
+        'Token endpoint of JumpCloud\'s OAuth 2.0 service, used only with O(client_id) and O(client_secret).',
+        'The default is the US endpoint; set it for an organisation hosted in another region.',
+        'It follows the rules of O(api_url); C(https://) unless it is a loopback address or '
+        'O(allow_insecure_http) is set, no user name, password, query or fragment, and redirects are not '
+        'followed.',
+        'If not set, the value of the E(JC_OAUTH_TOKEN_URL) environment variable is used; an empty value means '
+        'the default.',
     ]),
     Option('api_url', 'str', env='JC_API_URL', client_arg=None, description=[
         'Base URL of the JumpCloud API, without C(/api).',
@@ -117,9 +156,10 @@ OPTIONS = (
         'When off, the module warns once per run. A refused certificate fails the run at once, without retries.',
     ]),
     Option('allow_insecure_http', 'bool', default=False, description=[
-        'Allow an C(http://) O(api_url) that is not a loopback address.',
-        'Off by default, since the API key would travel in clear text.',
-        'A loopback O(api_url) is never reached through a proxy from E(HTTP_PROXY) or E(HTTPS_PROXY).',
+        'Allow an C(http://) O(api_url) (or O(oauth_token_url)) that is not a loopback address.',
+        'Off by default, since the API key (or the client secret and tokens) would travel in clear text.',
+        'A loopback O(api_url) (or O(oauth_token_url)) is never reached through a proxy from E(HTTP_PROXY) or '
+        'E(HTTPS_PROXY).',
     ]),
     # the range checks run in this table's order
     Option('timeout', 'int', default=30, minimum=1, description=[
@@ -175,21 +215,51 @@ def clean_api_key(api_key):
     """
     key = (api_key or '').strip()
     if not key:
-        raise ValueError('an API key is required (api_key, or the JC_API_KEY environment variable)')
+        raise ValueError('an API key is required (api_key, or the JC_API_KEY environment variable), or a service '
+                         'account\'s client_id and client_secret (JC_CLIENT_ID, JC_CLIENT_SECRET)')
+    return _clean_secret(key, 'the API key', 'JumpCloud API keys are', API_KEY_MIN_LENGTH,
+                         ' to be a JumpCloud API key (at least %d characters; JumpCloud issues 40)' % API_KEY_MIN_LENGTH)
+
+
+def _clean_secret(value, what, kind_text, minimum, short_text):
+    """``value`` (stripped), or ValueError naming ``what`` is wrong with it, never quoting it."""
     kinds = []
-    for char in key:
+    for char in value:
         kind = _character_kind(char)
         if kind and kind not in kinds:
             kinds.append(kind)
     if kinds:
         raise ValueError(
-            'the API key contains %s inside it; JumpCloud API keys are printable ASCII without spaces. '
+            '%s contains %s inside it; %s printable ASCII without spaces. '
             'Check how it was stored (for ansible-vault encrypt_string, pass it with printf %%s or echo -n)'
-            % ' and '.join(kinds))
-    if len(key) < API_KEY_MIN_LENGTH:
-        raise ValueError('the API key is too short to be a JumpCloud API key (at least %d characters; JumpCloud '
-                         'issues 40); check the value' % API_KEY_MIN_LENGTH)
-    return key
+            % (what, ' and '.join(kinds), kind_text))
+    if len(value) < minimum:
+        raise ValueError('%s is too short%s; check the value' % (what, short_text))
+    return value
+
+
+def clean_credentials(api_key, client_id, client_secret):
+    """``(api_key, client_id, client_secret)`` cleaned, with exactly one way of logging in set and the other None.
+
+    Either an API key, or a service account's client id and secret together; a blank value counts as not
+    given (an AWX credential injects empty variables for the fields left empty). Anything else is a
+    ValueError that never quotes a value.
+    """
+    api_key, client_id, client_secret = [(value or '').strip() or None for value in (api_key, client_id, client_secret)]
+    if api_key and (client_id or client_secret):
+        raise ValueError('give either an API key (api_key, JC_API_KEY) or a service account (client_id and '
+                         'client_secret, JC_CLIENT_ID and JC_CLIENT_SECRET), not both')
+    if not (client_id or client_secret):
+        return clean_api_key(api_key), None, None
+    if not (client_id and client_secret):
+        raise ValueError('a service account needs both client_id and client_secret; %s is missing (%s)' % (
+            ('client_secret', 'JC_CLIENT_SECRET') if client_id else ('client_id', 'JC_CLIENT_ID')))
+    service_account = []
+    for value, what in ((client_id, 'client_id'), (client_secret, 'client_secret')):
+        service_account.append(_clean_secret(value, 'the %s' % what, 'service account credentials are',
+                                             CLIENT_CREDENTIAL_MIN_LENGTH,
+                                             ' (at least %d characters)' % CLIENT_CREDENTIAL_MIN_LENGTH))
+    return None, service_account[0], service_account[1]
 
 
 def _character_kind(char):
@@ -209,7 +279,8 @@ def check_params(params):
     """Check and normalise the connection options in ``params`` (changed in place); ValueError says what is wrong.
 
     The ranges are checked first, in table order, then the organisation id (blank means
-    none), then the API key (stripped; see :func:`clean_api_key`).
+    none), then the credentials: an API key or a service account, exactly one (stripped; see
+    :func:`clean_credentials`). A blank token URL means the default one.
     """
     for option in OPTIONS:
         if option.minimum is not None or option.positive:
@@ -220,7 +291,9 @@ def check_params(params):
         params['org_id'] = params['org_id'].strip() or None
     if params['org_id'] and not ORG_ID_RE.fullmatch(params['org_id']):
         raise ValueError('org_id must be 24 lowercase hexadecimal characters')
-    params['api_key'] = clean_api_key(params['api_key'])
+    params['api_key'], params['client_id'], params['client_secret'] = clean_credentials(
+        params['api_key'], params['client_id'], params['client_secret'])
+    params['oauth_token_url'] = (params['oauth_token_url'] or '').strip() or DEFAULT_OAUTH_TOKEN_URL
     return params
 
 

@@ -21,6 +21,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import (
 )
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import (
     CONNECTION_ARGSPEC,
+    OPTIONS,
     check_params,
     client_kwargs,
 )
@@ -31,6 +32,9 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import
     current_bits,
     resolve_mode,
 )
+
+# the connection options Ansible masks in its output (the key, the service account)
+SECRET_OPTIONS = tuple(option.name for option in OPTIONS if option.no_log)
 
 
 class JumpCloudModule(AnsibleModule):
@@ -97,17 +101,18 @@ class JumpCloudModule(AnsibleModule):
         return spec
 
     def _check_connection_params(self):
-        """Check the connection options (see ``_connection_options.check_params``); the key is stripped of
-        surrounding whitespace (a vaulted or pasted key often ends in a line break), and a message never
-        quotes it."""
-        raw = self.params['api_key']
+        """Check the connection options (see ``_connection_options.check_params``); the key, or the service
+        account's id and secret, are stripped of surrounding whitespace (a vaulted or pasted value often ends in
+        a line break), and a message never quotes them."""
+        raw = dict((name, self.params[name]) for name in SECRET_OPTIONS)
         try:
             check_params(self.params)
         except ValueError as exc:
             self.fail_json(msg='%s' % exc)
-        if self.params['api_key'] != raw:
-            # Ansible masks the value as given; the stripped one is masked too
-            self.no_log_values.add(self.params['api_key'])
+        for name, value in raw.items():
+            if self.params[name] and self.params[name] != value:
+                # Ansible masks the value as given; the stripped one is masked too
+                self.no_log_values.add(self.params[name])
 
     @property
     def client(self):
@@ -121,7 +126,16 @@ class JumpCloudModule(AnsibleModule):
                 self._client = JumpCloudClient(**client_kwargs(p))
             except (ValueError, RuntimeError) as exc:
                 self.fail_json(msg='%s' % exc, exception=traceback.format_exc())
-            if not p['validate_certs'] and self._client.base_url.lower().startswith('https://'):
-                self.warn('validate_certs is false: the API key is sent to %s without checking that server\'s '
-                          'certificate' % self._client.base_url)
+            if not p['validate_certs']:
+                self._warn_unchecked_certificates(p)
         return self._client
+
+    def _warn_unchecked_certificates(self, p):
+        """Warn once that the credentials go to https servers whose certificates are not checked."""
+        urls = [self._client.base_url] + ([p['oauth_token_url']] if p['client_id'] else [])
+        unchecked = [url for url in urls if url.lower().startswith('https://')]
+        if not unchecked:
+            return
+        what = 'the API key is' if p['api_key'] else "the service account's secret and tokens are"
+        whose = "that server's certificate" if len(unchecked) == 1 else "those servers' certificates"
+        self.warn('validate_certs is false: %s sent to %s without checking %s' % (what, ' and '.join(unchecked), whose))

@@ -10,7 +10,11 @@ It listens on 127.0.0.1 unless ``--host`` says otherwise.
 Test-only control endpoints live under ``/__fake__/`` and are neither counted
 nor authenticated: ``GET /__fake__/stats``, ``POST /__fake__/reset-stats``,
 ``GET /__fake__/state``, ``POST /__fake__/config`` and
-``POST /__fake__/users/{id}/delete``. Since they need no key, they answer
+``POST /__fake__/users/{id}/delete``.
+
+Besides the API key (``x-api-key``), the API takes the bearer tokens of a
+service account from the fake's token endpoint, ``POST /oauth2/token``
+(see ``oauth.py``). Since they need no key, they answer
 loopback clients only (127.0.0.0/8, ::1), even when the server listens on
 other addresses: any other client gets 403.
 """
@@ -28,6 +32,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from fake_jumpcloud.oauth import TOKEN_PATH, TokenService
 from fake_jumpcloud.schemas import SCHEMAS
 from fake_jumpcloud.store import ApiError, BadRequest, FakeOrg, NotFound
 
@@ -59,7 +64,8 @@ class FaultConfig:
     def __init__(self, latency=0.0, rate_limit=None, retry_after=True, fault_rate=0.0,
                  fault_kinds=('500', '502', '503', '504', 'drop'), slow_rate=0.0, slow_seconds=0.0,
                  unauthorized_after=None, random_seed=None, delete_before_first_write=(), fault_after_write=0.0,
-                 read_only_after_writes=None, association_read_lag=0, echo_body_in_400=()):
+                 read_only_after_writes=None, association_read_lag=0, echo_body_in_400=(), token_lifetime=3600,
+                 expire_tokens_at_request=None):
         self.latency = latency
         self.rate_limit = rate_limit
         self.retry_after = retry_after
@@ -84,6 +90,11 @@ class FaultConfig:
         # user ids whose writes are refused with a 400 that quotes the request body word for word,
         # as a validation layer or a web application firewall in front of an API may do
         self.echo_body_in_400 = tuple(echo_body_in_400)
+        # seconds a service account's token lasts (the expires_in the token endpoint answers)
+        self.token_lifetime = token_lifetime
+        # when the fake has counted this many API requests, every token issued so far expires at
+        # once (as when a run outlives its token), once; None never
+        self.expire_tokens_at_request = expire_tokens_at_request
 
     def update(self, values):
         for key, value in values.items():
@@ -132,7 +143,9 @@ class Stats:
             self.concurrent_user_writes = []
             self.max_concurrency = 0
             self.concurrency = 0
-            self.key_seen_outside_header = []   # where the API key was sent other than in x-api-key
+            self.key_seen_outside_header = []   # where the API key was sent other than in x-api-key (or a
+            # service account's id, secret or token other than in Authorization)
+            self.token_requests = 0             # requests to the token endpoint, answered or refused
             self.first_at = self.last_at = None  # monotonic times of the first and last counted request
 
     def as_dict(self):
@@ -147,6 +160,7 @@ class Stats:
                 'max_inflight_per_user': self.max_inflight_per_user,
                 'max_concurrency': self.max_concurrency,
                 'key_seen_outside_header': list(self.key_seen_outside_header),
+                'token_requests': self.token_requests,
                 'window_seconds': (self.last_at - self.first_at) if self.first_at is not None else 0.0,
             }
 
@@ -154,9 +168,11 @@ class Stats:
 class FakeJumpCloud:
     """The fake server: an org, its HTTP server thread, its counters and fault settings."""
 
-    def __init__(self, api_key='test-api-key-0123456789', org_id=None, host='127.0.0.1', port=0, seed=None, **faults):
+    def __init__(self, api_key='test-api-key-0123456789', org_id=None, host='127.0.0.1', port=0, seed=None,
+                 client_id='test-client-id-0123', client_secret='test-client-secret-0123', **faults):
         self.api_key = api_key
         self.org_id = org_id
+        self.oauth = TokenService(client_id, client_secret)
         self.org = FakeOrg()
         if seed:
             self.org.load(seed)
@@ -167,7 +183,8 @@ class FakeJumpCloud:
         self.bucket = TokenBucket()
         self.random = random.Random(self.config.random_seed)
         self.random_lock = threading.Lock()
-        self.pending_lock = threading.Lock()    # hands delete_before_first_write to one request only
+        self.pending_lock = threading.Lock()    # hands delete_before_first_write (and expire_tokens_at_request) to one
+        # request only
         self.httpd = ThreadingHTTPServer((host, port), _make_handler(self))
         self.httpd.daemon_threads = True
         self.httpd.request_queue_size = 128
@@ -177,6 +194,11 @@ class FakeJumpCloud:
     def url(self):
         host, port = self.httpd.server_address[:2]
         return 'http://%s:%d' % (host, port)
+
+    @property
+    def token_url(self):
+        """The URL of the fake's OAuth 2.0 token endpoint."""
+        return self.url + TOKEN_PATH
 
     def start(self):
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.05},
@@ -276,6 +298,8 @@ def _make_handler(fake):
             parts = urlsplit(self.path)
             path = parts.path
             query = parse_qs(parts.query, keep_blank_values=True)
+            if path == TOKEN_PATH:
+                return self.token_endpoint(method)
             try:
                 body = self.read_body()
             except BadRequest as exc:
@@ -304,7 +328,12 @@ def _make_handler(fake):
             writer = None
             try:
                 cfg = fake.config
-                if self.headers.get('x-api-key') != fake.api_key or \
+                if cfg.expire_tokens_at_request is not None and number > cfg.expire_tokens_at_request:
+                    with fake.pending_lock:
+                        due, cfg.expire_tokens_at_request = cfg.expire_tokens_at_request is not None, None
+                    if due:
+                        fake.oauth.expire_all()
+                if not self.authenticated() or \
                         (fake.org_id and self.headers.get('x-org-id') != fake.org_id) or \
                         (cfg.unauthorized_after is not None and number > cfg.unauthorized_after):
                     return self.answer(401, UNAUTHORIZED)
@@ -366,6 +395,23 @@ def _make_handler(fake):
                 with fake.stats.lock:
                     fake.stats.concurrency -= 1
 
+        def authenticated(self):
+            """Whether the request carries the API key or a service account's token that has not expired."""
+            if self.headers.get('x-api-key') == fake.api_key:
+                return True
+            return fake.oauth.valid(self.headers.get('Authorization') or '')
+
+        def token_endpoint(self, method):
+            """``/oauth2/token``: counted apart from the API, and neither rate limited nor faulted."""
+            length = int(self.headers.get('Content-Length') or 0)
+            raw = self.rfile.read(length) if length else b''
+            with fake.stats.lock:
+                fake.stats.token_requests += 1
+                fake.stats.key_seen_outside_header.extend(
+                    fake.oauth.out_of_place(self.path, raw.decode('utf-8', 'replace'), self.headers))
+            status, data, headers = fake.oauth.answer(method, self.headers, raw, fake.config.token_lifetime)
+            self.send(status, data, headers)      # not among the API's statuses
+
         def look_for_the_key(self, body):
             """Record it when the API key travels anywhere but its own header (URL, body, other headers)."""
             key = fake.api_key
@@ -376,6 +422,7 @@ def _make_handler(fake):
                 places.append('body')
             places.extend('header %s' % name for name, value in self.headers.items()
                           if name.lower() != 'x-api-key' and key in value)
+            places.extend(fake.oauth.out_of_place(self.path, self.raw_body, self.headers))
             if places:
                 with fake.stats.lock:
                     fake.stats.key_seen_outside_header.extend(places)
@@ -733,6 +780,9 @@ def main(argv=None):
     parser.add_argument('--port', type=int, default=8089)
     parser.add_argument('--api-key', default='test-api-key-0123456789')
     parser.add_argument('--org-id')
+    parser.add_argument('--client-id', default='test-client-id-0123', help='the service account of /oauth2/token')
+    parser.add_argument('--client-secret', default='test-client-secret-0123')
+    parser.add_argument('--token-lifetime', type=int, default=3600, help='seconds a service account token lasts')
     parser.add_argument('--seed', help='a seed JSON file (users, groups, systems, ldapservers)')
     parser.add_argument('--generate', type=int, metavar='USERS', help='generate an org of this many users')
     parser.add_argument('--groups', type=int, default=50)
@@ -754,6 +804,7 @@ def main(argv=None):
         from fake_jumpcloud.seed import generate_org
         seed = generate_org(args.generate, args.groups, args.systems)
     fake = FakeJumpCloud(api_key=args.api_key, org_id=args.org_id, host=args.host, port=args.port, seed=seed,
+                         client_id=args.client_id, client_secret=args.client_secret, token_lifetime=args.token_lifetime,
                          latency=args.latency, rate_limit=args.rate_limit, retry_after=not args.no_retry_after,
                          fault_rate=args.fault_rate, fault_kinds=args.fault_kinds.split(','), random_seed=args.random_seed)
     print('fake JumpCloud listening on %s (%d users)' % (fake.url, len(fake.org.users)), flush=True)

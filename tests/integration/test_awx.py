@@ -7,7 +7,7 @@ import jinja2
 import pytest
 import yaml
 
-from testenv import API_KEY, COLLECTIONS_PATH, ROOT
+from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET, COLLECTIONS_PATH, ROOT
 from helpers import write_csv
 from playbook import fake_stats, run_playbook
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import CONNECTION_ARGSPEC
@@ -34,19 +34,30 @@ def injected_env(inputs):
 def test_credential_type_injects_the_variables_the_modules_read():
     cred = load(AWX, 'credential_type.yml')
     fields = dict((f['id'], f) for f in cred['inputs']['fields'])
-    assert fields['api_key']['secret'] is True and cred['inputs']['required'] == ['api_key']
+    assert fields['api_key']['secret'] is True and cred['inputs']['required'] == []
+    assert fields['client_id']['secret'] is True and fields['client_secret']['secret'] is True
     assert fields['region']['choices'] == CONNECTION_ARGSPEC['region']['choices']
     read = dict((spec['fallback'][1][0], name) for name, spec in CONNECTION_ARGSPEC.items() if 'fallback' in spec)
-    assert set(cred['injectors']['env']) == {'JC_API_KEY', 'JC_ORG_ID', 'JC_REGION'}
+    assert set(cred['injectors']['env']) == {'JC_API_KEY', 'JC_ORG_ID', 'JC_REGION', 'JC_CLIENT_ID', 'JC_CLIENT_SECRET',
+                                             'JC_OAUTH_TOKEN_URL'}
     assert set(cred['injectors']['env']) <= set(read)
     env = injected_env({'api_key': 'k' * 40, 'region': 'eu'})
-    assert env == {'JC_API_KEY': 'k' * 40, 'JC_ORG_ID': '', 'JC_REGION': 'eu'}
+    assert env == {'JC_API_KEY': 'k' * 40, 'JC_ORG_ID': '', 'JC_REGION': 'eu', 'JC_CLIENT_ID': '', 'JC_CLIENT_SECRET': '',
+                   'JC_OAUTH_TOKEN_URL': ''}
+    env = injected_env({'client_id': 'i' * 36, 'client_secret': 's' * 40})
+    assert env == {'JC_API_KEY': '', 'JC_ORG_ID': '', 'JC_REGION': 'us', 'JC_CLIENT_ID': 'i' * 36,
+                   'JC_CLIENT_SECRET': 's' * 40, 'JC_OAUTH_TOKEN_URL': ''}
 
 
 @pytest.mark.smoke
-def test_a_run_with_the_credential_injected_as_awx_does(tmp_path, org):
+@pytest.mark.parametrize('login', ['api key', 'service account'])
+def test_a_run_with_the_credential_injected_as_awx_does(tmp_path, org, login):
     """The update playbook with exactly the credential's environment (no org id) and the survey's strings."""
-    env = injected_env({'api_key': API_KEY, 'region': 'us'})
+    if login == 'api key':
+        env = injected_env({'api_key': API_KEY, 'region': 'us'})
+    else:
+        env = injected_env({'client_id': CLIENT_ID, 'client_secret': CLIENT_SECRET, 'region': 'us',
+                            'oauth_token_url': org.fake.token_url})
     env['JC_API_URL'] = org.fake.url        # the fake stands in for the region's URL
     path = write_csv(tmp_path, 'Username,jobTitle\nbob,Analyst\n')
     survey = {'users_csv_path': str(path), 'users_csv_confirm': 'true', 'users_csv_skip_invalid_rows': 'false',
@@ -56,6 +67,8 @@ def test_a_run_with_the_credential_injected_as_awx_does(tmp_path, org):
     assert 'row 2 bob: updated: jobTitle' in run.stdout
     assert org.user('bob')['jobTitle'] == 'Analyst' and fake_stats(org.fake)['writes'] == 1
     assert 'not written (set users_csv_report_path)' in run.stdout
+    # the preview and the apply: one token each with a service account, none with a key
+    assert fake_stats(org.fake)['token_requests'] == (0 if login == 'api key' else 2)
 
 
 @pytest.mark.parametrize('index, entry_point', [(0, 'template'), (1, 'main')])

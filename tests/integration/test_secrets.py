@@ -1,12 +1,14 @@
-"""Secrets: the API key and every Password cell appear in no result, diff, warning, error, report or
--vvv output, on success and on failure, also escaped, also when the key was stored with its line break
-and the API quotes a refused request body; the key travels only in the x-api-key header."""
+"""Secrets: the API key, a service account's client id and secret, its tokens and every Password cell
+appear in no result, diff, warning, error, report or -vvv output, on success and on failure, also escaped,
+also when the key was stored with its line break and the API quotes a refused request body; the key
+travels only in the x-api-key header, the service account only to the token endpoint and its tokens only
+in the Authorization header."""
 import json
 from urllib.parse import quote, quote_plus
 
 import pytest
 
-from testenv import API_KEY
+from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET
 from helpers import USERS_MODULE, configure_fake, write_csv
 from playbook import fake_stats, reset_stats, run_module
 
@@ -76,4 +78,35 @@ def test_a_key_given_as_an_option_is_masked(tmp_path, org):
                      env={'JC_API_KEY': ''})
     assert not run.result.get('failed'), run.result.get('msg')
     assert secrets_in(run.output) == [] and secrets_in(json.dumps(run.result)) == []
+    assert fake_stats(org.fake)['key_seen_outside_header'] == []
+
+
+def test_a_refused_client_secret_is_not_echoed(tmp_path, org):
+    wrong = 'wrong-client-5ecret-0123456789'
+    path = write_csv(tmp_path, 'Username,Password\nbob,%s\n' % PASSWORDS[1])
+    run = run_module(tmp_path, org.fake, USERS_MODULE, dict(csv_path=str(path)), verbosity=3,
+                     env={'JC_API_KEY': '', 'JC_CLIENT_ID': CLIENT_ID, 'JC_CLIENT_SECRET': wrong,
+                          'JC_OAUTH_TOKEN_URL': org.fake.token_url})
+    assert run.result['failed']
+    assert 'HTTP 401' in run.result['msg'] and org.fake.token_url in run.result['msg']
+    assert 'nothing was written' in run.result['msg']
+    for secret in (wrong, CLIENT_ID):
+        assert [f for f in forms(secret) if f in run.output + json.dumps(run.result)] == []
+    assert secrets_in(run.output) == []
+
+
+def test_a_service_account_given_as_options_is_masked_and_its_tokens_never_shown(tmp_path, org):
+    configure_fake(org.fake, echo_body_in_400=[org.uid('bob')])
+    path = write_csv(tmp_path, 'Username,Password,jobTitle\nbob,"%s",Analyst\ncarol,,Lead\n' % PASSWORDS[1])
+    report = tmp_path / 'report.csv'
+    reset_stats(org.fake)
+    run = run_module(tmp_path, org.fake, USERS_MODULE, dict(
+        csv_path=str(path), report_path=str(report), client_id=CLIENT_ID + '\n', client_secret=CLIENT_SECRET + '\r\n',
+        oauth_token_url=org.fake.token_url), diff=True, verbosity=3, env={'JC_API_KEY': ''})
+    assert run.result['summary']['by_status']['updated'] == 1 and run.result['summary']['by_status']['failed'] == 1
+    shown = run.output + json.dumps(run.result) + report.read_text(encoding='utf-8')
+    tokens = org.fake.oauth.issued()
+    assert len(tokens) == 1
+    assert [f for s in [CLIENT_ID, CLIENT_SECRET] + tokens for f in forms(s) if f in shown] == []
+    assert secrets_in(shown) == []
     assert fake_stats(org.fake)['key_seen_outside_header'] == []

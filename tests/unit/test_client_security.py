@@ -8,14 +8,16 @@ import pytest
 import requests
 import responses
 
-from testenv import API_KEY
-from localservers import Recorder, serve_tls
+from testenv import API_KEY, CLIENT_ID
+from localservers import Recorder, proxy_everything, serve_tls
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient, check_base_url
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._oauth import basic_credentials
 
 BASE = 'https://console.jumpcloud.com'
 USER_PATH = '/api/systemusers/5f0000000000000000000001'
 USER_URL = BASE + USER_PATH
+TOKEN_URL = 'https://admin-oauth.id.jumpcloud.com/oauth2/token'
 PASSWORD = 'Zoë "très" secret\\42'
 
 
@@ -110,6 +112,23 @@ def test_escaped_forms_of_the_key_are_redacted():
         client.get(USER_PATH)
     assert not [f for f in escaped_forms(key) | fragments(key, 8) if f in error_text(info.value)]
     assert info.value.message.startswith('bad key: ********')
+
+
+@responses.activate
+def test_escaped_forms_of_the_service_account_and_its_tokens_are_redacted():
+    secret = 'client/secret+"5ecret"\\0123%41'           # printable ASCII that JSON, repr and URLs escape
+    token = 'tok/en+"bearer"\\0042=='
+    responses.post(TOKEN_URL, json={'access_token': token, 'expires_in': 3600})
+    basic = basic_credentials(CLIENT_ID, secret).split(' ', 1)[1]
+    text = ' | '.join(sorted(escaped_forms(secret) | escaped_forms(token) | escaped_forms(CLIENT_ID) | {basic}))
+    responses.get(USER_URL, status=400, json={'message': 'bad: %s' % text})
+    client = make_client(api_key=None, client_id=CLIENT_ID, client_secret=secret)[0]
+    with pytest.raises(JumpCloudError) as info:
+        client.get(USER_PATH)
+    shown = error_text(info.value)
+    assert info.value.message.startswith('bad: ********')
+    assert not [f for s in (secret, token, CLIENT_ID) for f in escaped_forms(s) | fragments(s, 8) if f in shown]
+    assert basic not in shown
 
 
 @responses.activate
@@ -233,10 +252,7 @@ def test_plain_api_urls_are_still_accepted(url):
 
 def test_plain_http_to_loopback_never_goes_through_a_proxy(monkeypatch):
     with Recorder(status=502) as proxy, Recorder(body=b'{"ok": true}') as api:
-        for name in ('NO_PROXY', 'no_proxy'):
-            monkeypatch.delenv(name, raising=False)
-        for name in ('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'ALL_PROXY'):
-            monkeypatch.setenv(name, proxy.url)
+        proxy_everything(monkeypatch, proxy.url)
         client = make_client(base_url=api.url, max_retries=0)[0]
         assert client.get('/api/systemusers') == {'ok': True}
     assert proxy.requests == []

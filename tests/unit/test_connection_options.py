@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from testenv import API_KEY, ROOT
+from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET, ROOT
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar, trust_as_template
 from ansible_collections.jcops.jumpcloud.plugins.doc_fragments.connection import ModuleDocFragment
@@ -45,6 +45,12 @@ def test_the_argspec_is_the_table():
                                                    fallback=(co.env_fallback, ['JC_REGION']))
     assert co.CONNECTION_ARGSPEC['timeout'] == dict(type='int', default=30)
     assert co.CONNECTION_ARGSPEC['requests_per_second'] == dict(type='float')
+    assert co.CONNECTION_ARGSPEC['client_secret'] == dict(type='str', no_log=True,
+                                                          fallback=(co.env_fallback, ['JC_CLIENT_SECRET']))
+    # a URL whose name reads like a secret (validate-modules asks) is said not to be one
+    assert co.CONNECTION_ARGSPEC['oauth_token_url'] == dict(
+        type='str', default='https://admin-oauth.id.jumpcloud.com/oauth2/token', no_log=False,
+        fallback=(co.env_fallback, ['JC_OAUTH_TOKEN_URL']))
     for option in co.OPTIONS:
         spec = co.CONNECTION_ARGSPEC[option.name]
         assert spec['type'] == option.type and spec.get('default') == option.default
@@ -53,7 +59,9 @@ def test_the_argspec_is_the_table():
 
 def test_the_environment_variables_keep_their_names():
     envs = dict((option.name, option.env) for option in co.OPTIONS if option.env)
-    assert envs == {'api_key': 'JC_API_KEY', 'api_url': 'JC_API_URL', 'region': 'JC_REGION', 'org_id': 'JC_ORG_ID'}
+    assert envs == {'api_key': 'JC_API_KEY', 'api_url': 'JC_API_URL', 'region': 'JC_REGION', 'org_id': 'JC_ORG_ID',
+                    'client_id': 'JC_CLIENT_ID', 'client_secret': 'JC_CLIENT_SECRET',
+                    'oauth_token_url': 'JC_OAUTH_TOKEN_URL'}
 
 
 def test_the_argspec_reads_the_environment(monkeypatch):
@@ -108,7 +116,9 @@ def render_role_connection(variables):
 
 
 def test_the_role_passes_every_option_it_is_given_to_the_module():
-    values = {'api_key': API_KEY, 'api_url': 'https://jumpcloud.example', 'region': 'eu', 'org_id': 'a' * 24,
+    values = {'api_key': API_KEY, 'client_id': CLIENT_ID, 'client_secret': CLIENT_SECRET,
+              'oauth_token_url': 'https://oauth.example/oauth2/token',
+              'api_url': 'https://jumpcloud.example', 'region': 'eu', 'org_id': 'a' * 24,
               'validate_certs': False, 'allow_insecure_http': True, 'timeout': 7, 'max_workers': 3,
               'max_retries': 2, 'max_retry_wait': 9, 'requests_per_second': 1.5}
     assert sorted(values) == sorted(NAMES)
@@ -169,11 +179,17 @@ def test_the_awx_credential_type_injects_options_as_the_table_describes_them():
     assert set(fields) == set(option.name for option in by_env.values() if option.env in cred['injectors']['env'])
     # the credential's region default is what the module uses when no region is set
     assert co.REGION_URLS[fields['region']['default']] == co.resolve_base_url() == co.DEFAULT_API_URL
+    assert fields['oauth_token_url']['default'] == co.DEFAULT_OAUTH_TOKEN_URL == co.OPTIONS_BY_NAME['oauth_token_url'].default
+    # both ways of logging in are offered, so neither is required: the modules refuse both or neither
     secret = [name for name, field in fields.items() if field.get('secret')]
-    assert secret == ['api_key'] and cred['inputs']['required'] == ['api_key']
+    assert secret == ['api_key', 'client_id', 'client_secret'] and cred['inputs']['required'] == []
 
 
 # -- checks and client arguments -------------------------------------------------------------------
+
+NO_CREDENTIALS = ('an API key is required (api_key, or the JC_API_KEY environment variable), or a service '
+                  "account's client_id and client_secret (JC_CLIENT_ID, JC_CLIENT_SECRET)")
+
 
 @pytest.mark.parametrize('name,value,message', [
     ('timeout', 0, 'timeout must be at least 1, got 0'),
@@ -184,8 +200,9 @@ def test_the_awx_credential_type_injects_options_as_the_table_describes_them():
     ('requests_per_second', -2.5, 'requests_per_second must be positive, got -2.5'),
     ('org_id', 'ABCDEF0123456789abcdef01', 'org_id must be 24 lowercase hexadecimal characters'),
     ('org_id', 'a' * 23, 'org_id must be 24 lowercase hexadecimal characters'),
-    ('api_key', '', 'an API key is required (api_key, or the JC_API_KEY environment variable)'),
-    ('api_key', None, 'an API key is required (api_key, or the JC_API_KEY environment variable)'),
+    ('api_key', '', NO_CREDENTIALS),
+    ('api_key', None, NO_CREDENTIALS),
+    ('api_key', ' \n', NO_CREDENTIALS),
 ])
 def test_out_of_range_values_are_refused_with_their_message(name, value, message):
     with pytest.raises(ValueError) as info:
@@ -221,7 +238,9 @@ def test_client_kwargs_pass_every_option_the_client_takes():
     kwargs = co.client_kwargs(params)
     assert kwargs == {'api_key': API_KEY, 'base_url': 'https://console.eu.jumpcloud.com', 'org_id': 'a' * 24,
                       'validate_certs': True, 'allow_insecure_http': False, 'timeout': 30, 'max_workers': 16,
-                      'max_retries': 5, 'max_retry_wait': 300, 'requests_per_second': 2.0}
+                      'max_retries': 5, 'max_retry_wait': 300, 'requests_per_second': 2.0,
+                      'client_id': None, 'client_secret': None,
+                      'oauth_token_url': 'https://admin-oauth.id.jumpcloud.com/oauth2/token'}
     assert set(kwargs) <= set(inspect.signature(JumpCloudClient).parameters)
     client = JumpCloudClient(**kwargs)
     assert client.base_url == 'https://console.eu.jumpcloud.com' and client.timeout == 30
@@ -241,3 +260,31 @@ def test_resolve_base_url():
     assert co.resolve_base_url('http://127.0.0.1:8089/', region='eu') == 'http://127.0.0.1:8089'
     with pytest.raises(ValueError):
         co.resolve_base_url(region='mars')
+
+
+def test_a_service_account_instead_of_a_key():
+    params = co.check_params(given(api_key='', client_id=' %s\n' % CLIENT_ID, client_secret=CLIENT_SECRET + '\r\n',
+                                   oauth_token_url='  '))
+    assert (params['api_key'], params['client_id'], params['client_secret']) == (None, CLIENT_ID, CLIENT_SECRET)
+    # an empty token URL (an AWX credential's empty field) is the default one
+    assert params['oauth_token_url'] == co.DEFAULT_OAUTH_TOKEN_URL
+    kwargs = co.client_kwargs(params)
+    client = JumpCloudClient(**kwargs)
+    assert 'x-api-key' not in client.session.headers and client._tokens.token_url == co.DEFAULT_OAUTH_TOKEN_URL
+
+
+@pytest.mark.parametrize('changes,message', [
+    (dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET), 'not both'),
+    (dict(client_id=CLIENT_ID), 'not both'),
+    (dict(api_key=None, client_id=CLIENT_ID), 'client_secret is missing (JC_CLIENT_SECRET)'),
+    (dict(api_key=' ', client_secret=CLIENT_SECRET), 'client_id is missing (JC_CLIENT_ID)'),
+    (dict(api_key='', client_id='', client_secret=' '), 'an API key is required'),
+    (dict(api_key=None, client_id='abc\tdefghij', client_secret=CLIENT_SECRET),
+     'the client_id contains a space inside it; service account credentials are printable ASCII'),
+    (dict(api_key=None, client_id=CLIENT_ID, client_secret='1234567'), 'the client_secret is too short'),
+])
+def test_exactly_one_of_api_key_and_service_account(changes, message):
+    with pytest.raises(ValueError) as info:
+        co.check_params(given(**changes))
+    assert message in '%s' % info.value
+    assert not [value for value in (API_KEY, CLIENT_ID, CLIENT_SECRET) if value in '%s' % info.value]
