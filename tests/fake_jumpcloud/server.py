@@ -649,6 +649,11 @@ def put_user(fake, ident, _query, body):
     return 200, fake.org.update_user(ident, body), None
 
 
+@route('POST', '/api/systemusers', 'write')
+def create_user(fake, _id, _query, body):
+    return 200, fake.org.create_user(body), None
+
+
 @route('GET', '/api/systems', 'read')
 def list_systems(fake, _id, query, _body):
     return _v1_listing(fake.org.find_systems, query)
