@@ -119,10 +119,12 @@ def user_diff(outcome):
         header = '%s (row %d, new user)' % (plan.desired.username, plan.desired.line)
     else:
         header = '%s (row %d, id %s)' % (plan.desired.username, plan.desired.line, plan.user_id)
-    before, after = ({} if plan.create else dict(plan.before)), dict(plan.after)
+    before, after = dict(plan.before), dict(plan.after)
     for field in ARRAY_FIELDS:
         if field in after:
             before[field], after[field] = changed_entries(before.get(field), after[field])
+    if plan.create:
+        before = {}         # the user does not exist yet
     return {'before_header': header, 'after_header': header, 'before': before, 'after': after}
 
 

@@ -440,6 +440,9 @@ def _write_target(template, ident, body):
     """The user a write request changes, for the one-write-per-user-at-a-time check."""
     if template == '/api/systemusers/{id}' or template == '/api/v2/users/{id}/associations':
         return ident
+    if template == '/api/systemusers':
+        # a user being created has no id yet: its username names it
+        return 'new user %s' % (body.get('username') if isinstance(body, dict) else None)
     if isinstance(body, dict):
         return body.get('id')
     return None
