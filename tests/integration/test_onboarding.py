@@ -2,13 +2,15 @@
 fake JumpCloud: check mode, the real run, a second run and the diff, on a file of three new users and three
 existing ones with groups, a device binding with Administrator, custom attributes and passwords."""
 import os
+import pathlib
 
 import pytest
 import yaml
 
 from testenv import ROOT
-from helpers import apply, results_by_user, write_csv
-from playbook import fake_stats, reset_stats, run_playbook
+from helpers import TEMPLATE_MODULE, apply, results_by_user, write_csv
+from playbook import fake_stats, reset_stats, run_module, run_playbook
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._missing_users import REQUIRED_TO_CREATE
 from predicted import assert_run_as_predicted
 
 pytestmark = pytest.mark.integration
@@ -251,3 +253,21 @@ def test_the_role_and_the_awx_survey_offer_missing_users():
     assert survey['users_csv_missing_users']['choices'] == ['fail', 'create', 'skip']
     assert survey['users_csv_missing_users']['default'] == 'fail'
     assert set(survey['users_csv_update_password']['choices']) == {'on_create', 'always', 'never'}
+
+
+def test_the_import_template_filled_in_creates_its_users(tmp_path, org):
+    written = run_module(tmp_path, None, TEMPLATE_MODULE, {'dest': str(tmp_path), 'type': 'import', 'groups': 1})
+    assert not written.result.get('failed'), written.result.get('msg')
+    columns = written.result['columns']
+    # exactly what creating needs (and the Password it may send), then the asked-for group column
+    assert columns == ['FirstName', 'LastName', 'Username', 'Password', 'Email', 'Group1']
+    assert set(columns[:5]) == set(REQUIRED_TO_CREATE) | {'Password'}
+    path = pathlib.Path(written.result['path'])
+    with open(path, 'a', encoding='utf-8', newline='') as handle:
+        handle.write('Gil,Ray,gil,Gil-Pw-5!,gil@example.com,Ops\r\n')
+    created = apply(tmp_path, org.fake, path, missing_users='create')
+    assert not created.result.get('failed'), created.result.get('msg')
+    assert results_by_user(created.result)['gil']['status'] == 'created'
+    assert org.uid('gil') in org.members('Ops') and org.user('gil')['lastname'] == 'Ray'
+    again = apply(tmp_path, org.fake, path, missing_users='create')
+    assert again.stats['writes'] == 0 and results_by_user(again.result)['gil']['status'] == 'unchanged'
