@@ -128,7 +128,7 @@ options:
       - V(create) creates the user from the row, then adds its groups and bindings (status V(created)). The
         row needs C(Username), C(Email), C(FirstName) and C(LastName); the other filled cells are set on the
         new user. Without a C(state) JumpCloud gives the new user the organization's default state for users
-        created by hand.
+        created by hand. A C(manager) must be a user that exists before the run.
       - V(skip) leaves the row alone; it is reported V(not_found) and does not fail the run.
     type: str
     choices: [fail, create, skip]
@@ -225,7 +225,7 @@ results:
     status:
       description:
         - V(created) (the user did not exist and was created, O(missing_users=create)), V(updated),
-          V(unchanged), V(failed), V(invalid) (the row breaks a rule), V(not_found) (no such user: invalid with
+          V(unchanged), V(failed), V(invalid) (the row breaks a rule), V(not_found) (no such user; invalid with
           O(missing_users=fail), left alone and not failed with O(missing_users=skip)), or V(skipped) (a valid
           row not applied because other rows are invalid and O(skip_invalid_rows=false)).
         - In check mode, V(would_create) and V(would_update) in place of V(created) and V(updated).
