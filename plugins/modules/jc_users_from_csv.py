@@ -84,7 +84,8 @@ attributes:
   diff_mode:
     support: full
     details: One diff per changed user, with the changed fields before and after and the bindings to add.
-      A user to create shows every field it gets, and its groups and bindings. Passwords are masked. For addresses, phone numbers and custom attributes only the entries that change
+      A user to create shows every field it gets, and its groups and bindings. Passwords are masked. For
+      addresses, phone numbers and custom attributes only the entries that change
       are shown. A diff is personal data and stays in the job log.
 requirements:
   - requests

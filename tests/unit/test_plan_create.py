@@ -47,8 +47,8 @@ def test_the_body_is_the_username_and_every_filled_field_shaped_for_the_api():
 
 @pytest.mark.parametrize('column', [c for c in columns.FIXED_COLUMNS if c.slot[0] == 'scalars'], ids=lambda c: c.name)
 def test_every_plain_column_of_the_table_goes_into_the_body_as_a_put_would_send_it(column):
-    value = {columns.BOOL: True, columns.INT: 42}.get(column.kind, 'x@example.com' if column.kind == columns.EMAIL
-                                                       else 'text')
+    values = {columns.BOOL: True, columns.INT: 42, columns.EMAIL: 'x@example.com'}
+    value = values.get(column.kind, 'text')
     desired = row('Username,Email\nnia,nia@example.com\n')
     desired.scalars[column.field] = value
     body = plan_create(desired, UserFacts(), NOW).body
