@@ -35,8 +35,10 @@ def test_demo_runs_end_to_end(tmp_path):
     assert '-        "username": "user00040"' in preview and '+        "username": "user00003"' in preview
     assert '"hostname": "host-' in preview and '"name": "ldap-1"' in preview
     # the new hire of the same file: created with its group and its device (admin), its password sent once
-    assert 'row 14 nora.hale: would create: username, firstname, jobTitle, department, lastname, email, manager, ' \
-        'password, addresses.work.locality, attributes.costCode, would add group ' in preview
+    assert 'row 14 nora.hale: would create: username, firstname, jobTitle, department, lastname, email, manager ' \
+        '(none) -> user00001' in preview
+    assert re.search(r'row 14 nora.hale: would create: .*, password, addresses.work.locality, attributes.costCode, '
+                     r'would add group group-\d+, would bind device host-\d+' + ident + r' \(admin\)', preview)
     assert '--- before: nora.hale (row 14, new user)' in preview and 'would create 1 user(s)' in preview
     assert 'updated 12 user(s); 0 unchanged; created 1 user(s)' in real and ' 28 writes;' in real
     assert 'row 3 user00002: updated: firstname, jobTitle, unix_uid' in real

@@ -54,8 +54,10 @@ def test_one_file_creates_the_new_users_and_updates_the_others_check_real_rerun(
     assert predicted['dana']['changed_fields'] == ['username', 'firstname', 'lastname', 'email', 'jobTitle',
                                                    'employeeIdentifier', 'password', 'attributes.team']
     assert predicted['dana']['groups'] == [{'name': 'Finance', 'id': org.group('Finance'), 'status': 'would_add'}]
-    assert predicted['dana']['system'] == {'id': org.system('host-b'), 'sudo': True, 'status': 'would_add'}
-    assert predicted['fay']['system'] == {'id': org.system('host-a'), 'sudo': False, 'status': 'would_add'}
+    assert predicted['dana']['system'] == {'id': org.system('host-b'), 'hostname': 'host-b', 'sudo': True,
+                                           'status': 'would_add'}
+    assert predicted['fay']['system'] == {'id': org.system('host-a'), 'hostname': 'host-a', 'sudo': False,
+                                          'status': 'would_add'}
     assert (predicted['dana']['password'], predicted['evan']['password']) == ('would_send', 'would_send')
     assert 'password' not in predicted['fay']
     assert predicted['alice']['status'] == 'would_update' and predicted['alice']['password'] == 'not_sent'
@@ -71,7 +73,7 @@ def test_one_file_creates_the_new_users_and_updates_the_others_check_real_rerun(
         'username': 'dana', 'firstname': 'Dana', 'lastname': 'Lee', 'email': 'dana@example.com',
         'jobTitle': 'Analyst', 'employeeIdentifier': 'E100', 'password': '********',
         'attributes': [{'name': 'team', 'value': 'blue'}], 'groups': ['Finance'],
-        'system': {'id': org.system('host-b'), 'administrator': True}}
+        'system': {'id': org.system('host-b'), 'hostname': 'host-b', 'administrator': True}}
     assert 'password' not in diffs['alice']['after']
     for secret in PASSWORDS:
         assert secret not in check.output
