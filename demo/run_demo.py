@@ -2,8 +2,9 @@
 
 1. start the fake JumpCloud API, seeded with a realistic organisation;
 2. write a template with every user (jc_import_template, populate_users);
-3. fill a sample CSV covering every column group;
-4. preview it (check mode with diff), apply it, apply it again (nothing changes),
+3. fill a sample CSV covering every column group, with a new hire next to the updates;
+4. preview it (check mode with diff), apply it (creating the new hire, users_csv_missing_users=create),
+   apply it again (nothing changes),
    each with the collection's own playbooks, jcops.jumpcloud.create_template and
    jcops.jumpcloud.update_users;
 5. print the per-user summary and where the results report is; stop the server.
@@ -39,8 +40,11 @@ def playbook(fake, workdir, name, extra):
     return run
 
 
+NEW_HIRE = 'nora.hale'
+
+
 def sample_csv(fake, template_path, out_path):
-    """Fill a few rows of the template, touching every column group."""
+    """Fill a few rows of the template, touching every column group, and add a new hire's row."""
     org = fake.org
     systems = sorted(org.systems.values(), key=lambda s: s['hostname'])
     groups = sorted(g['name'] for g in org.groups.values())
@@ -65,6 +69,13 @@ def sample_csv(fake, template_path, out_path):
     by_name = dict((u['username'], u) for u in org.users.values())
     by_name[usernames[3]]['manager'] = by_name[usernames[-1]]['_id']
     rows[3][4] = usernames[2]
+    # the new hire: created from the same file, with a password, a group, a device with admin rights and a
+    # custom attribute; the users who exist already get no password from it
+    header += ['LastName', 'Email', 'Password']
+    rows = [row + ['', '', ''] for row in rows]
+    rows.append([NEW_HIRE, 'Nora', 'Data Analyst', 'Finance', usernames[0], 'Lyon', '', '', '', '', '', '',
+                 systems[2]['_id'], 'true', groups[0], '', 'costCode', 'CC120', '', 'Hale', 'nora.hale@example.com',
+                 'Demo-Only-Pw-1!'])
     with open(out_path, 'w', encoding='utf-8', newline='') as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -95,8 +106,10 @@ def main(argv=None):
             return 1
         csv_path = os.path.join(workdir, 'users.csv')
         count = sample_csv(fake, template_path, csv_path)
-        print('\nFilled %s with %d rows covering every column group.' % (csv_path, count))
-        apply_vars = dict(users_csv_path=csv_path, users_csv_report_path=os.path.join(workdir, 'report.csv'))
+        print('\nFilled %s with %d rows covering every column group; %s is a new hire, created by the same run.'
+              % (csv_path, count, NEW_HIRE))
+        apply_vars = dict(users_csv_path=csv_path, users_csv_report_path=os.path.join(workdir, 'report.csv'),
+                          users_csv_missing_users='create')
         steps = [('preview (check mode, diff): nothing is written without users_csv_confirm',
                   dict(users_csv_show_diff=True)),
                  ('apply', dict(users_csv_preview=False)),

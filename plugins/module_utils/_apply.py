@@ -17,7 +17,9 @@ write) stops the run the same way; once a write has succeeded, a 403 is that
 row's problem only. A write that times out may still be running at JumpCloud,
 so the rest of that user's writes are not sent (they would overlap it); a rerun
 finishes them. A 409 "Already Exists" means "present" only for a membership or
-binding add; on the user PUT it is a refusal like any other.
+binding add; on the user PUT it is a refusal like any other. A user that does not
+exist yet is created first (POST), then its groups and bindings are added with the
+id JumpCloud gave it; a create that fails sends nothing else for that user.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -47,6 +49,8 @@ class Outcome:
         self.ldap = None if plan.ldap is None else {'id': plan.ldap['id'], 'status': st.initial(plan.ldap['action'])}
         self.fields_written = False
         self.held = None        # why this user's remaining writes are not sent
+        self.user_id = plan.user_id     # a created user's id once JumpCloud gave it
+        self.created = False    # the user was created (in check mode: would be)
 
     @property
     def failed(self):
@@ -54,7 +58,7 @@ class Outcome:
 
     @property
     def status(self):
-        return st.row_status(self.failed, self.changed, self.check_mode)
+        return st.row_status(self.failed, self.changed, self.check_mode, self.created)
 
 
 class Applier:
@@ -101,7 +105,7 @@ class Applier:
             if exc.outcome_unknown:
                 outcome.held = 'an earlier write of this user timed out; rerun to finish'
             message = exc.message
-            if exc.status == 409 and what == 'update':    # the user PUT
+            if exc.status == 409 and what in ('update', 'create'):    # the user PUT or POST
                 message += (' (HTTP 409: JumpCloud refused the change; a value that must be unique, such as the'
                             ' email, may belong to another user, possibly of another organisation)')
             outcome.errors.append('%s: %s' % (what, message))
@@ -129,7 +133,11 @@ class Applier:
     def _apply_steps(self, outcome, plan):
         client = self.client
         uid = plan.user_id
-        if plan.body:
+        if plan.create:
+            uid = self._create(outcome, plan)
+            if not outcome.created:
+                return
+        elif plan.body:
             if self._call(outcome, 'update', client.put, '/api/systemusers/%s' % uid, plan.body) is True:
                 outcome.changed = outcome.fields_written = True
         for group, result in zip(plan.groups, outcome.groups):
@@ -144,6 +152,26 @@ class Applier:
             outcome.ldap['status'] = self._add(outcome, 'LDAP server %s' % plan.ldap['id'],
                                                '/api/v2/ldapservers/%s/associations' % plan.ldap['id'],
                                                {'op': 'add', 'type': 'user', 'id': uid})
+
+    def _create(self, outcome, plan):
+        """Create the user of a creating plan (POST, never resent after an unknown outcome); its id, or None.
+
+        When the user is not created, none of its groups and bindings is sent (each stays failed).
+        """
+        created = []
+        done = self._call(outcome, 'create', lambda: created.append(self.client.post('/api/systemusers', plan.body)))
+        if done is not True:
+            return None
+        outcome.created = outcome.changed = outcome.fields_written = True
+        if self.check_mode:
+            return None
+        answer = created[0] if isinstance(created[0], dict) else {}
+        outcome.user_id = answer.get('_id') or answer.get('id')
+        if not outcome.user_id:
+            outcome.errors.append('create: JumpCloud answered without the new user\'s id; its groups and bindings '
+                                  'were not sent, rerun to finish')
+            outcome.held = 'the new user\'s id is unknown'
+        return outcome.user_id
 
     def _bind_system(self, outcome, plan, uid):
         system = plan.system

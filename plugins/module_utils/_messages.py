@@ -64,4 +64,16 @@ def final_message(path, results, summary, invalid, skip_invalid_rows, abort_reas
 def done_message(summary, check_mode):
     counts = summary['by_status']
     verb = 'would update' if check_mode else 'updated'
-    return '%s %d user(s); %d unchanged' % (verb, counts[st.preview(st.UPDATED, check_mode)], counts[st.UNCHANGED])
+    text = '%s %d user(s); %d unchanged' % (verb, counts[st.preview(st.UPDATED, check_mode)], counts[st.UNCHANGED])
+    return text + _onboarding_counts(counts, check_mode)
+
+
+def _onboarding_counts(counts, check_mode):
+    """The users created and the rows of users that do not exist, when a run has any."""
+    text = ''
+    created = counts.get(st.preview(st.CREATED, check_mode), 0)
+    if created:
+        text += '; %s %d user(s)' % ('would create' if check_mode else 'created', created)
+    if counts.get(st.NOT_FOUND):
+        text += '; %d not found, left alone' % counts[st.NOT_FOUND]
+    return text

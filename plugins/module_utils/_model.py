@@ -86,6 +86,7 @@ class Desired:
         self.groups = []         # group names, column order
         self.where = {}          # reference key -> (column number, header), shared by the rows of a file
         self.problems = []
+        self.missing = None      # the user does not exist: 'create' it, or 'skip' the row (missing_users)
 
     def problem(self, key, message, kind='invalid'):
         column, header = self.where.get(key, (None, None))

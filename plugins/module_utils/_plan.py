@@ -28,6 +28,11 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._statuses import A
 MASK = '********'
 SECRET_FIELDS = frozenset(['password'])
 MFA_WINDOW = ('exclusion', 'exclusionUntil')
+# update_password: a Password cell is sent on every run, only when the user is created, or never
+PASSWORD_ALWAYS, PASSWORD_ON_CREATE, PASSWORD_NEVER = 'always', 'on_create', 'never'
+UPDATE_PASSWORD_CHOICES = (PASSWORD_ALWAYS, PASSWORD_ON_CREATE, PASSWORD_NEVER)
+# what became of a row's Password cell
+PASSWORD_SENT, PASSWORD_NOT_SENT = 'sent', 'not_sent'
 
 
 class UserPlan:
@@ -38,7 +43,7 @@ class UserPlan:
     """
 
     __slots__ = ('desired', 'user_id', 'body', 'changed_fields', 'before', 'after', 'groups', 'system', 'ldap',
-                 'warnings')
+                 'warnings', 'create', 'password')
 
     def __init__(self, desired, user):
         self.desired = desired
@@ -51,6 +56,8 @@ class UserPlan:
         self.system = None         # {'id', 'action': ADD | UPDATE | PRESENT, 'sudo', 'attributes'}
         self.ldap = None           # {'id', 'action': ADD | PRESENT}
         self.warnings = []         # [Problem]: what the row gets, but not quite as it may expect
+        self.create = False        # the user does not exist: the body is a POST that creates it
+        self.password = None       # the row's Password cell: PASSWORD_SENT, PASSWORD_NOT_SENT, or None (empty)
 
     @property
     def has_changes(self):
@@ -75,7 +82,7 @@ def _text(value):
     return '' if value is None else value
 
 
-def plan_user(desired, user, facts, now, update_password='always'):
+def plan_user(desired, user, facts, now, update_password=PASSWORD_ON_CREATE):
     """The :class:`UserPlan` for the checked row ``desired`` against the current ``user``.
 
     ``facts`` (:class:`UserFacts`) holds what else of JumpCloud the row needs, already looked up; the
@@ -84,8 +91,12 @@ def plan_user(desired, user, facts, now, update_password='always'):
     plan = UserPlan(desired, user)
     _plan_scalars(plan, desired, user)
     _plan_manager(plan, desired, user)
-    if desired.password and update_password == 'always':
-        plan.set_field('password', None, desired.password)
+    if desired.password:
+        # the user exists: its password is reset only when asked every run (a reset ages the password anew,
+        # reaches every device and directory, and counts in JumpCloud's password history)
+        if update_password == PASSWORD_ALWAYS:
+            plan.set_field('password', None, desired.password)
+        plan.password = PASSWORD_SENT if update_password == PASSWORD_ALWAYS else PASSWORD_NOT_SENT
     _plan_mfa(plan, desired, user, now)
     _plan_addresses(plan, desired, user)
     _plan_phones(plan, desired, user)
@@ -134,11 +145,15 @@ def _plan_mfa(plan, desired, user, now):
     if desired.mfa:
         # only the enrollment window, as JumpCloud's Set-JCUser.ps1 sends it: what else the stored mfa
         # holds (configured, exclusionDays) is the server's, and resending it could override the window
-        days = desired.enrollment_days or DEFAULT_ENROLLMENT_DAYS
-        until = (now + datetime.timedelta(days=days)).strftime('%Y-%m-%dT%H:%M:%SZ')
         stored = user.get('mfa') or {}
         before = dict((key, stored[key]) for key in MFA_WINDOW if key in stored)
-        plan.set_field('mfa', before, {'exclusion': True, 'exclusionUntil': until})
+        plan.set_field('mfa', before, enrollment_window(desired, now))
+
+
+def enrollment_window(desired, now):
+    """The MFA enrollment window a row switching MFA on asks for: EnrollmentDays (default 7) from ``now``."""
+    days = desired.enrollment_days or DEFAULT_ENROLLMENT_DAYS
+    return {'exclusion': True, 'exclusionUntil': (now + datetime.timedelta(days=days)).strftime('%Y-%m-%dT%H:%M:%SZ')}
 
 
 def stored_name(name, entries, key):

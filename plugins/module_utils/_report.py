@@ -21,6 +21,8 @@ import threading
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import NEW_FILE_MODE, resolve_mode
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._missing_users import SKIP
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import PASSWORD_NOT_SENT, PASSWORD_SENT
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses as st
 
 REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', 'changed_fields', 'groups',
@@ -49,12 +51,17 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         result['msg'] = '; '.join(p.format(path) for p in desired.problems)
         result['errors'] = [p.as_dict(path) for p in desired.problems]
         return result
+    if getattr(desired, 'missing', None) == SKIP:
+        result.update(status=st.NOT_FOUND, msg='user %r does not exist in JumpCloud; left alone (missing_users=skip)'
+                      % desired.username)
+        return result
     if outcome is None:
         result['status'] = st.SKIPPED
         result['msg'] = skipped_reason or ''
         return result
     plan = outcome.plan
     result.update(
+        user_id=outcome.user_id or user_id,
         status=outcome.status,
         changed=outcome.changed,
         failed=outcome.failed,
@@ -70,7 +77,24 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
     if plan.warnings:
         result['warnings'] = [w.format(path) for w in plan.warnings]
         result['msg'] = result['msg'] or '; '.join(result['warnings'])
+    if plan.password is not None:
+        _password_result(result, plan, outcome)
     return result
+
+
+def _password_result(result, plan, outcome):
+    """Say what became of the row's Password cell (never its value): ``sent`` (``would_send`` in check mode),
+    or ``not_sent`` with the reason in the message."""
+    if plan.password == PASSWORD_SENT:
+        result['password'] = 'would_send' if outcome.check_mode else 'sent'
+        if outcome.failed and not outcome.fields_written:
+            result['password'] = PASSWORD_NOT_SENT
+        return
+    result['password'] = PASSWORD_NOT_SENT
+    why = 'update_password is never' if plan.create else \
+        'the user exists, and update_password is not always'
+    note = 'the Password cell was not sent: %s' % why
+    result['msg'] = '%s; %s' % (result['msg'], note) if result['msg'] else note
 
 
 def summary(results, counts, check_mode=False):
@@ -94,11 +118,16 @@ def user_diff(outcome):
     plan = outcome.plan
     if not plan.has_changes:
         return None
-    header = '%s (row %d, id %s)' % (plan.desired.username, plan.desired.line, plan.user_id)
+    if plan.create:
+        header = '%s (row %d, new user)' % (plan.desired.username, plan.desired.line)
+    else:
+        header = '%s (row %d, id %s)' % (plan.desired.username, plan.desired.line, plan.user_id)
     before, after = dict(plan.before), dict(plan.after)
     for field in ARRAY_FIELDS:
         if field in after:
             before[field], after[field] = changed_entries(before.get(field), after[field])
+    if plan.create:
+        before = {}         # the user does not exist yet
     return {'before_header': header, 'after_header': header, 'before': before, 'after': after}
 
 

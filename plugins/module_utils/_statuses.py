@@ -34,14 +34,16 @@ WOULD_UPDATE = 'would_update'
 ITEM_STATUSES = (ADDED, UPDATED, PRESENT, FAILED, WOULD_ADD, WOULD_UPDATE)
 
 # row statuses: one CSV row (one user)
+CREATED = 'created'             # a user that did not exist, created from its row (missing_users=create)
+WOULD_CREATE = 'would_create'
 UNCHANGED = 'unchanged'
 INVALID = 'invalid'             # the row breaks a rule
-NOT_FOUND = 'not_found'         # no such user
+NOT_FOUND = 'not_found'         # no such user (with missing_users=skip, reported without failing)
 SKIPPED = 'skipped'             # valid, not applied because other rows are invalid
-ROW_STATUSES = (UPDATED, UNCHANGED, FAILED, INVALID, NOT_FOUND, SKIPPED, WOULD_UPDATE)
+ROW_STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED, INVALID, NOT_FOUND, SKIPPED, WOULD_CREATE, WOULD_UPDATE)
 
 # a write not made, in check mode, and the status the real run gives it once made
-_WOULD = {ADDED: WOULD_ADD, UPDATED: WOULD_UPDATE}
+_WOULD = {ADDED: WOULD_ADD, UPDATED: WOULD_UPDATE, CREATED: WOULD_CREATE}
 _DONE = dict((would, done) for done, would in _WOULD.items())
 _ACTION_DONE = {ADD: ADDED, UPDATE: UPDATED}
 
@@ -73,17 +75,19 @@ def initial(action):
     return PRESENT if action == PRESENT else FAILED
 
 
-def row_status(failed, changed, check_mode):
-    """The status of an applied row."""
+def row_status(failed, changed, check_mode, created=False):
+    """The status of an applied row; ``created`` when the row's user was created (or would be, in check mode)."""
     if failed:
         return FAILED
+    if created:
+        return preview(CREATED, check_mode)
     return preview(UPDATED, check_mode) if changed else UNCHANGED
 
 
 def summary_statuses(check_mode):
     """The row statuses one run can report, in order: the keys of the summary's ``by_status``.
 
-    A real run has ``updated``, check mode ``would_update`` in its place: a count of updates that were
-    not made never reads as one that was.
+    A real run has ``created`` and ``updated``, check mode ``would_create`` and ``would_update`` in their
+    place: a count of updates that were not made never reads as one that was.
     """
-    return tuple(preview(s, check_mode) for s in ROW_STATUSES if s != WOULD_UPDATE)
+    return tuple(preview(s, check_mode) for s in ROW_STATUSES if not is_preview(s))

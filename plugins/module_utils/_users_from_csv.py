@@ -28,7 +28,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._labels import read_labels
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _messages as messages
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import plan_user
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._missing_users import FAIL, SKIP, settle_missing_users
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan_create import NEW_USER, plan_row
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references, check_restricted
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import read_state
@@ -40,7 +41,7 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
     (with every row's result that exists) when the run fails.
 
     ``options`` are the module's parameters (``csv_path``, ``report_path``, ``clear_token``,
-    ``skip_invalid_rows``, ``update_password``, ``max_workers``). ``connect()`` gives the API client; it is
+    ``skip_invalid_rows``, ``update_password``, ``missing_users``, ``max_workers``). ``connect()`` gives the API client; it is
     first called once the file is read and valid in form, so a broken file needs no connection. ``warn``
     receives each warning of the rows, ``now`` (UTC) dates the MFA enrollment windows.
     """
@@ -77,8 +78,9 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
         except JumpCloudError as exc:
             raise RunFailed(messages.state_read_failed(client.redact(exc)), results=[], changed=False)
         check_references(rows, state)
-        check_restricted(rows, state, lambda desired, user: plan_user(desired, user, state.facts_for(desired, user), now,
-                                                                      p['update_password']).changed_fields)
+        settle_missing_users(rows, state, p.get('missing_users') or FAIL)
+        check_restricted(rows, state, lambda desired, user: plan_row(desired, user, state.facts_for(desired, user), now,
+                                                                     p['update_password']).changed_fields)
         try:
             labels = read_labels(client, rows, state, pool)
         except JumpCloudError as exc:
@@ -86,7 +88,7 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
         records = RowUsers(state, rows)
         state = None
         invalid = [r for r in rows if r.problems]
-        valid = [r for r in rows if not r.problems]
+        valid = [r for r in rows if not r.problems and r.missing != SKIP]
         skipped_reason = None
         if invalid and not p['skip_invalid_rows']:
             skipped_reason = 'not applied: %d row(s) are invalid and skip_invalid_rows is false' % len(invalid)
@@ -97,7 +99,7 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
         def one_user(item):
             desired, user = item
             try:
-                plan = plan_user(desired, user, records.facts(desired, user), now, p['update_password'])
+                plan = plan_row(desired, user, records.facts(desired, user), now, p['update_password'])
                 outcome = applier.apply_one(plan)
                 return labels.label_result(report.row_result(desired, user['_id'], outcome, path), plan), \
                     labels.label_diff(report.user_diff(outcome)) if want_diff else None
@@ -110,7 +112,7 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
                 yield desired, records.take(desired)
 
         order = [r.line for r in rows]
-        others = dict((r.line, r) for r in rows if r.problems or skipped_reason)
+        others = dict((r.line, r) for r in rows if r.problems or skipped_reason or r.missing == SKIP)
         lines = [r.line for r in valid]
         queue = collections.deque(valid)
         rows = valid = None                     # each row is let go once its user is done
@@ -150,7 +152,10 @@ class RowUsers:
                 self._ids[row.username] = user['_id']
 
     def take(self, desired):
-        """The current record of the user of the checked row ``desired``, let go of here."""
+        """The current record of the user of the checked row ``desired``, let go of here (an empty record
+        without an id for a user to create)."""
+        if desired.missing is not None:
+            return dict(NEW_USER)
         return self._state.users_by_name.pop(desired.username)
 
     def facts(self, desired, user):

@@ -49,7 +49,9 @@ options:
     description:
       - V(update) writes a template for existing users, keyed by C(Username).
       - V(import) writes a template for new users, with C(FirstName), C(LastName), C(Username), C(Password) and
-        C(Email) first.
+        C(Email) first, the columns that creating a user needs. Apply it with M(jcops.jumpcloud.jc_users_from_csv)
+        and O(jcops.jumpcloud.jc_users_from_csv#module:missing_users=create), which creates the users that do not
+        exist and updates the others from the same file.
     type: str
     choices: [update, import]
     default: update
@@ -152,6 +154,18 @@ EXAMPLES = r'''
     groups: 3
     custom_attributes: 2
     force: true
+
+- name: A template for new hires, with their groups; fill it in, then apply it with missing_users=create
+  jcops.jumpcloud.jc_import_template:
+    dest: /srv/jumpcloud/new-hires.csv
+    type: import
+    groups: 2
+  register: new_hires
+
+- name: Create the new hires (and update whoever already exists)
+  jcops.jumpcloud.jc_users_from_csv:
+    csv_path: "{{ new_hires.path }}"
+    missing_users: create
 '''
 
 RETURN = r'''

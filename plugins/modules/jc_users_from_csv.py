@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: jc_users_from_csv
-short_description: Update existing JumpCloud users from a CSV update template
+short_description: Update JumpCloud users from a CSV, and create the ones that do not exist yet
 version_added: 0.1.0
 description:
   - Applies a CSV in the format written by M(jcops.jumpcloud.jc_import_template) to existing JumpCloud users,
@@ -23,12 +23,21 @@ description:
     every changed field), existing memberships and bindings cost no write, and a second run of the same file
     changes nothing. Users are updated concurrently on O(max_workers) threads; one user's writes never overlap.
   - Addresses, phone numbers and custom attributes that a row does not touch are kept exactly as they are.
+  - A row whose user does not exist is an error by default. With O(missing_users=create) the same file also
+    onboards new users (the C(type=import) template of M(jcops.jumpcloud.jc_import_template) is such a file).
+    The row creates its user (C(POST /api/systemusers) with every filled field), then adds its groups, device
+    binding (with C(Administrator)) and LDAP binding in the same per-user task. A row that creates needs
+    C(Username), C(Email), C(FirstName) and C(LastName) filled, and its email and employeeIdentifier may not
+    belong to an existing user or to another row; each problem is an error on its cell, found before any write.
+    A second run finds the new users and changes nothing.
   - Usernames (C(Username) and C(manager)), group names, custom attribute names and address/phone types match
     without regard to case, as JumpCloud's PowerShell module matches them. An exact match wins; otherwise the only
     name that differs by case alone is used (a custom attribute keeps its stored name); several such names are an
     error on that cell naming them.
-  - C(Password) cells cannot be compared, since JumpCloud never returns passwords; with
-    O(update_password=always) a non-empty C(Password) cell is sent and reported as changed on every run.
+  - C(Password) cells cannot be compared, since JumpCloud never returns passwords. By default
+    (O(update_password=on_create)) a C(Password) is sent only when the row creates its user, so a second run
+    writes nothing; with O(update_password=always) it is sent to existing users too, and reported as changed,
+    on every run. A row whose password was not sent says so in its result (never showing the password).
   - 'Columns, by kind (header matching ignores case and surrounding spaces; column order does not matter):'
   - 'The key, an existing username (required): C(Username).'
   - 'Text: C(FirstName), C(LastName), C(MiddleName), C(preferredName), C(jobTitle), C(employeeIdentifier),
@@ -71,12 +80,13 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Reads everything and writes nothing; the results say what a real run would do, with V(would_update)
-      and V(would_add) for each write it would make.
+    details: Reads everything and writes nothing; the results say what a real run would do, with V(would_create),
+      V(would_update) and V(would_add) for each write it would make.
   diff_mode:
     support: full
     details: One diff per changed user, with the changed fields before and after and the bindings to add; a device
       shows its hostname, an LDAP server its name and a manager its username beside the id.
+      A user to create shows every field it gets, and its groups and bindings.
       Passwords are masked. For addresses, phone numbers and custom attributes only the entries that change
       are shown. A diff is personal data and stays in the job log. A change of the report's mode, owner or group
       is shown too.
@@ -105,11 +115,28 @@ options:
     default: false
   update_password:
     description:
-      - V(always) sends every non-empty C(Password) cell (reported as changed on every run).
-      - V(never) ignores C(Password) cells.
+      - V(on_create) sends a C(Password) cell only when the row creates its user (see O(missing_users)).
+        An existing user's password is left alone, and its row says C(password=not_sent).
+      - V(always) also sends it to existing users, on every run (reported as changed each time). Each time
+        resets the password's age, reaches every device and directory of the user, and counts in JumpCloud's
+        password history.
+      - V(never) ignores C(Password) cells, also for users created.
+      - The default used to be V(always); a file with passwords then reset them on every run.
     type: str
-    choices: [always, never]
-    default: always
+    choices: [always, on_create, never]
+    default: on_create
+  missing_users:
+    description:
+      - What a row whose C(Username) matches no JumpCloud user does.
+      - V(fail) makes it an error on its C(Username) cell (status V(not_found), an invalid row).
+      - V(create) creates the user from the row, then adds its groups and bindings (status V(created)). The
+        row needs C(Username), C(Email), C(FirstName) and C(LastName); the other filled cells are set on the
+        new user. Without a C(state) JumpCloud gives the new user the organization's default state for users
+        created by hand. A C(manager) must be a user that exists before the run.
+      - V(skip) leaves the row alone; it is reported V(not_found) and does not fail the run.
+    type: str
+    choices: [fail, create, skip]
+    default: fail
   clear_token:
     description:
       - A cell holding exactly this text empties the field (a blank cell means no change).
@@ -154,6 +181,11 @@ EXAMPLES = r'''
   check_mode: true
   diff: true
   register: preview
+
+- name: Onboard the new hires and update everyone else from the same file
+  jcops.jumpcloud.jc_users_from_csv:
+    csv_path: /srv/jumpcloud/hr-export.csv
+    missing_users: create
 
 - name: Apply it, with a report for the service desk
   jcops.jumpcloud.jc_users_from_csv:
@@ -204,14 +236,22 @@ results:
       description: The row's Username, as JumpCloud spells it once the user is found.
       type: str
     user_id:
-      description: The user's JumpCloud id, when the user exists.
+      description: The user's JumpCloud id, when the user exists (for a user created, the id JumpCloud gave it).
       type: str
     status:
       description:
-        - V(updated), V(unchanged), V(failed), V(invalid) (the row breaks a rule), V(not_found) (no such user),
-          or V(skipped) (a valid row not applied because other rows are invalid and O(skip_invalid_rows=false)).
-        - In check mode, V(would_update) in place of V(updated).
+        - V(created) (the user did not exist and was created, O(missing_users=create)), V(updated),
+          V(unchanged), V(failed), V(invalid) (the row breaks a rule), V(not_found) (no such user; invalid with
+          O(missing_users=fail), left alone and not failed with O(missing_users=skip)), or V(skipped) (a valid
+          row not applied because other rows are invalid and O(skip_invalid_rows=false)).
+        - In check mode, V(would_create) and V(would_update) in place of V(created) and V(updated).
       type: str
+    password:
+      description:
+        - What became of the row's C(Password) cell, never its value. V(sent) (in check mode V(would_send)),
+          or V(not_sent) (see O(update_password); the message says why).
+      type: str
+      returned: when the row has a Password
     changed:
       description: Whether anything of this user changed (would change, in check mode).
       type: bool
@@ -276,15 +316,16 @@ results:
 summary:
   description:
     - Counts of rows by status, and of API requests made.
-    - C(by_status) has one key per status a run can report, counted 0 when no row has it. In check mode the key
-      V(would_update) replaces V(updated), so that a preview's count is never read as updates made.
+    - C(by_status) has one key per status a run can report, counted 0 when no row has it. In check mode the keys
+      V(would_create) and V(would_update) replace V(created) and V(updated), so that a preview's count is never
+      read as writes made.
   returned: when the file could be read
   type: dict
   sample:
     rows: 2
     changed: 1
     failed: 0
-    by_status: {updated: 1, unchanged: 1, failed: 0, invalid: 0, not_found: 0, skipped: 0}
+    by_status: {created: 0, updated: 1, unchanged: 1, failed: 0, invalid: 0, not_found: 0, skipped: 0}
     requests: {reads: 5, writes: 2, retries: 0}
 errors:
   description: Every validation problem of the file, each with C(path), C(line), C(column), C(header), C(message)
@@ -308,7 +349,8 @@ def main():
             csv_path=dict(type='path', required=True),
             max_file_size=dict(type='bytes', default='100MB'),
             skip_invalid_rows=dict(type='bool', default=False),
-            update_password=dict(type='str', choices=['always', 'never'], default='always', no_log=False),
+            update_password=dict(type='str', choices=['always', 'on_create', 'never'], default='on_create', no_log=False),
+            missing_users=dict(type='str', choices=['fail', 'create', 'skip'], default='fail'),
             clear_token=dict(type='str', default='__CLEAR__', no_log=False),
             report_path=dict(type='path'),
         ),

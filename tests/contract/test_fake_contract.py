@@ -53,6 +53,11 @@ def test_every_route_answers_per_schema(api, fake):
         'mfa': {'exclusion': True, 'exclusionUntil': '2026-12-01T00:00:00Z'},
         'addresses': [{'type': 'home', 'locality': 'Denver'}], 'phoneNumbers': [{'type': 'home', 'number': '1'}],
         'attributes': [{'name': 'a1', 'value': 'v'}], 'unix_uid': 7001, 'sudo': True, 'password': 'S3cret!pw'})
+    api.call('POST', '/api/systemusers', json={
+        'username': 'new.hire', 'email': 'new.hire@example.com', 'firstname': 'New', 'lastname': 'Hire',
+        'state': 'STAGED', 'password': 'S3cret!pw', 'manager': other, 'recoveryEmail': {'address': 'nh@example.com'},
+        'mfa': {'exclusion': True, 'exclusionDays': 7}, 'addresses': [{'type': 'work', 'locality': 'Lyon'}],
+        'phoneNumbers': [{'type': 'mobile', 'number': '2'}], 'attributes': [{'name': 'team', 'value': 'red'}]})
     api.call('GET', '/api/systems', params={'fields': 'hostname displayName lastContact', 'limit': 100})
     api.call('POST', '/api/search/systems', json={'filter': {'hostname': 'host-0001'}, 'limit': 10})
     api.call('GET', '/api/v2/usergroups', params={'filter': 'name:eq:group-001'})

@@ -487,6 +487,9 @@ def _write_target(template, ident, body):
     """The user a write request changes, for the one-write-per-user-at-a-time check."""
     if template == '/api/systemusers/{id}' or template == '/api/v2/users/{id}/associations':
         return ident
+    if template == '/api/systemusers':
+        # a user being created has no id yet: its username names it
+        return 'new user %s' % (body.get('username') if isinstance(body, dict) else None)
     if isinstance(body, dict):
         return body.get('id')
     return None
@@ -694,6 +697,11 @@ def get_user(fake, ident, query, _body):
 @route('PUT', '/api/systemusers/{id}', 'write')
 def put_user(fake, ident, _query, body):
     return 200, fake.org.update_user(ident, body), None
+
+
+@route('POST', '/api/systemusers', 'write')
+def create_user(fake, _id, _query, body):
+    return 200, fake.org.create_user(body), None
 
 
 @route('GET', '/api/systems', 'read')

@@ -11,7 +11,8 @@ membership or binding stays out of the next reads that would show it.
 Address and phone entries sent in a PUT may carry only the keys of the PUT
 schema (their read-only ``id`` is refused, as a strict server may). A user
 managed by a directory (``restrictedFields``) refuses a PUT that carries one of
-its restricted fields. Bindings may be passwordless (``withoutPassword``).
+its restricted fields. Bindings may be passwordless (``withoutPassword``). POST creates a user under the
+same rules as a PUT (username and email required; STAGED allowed).
 The HTTP layer (server.py) maps the exceptions below to status codes.
 """
 import copy
@@ -87,6 +88,7 @@ class FakeOrg:
         self._unseen = {}          # (kind, target id, user id) -> reads left that do not show it
         self.null_edge_attributes = False   # True: edges without attributes carry "attributes": null
         self.last_put = {}         # user id -> the last accepted PUT body, password masked (never served)
+        self.new_user_state = 'ACTIVATED'   # the org's default state of a user created without one
 
     # -- ids and seeding ---------------------------------------------------
 
@@ -301,6 +303,40 @@ class FakeOrg:
                 mfa['exclusion'] = False
                 mfa.pop('exclusionUntil', None)
                 user['mfa'] = mfa
+            return self.public_user(user)
+
+    def create_user(self, body):
+        """POST /api/systemusers: a new user from ``systemuserputpost`` (username and email required).
+
+        The same rules as a PUT apply to what it carries (unique username, email and employeeIdentifier,
+        formats, a manager of this organisation), and ``state`` may also be STAGED. Without a ``state`` the
+        user takes the organisation's default for users created by hand (``new_user_state``). The answer is
+        the whole user, without its password; searches find it at once.
+        """
+        with self.lock:
+            if not isinstance(body, dict):
+                raise BadRequest('Bad Request: body must be a JSON object')
+            unknown = sorted(set(body) - WRITABLE_USER_FIELDS)
+            if unknown:
+                raise BadRequest('Bad Request: field(s) not writable: %s' % ', '.join(unknown))
+            for key in ('username', 'email'):
+                if not isinstance(body.get(key), str) or not body[key]:
+                    raise BadRequest('Bad Request: %s is required' % key)
+            state = body.get('state', self.new_user_state)
+            if state not in ('STAGED', 'ACTIVATED', 'SUSPENDED'):
+                raise BadRequest('Bad Request: state must be STAGED, ACTIVATED or SUSPENDED')
+            checked = dict((k, v) for k, v in body.items() if k != 'state')
+            self._check_user_update(None, {'username': None}, checked)
+            self._check_email_fields(None, checked)
+            fields = copy.deepcopy(checked)
+            if 'recoveryEmail' in fields:
+                fields['recoveryEmail'] = {'address': fields['recoveryEmail'].get('address', ''), 'verified': False}
+            if 'mfa' in fields:
+                fields['mfa'] = dict({'configured': False, 'exclusion': False}, **fields['mfa'])
+            fields.update(state=state, suspended=state == 'SUSPENDED', activated=state != 'STAGED')
+            user = self.add_user(fields.pop('username'), fields.pop('email'), **fields)
+            self.last_put[user['_id']] = dict((k, '********' if k == 'password' else copy.deepcopy(v))
+                                              for k, v in body.items())
             return self.public_user(user)
 
     def _check_user_update(self, uid, user, body):

@@ -34,10 +34,19 @@ def test_demo_runs_end_to_end(tmp_path):
     assert re.search(r'row 4 user00003: .*device host-\d+' + ident + r' added', real)
     assert '-        "username": "user00040"' in preview and '+        "username": "user00003"' in preview
     assert '"hostname": "host-' in preview and '"name": "ldap-1"' in preview
-    assert 'updated 12 user(s); 0 unchanged' in real and ' 25 writes;' in real
+    # the new hire of the same file: created with its group and its device (admin), its password sent once
+    assert 'row 14 nora.hale: would create: username, firstname, jobTitle, department, lastname, email, manager ' \
+        '(none) -> user00001' in preview
+    assert re.search(r'row 14 nora.hale: would create: .*, password, addresses.work.locality, attributes.costCode, '
+                     r'would add group group-\d+, would bind device host-\d+' + ident + r' \(admin\)', preview)
+    assert '--- before: nora.hale (row 14, new user)' in preview and 'would create 1 user(s)' in preview
+    assert 'updated 12 user(s); 0 unchanged; created 1 user(s)' in real and ' 28 writes;' in real
     assert 'row 3 user00002: updated: firstname, jobTitle, unix_uid' in real
-    assert again.count(': unchanged"') == 12 and '0 writes;' in again
-    assert 'updated 0 user(s); 12 unchanged' in again
+    assert 'row 14 nora.hale: created: username, firstname, ' in real and ' (admin) added' in real
+    assert again.count(': unchanged') == 13 and '0 writes;' in again
+    assert 'row 14 nora.hale: unchanged: the Password cell was not sent' in again
+    assert 'updated 0 user(s); 13 unchanged' in again
+    assert 'Demo-Only-Pw-1!' not in out
     assert out.count('no user had two writes in flight: True') == 4
     assert (tmp_path / 'report.csv').exists() and 'Fake JumpCloud stopped.' in out
     assert 'Results report: %s' % (tmp_path / 'report.csv') in out

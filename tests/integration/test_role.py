@@ -141,10 +141,11 @@ def test_secrets_are_never_printed_at_vvv(tmp_path, org):
     text = 'Username,Password,jobTitle\nbob,%s,Analyst\n' % PASSWORD
     csv_path = str(write_csv(tmp_path, text))
     # the key in the environment, as an AWX credential injects it
-    by_env = update(tmp_path, org, csv_path, verbosity=3, users_csv_confirm=True)
+    # (update_password always: the password is sent to the existing user each time, and never shown)
+    by_env = update(tmp_path, org, csv_path, verbosity=3, users_csv_confirm=True, users_csv_update_password='always')
     # and the key as a role variable
     by_var = update(tmp_path, org, csv_path, verbosity=3, env={'JC_API_KEY': ''}, users_csv_confirm=True,
-                    users_csv_api_key=API_KEY)
+                    users_csv_api_key=API_KEY, users_csv_update_password='always')
     for run in (by_env, by_var):
         assert run.rc == 0, run.output
         assert 'row 2 bob: updated: ' in run.stdout

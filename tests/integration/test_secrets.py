@@ -40,14 +40,14 @@ def test_no_secret_anywhere_on_success_failure_check_and_diff(tmp_path, org):
     report = tmp_path / 'report.csv'
     reset_stats(org.fake)
     env = {'JC_API_KEY': KEY_WITH_LINE_BREAK}
-    check = run_module(tmp_path, org.fake, USERS_MODULE, dict(csv_path=str(path), report_path=str(report)), check=True,
-                       diff=True, verbosity=3, env=env)
-    real = run_module(tmp_path, org.fake, USERS_MODULE, dict(csv_path=str(path), report_path=str(report)), diff=True,
-                      verbosity=3, env=env)
+    # update_password always: the passwords of these existing users are sent, and must show nowhere
+    args = dict(csv_path=str(path), report_path=str(report), update_password='always')
+    check = run_module(tmp_path, org.fake, USERS_MODULE, args, check=True, diff=True, verbosity=3, env=env)
+    real = run_module(tmp_path, org.fake, USERS_MODULE, args, diff=True, verbosity=3, env=env)
     assert check.result['summary']['by_status']['would_update'] == 3
     assert real.result['failed'] and 'row 2 alice' in real.result['msg']
-    assert real.result['summary']['by_status'] == dict(updated=1, unchanged=0, failed=2, invalid=0, not_found=0,
-                                                       skipped=0)
+    assert real.result['summary']['by_status'] == dict(created=0, updated=1, unchanged=0, failed=2, invalid=0,
+                                                       not_found=0, skipped=0)
     bob = next(r for r in real.result['results'] if r['username'] == 'bob')
     assert 'Bad Request: refused {' in bob['msg'] and '"password": "********"' in bob['msg']
     for run in (check, real):

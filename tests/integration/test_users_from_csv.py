@@ -39,8 +39,8 @@ def test_check_apply_rerun_sequence_with_diff(tmp_path, org):
     assert predicted['carol']['ldap'] == {'id': org.ldap(), 'name': 'ldap-1', 'status': 'present'}
     assert predicted['carol']['groups'] == [{'name': 'Finance', 'id': org.group('Finance'), 'status': 'would_add'}]
     assert predicted['erin']['status'] == 'unchanged'
-    assert check.result['summary']['by_status'] == {'would_update': 3, 'unchanged': 1, 'failed': 0, 'invalid': 0,
-                                                    'not_found': 0, 'skipped': 0}
+    assert check.result['summary']['by_status'] == {'would_create': 0, 'would_update': 3, 'unchanged': 1, 'failed': 0,
+                                                    'invalid': 0, 'not_found': 0, 'skipped': 0}
     assert check.result['msg'] == 'would update 3 user(s); 1 unchanged'
     assert org.user('alice')['jobTitle'] == 'Engineer'            # nothing written
     diffs = {d['before_header'].split()[0]: d for d in check.result['diff']}
@@ -295,7 +295,7 @@ def test_password_is_sent_every_run_and_never_shown(tmp_path, org):
     secret = 'S3cret!Pa55word'
     csv_text = 'Username,Password,jobTitle\nbob,%s,Boss\n' % secret
     report = tmp_path / 'report.csv'
-    first = apply(tmp_path, org.fake, csv_text, diff=True, report_path=str(report))
+    first = apply(tmp_path, org.fake, csv_text, diff=True, report_path=str(report), update_password='always')
     assert not first.result.get('failed'), first.result.get('msg')
     assert first.result['report_path'] == str(report)
     report_text = report.read_text(encoding='utf-8')
@@ -306,7 +306,7 @@ def test_password_is_sent_every_run_and_never_shown(tmp_path, org):
     assert API_KEY not in report_text
     assert org.fake.org.password_sets[org.uid('bob')] == 1
     assert results_by_user(first.result)['bob']['changed_fields'] == ['jobTitle', 'password']
-    again = apply(tmp_path, org.fake, csv_text, diff=True)
+    again = apply(tmp_path, org.fake, csv_text, diff=True, update_password='always')
     assert results_by_user(again.result)['bob']['status'] == 'updated'
     assert results_by_user(again.result)['bob']['changed_fields'] == ['password']
     assert org.fake.org.password_sets[org.uid('bob')] == 2

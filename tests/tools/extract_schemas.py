@@ -22,6 +22,7 @@ OPERATIONS = [
     ('v1', 'get', '/systemusers', '/api/systemusers'),
     ('v1', 'get', '/systemusers/{id}', '/api/systemusers/{id}'),
     ('v1', 'put', '/systemusers/{id}', '/api/systemusers/{id}'),
+    ('v1', 'post', '/systemusers', '/api/systemusers'),
     ('v1', 'post', '/search/systemusers', '/api/search/systemusers'),
     ('v1', 'get', '/systems', '/api/systems'),
     ('v1', 'post', '/search/systems', '/api/search/systems'),

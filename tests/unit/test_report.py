@@ -108,7 +108,8 @@ def test_the_summary_counts_rows_by_status_and_the_requests():
                for s in ('updated', 'updated', 'unchanged', 'failed', 'invalid', 'not_found', 'skipped')]
     assert report.summary(results, {'reads': 7, 'writes': 3, 'retries': 1, 'other': 9}) == {
         'rows': 7, 'changed': 2, 'failed': 3,
-        'by_status': {'updated': 2, 'unchanged': 1, 'failed': 1, 'invalid': 1, 'not_found': 1, 'skipped': 1},
+        'by_status': {'created': 0, 'updated': 2, 'unchanged': 1, 'failed': 1, 'invalid': 1, 'not_found': 1,
+                      'skipped': 1},
         'requests': {'reads': 7, 'writes': 3, 'retries': 1}}
     assert report.summary([], {})['requests'] == {'reads': 0, 'writes': 0, 'retries': 0}
 
