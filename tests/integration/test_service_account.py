@@ -156,8 +156,9 @@ def test_no_secret_or_token_in_vvv_output_results_diff_or_report(tmp_path, org):
     path = write_csv(tmp_path, 'Username,Password,jobTitle\nalice,"%s",Lead\nbob,"%s",Analyst\ncarol,,Chief\n' % (
         PASSWORDS[0].replace('"', '""'), PASSWORDS[1]))
     report = tmp_path / 'report.csv'
+    # update_password=always: the passwords go to these existing users, so that they are in the requests
     args = dict(csv_path=str(path), report_path=str(report), client_id=CLIENT_ID + '\n',
-                client_secret=CLIENT_SECRET + '\r\n', oauth_token_url=org.fake.token_url)
+                client_secret=CLIENT_SECRET + '\r\n', oauth_token_url=org.fake.token_url, update_password='always')
     env = {'JC_API_KEY': ''}
     reset_stats(org.fake)
     check = run_module(tmp_path, org.fake, USERS_MODULE, args, check=True, diff=True, verbosity=3, env=env)
