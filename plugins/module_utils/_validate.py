@@ -99,6 +99,15 @@ _parse_unix_id = _counter('a whole number', columns.UNIX_ID_MAX)
 _parse_days = _counter('a number of days', columns.MAX_DAYS)
 
 
+def _parse_state(desired, column, key, value):
+    state = columns.parse_state(value)
+    if state is None:
+        desired.problem(key, '%s is not a user state: use %s or %s (%s only for a user being created)'
+                        % ((shown(value),) + columns.USER_STATES))
+        return _INVALID
+    return state
+
+
 _PARSERS = {
     columns.KEY: _parse_text,
     columns.SECRET: _parse_text,        # no limit: a password is sent as written
@@ -111,6 +120,7 @@ _PARSERS = {
     columns.DAYS: _parse_days,
     columns.ADDRESS: _parse_text,
     columns.PHONE: _parse_text,
+    columns.STATE: _parse_state,
 }
 
 
@@ -161,11 +171,13 @@ def _parse_attributes(desired, pairs, clear_token):
 
 
 def _key(kind, what):
-    """The reference key of a column meaning: the column's name, GroupN, or AttributeN_name/_value."""
+    """The reference key of a column meaning: the column's name, GroupN, RemoveGroupN, or AttributeN_name/_value."""
     if kind == 'column':
         return what.name
     if kind == 'group':
         return 'Group%d' % what
+    if kind == 'remove_group':
+        return 'RemoveGroup%d' % what
     return 'Attribute%d_%s' % what
 
 
@@ -186,6 +198,7 @@ def parse_rows(table, clear_token):
         desired.where = where
         pairs = {}
         groups = {}
+        removals = {}
         for index, value in row.items():
             kind, what = table.meanings[index]
             if kind == 'column':
@@ -197,10 +210,18 @@ def parse_rows(table, clear_token):
                 else:
                     pair = (value, key)
                     groups[what] = shared.setdefault(pair, pair)
+            elif kind == 'remove_group':
+                key = keys[index]
+                if value == clear_token:
+                    desired.problem(key, 'names the group to take the user out of; the clear token is not a group')
+                else:
+                    pair = (value, key)
+                    removals[what] = shared.setdefault(pair, pair)
             else:
                 number, part = what
                 pairs.setdefault(number, {})[part] = value
         desired.groups = [groups[n] for n in sorted(groups)]
+        desired.remove_groups = [removals[n] for n in sorted(removals)]
         _parse_attributes(desired, pairs, clear_token)
         _check_row(desired)
         rows.append(desired)
@@ -222,6 +243,19 @@ def _check_row(desired):
         if name in seen:
             desired.problem(key, 'group %r is named twice in this row' % name)
         seen.add(name)
+    _check_removals(desired)
+
+
+def _check_removals(desired):
+    """A row cannot both add and remove one group, nor bind and unbind one device."""
+    seen = set()
+    for name, key in desired.remove_groups:
+        if name in seen:
+            desired.problem(key, 'group %r is named twice in this row' % name)
+        seen.add(name)
+    if desired.remove_system_id is not None and desired.remove_system_id == desired.system_id:
+        desired.problem('RemoveSystemID', 'device %s is also the SystemID of this row: a row cannot bind and unbind '
+                        'the same device' % desired.remove_system_id)
 
 
 def _check_across_rows(rows):
