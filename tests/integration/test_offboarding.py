@@ -3,9 +3,13 @@
 Each change is run four times against the fake: check mode with --diff (no write, the results predicted), the
 real run (the final state exact, the results as predicted), a rerun (no write) and the diff it showed.
 """
+import csv
+import io
+
 import pytest
 
-from helpers import apply, results_by_user
+from helpers import TEMPLATE_MODULE, apply, results_by_user
+from playbook import run_module
 from predicted import assert_run_as_predicted
 
 pytestmark = pytest.mark.integration
@@ -154,3 +158,21 @@ def test_a_removal_that_cannot_be_meant_is_invalid_and_nothing_is_written(tmp_pa
     assert '%s: %s' % (cell, message.format(a=host_a)) in text, text
     assert run.result['results'][0]['status'] == 'invalid'
     assert 'nothing was written' in run.result['msg']
+
+
+def test_the_template_offers_the_offboarding_columns_and_prefills_the_state(tmp_path, org):
+    org.set_fields('bob', state='SUSPENDED', suspended=True)
+    dest = tmp_path / 'offboard.csv'
+    run = run_module(tmp_path, org.fake, TEMPLATE_MODULE, dict(dest=str(dest), populate_users=True, prefill=True,
+                                                               state=True, systems=True, groups=1, remove_groups=2))
+    assert not run.result.get('failed'), run.result.get('msg')
+    rows = list(csv.DictReader(io.StringIO(dest.read_text(encoding='utf-8-sig'), newline='')))
+    assert list(rows[0]) == ['Username', 'SystemID', 'Administrator', 'RemoveSystemID', 'state', 'Group1',
+                             'RemoveGroup1', 'RemoveGroup2']
+    states = dict((r['Username'], r['state']) for r in rows)
+    assert (states['alice'], states['bob']) == ('ACTIVATED', 'SUSPENDED')
+    assert {r['RemoveSystemID'] for r in rows} == {''} and {r['RemoveGroup1'] for r in rows} == {''}
+    # applied as it is, the prefilled template changes nothing
+    again = apply(tmp_path, org.fake, dest)
+    assert not again.result.get('failed'), again.result.get('msg')
+    assert again.stats['writes'] == 0 and again.result['changed'] is False
