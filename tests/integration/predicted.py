@@ -21,8 +21,8 @@ def assert_run_as_predicted(real, predicted):
     """Each row of ``real`` reports exactly what check mode predicted, and check mode said "would" for every
     write it did not make (no prediction reads as a write made)."""
     for row in predicted.values():
-        statuses = [row['status']] + [e['status'] for e in row['groups'] + [row['system'], row['ldap'],
-                                                                             row.get('remove_system')] if e]
+        items = row['groups'] + [row['system'], row['ldap'], row.get('remove_system')]
+        statuses = [row['status']] + [e['status'] for e in items if e]
         assert not [s for s in statuses if s in ('added', 'updated', 'removed')], row
         assert row['changed'] == any(is_preview(s) for s in statuses), row
     for name, result in real.items():
