@@ -119,19 +119,20 @@ class Applier:
 
     def _add(self, outcome, what, path, body):
         """One membership or binding add: 'added' ('would_add' in check mode), 'present' or 'failed'."""
-        done = self._call(outcome, what, self.client.post, path, body, idempotent=True, add=True)
-        if done is True or done == 'landed':
-            outcome.changed = True
-            return st.item_done(st.ADD, self.check_mode)
-        return st.PRESENT if done == 'exists' else st.FAILED
+        return self._edge_write(outcome, what, path, body, st.ADD, st.PRESENT)
 
     def _remove(self, outcome, what, path, body):
         """One membership or binding removal: 'removed' ('would_remove' in check mode), 'absent' or 'failed'."""
-        done = self._call(outcome, what, self.client.post, path, body, idempotent=True, remove=True)
+        return self._edge_write(outcome, what, path, body, st.REMOVE, st.ABSENT)
+
+    def _edge_write(self, outcome, what, path, body, action, already):
+        """An ``action`` (add or remove) of a membership or binding; ``already`` when JumpCloud says it is so."""
+        done = self._call(outcome, what, self.client.post, path, body, idempotent=True,
+                          **{'add' if action == st.ADD else 'remove': True})
         if done is True or done == 'landed':
             outcome.changed = True
-            return st.item_done(st.REMOVE, self.check_mode)
-        return st.ABSENT if done == 'exists' else st.FAILED
+            return st.item_done(action, self.check_mode)
+        return already if done == 'exists' else st.FAILED
 
     def apply_one(self, plan):
         outcome = Outcome(plan, self.check_mode)

@@ -261,13 +261,20 @@ def sudo_attributes(administrator):
     return {'sudo': {'enabled': bool(administrator), 'withoutPassword': False}}
 
 
-def _plan_bindings(plan, desired, user, facts):
-    added_groups = []
-    for group in facts.groups:
-        action = PRESENT if group['member'] else ADD
+def _plan_groups(plan, groups, adding):
+    """Plan the memberships ``groups`` (facts) to add (or, not ``adding``, to remove); the names changed."""
+    done, write = (PRESENT, ADD) if adding else (ABSENT, REMOVE)
+    changed = []
+    for group in groups:
+        action = done if group['member'] == adding else write
         plan.groups.append({'name': group['name'], 'id': group['id'], 'action': action})
-        if action == ADD:
-            added_groups.append(group['name'])
+        if action == write:
+            changed.append(group['name'])
+    return changed
+
+
+def _plan_bindings(plan, desired, user, facts):
+    added_groups = _plan_groups(plan, facts.groups, adding=True)
     if added_groups:
         plan.before['groups'] = []
         plan.after['groups'] = added_groups
@@ -337,12 +344,7 @@ def _plan_removals(plan, desired, facts):
     """The RemoveGroupN memberships and the RemoveSystemID binding: removed when they exist, else ``absent``
     (nothing to write). The diff lists the groups left under ``groups`` (before: a member; after: not) and
     the device unbound under ``unbind_system``."""
-    removed_groups = []
-    for group in facts.remove_groups:
-        action = REMOVE if group['member'] else ABSENT
-        plan.groups.append({'name': group['name'], 'id': group['id'], 'action': action})
-        if action == REMOVE:
-            removed_groups.append(group['name'])
+    removed_groups = _plan_groups(plan, facts.remove_groups, adding=False)
     if removed_groups:
         plan.before['groups'] = plan.before.get('groups', []) + removed_groups
         plan.after.setdefault('groups', [])

@@ -187,6 +187,14 @@ def _where(table):
                 for index, (kind, what) in table.meanings.items())
 
 
+# the group columns, and what the clear token in one of their cells is told
+_GROUP_CELLS = {
+    'group': 'group membership cannot be cleared here; to take the user out of the group, name it in a RemoveGroupN '
+             'cell',
+    'remove_group': 'names the group to take the user out of; the clear token is not a group',
+}
+
+
 def parse_rows(table, clear_token):
     """One :class:`Desired` per row, with its format problems, and the file-wide ones."""
     rows = []
@@ -203,20 +211,13 @@ def parse_rows(table, clear_token):
             kind, what = table.meanings[index]
             if kind == 'column':
                 _parse_cell(desired, what, what.name, value, clear_token)
-            elif kind == 'group':
+            elif kind in _GROUP_CELLS:
                 key = keys[index]
                 if value == clear_token:
-                    desired.problem(key, 'group membership cannot be cleared here; only additions are supported')
+                    desired.problem(key, _GROUP_CELLS[kind])
                 else:
                     pair = (value, key)
-                    groups[what] = shared.setdefault(pair, pair)
-            elif kind == 'remove_group':
-                key = keys[index]
-                if value == clear_token:
-                    desired.problem(key, 'names the group to take the user out of; the clear token is not a group')
-                else:
-                    pair = (value, key)
-                    removals[what] = shared.setdefault(pair, pair)
+                    (groups if kind == 'group' else removals)[what] = shared.setdefault(pair, pair)
             else:
                 number, part = what
                 pairs.setdefault(number, {})[part] = value
@@ -238,21 +239,22 @@ def _check_row(desired):
         desired.problem('EnrollmentDays', 'needs enable_user_portal_multifactor true in the same row')
     if desired.administrator is not None and desired.system_id is None and not desired.system_given:
         desired.problem('Administrator', 'needs a SystemID in the same row')
-    seen = set()
-    for name, key in desired.groups:
-        if name in seen:
-            desired.problem(key, 'group %r is named twice in this row' % name)
-        seen.add(name)
+    _check_named_once(desired, desired.groups)
     _check_removals(desired)
 
 
-def _check_removals(desired):
-    """A row cannot both add and remove one group, nor bind and unbind one device."""
+def _check_named_once(desired, cells):
     seen = set()
-    for name, key in desired.remove_groups:
+    for name, key in cells:
         if name in seen:
             desired.problem(key, 'group %r is named twice in this row' % name)
         seen.add(name)
+
+
+def _check_removals(desired):
+    """Each group to leave is named once; a row cannot bind and unbind one device (a group both added and removed
+    is found once the names are resolved, by the reference check)."""
+    _check_named_once(desired, desired.remove_groups)
     if desired.remove_system_id is not None and desired.remove_system_id == desired.system_id:
         desired.problem('RemoveSystemID', 'device %s is also the SystemID of this row: a row cannot bind and unbind '
                         'the same device' % desired.remove_system_id)
