@@ -7,6 +7,9 @@
 
 """The failed-rows file: the rows that failed or were invalid, in the input's own format, to fix and rerun.
 
+The valid rows that were not applied because others were invalid (``skipped``) are in it too: everything
+that still has to be applied is in the file, so that applying it, once fixed, leaves nothing behind.
+
 The file has the input's header and columns in their order, its byte order mark and line ending, and the
 cells of each failed row as the reader read them (written formula-safe, so that reading the file back gives
 the same values), plus a ``jc_error`` column at the end saying why the row failed. The reader skips a
@@ -21,6 +24,7 @@ import io
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._columns import IGNORED_HEADERS
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._statuses import SKIPPED
 
 ERROR_COLUMN = IGNORED_HEADERS[0]
 
@@ -42,9 +46,14 @@ class FailedRows:
         csv.writer(buffer, lineterminator='\r\n').writerow(cells)
         return buffer.getvalue()[:-2] + self.newline
 
+    def selected(self, results):
+        """The results of the rows the file holds: those that failed, were invalid or were skipped."""
+        return [r for r in results if (r.get('failed') or r.get('status') == SKIPPED) and r.get('row') in self.rows]
+
     def render(self, results):
-        """The file's text for the rows of ``results`` that failed, in file order; None when none failed."""
-        failed = [r for r in results if r.get('failed') and r.get('row') in self.rows]
+        """The file's text for the rows of ``results`` that failed or were skipped, in file order; None when there
+        are none."""
+        failed = self.selected(results)
         if not failed:
             return None
         lines = [self._line([self.headers[i] for i in self.columns] + [ERROR_COLUMN])]

@@ -216,7 +216,7 @@ def _write_failed_rows(p, output, results, source, check_mode):
     """Write the rows that failed, in the input's format, to ``failed_rows_path`` (never in check mode); when
     none failed, an earlier file there is left alone. The result says how many rows failed, and where they are."""
     text = source.render(results)
-    output['failed_rows'] = 0 if text is None else len([r for r in results if r['failed']])
+    output['failed_rows'] = len(source.selected(results))
     if text is None or check_mode:
         return
     try:

@@ -140,6 +140,8 @@ options:
       - Write the rows that failed or were invalid to this CSV file, in the input's own columns, header, order,
         byte order mark and line ending, with a C(jc_error) column at the end saying why each failed. Fix the
         cause and apply that file; its C(jc_error) column is ignored.
+      - The valid rows that were not applied because other rows are invalid (V(skipped)) are written too, so that
+        the file holds every row still to apply.
       - The rows are copied as the input holds them, C(Password) cells included; keep the file as safe as the input.
       - When no row failed, nothing is written and an earlier file at this path is left alone; RV(failed_rows) is 0.
       - Written atomically, as O(report_path) is; not written in check mode. Its folder must exist and be writable;
@@ -307,8 +309,8 @@ report_path:
   returned: when O(report_path) is set and the report was written (never in check mode)
   type: str
 failed_rows:
-  description: How many rows failed or were invalid (0 when none did, and then no file is written).
-  returned: when O(failed_rows_path) is set and the rows were applied
+  description: How many rows failed, were invalid or were skipped (0 when none, and then no file is written).
+  returned: when O(failed_rows_path) is set and the file's rows were checked
   type: int
 failed_rows_path:
   description: Where the failed rows were written.

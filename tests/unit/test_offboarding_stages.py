@@ -162,6 +162,15 @@ def test_failed_rows_of_a_file_with_lf_and_an_earlier_jc_error_column():
     assert text == 'Username,jobTitle,jc_error\nalice,A,new reason\nbob,"two\nlines",x\n'
 
 
+def test_rows_skipped_because_others_are_invalid_are_written_too():
+    rows = FailedRows(table_of(b'Username\nalice\nbob\ncarol\n'))
+    results = [{'row': 2, 'failed': True, 'status': 'invalid', 'msg': 'bad'},
+               {'row': 3, 'failed': False, 'status': 'skipped', 'msg': 'not applied: 1 row(s) are invalid'},
+               {'row': 4, 'failed': False, 'status': 'unchanged', 'msg': ''}]
+    assert [r['row'] for r in rows.selected(results)] == [2, 3]
+    assert rows.render(results) == 'Username,jc_error\nalice,bad\nbob,not applied: 1 row(s) are invalid\n'
+
+
 def test_no_failed_row_no_file():
     assert FailedRows(table_of(b'Username\nalice\n')).render([{'row': 2, 'failed': False}]) is None
 
