@@ -17,6 +17,7 @@ __metaclass__ = type
 import os
 import threading
 
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import NEW_FILE_MODE
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._report import render_report
 
 SUFFIX = '.partial'
@@ -36,9 +37,10 @@ class Progress:
         self.failed = False     # a line could not be written
 
     def start(self):
-        """Create the file (emptying one a killed run left) with the report's header. Never through a link."""
+        """Create the file (emptying one a killed run left) with the report's header. Never through a link; a new
+        file is readable by its owner only, as a new report is; an existing one keeps its mode."""
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0)
-        fd = os.open(self.path, flags, 0o600)
+        fd = os.open(self.path, flags, NEW_FILE_MODE)
         self.handle = os.fdopen(fd, 'w', encoding='utf-8', newline='')
         self._write(render_report([]))
 
