@@ -218,3 +218,15 @@ def test_a_full_disk_does_not_fail_the_users(tmp_path):
     progress.handle = Full()
     progress.add({'row': 2})
     assert progress.failed is True
+
+
+def test_an_unbound_device_is_named_by_its_hostname():
+    from ansible_collections.jcops.jumpcloud.plugins.module_utils._labels import Labels
+    labels = Labels(systems={HOST_A: 'web-01'})
+    result = labels.label_result({'remove_system': {'id': HOST_A, 'status': 'failed'},
+                                  'msg': 'unbind device %s: Bad Request: no' % HOST_A})
+    assert result['remove_system'] == {'id': HOST_A, 'status': 'failed', 'hostname': 'web-01'}
+    assert result['msg'] == 'unbind device web-01 (%s): Bad Request: no' % HOST_A
+    diff = labels.label_diff({'before': {'unbind_system': {'id': HOST_A, 'bound': True}},
+                              'after': {'unbind_system': {'id': HOST_A, 'bound': False}}})
+    assert diff['after']['unbind_system'] == {'id': HOST_A, 'bound': False, 'hostname': 'web-01'}
