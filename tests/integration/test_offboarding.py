@@ -77,14 +77,16 @@ def test_unbind_a_bound_device_and_an_unbound_one(tmp_path, org):
     host_a = org.system('host-a')
     text = 'Username,RemoveSystemID\nbob,%s\nalice,%s\n' % (host_a, host_a)
     predicted, actual, diffs, again = cycle(tmp_path, org, text, {SYSTEM_EDGES: 1})
-    assert predicted['bob']['remove_system'] == {'id': host_a, 'status': 'would_remove'}
-    assert predicted['alice']['remove_system'] == {'id': host_a, 'status': 'absent'}
+    assert predicted['bob']['remove_system'] == {'id': host_a, 'hostname': 'host-a', 'status': 'would_remove'}
+    assert predicted['alice']['remove_system'] == {'id': host_a, 'hostname': 'host-a', 'status': 'absent'}
     assert predicted['alice']['status'] == 'unchanged' and 'alice' not in diffs
     assert (diffs['bob']['before'], diffs['bob']['after']) == (
-        {'unbind_system': {'id': host_a, 'bound': True}}, {'unbind_system': {'id': host_a, 'bound': False}})
+        {'unbind_system': {'id': host_a, 'hostname': 'host-a', 'bound': True}},
+        {'unbind_system': {'id': host_a, 'hostname': 'host-a', 'bound': False}})
     assert actual['bob']['remove_system']['status'] == 'removed'
     assert org.binding('host-a', 'bob') == 'absent' and org.binding('host-a', 'alice') == 'absent'
-    assert results_by_user(again.result)['bob']['remove_system'] == {'id': host_a, 'status': 'absent'}
+    assert results_by_user(again.result)['bob']['remove_system'] == {'id': host_a, 'hostname': 'host-a',
+                                                                     'status': 'absent'}
 
 
 def test_remove_a_present_and_an_absent_custom_attribute(tmp_path, org):
@@ -111,7 +113,7 @@ def test_a_file_mixing_removals_with_updates(tmp_path, org):
     assert predicted['alice']['changed_fields'] == ['jobTitle', 'attributes.site']
     assert [(g['name'], g['status']) for g in predicted['alice']['groups']] == \
         [('Finance', 'would_add'), ('Engineering', 'would_remove')]
-    assert predicted['alice']['system'] == {'id': host_b, 'sudo': True, 'status': 'would_add'}
+    assert predicted['alice']['system'] == {'id': host_b, 'hostname': 'host-b', 'sudo': True, 'status': 'would_add'}
     assert predicted['bob']['changed_fields'] == ['state']
     assert [(g['name'], g['status']) for g in predicted['bob']['groups']] == [('Ops', 'would_remove')]
     assert predicted['bob']['remove_system']['status'] == 'would_remove'
@@ -122,9 +124,10 @@ def test_a_file_mixing_removals_with_updates(tmp_path, org):
     assert diffs['alice']['before'] == {'jobTitle': 'Engineer', 'groups': ['Engineering'], 'system': None,
                                         'attributes': [{'name': 'site', 'value': 'hq'}]}
     assert diffs['alice']['after'] == {'jobTitle': 'Staff Engineer', 'groups': ['Finance'],
-                                       'system': {'id': host_b, 'administrator': True}, 'attributes': []}
+                                       'system': {'id': host_b, 'hostname': 'host-b', 'administrator': True},
+                                       'attributes': []}
     assert diffs['bob']['before'] == {'state': 'ACTIVATED', 'groups': ['Ops'],
-                                      'unbind_system': {'id': host_a, 'bound': True}}
+                                      'unbind_system': {'id': host_a, 'hostname': 'host-a', 'bound': True}}
 
     alice, bob, carol = org.user('alice'), org.user('bob'), org.user('carol')
     assert (alice['jobTitle'], alice['attributes']) == ('Staff Engineer', [{'name': 'team', 'value': 'red'}])
