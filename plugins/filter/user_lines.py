@@ -45,6 +45,8 @@ RETURN = r'''
 _value:
   description:
     - "One string per row, for example V(row 2 alice: updated: jobTitle, group Engineering added)."
+    - "Removals read V(group Ops removed) and V(device 5f1b2c3d4e5f6a7b8c9d0e21 unbound) (in check mode V(would remove
+      group Ops) and V(would unbind device ...)); a removal of what is already gone is not listed."
     - "In check mode, each write not made says V(would ...), for example V(row 2 alice: would update: jobTitle,
       would add group Engineering, would bind device web-01 (5f1b2c3d4e5f6a7b8c9d0e21) (admin))."
     - Rows that failed are listed after the others, each in file order.
@@ -56,16 +58,17 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses as st
 
 # what a write not made (check mode) would do, by what it writes
-_ADD_TO_GROUP = {st.WOULD_ADD: 'would add'}
+_ADD_TO_GROUP = {st.WOULD_ADD: 'would add', st.WOULD_REMOVE: 'would remove'}
 _BIND = {st.WOULD_ADD: 'would bind', st.WOULD_UPDATE: 'would update'}
-# the other statuses worth a mention; present (nothing to write) is not
-_SAID = (st.ADDED, st.UPDATED, st.FAILED)
+_UNBIND = {st.WOULD_REMOVE: 'would unbind', st.REMOVED: None}
+# the other statuses worth a mention; present and absent (nothing to write) are not
+_SAID = (st.ADDED, st.UPDATED, st.REMOVED, st.FAILED)
 
 
 def _item(thing, status, would):
     """``group Finance added`` for what a run did, ``would add group Finance`` for what check mode would do."""
     if status in would:
-        return '%s %s' % (would[status], thing)
+        return '%s %s' % (would[status], thing) if would[status] else '%s unbound' % thing
     if status in _SAID:
         return '%s %s' % (thing, status)
     return None
@@ -98,6 +101,10 @@ def _changes(result):
     ldap = result.get('ldap')
     if ldap:
         parts.append(_item('LDAP server %s' % _named(ldap.get('name'), ldap.get('id')), ldap.get('status'), _BIND))
+    unbind = result.get('remove_system')
+    if unbind:
+        parts.append(_item('device %s' % _named(unbind.get('hostname'), unbind.get('id')), unbind.get('status'),
+                           _UNBIND))
     return [p for p in parts if p is not None]
 
 

@@ -7,7 +7,8 @@
 
 """Apply one user's plan; the flow runs one such task per user on the worker pool.
 
-A user's own writes (PUT, then group adds, device binding, LDAP binding) run
+A user's own writes (PUT, then group adds and removals, device binding and
+unbinding, LDAP binding) run
 one after another in that user's task, so they are never concurrent with each
 other; different users run in parallel. Every outcome is recorded per
 operation. An authentication failure stops the run: the remaining users are
@@ -17,9 +18,12 @@ write) stops the run the same way; once a write has succeeded, a 403 is that
 row's problem only. A write that times out may still be running at JumpCloud,
 so the rest of that user's writes are not sent (they would overlap it); a rerun
 finishes them. A 409 "Already Exists" means "present" only for a membership or
-binding add; on the user PUT it is a refusal like any other. A user that does not
-exist yet is created first (POST), then its groups and bindings are added with the
-id JumpCloud gave it; a create that fails sends nothing else for that user.
+binding add; on the user PUT it is a refusal like any other. A 404 to a
+membership or binding removal means it is already gone ("absent"), as a
+removal of what the state read showed can only meet when another admin removed
+it meanwhile (or an earlier attempt of the same removal landed). A user that does
+not exist yet is created first (POST), then its groups and bindings are added with
+the id JumpCloud gave it; a create that fails sends nothing else for that user.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -34,8 +38,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses a
 class Outcome:
     """What happened (or, in check mode, would happen) to one user.
 
-    Statuses are those of ``_statuses``: in check mode, the writes not made are ``would_add`` and
-    ``would_update``, and the user ``would_update``.
+    Statuses are those of ``_statuses``: in check mode, the writes not made are ``would_add``,
+    ``would_update`` and ``would_remove``, and the user ``would_update``.
     """
 
     def __init__(self, plan, check_mode=False):
@@ -47,6 +51,8 @@ class Outcome:
         self.system = None if plan.system is None else {
             'id': plan.system['id'], 'sudo': plan.system['sudo'], 'status': st.initial(plan.system['action'])}
         self.ldap = None if plan.ldap is None else {'id': plan.ldap['id'], 'status': st.initial(plan.ldap['action'])}
+        self.remove_system = None if plan.remove_system is None else {
+            'id': plan.remove_system['id'], 'status': st.initial(plan.remove_system['action'])}
         self.fields_written = False
         self.held = None        # why this user's remaining writes are not sent
         self.user_id = plan.user_id     # a created user's id once JumpCloud gave it
@@ -79,9 +85,11 @@ class Applier:
         With ``add=True`` (a membership or binding add) a 409 "Already Exists" is
         not a failure: it answers 'exists', or 'landed' when the add was sent again
         after an attempt that may have been applied (that attempt made it). Any other
-        409 (the user PUT's, for one) fails like every other refusal.
+        409 (the user PUT's, for one) fails like every other refusal. With ``remove=True`` (a membership or
+        binding removal) a 404 answers 'exists' (already gone) or 'landed' the same way.
         """
         add = kwargs.pop('add', False)
+        remove = kwargs.pop('remove', False)
         if self.abort.is_set():
             outcome.errors.append('%s: not attempted: %s' % (what, self.abort_reason))
             return False
@@ -93,7 +101,7 @@ class Applier:
         try:
             func(*args, **kwargs)
         except JumpCloudError as exc:
-            if add and exc.status == 409:
+            if (add and exc.status == 409) or (remove and exc.status == 404):
                 return 'landed' if exc.resent else 'exists'
             if exc.unauthorized:
                 self._stop('the run stopped after JumpCloud refused the API key (%s)' % exc.message)
@@ -115,11 +123,20 @@ class Applier:
 
     def _add(self, outcome, what, path, body):
         """One membership or binding add: 'added' ('would_add' in check mode), 'present' or 'failed'."""
-        done = self._call(outcome, what, self.client.post, path, body, idempotent=True, add=True)
+        return self._edge_write(outcome, what, path, body, st.ADD, st.PRESENT)
+
+    def _remove(self, outcome, what, path, body):
+        """One membership or binding removal: 'removed' ('would_remove' in check mode), 'absent' or 'failed'."""
+        return self._edge_write(outcome, what, path, body, st.REMOVE, st.ABSENT)
+
+    def _edge_write(self, outcome, what, path, body, action, already):
+        """An ``action`` (add or remove) of a membership or binding; ``already`` when JumpCloud says it is so."""
+        done = self._call(outcome, what, self.client.post, path, body, idempotent=True,
+                          **{'add' if action == st.ADD else 'remove': True})
         if done is True or done == 'landed':
             outcome.changed = True
-            return st.item_done(st.ADD, self.check_mode)
-        return st.PRESENT if done == 'exists' else st.FAILED
+            return st.item_done(action, self.check_mode)
+        return already if done == 'exists' else st.FAILED
 
     def apply_one(self, plan):
         outcome = Outcome(plan, self.check_mode)
@@ -141,13 +158,18 @@ class Applier:
             if self._call(outcome, 'update', client.put, '/api/systemusers/%s' % uid, plan.body) is True:
                 outcome.changed = outcome.fields_written = True
         for group, result in zip(plan.groups, outcome.groups):
-            if group['action'] == st.PRESENT:
+            if group['action'] in st.NO_WRITE:
                 continue
-            result['status'] = self._add(outcome, 'group %s' % group['name'],
-                                         '/api/v2/usergroups/%s/members' % group['id'],
-                                         {'op': 'add', 'type': 'user', 'id': uid})
+            write = self._remove if group['action'] == st.REMOVE else self._add
+            result['status'] = write(outcome, 'group %s' % group['name'], '/api/v2/usergroups/%s/members' % group['id'],
+                                     {'op': group['action'], 'type': 'user', 'id': uid})
         if plan.system is not None and plan.system['action'] != st.PRESENT:
             self._bind_system(outcome, plan, uid)
+        if plan.remove_system is not None and plan.remove_system['action'] == st.REMOVE:
+            sid = plan.remove_system['id']
+            outcome.remove_system['status'] = self._remove(outcome, 'unbind device %s' % sid,
+                                                           '/api/v2/systems/%s/associations' % sid,
+                                                           {'op': 'remove', 'type': 'user', 'id': uid})
         if plan.ldap is not None and plan.ldap['action'] != st.PRESENT:
             outcome.ldap['status'] = self._add(outcome, 'LDAP server %s' % plan.ldap['id'],
                                                '/api/v2/ldapservers/%s/associations' % plan.ldap['id'],

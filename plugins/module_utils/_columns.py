@@ -35,7 +35,8 @@ INT = 'int'             # a unix id, 1 to UNIX_ID_MAX
 DAYS = 'days'           # a number of days, 1 to MAX_DAYS
 ADDRESS = 'address'     # one part of a home or work address
 PHONE = 'phone'         # one phone number of a type
-KINDS = (KEY, SECRET, USER_REF, OBJECT_ID, STRING, EMAIL, BOOL, INT, DAYS, ADDRESS, PHONE)
+STATE = 'state'         # a user state, one of USER_STATES in any case
+KINDS = (KEY, SECRET, USER_REF, OBJECT_ID, STRING, EMAIL, BOOL, INT, DAYS, ADDRESS, PHONE, STATE)
 # no column has this kind any more; kept so that code comparing against it keeps working
 SPECIAL = 'special'
 # how the jc_users_from_csv documentation names each kind, in the order it lists them
@@ -51,7 +52,13 @@ KIND_DOCS = (
     (DAYS, 'A number of days from 1 to 365'),
     (BOOL, 'A boolean'),
     (OBJECT_ID, 'A JumpCloud id (24 lowercase hexadecimal characters)'),
+    (STATE, 'A user state, V(ACTIVATED) or V(SUSPENDED) in any case (V(STAGED) only for a user being created)'),
 )
+
+# the states a user may have: an existing user is set ACTIVATED or SUSPENDED (what a PUT takes); STAGED is
+# for a user being created (what a POST also takes)
+ACTIVATED, SUSPENDED, STAGED = 'ACTIVATED', 'SUSPENDED', 'STAGED'
+USER_STATES = (ACTIVATED, SUSPENDED, STAGED)
 
 UNIX_ID_MAX = 4294967295
 MAX_DAYS = 365
@@ -62,7 +69,7 @@ DEFAULT_MAX_LENGTH = 1024       # JumpCloud's limit (maxLength of systemuserput)
 # order); the 'update' and 'import' bases come first, whichever sections are chosen
 TEMPLATE_BASES = ('update', 'import')
 TEMPLATE_SECTIONS = ('email', 'user_information', 'location', 'telephony', 'unix_ids', 'mfa', 'ldap_binding',
-                     'systems')
+                     'systems', 'state')
 
 # the boolean spellings, in the order the documentation and the error message give them (any case)
 BOOL_WORDS = (('true', 'false'), ('yes', 'no'), ('y', 'n'), ('1', '0'), ('$true', '$false'))
@@ -263,6 +270,9 @@ SYSTEMS = [
     Column('SystemID', OBJECT_ID, ('system_id',), reads=('sudo',), clearable=False, template=[('systems', 1)],
            what='a device id', mark='system_given'),
     Column('Administrator', BOOL, ('administrator',), clearable=False, template=[('systems', 2)]),
+    # unbinds the user from that device: an explicit column, never prefilled
+    Column('RemoveSystemID', OBJECT_ID, ('remove_system_id',), clearable=False, template=[('systems', 3)],
+           what='a device id', mark='remove_system_given'),
 ]
 FLAGS = [_flag(name) for name in ('account_locked', 'allow_public_key', 'enable_managed_uid', 'externally_managed',
                                   'passwordless_sudo', 'sudo', 'password_never_expires')]
@@ -271,8 +281,14 @@ EXTERNAL = [
     Column('external_source_type', STRING, ('scalars', 'external_source_type'), Field('external_source_type')),
 ]
 
+# the user's state, sent as ``state``; prefilled, so that a prefilled template keeps each user's state
+STATE_COLUMNS = [
+    Column('state', STATE, ('scalars', 'state'), Field('state'), clearable=False, max_length=None,
+           template=[('state', 1)], prefill=True),
+]
+
 FIXED_COLUMNS = [USERNAME] + BASIC + EMAIL_COLUMNS + [PASSWORD] + USER_INFORMATION + LOCATION + TELEPHONY + \
-    UNIX_IDS + MFA + LDAP + SYSTEMS + FLAGS + EXTERNAL
+    UNIX_IDS + MFA + LDAP + SYSTEMS + FLAGS + EXTERNAL + STATE_COLUMNS
 
 BY_KEY = {}         # header, lower case (a name or an alias) -> column
 for _column in FIXED_COLUMNS:
@@ -283,12 +299,15 @@ BY_SLOT = dict((_column.slot, _column) for _column in FIXED_COLUMNS)
 OWN_SLOT_COLUMNS = [_column for _column in FIXED_COLUMNS if len(_column.slot) == 1]
 del _column, _name
 
-# The numbered columns: GroupN and AttributeN_name/AttributeN_value (N: ASCII digits only, at most 4;
-# int() refuses texts of over 4,300 digits, and 'Group\uff11' is not Group1).
+# The numbered columns: GroupN, RemoveGroupN and AttributeN_name/AttributeN_value (N: ASCII digits only, at
+# most 4; int() refuses texts of over 4,300 digits, and 'Group\uff11' is not Group1).
 GROUP_RE = re.compile(r'^group([0-9]{1,4})$', re.IGNORECASE)
+REMOVE_GROUP_RE = re.compile(r'^removegroup([0-9]{1,4})$', re.IGNORECASE)
 ATTRIBUTE_RE = re.compile(r'^attribute([0-9]{1,4})_(name|value)$', re.IGNORECASE)
 ATTRIBUTE_NAME_RE = re.compile(r'^[A-Za-z0-9]+$')
 ATTRIBUTE_READS = ('attributes',)       # the user fields a row with custom attributes must read
+# a column the reader skips: the reason a row failed, which a failed-rows file adds at its end
+IGNORED_HEADERS = ('jc_error',)
 
 
 def section_columns(section):
@@ -316,7 +335,8 @@ def normalise_header(text):
 
 
 def lookup(header):
-    """What a header means: ('column', Column), ('group', n), ('attribute', (n, 'name'|'value')) or None."""
+    """What a header means: ('column', Column), ('group', n), ('remove_group', n), ('attribute', (n,
+    'name'|'value')) or None."""
     key = normalise_header(header)
     column = BY_KEY.get(key)
     if column is not None:
@@ -324,6 +344,9 @@ def lookup(header):
     match = GROUP_RE.match(key)
     if match:
         return 'group', int(match.group(1))
+    match = REMOVE_GROUP_RE.match(key)
+    if match:
+        return 'remove_group', int(match.group(1))
     match = ATTRIBUTE_RE.match(key)
     if match:
         return 'attribute', (int(match.group(1)), match.group(2).lower())
@@ -339,7 +362,7 @@ def closest_header(header):
             names[name.lower()] = column.name
     digits = re.search(r'[0-9]+', key)
     n = digits.group() if digits and len(digits.group()) <= 4 else '1'
-    for extra in ('Group%s' % n, 'Attribute%s_name' % n, 'Attribute%s_value' % n):
+    for extra in ('Group%s' % n, 'RemoveGroup%s' % n, 'Attribute%s_name' % n, 'Attribute%s_value' % n):
         names[extra.lower()] = extra
     match = difflib.get_close_matches(key, list(names), n=1, cutoff=0.0)
     return names[match[0]] if match else None
@@ -353,3 +376,14 @@ def parse_bool(text):
     if word in FALSE_WORDS:
         return False
     return None
+
+
+def parse_state(text):
+    """The user state ``text`` names (one of ``USER_STATES``, in any case), or None."""
+    word = text.strip().upper()
+    return word if word in USER_STATES else None
+
+
+def is_ignored_header(header):
+    """Whether the reader skips the column of ``header`` (see ``IGNORED_HEADERS``)."""
+    return normalise_header(header) in IGNORED_HEADERS

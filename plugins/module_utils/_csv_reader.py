@@ -58,6 +58,9 @@ class Table:
         self.headers = []       # header text per column index
         self.meanings = {}      # column index -> lookup() result
         self.rows = []
+        self.ignored = set()    # column indexes of the ignored headers (jc_error), whose cells are skipped
+        self.bom = False        # the file starts with a UTF-8 byte order mark
+        self.newline = '\n'     # the line ending of the header row
 
 
 def _decode(data, problems):
@@ -105,6 +108,9 @@ def _read_header(table, cells, problems):
         header = raw.strip()
         if not header:
             continue        # a blank header is a problem only if its column has data
+        if columns.is_ignored_header(header):
+            table.ignored.add(index)
+            continue
         meaning = columns.lookup(header)
         if meaning is None:
             problems.append(Problem('unknown column %s; did you mean %r?' % (shown(header), columns.closest_header(header)),
@@ -187,9 +193,13 @@ def read_csv(path, data=None, max_size=DEFAULT_MAX_FILE_SIZE):
             problems.append(data)
             return table, problems
     text = _decode(data, problems)
+    table.bom = data.startswith(b'\xef\xbb\xbf')
     data = None
     if text is None:
         return table, problems
+    first = _LINE_RE.match(text)
+    if first is not None and first.group().endswith(('\r', '\n')):
+        table.newline = first.group()[len(first.group().rstrip('\r\n')):]
     reader = csv.reader(_lines(text), strict=True)
     text = None
     start = 1
@@ -234,6 +244,8 @@ def _read_row(table, line, cells, problems, shared):
             problems.append(Problem('this row has %d cells but the header has %d columns'
                                     % (len(cells), len(table.headers)), line, index + 1))
             return
+        if index in table.ignored:
+            continue
         if index not in table.meanings:
             problems.append(Problem('this cell is under a column with no header', line, index + 1))
             continue

@@ -42,8 +42,8 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
     p = options
     today = today or datetime.date.today()
     warn = warn or (lambda text: None)
-    for name in ('groups', 'custom_attributes'):
-        if not 0 <= p[name] <= 100:
+    for name in ('groups', 'custom_attributes', 'remove_groups'):
+        if not 0 <= p.get(name, 0) <= 100:
             raise RunFailed('%s must be from 0 to 100, got %d' % (name, p[name]))
     if p['prefill'] and not p['populate_users']:
         raise RunFailed('prefill needs populate_users: true (there are no user rows to fill otherwise)')
@@ -64,8 +64,8 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
         if problem:
             raise RunFailed('%s; nothing was written' % problem)
 
-    columns = template.template_columns(p['type'], p['groups'], p['custom_attributes'],
-                                        **dict((s, p[s]) for s in SECTION_OPTIONS))
+    columns = template.template_columns(p['type'], p['groups'], p['custom_attributes'], p.get('remove_groups', 0),
+                                        **dict((s, p.get(s, False)) for s in SECTION_OPTIONS))
     users, systems = [], None
     client = None
     try:

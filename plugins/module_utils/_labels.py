@@ -43,6 +43,8 @@ class Labels:
             result['system']['hostname'] = self.systems.get(result['system'].get('id'))
         if result.get('ldap'):
             result['ldap']['name'] = self.ldapservers.get(result['ldap'].get('id'))
+        if result.get('remove_system'):
+            result['remove_system']['hostname'] = self.systems.get(result['remove_system'].get('id'))
         if plan is not None and 'manager' in plan.after and 'manager' in (result.get('changed_fields') or ()):
             result['manager'] = {'before': self.user(plan.before.get('manager')), 'after': self.user(plan.after['manager'])}
         # the row's messages (a failed binding, a warning about sudo) name the device and server the same way
@@ -53,6 +55,9 @@ class Labels:
                       result['system'].get('hostname'))]
         if result.get('ldap'):
             said.append(('LDAP server %s', 'LDAP server %s (%s)', result['ldap'].get('id'), result['ldap'].get('name')))
+        if result.get('remove_system'):
+            said.append(('unbind device %s', 'unbind device %s (%s)', result['remove_system'].get('id'),
+                         result['remove_system'].get('hostname')))
         if result.get('msg'):
             result['msg'] = _named_text(result['msg'], said)
         if result.get('warnings'):
@@ -66,9 +71,10 @@ class Labels:
         diff = dict(diff)
         for side in ('before', 'after'):
             values = dict(diff.get(side) or {})
-            system = values.get('system')
-            if isinstance(system, dict):
-                values['system'] = dict(system, hostname=self.systems.get(system.get('id')))
+            for key in ('system', 'unbind_system'):
+                system = values.get(key)
+                if isinstance(system, dict):
+                    values[key] = dict(system, hostname=self.systems.get(system.get('id')))
             if values.get('ldap_server') is not None:
                 values['ldap_server'] = {'id': values['ldap_server'], 'name': self.ldapservers.get(values['ldap_server'])}
             if 'manager' in values:
@@ -99,8 +105,9 @@ def read_labels(client, rows, state, pool):
     for row in rows:
         if row.problems:
             continue
-        if row.system_id in state.systems:
-            systems[row.system_id] = system_name(state.systems[row.system_id])
+        for system_id in (row.system_id, row.remove_system_id):
+            if system_id in state.systems:
+                systems[system_id] = system_name(state.systems[system_id])
         if row.ldapserver_id in state.ldapservers:
             ldapservers[row.ldapserver_id] = state.ldapservers[row.ldapserver_id].get('name')
         if row.manager is None:

@@ -28,9 +28,9 @@ def state_read_failed(detail):
     return 'reading the current JumpCloud state failed; nothing was written: %s' % detail
 
 
-def report_not_written(report_path, exc):
-    return 'the results report could not be written to %s (%s); the results are here' % (
-        report_path, exc.strerror or type(exc).__name__)
+def report_not_written(report_path, exc, what='the results report'):
+    return '%s could not be written to %s (%s); the results are here' % (
+        what, report_path, exc.strerror or type(exc).__name__)
 
 
 def final_message(path, results, summary, invalid, skip_invalid_rows, abort_reason, interrupted, check_mode):

@@ -84,6 +84,9 @@ class Desired:
         self.system_given = False  # the SystemID cell is filled (valid or not)
         self.administrator = None
         self.groups = []         # group names, column order
+        self.remove_groups = []  # (group name, reference key) of the RemoveGroupN cells, column order
+        self.remove_system_id = None
+        self.remove_system_given = False  # the RemoveSystemID cell is filled (valid or not)
         self.where = {}          # reference key -> (column number, header), shared by the rows of a file
         self.problems = []
         self.missing = None      # the user does not exist: 'create' it, or 'skip' the row (missing_users)
@@ -105,12 +108,16 @@ class UserFacts:
     ``groups`` has one entry per group cell of the row, in column order: ``{'id', 'name', 'member'}``, the
     group as JumpCloud names it and whether the user is in it now. ``system_binding`` is the current
     binding of the user to the row's device (its edge attributes, ``{}`` when it has none), or None when
-    unbound. ``ldap_bound`` says whether the user is bound to the row's LDAP server.
+    unbound. ``ldap_bound`` says whether the user is bound to the row's LDAP server. ``remove_groups`` has
+    one entry per RemoveGroupN cell, of the same shape as ``groups``; ``remove_system_bound`` says whether
+    the user is bound to the row's RemoveSystemID device.
     """
 
-    __slots__ = ('groups', 'system_binding', 'ldap_bound')
+    __slots__ = ('groups', 'system_binding', 'ldap_bound', 'remove_groups', 'remove_system_bound')
 
-    def __init__(self, groups=(), system_binding=None, ldap_bound=False):
+    def __init__(self, groups=(), system_binding=None, ldap_bound=False, remove_groups=(), remove_system_bound=False):
         self.groups = list(groups)
         self.system_binding = system_binding
         self.ldap_bound = ldap_bound
+        self.remove_groups = list(remove_groups)
+        self.remove_system_bound = remove_system_bound

@@ -9,7 +9,7 @@
 
 Pure functions, no HTTP: the result says which fields one PUT must carry (and
 nothing unchanged), and which group memberships, device binding and LDAP
-binding to add or update. Arrays (addresses, phone numbers, custom
+binding to add or update, and which memberships and device binding to remove. Arrays (addresses, phone numbers, custom
 attributes) are merged, so every entry the row does not touch is kept exactly.
 """
 
@@ -23,7 +23,7 @@ import sys
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import CLEAR, DEFAULT_ENROLLMENT_DAYS, Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import match_name
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._statuses import ADD, PRESENT, UPDATE
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._statuses import ABSENT, ADD, NO_WRITE, PRESENT, REMOVE, UPDATE
 
 MASK = '********'
 SECRET_FIELDS = frozenset(['password'])
@@ -43,7 +43,7 @@ class UserPlan:
     """
 
     __slots__ = ('desired', 'user_id', 'body', 'changed_fields', 'before', 'after', 'groups', 'system', 'ldap',
-                 'warnings', 'create', 'password')
+                 'warnings', 'create', 'password', 'remove_system')
 
     def __init__(self, desired, user):
         self.desired = desired
@@ -52,18 +52,20 @@ class UserPlan:
         self.changed_fields = []
         self.before = {}
         self.after = {}
-        self.groups = []           # [{'name', 'id', 'action': ADD | PRESENT}]
+        self.groups = []           # [{'name', 'id', 'action': ADD | PRESENT | REMOVE | ABSENT}]
         self.system = None         # {'id', 'action': ADD | UPDATE | PRESENT, 'sudo', 'attributes'}
         self.ldap = None           # {'id', 'action': ADD | PRESENT}
         self.warnings = []         # [Problem]: what the row gets, but not quite as it may expect
         self.create = False        # the user does not exist: the body is a POST that creates it
         self.password = None       # the row's Password cell: PASSWORD_SENT, PASSWORD_NOT_SENT, or None (empty)
+        self.remove_system = None  # {'id', 'action': REMOVE | ABSENT}: the device to unbind the user from
 
     @property
     def has_changes(self):
-        return bool(self.body) or any(g['action'] != PRESENT for g in self.groups) or \
+        return bool(self.body) or any(g['action'] not in NO_WRITE for g in self.groups) or \
             (self.system is not None and self.system['action'] != PRESENT) or \
-            (self.ldap is not None and self.ldap['action'] != PRESENT)
+            (self.ldap is not None and self.ldap['action'] != PRESENT) or \
+            (self.remove_system is not None and self.remove_system['action'] != ABSENT)
 
     def warn(self, key, message):
         column, header = self.desired.where.get(key, (None, None))
@@ -102,6 +104,7 @@ def plan_user(desired, user, facts, now, update_password=PASSWORD_ON_CREATE):
     _plan_phones(plan, desired, user)
     _plan_attributes(plan, desired, user)
     _plan_bindings(plan, desired, user, facts)
+    _plan_removals(plan, desired, facts)
     return plan
 
 
@@ -273,13 +276,20 @@ def sudo_attributes(administrator):
     return {'sudo': {'enabled': bool(administrator), 'withoutPassword': False}}
 
 
-def _plan_bindings(plan, desired, user, facts):
-    added_groups = []
-    for group in facts.groups:
-        action = PRESENT if group['member'] else ADD
+def _plan_groups(plan, groups, adding):
+    """Plan the memberships ``groups`` (facts) to add (or, not ``adding``, to remove); the names changed."""
+    done, write = (PRESENT, ADD) if adding else (ABSENT, REMOVE)
+    changed = []
+    for group in groups:
+        action = done if group['member'] == adding else write
         plan.groups.append({'name': group['name'], 'id': group['id'], 'action': action})
-        if action == ADD:
-            added_groups.append(group['name'])
+        if action == write:
+            changed.append(group['name'])
+    return changed
+
+
+def _plan_bindings(plan, desired, user, facts):
+    added_groups = _plan_groups(plan, facts.groups, adding=True)
     if added_groups:
         plan.before['groups'] = []
         plan.after['groups'] = added_groups
@@ -343,3 +353,20 @@ def _sudo_enabled(attributes):
     if not attributes:
         return False
     return bool((attributes.get('sudo') or {}).get('enabled'))
+
+
+def _plan_removals(plan, desired, facts):
+    """The RemoveGroupN memberships and the RemoveSystemID binding: removed when they exist, else ``absent``
+    (nothing to write). The diff lists the groups left under ``groups`` (before: a member; after: not) and
+    the device unbound under ``unbind_system``."""
+    removed_groups = _plan_groups(plan, facts.remove_groups, adding=False)
+    if removed_groups:
+        plan.before['groups'] = plan.before.get('groups', []) + removed_groups
+        plan.after.setdefault('groups', [])
+    if desired.remove_system_id:
+        sid = desired.remove_system_id
+        action = REMOVE if facts.remove_system_bound else ABSENT
+        plan.remove_system = {'id': sid, 'action': action}
+        if action == REMOVE:
+            plan.before['unbind_system'] = {'id': sid, 'bound': True}
+            plan.after['unbind_system'] = {'id': sid, 'bound': False}

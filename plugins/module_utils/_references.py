@@ -33,9 +33,11 @@ def check_references(rows, state):
             desired.problem('SystemID', 'device %s does not exist' % desired.system_id)
         if desired.ldapserver_id and desired.ldapserver_id not in state.ldapservers:
             desired.problem('ldapserver_id', 'LDAP server %s does not exist' % desired.ldapserver_id)
+        _check_removals(desired, state)
         if desired.manager is not None and desired.manager is not CLEAR:
             _check_manager(desired, state, user)
         if user is not None:
+            _check_state(desired, user)
             _check_entry_names(desired, user)
             _check_collision(desired, user, state.users_by_email, 'email', 'Email', lambda v: v.lower())
             _check_collision(desired, user, state.users_by_employee_id, 'employeeIdentifier', 'employeeIdentifier',
@@ -108,10 +110,13 @@ def _row_user(desired, state, first_row_of):
     return user
 
 
-def _check_groups(desired, state):
-    """Every group cell names one existing group (matched as :func:`match_name` does), each group once."""
+def _check_groups(desired, state, cells=None):
+    """Every group cell names one existing group (matched as :func:`match_name` does), each group once.
+
+    Returns {group id: (name as written, reference key)} of the groups found.
+    """
     seen = {}
-    for name, key in desired.groups:
+    for name, key in desired.groups if cells is None else cells:
         try:
             group = state.find_group(name)
         except AmbiguousName as exc:
@@ -124,6 +129,31 @@ def _check_groups(desired, state):
             desired.problem(key, 'user group %r is %r, already named in %s' % (name, group['name'], seen[group['id']][1]))
         else:
             seen.setdefault(group['id'], (name, key))
+    return seen
+
+
+def _check_removals(desired, state):
+    """RemoveGroupN cells name existing groups, none of which a GroupN cell of the row adds; RemoveSystemID
+    names an existing device. A removal that is already so (not a member, not bound) is no problem."""
+    if desired.remove_groups:
+        added = dict((group['id'], key) for name, key in desired.groups
+                     for group in [state.group_by_name(name)] if group is not None)
+        removed = _check_groups(desired, state, desired.remove_groups)
+        for gid, (name, key) in removed.items():
+            if gid in added:
+                desired.problem(key, 'user group %r is also added by %s of this row: a row cannot add and remove the '
+                                'same group' % (name, added[gid]))
+    if desired.remove_system_id and desired.remove_system_id not in state.systems:
+        desired.problem('RemoveSystemID', 'device %s does not exist' % desired.remove_system_id)
+
+
+def _check_state(desired, user):
+    """STAGED is a state for a user being created: an existing user can only be set ACTIVATED or SUSPENDED
+    (what a PUT takes). A user already STAGED stays as it is."""
+    wanted = desired.scalars.get('state')
+    if wanted == columns.STAGED and user.get('state') != columns.STAGED:
+        desired.problem('state', 'STAGED is only for a user being created; user %r exists (state %s): use '
+                        'ACTIVATED or SUSPENDED' % (desired.username, user.get('state') or 'unknown'))
 
 
 def _check_collision(desired, user, owners, field, key, normalise):

@@ -25,8 +25,9 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._missing_users imp
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import PASSWORD_NOT_SENT, PASSWORD_SENT
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses as st
 
+# remove_system last: a report's earlier columns keep their places
 REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', 'changed_fields', 'groups',
-                  'system', 'ldap', 'msg')
+                  'system', 'ldap', 'msg', 'remove_system')
 ARRAY_FIELDS = ('addresses', 'phoneNumbers', 'attributes')
 
 
@@ -43,6 +44,7 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         'groups': [],
         'system': None,
         'ldap': None,
+        'remove_system': None,
         'msg': '',
     }
     if desired.problems:
@@ -70,6 +72,7 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         groups=[dict(g) for g in outcome.groups],
         system=dict(outcome.system) if outcome.system else None,
         ldap=dict(outcome.ldap) if outcome.ldap else None,
+        remove_system=dict(outcome.remove_system) if outcome.remove_system else None,
         msg='; '.join(outcome.errors),
     )
     if plan.system is not None and plan.system.get('global_sudo') and result['system'] is not None:
@@ -182,11 +185,13 @@ def _cell(value):
     return escape_cell(_text(value))
 
 
-def render_report(results):
-    """The report CSV. CRLF line endings make the csv module quote every cell holding a CR or an LF."""
+def render_report(results, header=True):
+    """The report CSV (its rows only, without ``header``). CRLF line endings make the csv module quote every
+    cell holding a CR or an LF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator='\r\n')
-    writer.writerow(REPORT_COLUMNS)
+    if header:
+        writer.writerow(REPORT_COLUMNS)
     for result in results:
         writer.writerow([_cell(_labelled(result.get(column)) if column in LABELLED_COLUMNS else result.get(column))
                          for column in REPORT_COLUMNS])

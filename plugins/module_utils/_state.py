@@ -128,13 +128,16 @@ class State:
         it names, as JumpCloud names it, and whether the user is a member; the current device binding; and
         whether the user is bound to the LDAP server."""
         uid = user['_id']
-        groups = []
-        for name, dummy in desired.groups:
-            group = self.group_by_name(name)
-            groups.append({'id': group['id'], 'name': group['name'], 'member': (group['id'], uid) in self.group_members})
+        groups = [self._group_fact(name, uid) for name, dummy in desired.groups]
         binding = self.system_bindings.get((desired.system_id, uid)) if desired.system_id else None
         ldap_bound = bool(desired.ldapserver_id) and (desired.ldapserver_id, uid) in self.ldap_bindings
-        return UserFacts(groups, binding, ldap_bound)
+        removals = [self._group_fact(name, uid) for name, dummy in desired.remove_groups]
+        unbind = bool(desired.remove_system_id) and (desired.remove_system_id, uid) in self.system_bindings
+        return UserFacts(groups, binding, ldap_bound, removals, unbind)
+
+    def _group_fact(self, name, uid):
+        group = self.group_by_name(name)
+        return {'id': group['id'], 'name': group['name'], 'member': (group['id'], uid) in self.group_members}
 
     def _owner_of_email(self, ref):
         owners = self.users_by_email.get(ref.lower())
@@ -254,9 +257,9 @@ def read_state(client, rows, pool):
 def _start_listings(client, rows, pool):
     """Start listing the groups, devices and LDAP servers the rows use; they do not depend on the users."""
     jobs = []
-    if any(r.groups for r in rows):
+    if any(r.groups or r.remove_groups for r in rows):
         jobs.append(('groups', lambda: list(client.v2_list('/api/v2/usergroups'))))
-    if any(r.system_id for r in rows):
+    if any(r.system_id or r.remove_system_id for r in rows):
         jobs.append(('systems', lambda: list(client.v1_search('/api/search/systems', fields='hostname displayName'))))
     if any(r.ldapserver_id for r in rows):
         jobs.append(('ldap', lambda: list(client.v2_list('/api/v2/ldapservers'))))
@@ -271,12 +274,13 @@ def _read_edges(client, rows, state, pool):
         if user is None:
             continue
         uid = user['_id']
-        for name, dummy in row.groups:
+        for name, dummy in row.groups + row.remove_groups:
             group = state.group_by_name(name)
             if group:
                 group_pairs.add((group['id'], uid))
-        if row.system_id in state.systems:
-            system_pairs.add((row.system_id, uid))
+        for system_id in (row.system_id, row.remove_system_id):
+            if system_id in state.systems:
+                system_pairs.add((system_id, uid))
         if row.ldapserver_id in state.ldapservers:
             ldap_pairs.add((row.ldapserver_id, uid))
 

@@ -10,10 +10,10 @@
 A plan says what to do with each group membership, device binding and LDAP
 binding of a user (an action); applying it gives each of those an item
 status, and the row of the user a row status. A real run says what happened
-(``added``, ``updated``); check mode says what would happen (``would_add``,
-``would_update``) for every write it did not make. Facts that are not writes
-(``present``, ``unchanged``, ``failed``, ``invalid``, ``not_found``,
-``skipped``) read the same in both modes.
+(``added``, ``updated``, ``removed``); check mode says what would happen
+(``would_add``, ``would_update``, ``would_remove``) for every write it did not
+make. Facts that are not writes (``present``, ``absent``, ``unchanged``,
+``failed``, ``invalid``, ``not_found``, ``skipped``) read the same in both modes.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,15 +23,20 @@ __metaclass__ = type
 # ``op`` of JumpCloud's association writes)
 ADD = 'add'
 UPDATE = 'update'
+REMOVE = 'remove'
 PRESENT = 'present'             # already as the row asks: nothing to write
+ABSENT = 'absent'               # a removal the row asks for that is already so: nothing to write
+NO_WRITE = (PRESENT, ABSENT)    # the actions that write nothing
 
 # item statuses: a group membership, a device binding or an LDAP binding once the row is applied
 ADDED = 'added'
 UPDATED = 'updated'
 FAILED = 'failed'
+REMOVED = 'removed'
 WOULD_ADD = 'would_add'
 WOULD_UPDATE = 'would_update'
-ITEM_STATUSES = (ADDED, UPDATED, PRESENT, FAILED, WOULD_ADD, WOULD_UPDATE)
+WOULD_REMOVE = 'would_remove'
+ITEM_STATUSES = (ADDED, UPDATED, REMOVED, PRESENT, ABSENT, FAILED, WOULD_ADD, WOULD_UPDATE, WOULD_REMOVE)
 
 # row statuses: one CSV row (one user)
 CREATED = 'created'             # a user that did not exist, created from its row (missing_users=create)
@@ -43,13 +48,14 @@ SKIPPED = 'skipped'             # valid, not applied because other rows are inva
 ROW_STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED, INVALID, NOT_FOUND, SKIPPED, WOULD_CREATE, WOULD_UPDATE)
 
 # a write not made, in check mode, and the status the real run gives it once made
-_WOULD = {ADDED: WOULD_ADD, UPDATED: WOULD_UPDATE, CREATED: WOULD_CREATE}
+_WOULD = {ADDED: WOULD_ADD, UPDATED: WOULD_UPDATE, REMOVED: WOULD_REMOVE, CREATED: WOULD_CREATE}
 _DONE = dict((would, done) for done, would in _WOULD.items())
-_ACTION_DONE = {ADD: ADDED, UPDATE: UPDATED}
+_ACTION_DONE = {ADD: ADDED, UPDATE: UPDATED, REMOVE: REMOVED}
 
 
 def preview(status, check_mode=True):
-    """``status`` as check mode reports it: ``added`` and ``updated`` become ``would_add`` and ``would_update``."""
+    """``status`` as check mode reports it: ``added``, ``updated`` and ``removed`` become ``would_add``,
+    ``would_update`` and ``would_remove``."""
     return _WOULD.get(status, status) if check_mode else status
 
 
@@ -64,15 +70,16 @@ def is_preview(status):
 
 
 def item_done(action, check_mode):
-    """The item status of a membership or binding whose ``add`` or ``update`` was made (or, in check mode,
-    would be made)."""
+    """The item status of a membership or binding whose ``add``, ``update`` or ``remove`` was made (or, in
+    check mode, would be made)."""
     return preview(_ACTION_DONE[action], check_mode)
 
 
 def initial(action):
-    """The item status before its write: ``present`` when there is nothing to write, else ``failed`` until the
-    write is done (a write never reached, after an unexpected error, is not reported as made)."""
-    return PRESENT if action == PRESENT else FAILED
+    """The item status before its write: ``present`` or ``absent`` when there is nothing to write, else
+    ``failed`` until the write is done (a write never reached, after an unexpected error, is not reported as
+    made)."""
+    return action if action in NO_WRITE else FAILED
 
 
 def row_status(failed, changed, check_mode, created=False):

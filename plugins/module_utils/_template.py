@@ -28,13 +28,15 @@ SECTIONS = [(section, section_columns(section)) for section in TEMPLATE_SECTIONS
 SYSTEM_COLUMNS = ['hostname', 'displayName', 'SystemID', 'lastContact']
 
 
-def template_columns(kind='update', groups=0, custom_attributes=0, **sections):
-    """The header row for the chosen options: the base, then each chosen section's columns, groups, attributes."""
+def template_columns(kind='update', groups=0, custom_attributes=0, remove_groups=0, **sections):
+    """The header row for the chosen options: the base, then each chosen section's columns, groups, the groups to
+    take users out of, attributes."""
     columns = list(IMPORT_BASE if kind == 'import' else UPDATE_BASE)
     for name, names in SECTIONS:
         if sections.get(name):
             columns.extend(c for c in names if c not in columns)
     columns.extend('Group%d' % n for n in range(1, groups + 1))
+    columns.extend('RemoveGroup%d' % n for n in range(1, remove_groups + 1))
     for n in range(1, custom_attributes + 1):
         columns.extend(['Attribute%d_name' % n, 'Attribute%d_value' % n])
     return columns

@@ -24,12 +24,14 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Appl
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._concurrency import NOT_STARTED, UNFINISHED, bounded_map, drain
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._failed_rows import FailedRows
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import OUTPUT_FILES, write_options
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._labels import read_labels
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _messages as messages
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._missing_users import FAIL, SKIP, settle_missing_users
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan_create import NEW_USER, plan_row
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._progress import Progress, progress_path
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references, check_restricted
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import read_state
@@ -40,8 +42,9 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
     """Apply the CSV ``options['csv_path']`` and return the module's result; raise :class:`RunFailed`
     (with every row's result that exists) when the run fails.
 
-    ``options`` are the module's parameters (``csv_path``, ``report_path``, ``clear_token``,
-    ``skip_invalid_rows``, ``update_password``, ``missing_users``, ``max_workers``). ``connect()`` gives the API client; it is
+    ``options`` are the module's parameters (``csv_path``, ``report_path``, ``failed_rows_path``,
+    ``clear_token``, ``skip_invalid_rows``, ``update_password``, ``missing_users``, ``max_workers``). ``connect()``
+    gives the API client; it is
     first called once the file is read and valid in form, so a broken file needs no connection. ``warn``
     receives each warning of the rows, ``now`` (UTC) dates the MFA enrollment windows.
     """
@@ -55,6 +58,7 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
         problem = output_path_problem(p['report_path'], 'report_path')
         if problem:
             raise RunFailed(messages.nothing_written(problem), results=[], changed=False)
+    _check_extra_outputs(p)
 
     # 1. read the file; a broken file stops here with its problems
     table, problems = read_csv(path, max_size=p['max_file_size'])
@@ -64,7 +68,10 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
 
     # 2. validate each cell
     rows = parse_rows(table, p['clear_token'])
-    table = None            # the cells are in the rows now; a large file is not held twice
+    # the cells are in the rows now; a large file is not held twice, unless the failed rows are written back
+    source = FailedRows(table) if p.get('failed_rows_path') else None
+    table = None
+    progress = Progress(progress_path(p['report_path'])) if p['report_path'] and not check_mode else None
     client = connect()
     for row in rows:
         client.add_secret(row.password)     # no API message may show a row's password
@@ -101,8 +108,10 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
             try:
                 plan = plan_row(desired, user, records.facts(desired, user), now, p['update_password'])
                 outcome = applier.apply_one(plan)
-                return labels.label_result(report.row_result(desired, user['_id'], outcome, path), plan), \
-                    labels.label_diff(report.user_diff(outcome)) if want_diff else None
+                result = labels.label_result(report.row_result(desired, user['_id'], outcome, path), plan)
+                if progress is not None:
+                    progress.add(result)
+                return result, labels.label_diff(report.user_diff(outcome)) if want_diff else None
             except Exception as exc:  # pylint: disable=broad-except
                 # a record of an unexpected shape fails its own row, never the other users' results
                 return internal_error_row(desired, user['_id'], exc, path), None
@@ -117,6 +126,12 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
         queue = collections.deque(valid)
         rows = valid = None                     # each row is let go once its user is done
         # from the first write on, SIGINT and SIGTERM stop the run in order instead of losing its results
+        if progress is not None:
+            try:
+                progress.start()
+            except (IOError, OSError) as exc:
+                raise RunFailed(messages.nothing_written('the progress file %s cannot be written (%s)' % (
+                    progress.path, exc.strerror or type(exc).__name__)), results=[], changed=False)
         interrupts.install()
         answers = bounded_map(pool, one_user, handed_out(queue), p['max_workers'] * 4, interrupts.stopped)
         done = dict(zip(lines, answers))
@@ -125,8 +140,11 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
         queue = None
         records.release()
         results, diffs = _in_file_order(order, done, others, records, skipped_reason, path, interrupts.name)
-        return _finish(p, path, results, diffs, invalid, client, applier, interrupts, check_mode, want_diff, warn)
+        return _finish(p, path, results, diffs, invalid, client, applier, interrupts, check_mode, want_diff, warn,
+                       source, progress)
     finally:
+        if progress is not None:
+            progress.close()        # left in place unless the final report replaced it
         # after an interrupt, the users still being written are not waited for beyond INTERRUPT_GRACE
         pool.shutdown(wait=not interrupts.stopped(), cancel_futures=True)
         interrupts.restore()
@@ -190,7 +208,40 @@ def _in_file_order(order, done, others, records, skipped_reason, path, signal_na
     return results, diffs
 
 
-def _finish(p, path, results, diffs, invalid, client, applier, interrupts, check_mode, want_diff, warn):
+def _check_extra_outputs(p):
+    """The failed-rows file and the progress file can be written (checked before anything is read)."""
+    outputs = []
+    if p.get('failed_rows_path'):
+        if p['report_path'] and p['failed_rows_path'] == p['report_path']:
+            raise RunFailed(messages.nothing_written('failed_rows_path and report_path are the same file %s'
+                                                     % p['report_path']), results=[], changed=False)
+        outputs.append((p['failed_rows_path'], 'failed_rows_path'))
+    if p['report_path']:
+        outputs.append((progress_path(p['report_path']), 'the progress file'))
+    for target, what in outputs:
+        problem = output_path_problem(target, what)
+        if problem:
+            raise RunFailed(messages.nothing_written(problem), results=[], changed=False)
+
+
+def _write_failed_rows(p, output, results, source, check_mode):
+    """Write the rows that failed, in the input's format, to ``failed_rows_path`` (never in check mode); when
+    none failed, an earlier file there is left alone. The result says how many rows failed, and where they are."""
+    text = source.render(results)
+    output['failed_rows'] = len(source.selected(results))
+    if text is None or check_mode:
+        return
+    try:
+        before = report.write_atomic(p['failed_rows_path'], text, **write_options(p))
+    except (IOError, OSError) as exc:
+        raise RunFailed(messages.report_not_written(p['failed_rows_path'], exc, 'the failed rows'), **output)
+    output['failed_rows_path'] = p['failed_rows_path']
+    # the module's file options (mode, owner, group...) apply to it as to the report
+    output.setdefault(OUTPUT_FILES, []).append((p['failed_rows_path'], before))
+
+
+def _finish(p, path, results, diffs, invalid, client, applier, interrupts, check_mode, want_diff, warn, source=None,
+            progress=None):
     for result in results:
         for warning in result.get('warnings', ()):
             warn(warning)
@@ -208,6 +259,10 @@ def _finish(p, path, results, diffs, invalid, client, applier, interrupts, check
             raise RunFailed(messages.report_not_written(p['report_path'], exc), **output)
         output['report_path'] = p['report_path']
         output.setdefault(OUTPUT_FILES, []).append((p['report_path'], before))
+        if progress is not None:
+            progress.remove()
+    if source is not None:
+        _write_failed_rows(p, output, results, source, check_mode)
     if invalid:
         output['errors'] = [x.as_dict(path) for r in invalid for x in r.problems]
     msg, failed = messages.final_message(path, results, output['summary'], invalid, p['skip_invalid_rows'],

@@ -99,6 +99,15 @@ _parse_unix_id = _counter('a whole number', columns.UNIX_ID_MAX)
 _parse_days = _counter('a number of days', columns.MAX_DAYS)
 
 
+def _parse_state(desired, column, key, value):
+    state = columns.parse_state(value)
+    if state is None:
+        desired.problem(key, '%s is not a user state: use %s or %s (%s only for a user being created)'
+                        % ((shown(value),) + columns.USER_STATES))
+        return _INVALID
+    return state
+
+
 _PARSERS = {
     columns.KEY: _parse_text,
     columns.SECRET: _parse_text,        # no limit: a password is sent as written
@@ -111,6 +120,7 @@ _PARSERS = {
     columns.DAYS: _parse_days,
     columns.ADDRESS: _parse_text,
     columns.PHONE: _parse_text,
+    columns.STATE: _parse_state,
 }
 
 
@@ -161,11 +171,13 @@ def _parse_attributes(desired, pairs, clear_token):
 
 
 def _key(kind, what):
-    """The reference key of a column meaning: the column's name, GroupN, or AttributeN_name/_value."""
+    """The reference key of a column meaning: the column's name, GroupN, RemoveGroupN, or AttributeN_name/_value."""
     if kind == 'column':
         return what.name
     if kind == 'group':
         return 'Group%d' % what
+    if kind == 'remove_group':
+        return 'RemoveGroup%d' % what
     return 'Attribute%d_%s' % what
 
 
@@ -173,6 +185,14 @@ def _where(table):
     """Reference key -> (column number, header) for every column of ``table``: one dict for all its rows."""
     return dict((_key(kind, what), (index + 1, table.headers[index].strip()))
                 for index, (kind, what) in table.meanings.items())
+
+
+# the group columns, and what the clear token in one of their cells is told
+_GROUP_CELLS = {
+    'group': 'group membership cannot be cleared here; to take the user out of the group, name it in a RemoveGroupN '
+             'cell',
+    'remove_group': 'names the group to take the user out of; the clear token is not a group',
+}
 
 
 def parse_rows(table, clear_token):
@@ -186,21 +206,23 @@ def parse_rows(table, clear_token):
         desired.where = where
         pairs = {}
         groups = {}
+        removals = {}
         for index, value in row.items():
             kind, what = table.meanings[index]
             if kind == 'column':
                 _parse_cell(desired, what, what.name, value, clear_token)
-            elif kind == 'group':
+            elif kind in _GROUP_CELLS:
                 key = keys[index]
                 if value == clear_token:
-                    desired.problem(key, 'group membership cannot be cleared here; only additions are supported')
+                    desired.problem(key, _GROUP_CELLS[kind])
                 else:
                     pair = (value, key)
-                    groups[what] = shared.setdefault(pair, pair)
+                    (groups if kind == 'group' else removals)[what] = shared.setdefault(pair, pair)
             else:
                 number, part = what
                 pairs.setdefault(number, {})[part] = value
         desired.groups = [groups[n] for n in sorted(groups)]
+        desired.remove_groups = [removals[n] for n in sorted(removals)]
         _parse_attributes(desired, pairs, clear_token)
         _check_row(desired)
         rows.append(desired)
@@ -217,11 +239,25 @@ def _check_row(desired):
         desired.problem('EnrollmentDays', 'needs enable_user_portal_multifactor true in the same row')
     if desired.administrator is not None and desired.system_id is None and not desired.system_given:
         desired.problem('Administrator', 'needs a SystemID in the same row')
+    _check_named_once(desired, desired.groups)
+    _check_removals(desired)
+
+
+def _check_named_once(desired, cells):
     seen = set()
-    for name, key in desired.groups:
+    for name, key in cells:
         if name in seen:
             desired.problem(key, 'group %r is named twice in this row' % name)
         seen.add(name)
+
+
+def _check_removals(desired):
+    """Each group to leave is named once; a row cannot bind and unbind one device (a group both added and removed
+    is found once the names are resolved, by the reference check)."""
+    _check_named_once(desired, desired.remove_groups)
+    if desired.remove_system_id is not None and desired.remove_system_id == desired.system_id:
+        desired.problem('RemoveSystemID', 'device %s is also the SystemID of this row: a row cannot bind and unbind '
+                        'the same device' % desired.remove_system_id)
 
 
 def _check_across_rows(rows):

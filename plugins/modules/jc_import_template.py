@@ -63,7 +63,7 @@ options:
     description:
       - With O(populate_users), fill every chosen column with the user's current value.
       - C(Password), the enrollment window (C(EnrollmentDays)), the bindings (C(ldapserver_id), C(SystemID),
-        C(Administrator)) and groups are never prefilled.
+        C(Administrator), C(RemoveSystemID)) and groups are never prefilled.
     type: bool
     default: false
   email:
@@ -102,12 +102,23 @@ options:
     default: false
   systems:
     description:
-      - Add C(SystemID) and C(Administrator), and write the devices file C(JCSystems_<MM-DD-YYYY>.csv) beside the
-        template, with hostname, displayName, SystemID and lastContact, sorted by hostname.
+      - Add C(SystemID), C(Administrator) and C(RemoveSystemID), and write the devices file
+        C(JCSystems_<MM-DD-YYYY>.csv) beside the template, with hostname, displayName, SystemID and lastContact,
+        sorted by hostname.
+    type: bool
+    default: false
+  state:
+    description:
+      - Add the C(state) column (V(ACTIVATED) or V(SUSPENDED); V(STAGED) for a user being created). With
+        O(prefill), it holds each user's current state.
     type: bool
     default: false
   groups:
     description: How many group columns (C(Group1) ... C(GroupN)) to add, 0 to 100.
+    type: int
+    default: 0
+  remove_groups:
+    description: How many columns of groups to take users out of (C(RemoveGroup1) ... C(RemoveGroupN)) to add, 0 to 100.
     type: int
     default: 0
   custom_attributes:
@@ -209,7 +220,9 @@ def main():
             mfa=dict(type='bool', default=False),
             ldap_binding=dict(type='bool', default=False),
             systems=dict(type='bool', default=False),
+            state=dict(type='bool', default=False),
             groups=dict(type='int', default=0),
+            remove_groups=dict(type='int', default=0),
             custom_attributes=dict(type='int', default=0),
             force=dict(type='bool', default=False),
         ),

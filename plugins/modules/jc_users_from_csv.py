@@ -14,7 +14,15 @@ version_added: 0.1.0
 description:
   - Applies a CSV in the format written by M(jcops.jumpcloud.jc_import_template) to existing JumpCloud users,
     updating attributes, addresses, phone numbers, unix ids, MFA, LDAP binding, user group membership, device binding
-    with or without administrator rights, and custom attributes.
+    with or without administrator rights, custom attributes and the user's state (activated or suspended).
+  - 'Taking away is always explicit: C(RemoveGroup1)...C(RemoveGroupN) take the user out of those groups,
+    C(RemoveSystemID) unbinds the user from that device, the O(clear_token) in an C(AttributeN_value) cell removes
+    that custom attribute, and C(state=SUSPENDED) suspends the user. What is already so (not a member, not bound, no
+    such attribute, already suspended) costs no write: a removal is V(absent). Check mode and the diff show every
+    removal before it is made.'
+  - A row that adds and removes the same group (C(GroupN) and C(RemoveGroupN)), or binds and unbinds the same device
+    (C(SystemID) and C(RemoveSystemID)), is invalid. C(state=STAGED) is for a user being created; on an existing user
+    it is invalid unless the user is already staged.
   - Only filled cells change anything; a blank cell leaves the field alone. To empty a field on purpose,
     put the O(clear_token) in its cell.
   - The whole file is validated before the first write; every problem is reported at once with its line
@@ -55,13 +63,16 @@ description:
   - 'A boolean: C(enable_user_portal_multifactor), C(ldap_binding_user), C(Administrator), C(account_locked),
     C(allow_public_key), C(enable_managed_uid), C(externally_managed), C(passwordless_sudo), C(sudo),
     C(password_never_expires).'
-  - 'A JumpCloud id (24 lowercase hexadecimal characters): C(ldapserver_id), C(SystemID).'
-  - 'Numbered: C(Group1)...C(GroupN), a user group''s name; C(Attribute1_name)/C(Attribute1_value)..., a custom
-    attribute''s name (letters and digits) and value.'
+  - 'A JumpCloud id (24 lowercase hexadecimal characters): C(ldapserver_id), C(SystemID), C(RemoveSystemID).'
+  - 'A user state, V(ACTIVATED) or V(SUSPENDED) in any case (V(STAGED) only for a user being created): C(state).'
+  - 'Numbered: C(Group1)...C(GroupN), a user group''s name; C(RemoveGroup1)...C(RemoveGroupN), the name of a user
+    group to take the user out of; C(Attribute1_name)/C(Attribute1_value)..., a custom attribute''s name (letters and
+    digits) and value.'
+  - A C(jc_error) column (the reason a row failed, which O(failed_rows_path) adds) is ignored.
   - 'The O(clear_token) cannot clear: C(Username), C(Email), C(Password), C(unix_uid), C(unix_guid),
     C(enable_user_portal_multifactor), C(EnrollmentDays), C(ldap_binding_user), C(ldapserver_id), C(SystemID),
-    C(Administrator), C(account_locked), C(allow_public_key), C(enable_managed_uid), C(externally_managed),
-    C(passwordless_sudo), C(sudo), C(password_never_expires).'
+    C(Administrator), C(RemoveSystemID), C(account_locked), C(allow_public_key), C(enable_managed_uid),
+    C(externally_managed), C(passwordless_sudo), C(sudo), C(password_never_expires), C(state).'
   - Booleans accept true/false, yes/no, y/n, 1/0 and $true/$false in any case. An unknown column is an error
     naming the closest known column.
   - C(Administrator) is the device binding's sudo setting. A new administrator binding asks for the password;
@@ -81,11 +92,12 @@ attributes:
   check_mode:
     support: full
     details: Reads everything and writes nothing; the results say what a real run would do, with V(would_create),
-      V(would_update) and V(would_add) for each write it would make.
+      V(would_update), V(would_add) and V(would_remove) for each write it would make.
   diff_mode:
     support: full
-    details: One diff per changed user, with the changed fields before and after and the bindings to add; a device
-      shows its hostname, an LDAP server its name and a manager its username beside the id.
+    details: One diff per changed user, with the changed fields before and after, the bindings to add, and the
+      removals (groups left under C(groups), a device unbound under C(unbind_system), custom attributes removed); a
+      device shows its hostname, an LDAP server its name and a manager its username beside the id.
       A user to create shows every field it gets, and its groups and bindings.
       Passwords are masked. For addresses, phone numbers and custom attributes only the entries that change
       are shown. A diff is personal data and stays in the job log. A change of the report's mode, owner or group
@@ -149,6 +161,22 @@ options:
       - Also write the per-row results to this CSV file. It holds no secrets.
       - Its folder must exist and be writable; this is checked before anything is read or written.
       - Not written in check mode.
+      - While the users are written, C(<report_path>.partial) gets one report line as each user finishes, so that
+        a long run can be watched and a killed run leaves the list of the users it finished. It is removed once the
+        report is written.
+    type: path
+  failed_rows_path:
+    description:
+      - Write the rows that failed or were invalid to this CSV file, in the input's own columns, header, order,
+        byte order mark and line ending, with a C(jc_error) column at the end saying why each failed. Fix the
+        cause and apply that file; its C(jc_error) column is ignored.
+      - The valid rows that were not applied because other rows are invalid (V(skipped)) are written too, so that
+        the file holds every row still to apply.
+      - The rows are copied as the input holds them, C(Password) cells included; keep the file as safe as the input.
+      - When no row failed, nothing is written and an earlier file at this path is left alone; RV(failed_rows) is 0.
+      - Written atomically, as O(report_path) is, with the same file options (O(mode), O(owner), O(group)...; a new
+        file is V('0600')); not written in check mode. Its folder must exist and be writable; this is checked before
+        anything is read or written.
     type: path
   mode:
     description:
@@ -159,12 +187,15 @@ options:
       - The mode is set on the new file before anything is written to it, so its content is never readable by more
         than O(mode) allows, even for a moment.
       - O(owner), O(group), the SELinux options and O(attributes) apply to the same file, once it is written.
+      - The same options apply to the O(failed_rows_path) file when it is written. The progress file
+        C(<report_path>.partial) is created readable by its owner only.
       - In check mode the report is not written, but a change of an existing report's mode, owner or group is
         reported (and shown with C(--diff)).
     type: raw
 notes:
   - Runs on the controller; use C(hosts=localhost) or C(delegate_to=localhost).
-  - Group memberships, device and LDAP bindings are only ever added or updated, never removed.
+  - Group memberships and device bindings are removed only by C(RemoveGroupN) and C(RemoveSystemID) cells; LDAP
+    bindings are only ever added.
   - A run that wrote anything always returns every row's result (and writes the report). A user whose record from
     JumpCloud has an unexpected shape fails on its own row (C(internal error) and the exception's type only).
   - SIGINT or SIGTERM (what AWX's Cancel sends) during the writes stops the run in order, no further user is
@@ -265,7 +296,8 @@ results:
       elements: str
     groups:
       description: Per group of the row, its C(name), C(id) and C(status) (V(added), V(present) or V(failed); in check
-        mode V(would_add) in place of V(added)).
+        mode V(would_add) in place of V(added)). A C(RemoveGroupN) group is V(removed) (V(would_remove) in check
+        mode), V(absent) when the user is not in it, or V(failed).
       type: list
       elements: dict
     system:
@@ -280,6 +312,10 @@ results:
     ldap:
       description: The LDAP server binding, with C(id), C(name) (the server's name) and C(status) (V(added),
         V(present), V(failed); in check mode V(would_add) in place of V(added)).
+      type: dict
+    remove_system:
+      description: The C(RemoveSystemID) device, with C(id) and C(status) (V(removed), V(absent) when the user is not
+        bound to it, V(failed); in check mode V(would_remove) in place of V(removed)).
       type: dict
     manager:
       description: The manager change, C(before) and C(after), each C(id) and C(username) of the manager, or null for
@@ -312,6 +348,7 @@ results:
       groups: [{name: Engineering, id: 5f1b2c3d4e5f6a7b8c9d0e20, status: added}]
       system: null
       ldap: null
+      remove_system: null
       msg: ''
 summary:
   description:
@@ -337,6 +374,14 @@ report_path:
   description: Where the results report was written.
   returned: when O(report_path) is set and the report was written (never in check mode)
   type: str
+failed_rows:
+  description: How many rows failed, were invalid or were skipped (0 when none, and then no file is written).
+  returned: when O(failed_rows_path) is set and the file's rows were checked
+  type: int
+failed_rows_path:
+  description: Where the failed rows were written.
+  returned: when O(failed_rows_path) is set and some row failed (never in check mode)
+  type: str
 '''
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import JumpCloudModule
@@ -353,6 +398,7 @@ def main():
             missing_users=dict(type='str', choices=['fail', 'create', 'skip'], default='fail'),
             clear_token=dict(type='str', default='__CLEAR__', no_log=False),
             report_path=dict(type='path'),
+            failed_rows_path=dict(type='path'),
         ),
         supports_check_mode=True,
         add_file_common_args=True,

@@ -216,6 +216,30 @@ def test_existing_membership_and_bindings_answer_409(api, fake):
     assert api.call('POST', '/api/v2/usergroups/{id}/members', gid, json=remove).status_code == 404
 
 
+def test_removals_answer_204_once_and_404_after(api, fake):
+    """Removing a membership or a device binding that exists answers 204; removing it again (or one that
+    never existed) answers 404, never a kinder 204."""
+    other, sid, gid = ids(fake)[1], ids(fake)[2], ids(fake)[3]
+    edge = {'op': 'add', 'type': 'user', 'id': other}
+    remove = dict(edge, op='remove')
+    for route, target in (('/api/v2/usergroups/{id}/members', gid), ('/api/v2/systems/{id}/associations', sid)):
+        api.call('POST', route, target, json=edge)
+        assert api.call('POST', route, target, json=remove).status_code == 204
+        again = api.call('POST', route, target, json=remove)
+        assert again.status_code == 404 and 'Not Found' in again.json()['message']
+    assert other not in fake.org.group_members[gid] and other not in fake.org.system_users[sid]
+
+
+def test_a_user_is_suspended_and_activated_by_its_state(api, fake):
+    uid = ids(fake)[0]
+    suspended = api.call('PUT', '/api/systemusers/{id}', uid, json={'state': 'SUSPENDED'}).json()
+    assert (suspended['state'], suspended['suspended']) == ('SUSPENDED', True)
+    active = api.call('PUT', '/api/systemusers/{id}', uid, json={'state': 'ACTIVATED'}).json()
+    assert (active['state'], active['suspended']) == ('ACTIVATED', False)
+    # STAGED is a state for creation only: the PUT schema takes ACTIVATED or SUSPENDED
+    assert api.call('PUT', '/api/systemusers/{id}', uid, json={'state': 'STAGED'}).status_code == 400
+
+
 def test_binding_update_changes_sudo(api, fake):
     uid, sid = ids(fake)[0], ids(fake)[2]
     api.session.post(api.fake.url + '/api/v2/systems/%s/associations' % sid,

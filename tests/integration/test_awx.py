@@ -99,6 +99,13 @@ def test_the_update_survey_offers_the_personal_data_diff_off_by_default():
     assert role_spec('main')['users_csv_show_diff']['default'] is False
 
 
+def test_the_update_survey_asks_where_to_write_the_failed_rows():
+    template = load(AWX, 'job_templates.yml')['job_templates'][1]
+    asked = dict((q['variable'], q) for q in template['survey'])
+    assert asked['users_csv_failed_rows_path']['required'] is False
+    assert role_spec('main')['users_csv_failed_rows_path']['type'] == 'path'
+
+
 def test_ansible_builder_introspect_finds_the_collection_requirements():
     builder = os.path.join(os.path.dirname(sys.executable), 'ansible-builder')
     proc = subprocess.run([builder, 'introspect', '--sanitize', COLLECTIONS_PATH], capture_output=True, text=True,

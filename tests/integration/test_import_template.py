@@ -57,9 +57,9 @@ def test_header_order_follows_the_questions(tmp_path, options, expected):
 
 def test_every_option_together_is_accepted_by_the_update_module(tmp_path, org):
     run = template(tmp_path, org.fake, email=True, user_information=True, location=True, telephony=True,
-                   unix_ids=True, mfa=True, ldap_binding=True, systems=True, groups=3, custom_attributes=4,
-                   populate_users=True)
-    assert len(run.result['columns']) == 1 + 1 + 14 + 12 + 5 + 2 + 2 + 2 + 2 + 3 + 8
+                   unix_ids=True, mfa=True, ldap_binding=True, systems=True, state=True, groups=3, remove_groups=2,
+                   custom_attributes=4, populate_users=True)
+    assert len(run.result['columns']) == 1 + 1 + 14 + 12 + 5 + 2 + 2 + 2 + 3 + 1 + 3 + 2 + 8
     applied = apply(tmp_path, org.fake, text(run.result['path']))
     assert not applied.result['failed'], applied.result['msg']
     assert applied.stats['writes'] == 0
@@ -74,7 +74,7 @@ def test_populate_users_pages_over_more_than_100_users_and_devices(tmp_path, fak
     assert run.result['rows'] == 250
     assert len(table) == 251
     assert [r[0] for r in table[1:]] == sorted('user%05d' % i for i in range(1, 251))
-    assert table[0] == ['Username', 'SystemID', 'Administrator']
+    assert table[0] == ['Username', 'SystemID', 'Administrator', 'RemoveSystemID']
     devices = read(run.result['systems_path'])
     assert run.result['systems_path'] in [str(tmp_path / ('JCSystems_%s.csv' % stamp)) for stamp in run.stamps]
     assert run.result['path'] == str(tmp_path / ('JCUserUpdateImport_%s.csv' % run.result['systems_path'][-14:-4]))

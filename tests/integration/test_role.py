@@ -127,6 +127,27 @@ def test_skip_invalid_rows_with_the_preview_applies_the_valid_rows_and_reports_t
     assert 'has 2 invalid row(s); the valid rows were applied' in failure
 
 
+def test_the_summary_says_where_the_failed_rows_are_or_that_none_failed(tmp_path, org):
+    failed = tmp_path / 'failed.csv'
+    csv_path = str(write_csv(tmp_path, 'Username,jobTitle,unix_uid\nalice,Staff Engineer,\ncarol,Lead,not-a-number\n'))
+    run = update(tmp_path, org, csv_path, users_csv_skip_invalid_rows=True, users_csv_confirm=True,
+                 users_csv_failed_rows_path=str(failed))
+    assert run.rc != 0 and org.user('alice')['jobTitle'] == 'Staff Engineer'
+    assert 'Failed rows: %s (1 row(s) to fix and rerun)' % failed in run.stdout
+    lines = failed.read_text().splitlines()
+    assert len(lines) == 2 and lines[0] == 'Username,jobTitle,unix_uid,jc_error'
+    assert lines[1].startswith('carol,Lead,not-a-number,')
+
+    clean = str(write_csv(tmp_path, 'Username,jobTitle\nbob,Analyst\n', name='clean.csv'))
+    before = failed.read_bytes()
+    run = update(tmp_path, org, clean, users_csv_confirm=True, users_csv_failed_rows_path=str(failed))
+    assert run.rc == 0, run.output
+    assert 'Failed rows: none failed, nothing written' in run.stdout
+    assert failed.read_bytes() == before
+    run = update(tmp_path, org, clean, users_csv_confirm=True)
+    assert 'Failed rows: not written (set users_csv_failed_rows_path)' in run.stdout
+
+
 def test_skip_invalid_rows_still_stops_at_the_preview_for_a_broken_file(tmp_path, org):
     csv_path = str(write_csv(tmp_path, 'Username,jobTitle,jobTitle\nalice,A,B\n'))
     run = update(tmp_path, org, csv_path, users_csv_skip_invalid_rows=True, users_csv_confirm=True)

@@ -301,3 +301,51 @@ def test_each_administrator_spelling_binds_the_device_with_that_sudo_setting(spe
     assert client.calls == [BIND + ({'op': 'add', 'type': 'user', 'id': UID,
                                      'attributes': {'sudo': {'enabled': enabled, 'withoutPassword': False}}},)]
     assert row_result(desired, UID, outcome, 'users.csv')['system'] == {'id': SID, 'sudo': enabled, 'status': 'added'}
+
+
+# -- removals -----------------------------------------------------------------------------------------
+
+UNBIND = ('POST', '/api/v2/systems/%s/associations' % SID)
+
+
+def removal_plan(groups=(('Finance', 'remove'),), remove_system='remove'):
+    plan = user_plan(body=False, groups=groups)
+    plan.remove_system = None if remove_system is None else {'id': SID, 'action': remove_system}
+    return plan
+
+
+def test_removals_are_sent_as_op_remove_and_report_removed():
+    client = Scripted()
+    outcome = Applier(client, check_mode=False).apply_one(removal_plan(groups=[('Finance', 'remove'), ('Ops', 'absent')]))
+    assert client.calls == [MEMBERS + ({'op': 'remove', 'type': 'user', 'id': UID},),
+                            UNBIND + ({'op': 'remove', 'type': 'user', 'id': UID},)]
+    assert [g['status'] for g in outcome.groups] == ['removed', 'absent']
+    assert outcome.remove_system == {'id': SID, 'status': 'removed'}
+    assert (outcome.status, outcome.changed) == ('updated', True)
+
+
+def test_check_mode_says_would_remove_and_what_is_absent_costs_nothing():
+    client = Scripted()
+    outcome = Applier(client, check_mode=True).apply_one(removal_plan())
+    assert client.calls == []
+    assert (outcome.groups[0]['status'], outcome.remove_system['status'], outcome.status) == \
+        ('would_remove', 'would_remove', 'would_update')
+    nothing = Applier(client, check_mode=False).apply_one(removal_plan(groups=[('Ops', 'absent')], remove_system='absent'))
+    assert client.calls == []
+    assert (nothing.groups[0]['status'], nothing.remove_system['status'], nothing.status) == ('absent', 'absent', 'unchanged')
+
+
+def test_a_404_to_a_removal_means_absent_and_after_a_resend_means_removed():
+    client = Scripted({MEMBERS: [error(404, 'Not Found')], UNBIND: [error(404, 'Not Found', resent=True)]})
+    outcome = Applier(client, check_mode=False).apply_one(removal_plan())
+    assert outcome.groups[0]['status'] == 'absent'
+    assert outcome.remove_system['status'] == 'removed'      # the attempt before the resend landed
+    assert (outcome.errors, outcome.status) == ([], 'updated')
+
+
+def test_a_404_to_an_add_and_other_refusals_of_a_removal_fail():
+    client = Scripted({MEMBERS: [error(404, 'Not Found')], UNBIND: [error(400, 'Bad Request: no')]})
+    outcome = Applier(client, check_mode=False).apply_one(
+        removal_plan(groups=[('Finance', 'add')]))
+    assert (outcome.groups[0]['status'], outcome.remove_system['status']) == ('failed', 'failed')
+    assert outcome.errors == ['group Finance: Not Found', 'unbind device %s: Bad Request: no' % SID]

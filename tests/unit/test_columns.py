@@ -18,7 +18,7 @@ from ansible_collections.jcops.jumpcloud.plugins.modules import jc_import_templa
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLEAR_TOKEN = '__CLEAR__'
 NAMES = [c.name for c in columns.FIXED_COLUMNS]
-NUMBERED = ['Group1', 'GroupN', 'Attribute1_name', 'Attribute1_value']
+NUMBERED = ['Group1', 'GroupN', 'RemoveGroup1', 'RemoveGroupN', 'Attribute1_name', 'Attribute1_value']
 
 # a valid cell, the value it parses to, and an invalid cell, per kind
 SAMPLES = {
@@ -33,6 +33,7 @@ SAMPLES = {
     columns.DAYS: ('30', 30, '366'),
     columns.ADDRESS: ('Denver', 'Denver', 'x' * 1025),
     columns.PHONE: ('+1 555 0100', '+1 555 0100', 'x' * 1025),
+    columns.STATE: (' suspended ', 'SUSPENDED', 'DELETED'),
 }
 
 
@@ -98,13 +99,14 @@ def test_the_template_writes_its_columns_in_the_order_it_always_has():
         ('unix_ids', ['unix_uid', 'unix_guid']),
         ('mfa', ['enable_user_portal_multifactor', 'EnrollmentDays']),
         ('ldap_binding', ['ldap_binding_user', 'ldapserver_id']),
-        ('systems', ['SystemID', 'Administrator']),
+        ('systems', ['SystemID', 'Administrator', 'RemoveSystemID']),
+        ('state', ['state']),
     ]
     every = dict((s, True) for s in columns.TEMPLATE_SECTIONS)
     assert template.template_columns('import', 1, 1, **every)[:7] == [
         'FirstName', 'LastName', 'Username', 'Password', 'Email', 'alternateEmail', 'recoveryEmail']
-    assert template.template_columns('update', 1, 1, **every)[-4:] == [
-        'Administrator', 'Group1', 'Attribute1_name', 'Attribute1_value']
+    assert template.template_columns('update', 1, 1, **every)[-5:] == [
+        'RemoveSystemID', 'state', 'Group1', 'Attribute1_name', 'Attribute1_value']
 
 
 def test_every_template_column_is_a_column_the_reader_knows():
@@ -198,7 +200,7 @@ USER = {
     'enable_user_portal_multifactor': True, 'ldap_binding_user': False, 'sudo': True, 'external_dn': 'cn=bob',
     'addresses': [{'type': 'home', 'locality': 'Denver', 'region': 'CO'}, {'type': 'work', 'country': 'US'}],
     'phoneNumbers': [{'type': 'mobile', 'number': '+1 555 0100'}, {'type': 'work_fax', 'number': '+1 555 0199'}],
-    'attributes': [{'name': 'badge', 'value': '42'}],
+    'attributes': [{'name': 'badge', 'value': '42'}], 'state': 'SUSPENDED',
 }
 PREFILLED = {
     'Username': 'bob', 'FirstName': 'Bob', 'LastName': 'Smith', 'Email': 'bob@example.com', 'Password': '',
@@ -210,8 +212,8 @@ PREFILLED = {
     'work_city': '', 'work_state': '', 'work_postalCode': '', 'work_country': 'US', 'mobile_number': '+1 555 0100',
     'home_number': '', 'work_number': '', 'work_mobile_number': '', 'work_fax_number': '+1 555 0199',
     'unix_uid': '5001', 'unix_guid': '5002', 'enable_user_portal_multifactor': 'true', 'EnrollmentDays': '',
-    'ldap_binding_user': 'false', 'ldapserver_id': '', 'SystemID': '', 'Administrator': '',
-    'Group1': '', 'Attribute1_name': 'badge', 'Attribute1_value': '42',
+    'ldap_binding_user': 'false', 'ldapserver_id': '', 'SystemID': '', 'Administrator': '', 'RemoveSystemID': '',
+    'state': 'SUSPENDED', 'Group1': '', 'Attribute1_name': 'badge', 'Attribute1_value': '42',
 }
 
 

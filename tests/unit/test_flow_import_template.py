@@ -103,9 +103,9 @@ def test_the_template_and_the_devices_file_are_written_in_the_folder(tmp_path):
     assert result['changed'] is True
     assert result['path'] == str(tmp_path / 'JCUserUpdateImport_03-04-2026.csv')
     assert result['systems_path'] == str(tmp_path / 'JCSystems_03-04-2026.csv')
-    assert (result['columns'], result['rows']) == (['Username', 'Email', 'SystemID', 'Administrator'], 2)
+    assert (result['columns'], result['rows']) == (['Username', 'Email', 'SystemID', 'Administrator', 'RemoveSystemID'], 2)
     assert (tmp_path / 'JCUserUpdateImport_03-04-2026.csv').read_bytes() == (
-        b'\xef\xbb\xbfUsername,Email,SystemID,Administrator\r\nalice,,,\r\nbob,,,\r\n')
+        b'\xef\xbb\xbfUsername,Email,SystemID,Administrator,RemoveSystemID\r\nalice,,,,\r\nbob,,,,\r\n')
     assert (tmp_path / 'JCSystems_03-04-2026.csv').read_bytes() == (
         b'\xef\xbb\xbfhostname,displayName,SystemID,lastContact\r\nhost-a,A,%s,\r\n' % uid(300).encode())
     # users by username only, unless prefilled

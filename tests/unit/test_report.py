@@ -46,7 +46,7 @@ def test_an_updated_row():
     assert result == {'row': 2, 'username': 'bob', 'user_id': UID, 'status': 'updated', 'changed': True,
                       'failed': False, 'changed_fields': ['jobTitle', 'password'],
                       'groups': [{'name': 'Finance', 'id': 'g1', 'status': 'added'}], 'system': None, 'ldap': None,
-                      'msg': ''}
+                      'remove_system': None, 'msg': ''}
     # the result is a copy: the outcome may be let go
     result['groups'][0]['status'] = 'changed later'
     assert done.groups[0]['status'] == 'added'
@@ -166,11 +166,13 @@ def test_the_report_has_one_line_per_result_in_its_columns_formula_safe():
          'changed_fields': [], 'groups': [], 'system': None, 'ldap': {'id': 'l1', 'status': 'present'},
          'msg': '+1 is, "quoted"', 'errors': []}]
     text = report.render_report(results)
-    assert text.split('\r\n')[0] == 'row,username,user_id,status,changed,failed,changed_fields,groups,system,ldap,msg'
+    assert text.split('\r\n')[0] == \
+        'row,username,user_id,status,changed,failed,changed_fields,groups,system,ldap,msg,remove_system'
     assert list(csv.reader(io.StringIO(text))) == [
         list(report.REPORT_COLUMNS),
-        ['2', "'=cmd()", UID, 'updated', 'true', 'false', 'jobTitle;password', 'Finance:added', '%s:added' % SID, '', ''],
-        ['3', '', '', 'invalid', 'false', 'true', '', '', '', 'l1:present', "'+1 is, \"quoted\""]]
+        ['2', "'=cmd()", UID, 'updated', 'true', 'false', 'jobTitle;password', 'Finance:added', '%s:added' % SID, '', '',
+         ''],
+        ['3', '', '', 'invalid', 'false', 'true', '', '', '', 'l1:present', "'+1 is, \"quoted\"", '']]
 
 
 def test_the_report_is_written_whole_through_a_temporary_file(tmp_path):

@@ -27,12 +27,14 @@ def test_the_vocabulary_module_imports_nothing_of_the_collection():
 
 def test_would_forms_map_to_the_real_ones_and_back():
     assert [st.preview(s) for s in st.ITEM_STATUSES] == \
-        ['would_add', 'would_update', 'present', 'failed', 'would_add', 'would_update']
+        ['would_add', 'would_update', 'would_remove', 'present', 'absent', 'failed', 'would_add', 'would_update',
+         'would_remove']
     assert [st.preview(s, check_mode=False) for s in st.ITEM_STATUSES] == list(st.ITEM_STATUSES)
-    assert [st.as_done(s) for s in st.ITEM_STATUSES] == ['added', 'updated', 'present', 'failed', 'added', 'updated']
+    assert [st.as_done(s) for s in st.ITEM_STATUSES] == \
+        ['added', 'updated', 'removed', 'present', 'absent', 'failed', 'added', 'updated', 'removed']
     assert [s for s in st.ROW_STATUSES if st.is_preview(s)] == ['would_create', 'would_update']
     assert (st.preview(st.CREATED), st.as_done(st.WOULD_CREATE)) == ('would_create', 'created')
-    assert [s for s in st.ITEM_STATUSES if st.is_preview(s)] == ['would_add', 'would_update']
+    assert [s for s in st.ITEM_STATUSES if st.is_preview(s)] == ['would_add', 'would_update', 'would_remove']
 
 
 @pytest.mark.parametrize('check_mode, expected', [(False, ('added', 'updated')), (True, ('would_add', 'would_update'))])
@@ -120,3 +122,9 @@ def test_a_device_add_in_check_mode_would_add_and_an_existing_membership_stays_p
     real = Applier(Client(exists=(GROUPS[1], LDAP)), check_mode=False).apply_one(user_plan())
     assert [g['status'] for g in real.groups] == ['present', 'present'] and real.ldap['status'] == 'present'
     assert real.status == 'updated'
+
+
+@pytest.mark.parametrize('check_mode, expected', [(False, 'removed'), (True, 'would_remove')])
+def test_a_removal_made_is_removed_and_one_not_made_would_be(check_mode, expected):
+    assert st.item_done(st.REMOVE, check_mode) == expected
+    assert st.initial(st.ABSENT) == 'absent' and st.initial(st.REMOVE) == 'failed'

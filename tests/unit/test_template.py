@@ -31,7 +31,8 @@ ALICE = {
       'jobTitle', 'employeeIdentifier', 'department', 'costCenter', 'company', 'employeeType', 'description',
       'location', 'home_streetAddress', 'home_poBox', 'home_city', 'home_state', 'home_postalCode', 'home_country',
       'work_streetAddress', 'work_poBox', 'work_city', 'work_state', 'work_postalCode', 'work_country']),
-    ({'systems': True}, ['Username', 'SystemID', 'Administrator']),
+    ({'systems': True}, ['Username', 'SystemID', 'Administrator', 'RemoveSystemID']),
+    ({'state': True, 'groups': 1, 'remove_groups': 2}, ['Username', 'state', 'Group1', 'RemoveGroup1', 'RemoveGroup2']),
     ({'kind': 'import', 'email': True, 'groups': 1}, ['FirstName', 'LastName', 'Username', 'Password', 'Email', 'Group1']),
 ])
 def test_columns_follow_the_questions(options, expected):

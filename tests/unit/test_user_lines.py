@@ -59,6 +59,20 @@ def test_check_mode_lines_say_what_would_happen_for_every_write_not_made():
     assert not [line for line in lines if ' added' in line or ': updated' in line]
 
 
+def test_removals_say_what_was_or_would_be_taken_away_and_absent_ones_are_not_listed():
+    groups = [{'name': 'Ops', 'id': 'g1', 'status': 'would_remove'}, {'name': 'HR', 'id': 'g2', 'status': 'absent'}]
+    lines = user_lines([
+        result(2, 'bob', 'would_update', changed=True, changed_fields=['state'], groups=groups,
+               remove_system={'id': 's1', 'status': 'would_remove'}),
+        result(3, 'bob', 'updated', changed=True, changed_fields=['state'],
+               groups=[dict(groups[0], status='removed'), groups[1]], remove_system={'id': 's1', 'status': 'removed'}),
+        result(4, 'erin', 'unchanged', groups=[groups[1]], remove_system={'id': 's1', 'status': 'absent'}),
+    ])
+    assert lines == ['row 2 bob: would update: state, would remove group Ops, would unbind device s1',
+                     'row 3 bob: updated: state, group Ops removed, device s1 unbound',
+                     'row 4 erin: unchanged']
+
+
 def test_failed_bindings_are_named_on_a_failed_row_message():
     line = user_lines([result(2, 'bob', 'failed', msg='group Ops: Forbidden',
                               groups=[{'name': 'Ops', 'id': 'g', 'status': 'failed'}])])

@@ -172,8 +172,8 @@ def test_a_manager_is_found_by_id_username_or_email(reference):
 
 
 @pytest.mark.parametrize('csv_text,key,message', [
-    ('Username,Group1\nbob,__CLEAR__\n', 'Group1', 'group membership cannot be cleared here; only additions are '
-                                                   'supported'),
+    ('Username,Group1\nbob,__CLEAR__\n', 'Group1', 'group membership cannot be cleared here; to take the user out '
+                                                   'of the group, name it in a RemoveGroupN cell'),
     ('Username,Attribute1_name,Attribute1_value\nbob,__CLEAR__,x\n', 'Attribute1_name',
      'an attribute name cannot be cleared; put the clear token in Attribute1_value'),
     ('Username,Attribute1_name,Attribute1_value\nbob,team,%s\n' % ('v' * 1025), 'Attribute1_value',
