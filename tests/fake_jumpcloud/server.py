@@ -59,7 +59,8 @@ class FaultConfig:
     def __init__(self, latency=0.0, rate_limit=None, retry_after=True, fault_rate=0.0,
                  fault_kinds=('500', '502', '503', '504', 'drop'), slow_rate=0.0, slow_seconds=0.0,
                  unauthorized_after=None, random_seed=None, delete_before_first_write=(), fault_after_write=0.0,
-                 read_only_after_writes=None, association_read_lag=0, echo_body_in_400=()):
+                 read_only_after_writes=None, association_read_lag=0, echo_body_in_400=(),
+                 bulk_polls_before_results=1, bulk_failing_ids=()):
         self.latency = latency
         self.rate_limit = rate_limit
         self.retry_after = retry_after
@@ -84,13 +85,17 @@ class FaultConfig:
         # user ids whose writes are refused with a 400 that quotes the request body word for word,
         # as a validation layer or a web application firewall in front of an API may do
         self.echo_body_in_400 = tuple(echo_body_in_400)
+        # a bulk job's results show only after this many reads of them (the job runs asynchronously)
+        self.bulk_polls_before_results = bulk_polls_before_results
+        # user ids a bulk job reports failed without updating them
+        self.bulk_failing_ids = tuple(bulk_failing_ids)
 
     def update(self, values):
         for key, value in values.items():
             if not hasattr(self, key):
                 raise BadRequest('unknown fake config %r' % key)
-            setattr(self, key, tuple(value) if key in ('fault_kinds', 'delete_before_first_write', 'echo_body_in_400')
-                    else value)
+            setattr(self, key, tuple(value) if key in ('fault_kinds', 'delete_before_first_write', 'echo_body_in_400',
+                                                       'bulk_failing_ids') else value)
 
 
 class TokenBucket:
@@ -657,6 +662,26 @@ def list_systems(fake, _id, query, _body):
 @route('POST', '/api/search/systems', 'read')
 def search_systems(fake, _id, query, body):
     return _v1_search(fake.org.find_systems, query, body)
+
+
+@route('GET', '/api/systems/{id}', 'read')
+def get_system(fake, ident, query, _body):
+    return 200, _fields([fake.org.get_system(ident)], _one(query, 'fields'), ' ')[0], None
+
+
+@route('PATCH', '/api/v2/bulk/users', 'write')
+def bulk_update_users(fake, _id, query, body):
+    suppress = _one(query, 'suppressEmail')
+    if suppress not in (None, 'true', 'false'):
+        raise BadRequest('Bad Request: suppressEmail must be true or false')
+    job_id = fake.org.bulk_update(body, suppress == 'true', fake.config.bulk_polls_before_results,
+                                  fake.config.bulk_failing_ids)
+    return 200, {'jobId': job_id}, None
+
+
+@route('GET', '/api/v2/bulk/users/{id}/results', 'read')
+def bulk_user_results(fake, ident, query, _body):
+    return _v2_page(fake.org.bulk_results(ident), query)
 
 
 @route('GET', '/api/v2/usergroups', 'read')
