@@ -71,7 +71,8 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
         if p['populate_users'] or p['systems']:
             client = connect()
         if p['populate_users']:
-            users = list(client.v1_search('/api/search/systemusers', fields=None if p['prefill'] else 'username'))
+            users = list(client.v1_search('/api/search/systemusers',
+                                          fields=template.prefill_fields(columns) if p['prefill'] else 'username'))
         if p['systems']:
             systems = list(client.v1_search('/api/search/systems', fields='hostname displayName lastContact'))
     except JumpCloudError as exc:

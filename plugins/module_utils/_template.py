@@ -63,6 +63,19 @@ def prefill_value(user, column):
     return ''
 
 
+def prefill_fields(columns):
+    """The user fields that prefilling ``columns`` reads (space-separated, for a search's ``fields``): a large
+    directory is then read without the fields no column shows."""
+    fields = {'_id', 'username'}
+    for column in columns:
+        entry = BY_KEY.get(column.lower())
+        if entry is not None and entry.name == column and entry.prefill:
+            fields.update(entry.reads)
+        elif column.startswith('Attribute'):
+            fields.add('attributes')
+    return ' '.join(sorted(fields))
+
+
 def template_rows(columns, users, prefill):
     """One row per user, sorted by username; only Username is filled unless ``prefill``."""
     rows = []
