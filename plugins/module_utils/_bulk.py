@@ -26,7 +26,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import Jum
 
 BULK_PATH = '/api/v2/bulk/users'
 JOB_MAX_USERS = 800         # JumpCloud refuses larger jobs
-POLL_FIRST = 1.0            # seconds before the first look at a job's results, doubled up to POLL_MAX
+POLL_FIRST = 0.5            # seconds before the first look at a job's results, doubled up to POLL_MAX
 POLL_MAX = 5.0              # JumpCloud's own bulk tooling polls every 5 s
 WAIT_MAX = 600.0            # after this long, the users of unfinished jobs get their PUT
 

@@ -86,8 +86,11 @@ def test_results_that_show_only_after_some_polls_are_waited_for_with_a_growing_w
     api, clock = JobApi(polls_before_results=3), Clock()
     done = writer(api, clock).write([Plan(n, {'department': 'D'}) for n in (1, 2)])
     assert done == {uid(1), uid(2)}
-    assert clock.sleeps == [1.0, 2.0, 4.0, 5.0]          # doubled from 1 s, at most 5 s
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0]          # doubled from 0.5 s, at most 5 s
     assert [c for c in api.calls if c[0] == 'LIST'] == [('LIST', '/api/v2/bulk/users/job0/results')] * 4
+    api, clock = JobApi(polls_before_results=5), Clock()
+    writer(api, clock).write([Plan(1, {'department': 'D'})])
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0]
 
 
 def test_a_job_whose_results_never_show_is_given_up_after_the_longest_wait():
