@@ -78,7 +78,8 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
     except JumpCloudError as exc:
         raise RunFailed('reading JumpCloud failed; nothing was written: %s' % client.redact(exc))
 
-    files = [(path, template.render_csv(columns, template.template_rows(columns, users, p['prefill'])))]
+    rows = len(users)
+    files = [(path, template.render_csv(columns, template.iter_template_rows(columns, users, p['prefill'])))]
     if systems is not None:
         files.append((os.path.join(folder, systems_name),
                       template.render_csv(template.SYSTEM_COLUMNS, template.system_rows(systems))))
@@ -104,7 +105,7 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
         if not check_mode:
             write_atomic(target, text)
 
-    result = dict(changed=changed, path=path, columns=columns, rows=len(users))
+    result = dict(changed=changed, path=path, columns=columns, rows=rows)
     if systems is not None:
         result['systems_path'] = files[1][0]
     if want_diff:

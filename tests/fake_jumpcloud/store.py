@@ -16,6 +16,7 @@ The HTTP layer (server.py) maps the exceptions below to status codes.
 """
 import copy
 import itertools
+import json
 import re
 import threading
 
@@ -197,7 +198,8 @@ class FakeOrg:
     # -- reads ---------------------------------------------------------------
 
     def public_user(self, user):
-        return copy.deepcopy(user)
+        # a JSON round trip: the same copy as deepcopy for JSON data, several times faster on large pages
+        return json.loads(json.dumps(user))
 
     def get_user(self, uid):
         with self.lock:
@@ -211,7 +213,7 @@ class FakeOrg:
         return self._find(self.users, self.public_user, predicate, arrange)
 
     def find_systems(self, predicate, arrange=None):
-        return self._find(self.systems, copy.deepcopy, predicate, arrange)
+        return self._find(self.systems, lambda system: json.loads(json.dumps(system)), predicate, arrange)
 
     def _find(self, table, public, predicate, arrange):
         with self.lock:
