@@ -45,12 +45,7 @@ def w1_rows(fake, count, tag='1'):
 
 
 def to_csv(rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator='\n')
-    writer.writerow(HEADER)
-    for row in rows:
-        writer.writerow([row[h] for h in HEADER])
-    return buffer.getvalue()
+    return rows_csv(HEADER, rows)
 
 
 def mismatches(fake, row):

@@ -122,5 +122,5 @@ def render_csv(columns, rows):
     writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([escape_cell(cell) for cell in row])
+        writer.writerow([escape_cell(cell) if cell else cell for cell in row])
     return '\ufeff' + buffer.getvalue()
