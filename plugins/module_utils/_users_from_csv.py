@@ -119,7 +119,8 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
         if bulk:
             bulk.plan(queue, lambda desired, user: plan_user(desired, user, records.facts(desired, user), now,
                                                              p['update_password']))
-            bulk.write(BulkWriter(client, stopped=interrupts.stopped))
+            if bulk.write(BulkWriter(client, stopped=interrupts.stopped)):
+                applier.wrote.set()             # a job wrote: the key may write, a later 403 is its row's only
         answers = bounded_map(pool, one_user, handed_out(queue), p['max_workers'] * 4, interrupts.stopped)
         done = dict(zip(lines, answers))
         for item in queue:                      # the users never handed out, after an interrupt
@@ -191,7 +192,9 @@ class BulkPlans:
             self._users[desired.line] = user
 
     def write(self, writer):
+        """Send the plans' field changes in bulk jobs; whether a job wrote any user's."""
         self._done = writer.write(self._plans.values())
+        return bool(self._done)
 
     def take(self, desired):
         return self._users.pop(desired.line)

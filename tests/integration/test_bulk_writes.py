@@ -97,3 +97,16 @@ def test_a_refused_job_leaves_every_user_to_its_put(fake_factory, tmp_path, monk
     assert routes['PUT /api/systemusers/{id}'] == 801
     assert result['summary']['by_status']['updated'] == 801
     assert all(u['jobTitle'] == 'Big job' for u in fake.org.snapshot()['users'] if u['id'] in {x['id'] for x in users})
+
+
+def test_after_a_job_has_written_a_403_fails_its_row_only(fake_factory, tmp_path):
+    # the key may write users (the job) but not memberships: each add fails on its row; the run goes on
+    fake = fake_factory(org(), bulk_polls_before_results=0, read_only_after_writes=1)
+    text, dummy = csv_text(fake)
+    path = tmp_path / 'users.csv'
+    path.write_text(text.replace('taken@elsewhere.example', ''))
+    result = apply_csv(fake, path, write_mode='bulk')
+    adds = [r for r in result['results'] if r['groups'] and r['groups'][0]['status'] != 'present']
+    assert adds and all(r['status'] == 'failed' and 'not attempted' not in r['msg'] for r in adds)
+    assert all(r['status'] == 'updated' for r in result['results'] if r not in adds)
+    assert 'the run stopped' not in result['msg']
