@@ -61,6 +61,10 @@ def sample_csv(fake, template_path, out_path):
     for username in usernames[3:12]:
         rows.append([username, '', 'Engineer II', '', '', '', '', '', '', '', '', '', '', '', groups[3], '', '',
                      '', ''])
+    # the fourth user has a manager already, one the file does not name: the lines show whom it had and whom it gets
+    by_name = dict((u['username'], u) for u in org.users.values())
+    by_name[usernames[3]]['manager'] = by_name[usernames[-1]]['_id']
+    rows[3][4] = usernames[2]
     with open(out_path, 'w', encoding='utf-8', newline='') as handle:
         writer = csv.writer(handle)
         writer.writerow(header)

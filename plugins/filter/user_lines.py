@@ -16,6 +16,9 @@ description:
   - Failed and invalid rows come last, so the end of the output is where the problems are.
   - "The results of a check mode run give what would happen, for example V(row 2 alice: would update: jobTitle,
     would add group Engineering); a real run's, what happened."
+  - Devices, LDAP servers and managers are named beside their ids, as C(device web-01) or C(LDAP server Corp LDAP)
+    followed by the id in parentheses, and a manager change as its usernames before and after, each followed by
+    its id in parentheses. An id whose name is unknown is shown alone.
 author:
   - jcops team (@jcops)
 options:
@@ -43,7 +46,7 @@ _value:
   description:
     - "One string per row, for example V(row 2 alice: updated: jobTitle, group Engineering added)."
     - "In check mode, each write not made says V(would ...), for example V(row 2 alice: would update: jobTitle,
-      would add group Engineering, would bind device 5f1b2c3d4e5f6a7b8c9d0e21 (admin))."
+      would add group Engineering, would bind device web-01 (5f1b2c3d4e5f6a7b8c9d0e21) (admin))."
     - Rows that failed are listed after the others, each in file order.
   type: list
   elements: str
@@ -68,18 +71,33 @@ def _item(thing, status, would):
     return None
 
 
+def _named(name, object_id):
+    """``web-01 (5f1b...)``: a readable name with its id, or the id alone when the name is unknown."""
+    return '%s (%s)' % (name, object_id) if name else '%s' % object_id
+
+
+def _manager(manager):
+    """``manager alice (5f...) -> bob (5f...)``: the manager change of a row, each side named."""
+    sides = [_named(side.get('username'), side.get('id')) if side else '(none)'
+             for side in (manager.get('before'), manager.get('after'))]
+    return 'manager %s -> %s' % tuple(sides)
+
+
 def _changes(result):
     parts = list(result.get('changed_fields') or [])
+    if isinstance(result.get('manager'), dict) and 'manager' in parts:
+        parts[parts.index('manager')] = _manager(result['manager'])
     for group in result.get('groups') or []:
         parts.append(_item('group %s' % group.get('name'), group.get('status'), _ADD_TO_GROUP))
     system = result.get('system')
     if system:
-        parts.append(_item('device %s%s' % (system.get('id'), ' (admin through the user-level sudo flag)'
-                                            if system.get('global_sudo') else ' (admin)' if system.get('sudo') else ''),
+        parts.append(_item('device %s%s' % (_named(system.get('hostname'), system.get('id')),
+                                            ' (admin through the user-level sudo flag)' if system.get('global_sudo')
+                                            else ' (admin)' if system.get('sudo') else ''),
                            system.get('status'), _BIND))
     ldap = result.get('ldap')
     if ldap:
-        parts.append(_item('LDAP server %s' % ldap.get('id'), ldap.get('status'), _BIND))
+        parts.append(_item('LDAP server %s' % _named(ldap.get('name'), ldap.get('id')), ldap.get('status'), _BIND))
     return [p for p in parts if p is not None]
 
 

@@ -18,6 +18,7 @@ import os
 import stat
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import OUTPUT_FILES, write_options
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._report import write_atomic
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _template as template
@@ -93,8 +94,10 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
             raise RunFailed('%s; nothing was written' % exc, changed=False)
     changed = False
     diffs = []
+    managed = []        # the files whose mode, owner and the rest the module then sees to
     for (target, text), current in zip(files, currents):
         if current == text:
+            managed.append((target, None))
             continue
         diffs.append({'before_header': target, 'after_header': target,
                       'before': current if current is not None else '', 'after': text})
@@ -102,10 +105,13 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
             warn('%s exists with other content and was left alone; set force: true to overwrite it' % target)
             continue
         changed = True
-        if not check_mode:
-            write_atomic(target, text)
+        if check_mode:
+            managed.append((target, None))
+        else:
+            managed.append((target, write_atomic(target, text, **write_options(p))))
 
     result = dict(changed=changed, path=path, columns=columns, rows=rows)
+    result[OUTPUT_FILES] = managed
     if systems is not None:
         result['systems_path'] = files[1][0]
     if want_diff:

@@ -25,6 +25,12 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_option
     client_kwargs,
 )
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import (
+    NEW_FILE_MODE,
+    OUTPUT_FILES,
+    current_bits,
+    resolve_mode,
+)
 
 
 class JumpCloudModule(AnsibleModule):
@@ -38,12 +44,50 @@ class JumpCloudModule(AnsibleModule):
         """Run a module's ``flow`` with this module's parameters, client, check and diff modes and warnings,
         and exit with what it gives: its result through exit_json, or the message and the partial results
         of a :class:`RunFailed` through fail_json. The one place the flows' outcomes become the module's exit."""
+        self._check_file_mode()
         try:
             result = flow(self.params, lambda: self.client, check_mode=self.check_mode, want_diff=self._diff,
                           warn=self.warn)
         except RunFailed as exc:
+            self._set_file_attributes(exc.result)
             self.fail_json(msg=exc.msg, **exc.result)
+        self._set_file_attributes(result)
         self.exit_json(**result)
+
+    def _check_file_mode(self):
+        """A ``mode`` that is neither octal nor symbolic fails the task before anything is read or written."""
+        if self.params.get('mode') is None:
+            return
+        try:
+            resolve_mode(self.params['mode'], NEW_FILE_MODE)
+        except ValueError as exc:
+            self.fail_json(msg='mode must be in octal or symbolic form (for example "0640" or "u=rw,g=r"): %s' % exc)
+
+    def _set_file_attributes(self, result):
+        """Apply the common file options (mode, owner, group, SELinux context, attributes) to each file the flow
+        lists in ``result`` under OUTPUT_FILES (and take the list out of the result): a change counts as
+        ``changed``, check mode only reports it, and the diff shows it. A file the flow rewrote already has its
+        mode from its first byte; the change from the mode it had before is reported here."""
+        files = result.pop(OUTPUT_FILES, None) or []
+        if 'mode' not in self.params:
+            return          # a module without the file options
+        for path, before in files:
+            if current_bits(path) is None:
+                continue    # nothing there: in check mode, a file a real run would create
+            entry = {}
+            changed = self.set_fs_attributes_if_different(self.load_file_common_arguments(self.params, path=path),
+                                                          False, diff=entry)
+            after = current_bits(path)
+            if before is not None and after is not None and before != after and 'mode' not in entry.get('before', {}):
+                entry.setdefault('before', {})['mode'] = '0%03o' % before
+                entry.setdefault('after', {})['mode'] = '0%03o' % after
+                changed = True
+            if changed:
+                result['changed'] = True
+            if entry and self._diff:
+                header = '%s (file attributes)' % path
+                result.setdefault('diff', []).append({'before_header': header, 'after_header': header,
+                                                      'before': entry.get('before', {}), 'after': entry.get('after', {})})
 
     @classmethod
     def generate_argspec(cls, **kwargs):

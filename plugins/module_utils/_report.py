@@ -11,13 +11,16 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import csv
+import errno
 import io
 import os
 import signal
+import stat
 import tempfile
 import threading
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import NEW_FILE_MODE, resolve_mode
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses as st
 
 REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', 'changed_fields', 'groups',
@@ -133,6 +136,18 @@ def _text(value):
     return '%s' % value
 
 
+# the report columns of a binding whose id is shown with its readable name
+LABELLED_COLUMNS = ('system', 'ldap')
+
+
+def _labelled(value):
+    """A binding as its report cell shows it: ``web-01 (5f0...):added``, or ``5f0...:added`` with no name."""
+    if not isinstance(value, dict):
+        return value
+    name, object_id = value.get('hostname') or value.get('name'), value.get('id')
+    return '%s:%s' % ('%s (%s)' % (name, object_id) if name and object_id else name or object_id, value.get('status'))
+
+
 def _cell(value):
     """The report cell of ``value``, formula-safe whatever it holds (group names come from JumpCloud)."""
     return escape_cell(_text(value))
@@ -144,7 +159,8 @@ def render_report(results):
     writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(REPORT_COLUMNS)
     for result in results:
-        writer.writerow([_cell(result.get(column)) for column in REPORT_COLUMNS])
+        writer.writerow([_cell(_labelled(result.get(column)) if column in LABELLED_COLUMNS else result.get(column))
+                         for column in REPORT_COLUMNS])
     return buffer.getvalue()
 
 
@@ -161,14 +177,27 @@ def _raise_terminated(signum, frame):
     raise _Terminated(signum)
 
 
-def write_atomic(path, text, mode=0o644):
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename.
+def write_atomic(path, text, mode=None, unsafe_writes=False):
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename; return the permission
+    bits the file had before (None when it is new).
 
-    The mode is set on the open descriptor (never by path), the data reaches the disk before the
-    rename, and the temporary file is removed on any error and on SIGTERM or SIGHUP (the signal is then
-    delivered again, so the process still ends as it would have).
+    The temporary file is created readable by its owner only, and its mode is set on the open descriptor (never
+    by path) before the first byte: ``mode`` (a number, an octal string or a symbolic mode, see
+    ``_file_modes.resolve_mode``) applied to the existing file's bits, or 0600 for a new file. An existing file
+    keeps its mode, and its owner and group where the process may set them. The data reaches the disk before
+    the rename, and the temporary file is removed on any error and on SIGTERM or SIGHUP (the signal is then
+    delivered again, so the process still ends as it would have). With ``unsafe_writes``, a rename the file
+    system refuses (a file bind-mounted into a container) falls back to rewriting the file in place.
     """
     folder = os.path.dirname(os.path.abspath(path))
+    try:
+        before = os.lstat(path)
+    except OSError:
+        before = None
+    if before is not None and not stat.S_ISREG(before.st_mode):
+        before = None
+    previous_bits = None if before is None else stat.S_IMODE(before.st_mode)
+    bits = resolve_mode(mode, NEW_FILE_MODE if previous_bits is None else previous_bits)
     previous = {}
     if threading.current_thread() is threading.main_thread():
         for signum in TERMINATING_SIGNALS:
@@ -176,14 +205,22 @@ def write_atomic(path, text, mode=0o644):
                 previous[signum] = signal.signal(signum, _raise_terminated)
     temp = None
     try:
-        # the temporary name stays within the 255 bytes a file name may have
+        # the temporary name stays within the 255 bytes a file name may have; mkstemp creates it 0600
         handle, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path)[:200], dir=folder)
         with os.fdopen(handle, 'w', encoding='utf-8', newline='') as out:
-            os.fchmod(out.fileno(), mode)
+            if before is not None:
+                _keep_owner(out.fileno(), before)
+            os.fchmod(out.fileno(), bits)
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temp, path)
+        try:
+            os.replace(temp, path)
+        except OSError as exc:
+            if not unsafe_writes or exc.errno not in RENAME_REFUSED:
+                raise
+            _write_in_place(path, text, bits)
+            _remove(temp)
         temp = None
         _fsync_folder(folder)
     except _Terminated as exc:
@@ -196,6 +233,31 @@ def write_atomic(path, text, mode=0o644):
         raise
     finally:
         _restore(previous)
+    return previous_bits
+
+
+# the errors of a rename that the file system, not the file, refuses (as Ansible's atomic_move falls back on)
+RENAME_REFUSED = (errno.EPERM, errno.EXDEV, errno.EACCES, errno.ETXTBSY, errno.EBUSY)
+
+
+def _keep_owner(fd, before):
+    """Give the new file the owner and group of the one it replaces, where the process may (as root)."""
+    info = os.fstat(fd)
+    if (info.st_uid, info.st_gid) != (before.st_uid, before.st_gid):
+        try:
+            os.fchown(fd, before.st_uid, before.st_gid)
+        except OSError:
+            pass
+
+
+def _write_in_place(path, text, bits):
+    """Rewrite ``path`` in place (``unsafe_writes``): never through a link, created with ``bits`` if it is gone."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, 'O_NOFOLLOW', 0), bits)
+    with os.fdopen(fd, 'w', encoding='utf-8', newline='') as out:
+        os.fchmod(out.fileno(), bits)
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def _remove(temp):

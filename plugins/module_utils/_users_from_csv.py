@@ -25,6 +25,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._bulk import BulkW
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._concurrency import NOT_STARTED, UNFINISHED, bounded_map, drain
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import OUTPUT_FILES, write_options
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._labels import read_labels
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _messages as messages
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import plan_user
@@ -78,6 +80,10 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
         check_references(rows, state)
         check_restricted(rows, state, lambda desired, user: plan_user(desired, user, state.facts_for(desired, user), now,
                                                                       p['update_password']).changed_fields)
+        try:
+            labels = read_labels(client, rows, state, pool)
+        except JumpCloudError as exc:
+            raise RunFailed(messages.state_read_failed(client.redact(exc)), results=[], changed=False)
         records = RowUsers(state, rows)
         state = None
         invalid = [r for r in rows if r.problems]
@@ -99,8 +105,8 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
                 if plan is None:
                     plan = plan_user(desired, user, records.facts(desired, user), now, p['update_password'])
                 outcome = applier.apply_one(plan, fields_written=bulk is not None and bulk.written(plan))
-                return report.row_result(desired, user['_id'], outcome, path), \
-                    report.user_diff(outcome) if want_diff else None
+                return labels.label_result(report.row_result(desired, user['_id'], outcome, path), plan), \
+                    labels.label_diff(report.user_diff(outcome)) if want_diff else None
             except Exception as exc:  # pylint: disable=broad-except
                 # a record of an unexpected shape fails its own row, never the other users' results
                 return internal_error_row(desired, user['_id'], exc, path), None
@@ -233,12 +239,16 @@ def _finish(p, path, results, diffs, invalid, client, applier, interrupts, check
                   summary=report.summary(results, client.counts, check_mode))
     if want_diff:
         output['diff'] = diffs
+    if p['report_path'] and check_mode:
+        # not written, but an existing report's mode, owner and the rest are shown as a real run would set them
+        output.setdefault(OUTPUT_FILES, []).append((p['report_path'], None))
     if p['report_path'] and not check_mode:
         try:
-            report.write_atomic(p['report_path'], report.render_report(results))
+            before = report.write_atomic(p['report_path'], report.render_report(results), **write_options(p))
         except (IOError, OSError) as exc:
             raise RunFailed(messages.report_not_written(p['report_path'], exc), **output)
         output['report_path'] = p['report_path']
+        output.setdefault(OUTPUT_FILES, []).append((p['report_path'], before))
     if invalid:
         output['errors'] = [x.as_dict(path) for r in invalid for x in r.problems]
     msg, failed = messages.final_message(path, results, output['summary'], invalid, p['skip_invalid_rows'],

@@ -27,13 +27,15 @@ extends_documentation_fragment:
   - jcops.jumpcloud.connection
   - jcops.jumpcloud.attributes
   - jcops.jumpcloud.attributes.ACTION_GROUP
+  - ansible.builtin.files
 attributes:
   check_mode:
     support: full
-    details: Reads from the API but writes no file; reports whether the files would change.
+    details: Reads from the API but writes no file; reports whether the files would change, in content or in mode,
+      owner or group.
   diff_mode:
     support: full
-    details: Shows each file's content before and after.
+    details: Shows each file's content before and after, and a change of its mode, owner or group.
 requirements:
   - requests (only for the options that read JumpCloud)
 options:
@@ -116,6 +118,17 @@ options:
         warns and reports the difference.
     type: bool
     default: false
+  mode:
+    description:
+      - The permissions of the template and, with O(systems), the devices file, as C(chmod) takes them (an octal
+        number, quoted (V('0640')), or a symbolic mode such as V(u=rw,g=r)).
+      - A new file is readable and writable by its owner only (V('0600')), whatever the C(umask), since it holds
+        people's personal data. An existing file keeps its mode unless O(mode) is given.
+      - The mode is set on the new file before anything is written to it, so its content is never readable by more
+        than O(mode) allows, even for a moment.
+      - O(owner), O(group), the SELinux options and O(attributes) apply to the same files, once they are written.
+      - A file left alone (see O(force)) keeps its mode, owner and group.
+    type: raw
 notes:
   - Runs on the controller; use C(hosts=localhost) or C(delegate_to=localhost).
 seealso:
@@ -187,6 +200,7 @@ def main():
             force=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
+        add_file_common_args=True,
     )
     module.run_flow(write_template)
 

@@ -67,6 +67,7 @@ extends_documentation_fragment:
   - jcops.jumpcloud.connection
   - jcops.jumpcloud.attributes
   - jcops.jumpcloud.attributes.ACTION_GROUP
+  - ansible.builtin.files
 attributes:
   check_mode:
     support: full
@@ -74,9 +75,11 @@ attributes:
       and V(would_add) for each write it would make.
   diff_mode:
     support: full
-    details: One diff per changed user, with the changed fields before and after and the bindings to add.
+    details: One diff per changed user, with the changed fields before and after and the bindings to add; a device
+      shows its hostname, an LDAP server its name and a manager its username beside the id.
       Passwords are masked. For addresses, phone numbers and custom attributes only the entries that change
-      are shown. A diff is personal data and stays in the job log.
+      are shown. A diff is personal data and stays in the job log. A change of the report's mode, owner or group
+      is shown too.
 requirements:
   - requests
 options:
@@ -132,6 +135,18 @@ options:
       - Its folder must exist and be writable; this is checked before anything is read or written.
       - Not written in check mode.
     type: path
+  mode:
+    description:
+      - The permissions of the results report (O(report_path)), as C(chmod) takes them (an octal number, quoted
+        (V('0640')), or a symbolic mode such as V(u=rw,g=r)).
+      - A new report is readable and writable by its owner only (V('0600')), whatever the C(umask), since it holds
+        people's usernames. An existing report keeps its mode unless O(mode) is given.
+      - The mode is set on the new file before anything is written to it, so its content is never readable by more
+        than O(mode) allows, even for a moment.
+      - O(owner), O(group), the SELinux options and O(attributes) apply to the same file, once it is written.
+      - In check mode the report is not written, but a change of an existing report's mode, owner or group is
+        reported (and shown with C(--diff)).
+    type: raw
 notes:
   - Runs on the controller; use C(hosts=localhost) or C(delegate_to=localhost).
   - Group memberships, device and LDAP bindings are only ever added or updated, never removed.
@@ -227,16 +242,23 @@ results:
       elements: dict
     system:
       description:
-        - The device binding, with C(id), C(sudo) (whether the user is administrator on the device) and C(status)
+        - The device binding, with C(id), C(hostname) (the device's hostname, else its display name), C(sudo)
+          (whether the user is administrator on the device) and C(status)
           (V(added), V(updated), V(present), V(failed); in check mode V(would_add) and V(would_update) in place of
           V(added) and V(updated)).
         - For a user with the user-level sudo flag, also C(global_sudo=true) and C(binding_sudo), the binding's
           own sudo setting.
       type: dict
     ldap:
-      description: The LDAP server binding, with C(id) and C(status) (V(added), V(present), V(failed); in check mode
-        V(would_add) in place of V(added)).
+      description: The LDAP server binding, with C(id), C(name) (the server's name) and C(status) (V(added),
+        V(present), V(failed); in check mode V(would_add) in place of V(added)).
       type: dict
+    manager:
+      description: The manager change, C(before) and C(after), each C(id) and C(username) of the manager, or null for
+        none.
+      type: dict
+      returned: when the row changed the manager (would change it, in check mode)
+      sample: {before: {id: 5f1b2c3d4e5f6a7b8c9d0e21, username: asmith}, after: {id: 5f1b2c3d4e5f6a7b8c9d0e22, username: bjones}}
     msg:
       description: Why the row failed, with the API's own error text, or the validation problems.
       type: str
@@ -304,6 +326,7 @@ def main():
             write_mode=dict(type='str', choices=['put', 'bulk'], default='put'),
         ),
         supports_check_mode=True,
+        add_file_common_args=True,
     )
     if module.params['max_file_size'] < 1:
         module.fail_json(msg='max_file_size must be at least 1 byte, got %s' % module.params['max_file_size'])

@@ -1,5 +1,6 @@
 """make demo's script, end to end on a smaller organisation."""
 import os
+import re
 import subprocess
 import sys
 
@@ -23,6 +24,16 @@ def test_demo_runs_end_to_end(tmp_path):
     assert preview.startswith('preview') and '--- before: ' in preview
     assert 'would update 12 user(s); 0 unchanged' in preview and '0 writes;' in preview
     assert 'row 3 user00002: would update: firstname, jobTitle, unix_uid' in preview
+    # each device, LDAP server and manager is named beside its id, in the lines and in the diff
+    ident = r' \([0-9a-f]{24}\)'
+    assert re.search(r'row 2 user00001: would update: jobTitle, manager \(none\) -> user00002' + ident, preview)
+    assert re.search(r'would update device host-\d+' + ident + r' \(admin\)"', preview)
+    assert re.search(r'row 3 user00002: .*would bind LDAP server ldap-1' + ident, preview)
+    assert re.search(r'row 5 user00004: would update: jobTitle, manager user00040' + ident + ' -> user00003' + ident,
+                     preview)
+    assert re.search(r'row 4 user00003: .*device host-\d+' + ident + r' added', real)
+    assert '-        "username": "user00040"' in preview and '+        "username": "user00003"' in preview
+    assert '"hostname": "host-' in preview and '"name": "ldap-1"' in preview
     assert 'updated 12 user(s); 0 unchanged' in real and ' 25 writes;' in real
     assert 'row 3 user00002: updated: firstname, jobTitle, unix_uid' in real
     assert again.count(': unchanged"') == 12 and '0 writes;' in again

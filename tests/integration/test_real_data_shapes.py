@@ -68,7 +68,7 @@ def test_passwordless_sudo_satisfies_administrator_true_and_is_kept(fake, tmp_pa
     users, systems = ids(fake)
     result = run(fake, tmp_path, 'Username,SystemID,Administrator\npat,%s,true\n' % systems['linux-1'], diff=True)
     assert not result.get('failed'), result.get('msg')
-    assert results_by_user(result)['pat']['system'] == {'id': systems['linux-1'], 'sudo': True, 'status': 'present'}
+    assert results_by_user(result)['pat']['system'] == {'id': systems['linux-1'], 'hostname': 'linux-1', 'sudo': True, 'status': 'present'}
     assert results_by_user(result)['pat']['status'] == 'unchanged' and result['diff'] == []
     assert result['stats']['writes'] == 0
     assert fake.org.system_users[systems['linux-1']][users['pat']] == {'sudo': {'enabled': True,
@@ -79,7 +79,7 @@ def test_administrator_false_takes_passwordless_sudo_away(fake, tmp_path):
     users, systems = ids(fake)
     result = run(fake, tmp_path, 'Username,SystemID,Administrator\npat,%s,false\n' % systems['linux-1'])
     assert not result.get('failed'), result.get('msg')
-    assert results_by_user(result)['pat']['system'] == {'id': systems['linux-1'], 'sudo': False, 'status': 'updated'}
+    assert results_by_user(result)['pat']['system'] == {'id': systems['linux-1'], 'hostname': 'linux-1', 'sudo': False, 'status': 'updated'}
     assert fake.org.system_users[systems['linux-1']][users['pat']] == {'sudo': {'enabled': False,
                                                                                 'withoutPassword': False}}
 
@@ -92,23 +92,23 @@ def test_user_level_sudo_is_administrator_and_administrator_false_warns_on_its_c
     for outcome in (check, result):
         assert not outcome.get('failed'), outcome.get('msg')
         gus = results_by_user(outcome)['gus']
-        assert gus['system'] == {'id': systems['linux-1'], 'sudo': True, 'status': 'present', 'global_sudo': True,
+        assert gus['system'] == {'id': systems['linux-1'], 'hostname': 'linux-1', 'sudo': True, 'status': 'present', 'global_sudo': True,
                                  'binding_sudo': False}
         path = str(tmp_path / 'users.csv')
         assert gus['warnings'] == [
             "%s:2:4: Administrator: is false, but user 'gus' has the user-level sudo flag, which makes it "
             "administrator on every device it is bound to: the binding is set without sudo, and the user stays "
-            "administrator on %s" % (path, systems['linux-1'])]
+            "administrator on linux-1 (%s)" % (path, systems['linux-1'])]
         assert outcome['warnings'] == gus['warnings'] and gus['msg'] == gus['warnings'][0]
     assert result['stats']['writes'] == 0
 
     # the binding with sudo is set as the row asks; the diff says the user stays administrator, and why
     other = run(fake, tmp_path, 'Username,SystemID,Administrator\ngus,%s,false\n' % systems['linux-2'], diff=True)
-    assert results_by_user(other)['gus']['system'] == {'id': systems['linux-2'], 'sudo': True, 'status': 'updated',
+    assert results_by_user(other)['gus']['system'] == {'id': systems['linux-2'], 'hostname': 'linux-2', 'sudo': True, 'status': 'updated',
                                                        'global_sudo': True, 'binding_sudo': False}
-    assert other['diff'][0]['before']['system'] == {'id': systems['linux-2'], 'administrator': True,
+    assert other['diff'][0]['before']['system'] == {'id': systems['linux-2'], 'hostname': 'linux-2', 'administrator': True,
                                                     'global_sudo': True, 'binding_sudo': True}
-    assert other['diff'][0]['after']['system'] == {'id': systems['linux-2'], 'administrator': True,
+    assert other['diff'][0]['after']['system'] == {'id': systems['linux-2'], 'hostname': 'linux-2', 'administrator': True,
                                                    'global_sudo': True, 'binding_sudo': False}
     assert fake.org.system_users[systems['linux-2']][users['gus']] == {'sudo': {'enabled': False,
                                                                                 'withoutPassword': False}}
@@ -203,7 +203,7 @@ def test_null_arrays_and_null_edge_attributes_as_real_users_carry_them(fake_fact
     result = run(fake, tmp_path, text)
     assert not result.get('failed'), result.get('msg')
     nel = results_by_user(result)['nel']
-    assert nel['system'] == {'id': systems['linux-1'], 'sudo': False, 'status': 'present'}
+    assert nel['system'] == {'id': systems['linux-1'], 'hostname': 'linux-1', 'sudo': False, 'status': 'present'}
     assert nel['changed_fields'] == ['recoveryEmail', 'enable_user_portal_multifactor', 'mfa',
                                      'addresses.home.locality', 'phoneNumbers.mobile', 'attributes.team']
     stored = fake.org.users[users['nel']]

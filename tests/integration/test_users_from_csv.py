@@ -34,8 +34,8 @@ def test_check_apply_rerun_sequence_with_diff(tmp_path, org):
     assert predicted['alice']['changed_fields'] == ['jobTitle', 'phoneNumbers.mobile', 'attributes.site']
     assert [(g['name'], g['status']) for g in predicted['alice']['groups']] == \
         [('Engineering', 'present'), ('Finance', 'would_add')]
-    assert predicted['bob']['system'] == {'id': org.system('host-b'), 'sudo': True, 'status': 'would_add'}
-    assert predicted['carol']['ldap'] == {'id': org.ldap(), 'status': 'present'}
+    assert predicted['bob']['system'] == {'id': org.system('host-b'), 'hostname': 'host-b', 'sudo': True, 'status': 'would_add'}
+    assert predicted['carol']['ldap'] == {'id': org.ldap(), 'name': 'ldap-1', 'status': 'present'}
     assert predicted['carol']['groups'] == [{'name': 'Finance', 'id': org.group('Finance'), 'status': 'would_add'}]
     assert predicted['erin']['status'] == 'unchanged'
     assert check.result['summary']['by_status'] == {'would_update': 3, 'unchanged': 1, 'failed': 0, 'invalid': 0,
@@ -46,7 +46,7 @@ def test_check_apply_rerun_sequence_with_diff(tmp_path, org):
     assert diffs['alice']['before']['jobTitle'] == 'Engineer'
     assert diffs['alice']['after']['jobTitle'] == 'Principal Engineer'
     assert diffs['alice']['after']['groups'] == ['Finance']
-    assert diffs['bob']['after']['system'] == {'id': org.system('host-b'), 'administrator': True}
+    assert diffs['bob']['after']['system'] == {'id': org.system('host-b'), 'hostname': 'host-b', 'administrator': True}
     assert 'erin' not in diffs
     assert '--- before' in check.stdout
     assert 'Principal Engineer' in check.stdout
@@ -162,8 +162,8 @@ def test_ldap_binding(tmp_path, org):
     assert not run.result.get('failed'), run.result.get('msg')
     assert org.user('bob')['ldap_binding_user'] is True
     assert org.uid('bob') in org.fake.org.ldap_users[lid]
-    assert results_by_user(run.result)['bob']['ldap'] == {'id': lid, 'status': 'added'}
-    assert results_by_user(run.result)['carol']['ldap'] == {'id': lid, 'status': 'present'}
+    assert results_by_user(run.result)['bob']['ldap'] == {'id': lid, 'name': 'ldap-1', 'status': 'added'}
+    assert results_by_user(run.result)['carol']['ldap'] == {'id': lid, 'name': 'ldap-1', 'status': 'present'}
     assert run.stats['by_route']['POST /api/v2/ldapservers/{id}/associations'] == 1
 
 
@@ -174,7 +174,7 @@ def test_device_binding_with_an_administrator_cell(tmp_path, org, spelling, enab
     run = apply(tmp_path, org.fake, 'Username,SystemID,Administrator\nalice,%s,%s\n' % (sid, spelling))
     assert not run.result.get('failed'), run.result.get('msg')
     assert org.binding('host-b', 'alice') == {'sudo': {'enabled': enabled, 'withoutPassword': False}}
-    assert results_by_user(run.result)['alice']['system'] == {'id': sid, 'sudo': enabled, 'status': 'added'}
+    assert results_by_user(run.result)['alice']['system'] == {'id': sid, 'hostname': 'host-b', 'sudo': enabled, 'status': 'added'}
 
 
 def test_device_binding_sudo_change_is_an_update(tmp_path, org):

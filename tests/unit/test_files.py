@@ -227,7 +227,7 @@ def test_write_atomic_never_sets_the_mode_through_a_swapped_in_symlink(tmp_path,
     monkeypatch.setattr(os, 'chmod', swap_then_chmod)
     report.write_atomic(str(target), 'row\r\n')
     assert stat.S_IMODE(victim.stat().st_mode) == 0o600
-    assert stat.S_IMODE(target.stat().st_mode) == 0o644 and target.read_bytes() == b'row\r\n'
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600 and target.read_bytes() == b'row\r\n'
 
 
 def test_write_atomic_syncs_the_data_before_the_rename(tmp_path, monkeypatch):
@@ -244,6 +244,70 @@ def test_write_atomic_takes_a_name_of_255_bytes(tmp_path):
     target = tmp_path / ('r' * 251 + '.csv')
     report.write_atomic(str(target), 'x')
     assert target.read_text() == 'x' and os.listdir(str(tmp_path)) == [target.name]
+
+
+def test_write_atomic_gives_the_data_no_wider_mode_than_wanted_from_the_first_byte(tmp_path, monkeypatch):
+    """The mode is on the descriptor before any data: with the most permissive umask, no write ever lands in a
+    file readable by others (a new file, and one rewritten with a narrower mode)."""
+    seen = []
+    real_fdopen = os.fdopen
+
+    class Watched:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return self.handle.__exit__(*exc)
+
+        def write(self, text):
+            seen.append(stat.S_IMODE(os.fstat(self.handle.fileno()).st_mode))
+            return self.handle.write(text)
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+    monkeypatch.setattr(os, 'fdopen', lambda *args, **kwargs: Watched(real_fdopen(*args, **kwargs)))
+    old = os.umask(0)
+    try:
+        assert report.write_atomic(str(tmp_path / 'new.csv'), 'x' * 100) is None
+        existing = tmp_path / 'old.csv'
+        existing.write_text('y')
+        existing.chmod(0o644)
+        assert report.write_atomic(str(existing), 'z' * 100, mode='0600') == 0o644
+    finally:
+        os.umask(old)
+    assert seen and set(seen) == {0o600}
+    assert stat.S_IMODE((tmp_path / 'new.csv').stat().st_mode) == 0o600
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o600 and existing.read_text() == 'z' * 100
+
+
+@pytest.mark.parametrize('mode,before,after', [
+    (None, 0o640, 0o640), ('0640', 0o600, 0o640), (0o640, 0o600, 0o640), ('g+r', 0o600, 0o640),
+    ('u=rw,go=', 0o644, 0o600), ('o-r', 0o644, 0o640),
+])
+def test_write_atomic_keeps_or_sets_the_mode_of_an_existing_file(tmp_path, mode, before, after):
+    path = tmp_path / 'r.csv'
+    path.write_text('old')
+    path.chmod(before)
+    assert report.write_atomic(str(path), 'new', mode=mode) == before
+    assert stat.S_IMODE(path.stat().st_mode) == after and path.read_text() == 'new'
+
+
+def test_write_atomic_falls_back_to_writing_in_place_only_with_unsafe_writes(tmp_path, monkeypatch):
+    import errno
+
+    def busy(src, dst):
+        raise OSError(errno.EBUSY, 'Device or resource busy')
+    monkeypatch.setattr(os, 'replace', busy)
+    path = tmp_path / 'mounted.csv'
+    path.write_text('old')
+    with pytest.raises(OSError):
+        report.write_atomic(str(path), 'new')
+    assert path.read_text() == 'old' and os.listdir(str(tmp_path)) == ['mounted.csv']
+    report.write_atomic(str(path), 'new', unsafe_writes=True)
+    assert path.read_text() == 'new' and os.listdir(str(tmp_path)) == ['mounted.csv']
 
 
 SIGTERM_CHILD = r'''

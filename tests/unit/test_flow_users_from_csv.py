@@ -182,7 +182,7 @@ def test_the_report_file_is_written_and_named(tmp_path):
 
 
 def test_a_report_that_fails_to_write_after_the_run_still_returns_the_results(tmp_path, monkeypatch):
-    def refuse(path, text):
+    def refuse(path, text, **file_options):
         raise OSError(28, 'No space left on device')
     monkeypatch.setattr(flow.report, 'write_atomic', refuse)
     client = directory()
