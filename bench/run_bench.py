@@ -396,8 +396,8 @@ def w2(cfg, workdir):
         for name, check in (('first_apply', False), ('check', True), ('rerun', False)):
             out[name] = users_csv_run(workdir, fake, W2_HEADER, rows, check=check)
             log('  %s: %s s, %d reads (%s a row), %d writes, module peak %s MB' % (
-                    name, out[name]['seconds'], out[name]['reads'], out[name]['reads_per_row'], out[name]['writes'],
-                    out[name]['module_peak_mb']))
+                name, out[name]['seconds'], out[name]['reads'], out[name]['reads_per_row'], out[name]['writes'],
+                out[name]['module_peak_mb']))
             if name == 'first_apply':
                 out['users_not_right'] = sum(1 for r in rows if large_mismatches(fake, r))
         out['template'] = template_run(cfg, workdir, fake)

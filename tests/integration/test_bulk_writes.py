@@ -31,8 +31,8 @@ def csv_text(fake):
     lines = ['Username,jobTitle,department,Attribute1_name,Attribute1_value,Email,Group1']
     for n, user in enumerate(users[1:31]):
         email = taken if n == 3 else ''          # the update is refused (409), in a job as in a PUT
-        lines.append('%s,Title %d,Dept %d,team,t%d,%s,%s' % (user['username'], n, n % 3, n, email,
-                                                          'group-001' if n % 2 else ''))
+        group = 'group-001' if n % 2 else ''
+        lines.append('%s,Title %d,Dept %d,team,t%d,%s,%s' % (user['username'], n, n % 3, n, email, group))
     return '\n'.join(lines) + '\n', [u['id'] for u in users[1:31]]
 
 
