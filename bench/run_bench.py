@@ -9,6 +9,13 @@ Workloads (see README "Benchmark"):
                 playbook, and a sequential replay of the interactive tool's requests per row
   rate_limited  the fake allows 20 requests/s and answers 429 with Retry-After; 200 rows
   scaling       100 to 100,000 rows at 5 ms, wall time and peak memory per size
+  w2            a large tenant (100,000 users, 20,000 devices, 200 groups: "All Users", five of 20,000
+                members, the rest under 200), 50 ms; 1,000 rows changing two fields and a custom
+                attribute, half joining a 20,000-member group and half a small one, each binding one
+                of 1,000 distinct devices: first apply, check mode, rerun
+  template      a prefilled template of all 100,000 W2 users with every column group, and the devices file
+  w3            10,000 rows changing fields only on the W2 tenant, write_mode put and bulk, at 50 ms and
+                under a 20 requests/s limit (429 with Retry-After), each on a fresh tenant
 
 Writes bench/results/<name>.json and <name>.md, and (unless --no-readme) the README's table.
 Usage: python bench/run_bench.py [--name NAME] [--smoke] [--out DIR] [--only w1,scaling,...]
@@ -33,19 +40,23 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
 import testenv  # noqa: E402  (links the collection into a temporary tree; puts tests/integration on sys.path)
-from fake_jumpcloud.seed import generate_org  # noqa: E402
+from fake_jumpcloud.seed import generate_large_org, generate_org  # noqa: E402
 from fake_jumpcloud.server import FakeJumpCloud  # noqa: E402
 from playbook import INVENTORY, ansible_env  # noqa: E402
-from workload import mismatches, to_csv, w1_rows  # noqa: E402
+from workload import W2_HEADER, W3_HEADER, large_mismatches, mismatches, rows_csv, to_csv, w1_rows, w2_rows, w3_rows  # noqa: E402
 
 MODULE = 'jcops.jumpcloud.jc_users_from_csv'
 WORKERS = 16        # the module's default max_workers
 
 FULL = dict(org=dict(users=10000, groups=50, systems=500), latency=0.05, w1_rows=1000, slice_rows=100,
             replay_rows=10, rate_limit=20, rate_rows=200, scaling=[100, 1000, 10000, 100000],
-            scaling_latency=0.005, preflight_requests=800)
+            scaling_latency=0.005, preflight_requests=800,
+            large=dict(users=100000, systems=20000, big_groups=5, big_size=20000, small_groups=194, small_size=150),
+            w2_rows=1000, w3_rows=10000, w3_rate_limit=20, w3_at_latency=True)
 SMOKE = dict(org=dict(users=300, groups=10, systems=20), latency=0.005, w1_rows=30, slice_rows=6, replay_rows=2,
-             rate_limit=60, rate_rows=20, scaling=[10, 40], scaling_latency=0.002, preflight_requests=160)
+             rate_limit=60, rate_rows=20, scaling=[10, 40], scaling_latency=0.002, preflight_requests=160,
+             large=dict(users=2000, systems=100, big_groups=5, big_size=500, small_groups=10, small_size=50),
+             w2_rows=20, w3_rows=40, w3_rate_limit=200, w3_at_latency=False)
 
 TARGETS = [
     # (key, description, check)
@@ -61,6 +72,18 @@ TARGETS = [
     ('scaling_peak_mb', 'largest size: module peak memory <= 400 MB', lambda v: v <= 400),
     ('scaling_per_row_ratio', 'largest size: time per row within 20% of the 1,000-row figure',
      lambda v: v <= 1.2),
+    ('w2_first_apply_seconds', 'W2 first apply <= 25 s', lambda v: v <= 25),
+    ('w2_first_apply_reads_per_row', 'W2 first apply reads <= 2.2 per row', lambda v: v <= 2.2),
+    ('w2_check_seconds', 'W2 check mode <= 12 s', lambda v: v <= 12),
+    ('w2_rerun_seconds', 'W2 rerun <= 12 s', lambda v: v <= 12),
+    ('w2_check_and_rerun_writes', 'W2 check mode and rerun write nothing', lambda v: v == 0),
+    ('w2_peak_mb', 'W2: module peak memory <= 400 MB', lambda v: v <= 400),
+    ('template_seconds', 'template of 100,000 prefilled users <= 20 s', lambda v: v <= 20),
+    ('template_reads', 'template of 100,000 prefilled users: reads <= 150', lambda v: v <= 150),
+    ('template_peak_mb', 'template of 100,000 users: module peak memory <= 400 MB', lambda v: v <= 400),
+    ('w3_bulk_speedup_rate_limited', 'W3 at 20 requests/s: bulk at least 10x faster than put', lambda v: v >= 10),
+    ('w3_same_state_and_results', 'W3 at 20 requests/s: bulk and put end in the same state with the same results',
+     lambda v: v is True),
 ]
 
 
@@ -145,6 +168,33 @@ def measure_module(workdir, fake, rows, check=False):
                retries=summary['requests']['retries'], statuses=stats['statuses'],
                by_status=summary['by_status'], rows_per_second=round(len(rows) / run['seconds'], 2),
                concurrent_user_writes=len(stats['concurrent_user_writes']))
+    return run
+
+
+def play_for(module, args, result_path, check=False):
+    """A play running ``module`` with ``args`` that saves its result, without the per-row results, as JSON."""
+    lines = ''.join('        %s: %s\n' % (k, json.dumps(v)) for k, v in sorted(args.items()))
+    return ('- hosts: localhost\n  gather_facts: false\n  tasks:\n'
+            '    - name: run\n      %s:\n%s      register: out\n%s'
+            '    - name: save\n      ansible.builtin.copy:\n'
+            '        content: "{{ out | dict2items | rejectattr(\'key\', \'in\', [\'results\', \'diff\']) | items2dict'
+            ' | to_json }}"\n        dest: %s\n      check_mode: false\n'
+            % (module, lines, '      check_mode: true\n' if check else '', result_path))
+
+
+def measure(workdir, fake, module, args, rows, check=False):
+    """One run of ``module`` through ansible-playbook: time, memory, the fake's counts, requests per row."""
+    result_path = os.path.join(workdir, 'result.json')
+    fake.stats.reset()
+    run = run_playbook(workdir, fake, play_for(module, args, result_path, check=check))
+    stats = fake.stats.as_dict()
+    with open(result_path, encoding='utf-8') as handle:
+        out = json.load(handle)
+    run.update(rows=rows, reads=stats['reads'], writes=stats['writes'], statuses=stats['statuses'],
+               by_route=stats['by_route'], reads_per_row=round(stats['reads'] / float(rows), 3),
+               writes_per_row=round(stats['writes'] / float(rows), 3), rows_per_second=round(rows / run['seconds'], 2))
+    if 'summary' in out:
+        run.update(by_status=out['summary']['by_status'], retries=out['summary']['requests']['retries'])
     return run
 
 
@@ -320,6 +370,109 @@ def scaling(cfg, workdir):
     return dict(latency_ms=cfg['scaling_latency'] * 1000, runs=results)
 
 
+def start_large(cfg, latency, **faults):
+    started = time.monotonic()
+    fake = FakeJumpCloud(api_key=testenv.API_KEY, seed=generate_large_org(**cfg['large']), latency=latency,
+                         **faults).start()
+    log('  fake JumpCloud (large tenant): %d users, %d groups, %d devices (seeded in %.1f s), %d ms per request'
+        % (len(fake.org.users), len(fake.org.groups), len(fake.org.systems), time.monotonic() - started,
+           latency * 1000))
+    return fake
+
+
+def users_csv_run(workdir, fake, header, rows, check=False, name='users.csv', **args):
+    csv_path = os.path.join(workdir, name)
+    with open(csv_path, 'w', encoding='utf-8') as handle:
+        handle.write(rows_csv(header, rows))
+    return measure(workdir, fake, MODULE, dict(args, csv_path=csv_path), len(rows), check=check)
+
+
+def w2(cfg, workdir):
+    """W2, then the template, on the same large tenant."""
+    fake = start_large(cfg, cfg['latency'])
+    try:
+        rows = w2_rows(fake, cfg['w2_rows'])
+        out = {}
+        for name, check in (('first_apply', False), ('check', True), ('rerun', False)):
+            out[name] = users_csv_run(workdir, fake, W2_HEADER, rows, check=check)
+            log('  %s: %s s, %d reads (%s a row), %d writes, module peak %s MB' % (
+                name, out[name]['seconds'], out[name]['reads'], out[name]['reads_per_row'], out[name]['writes'],
+                out[name]['module_peak_mb']))
+            if name == 'first_apply':
+                out['users_not_right'] = sum(1 for r in rows if large_mismatches(fake, r))
+        out['template'] = template_run(cfg, workdir, fake)
+        return out
+    finally:
+        fake.stop()
+
+
+def template_run(cfg, workdir, fake):
+    folder = os.path.join(workdir, 'template')
+    os.makedirs(folder, exist_ok=True)
+    dest = os.path.join(folder, 'template.csv')
+    if os.path.exists(dest):
+        os.remove(dest)
+    args = dict(dest=dest, populate_users=True, prefill=True, systems=True, groups=3, custom_attributes=3,
+                email=True, user_information=True, location=True, telephony=True, unix_ids=True, mfa=True,
+                ldap_binding=True)
+    users = len(fake.org.users)
+    run = measure(workdir, fake, 'jcops.jumpcloud.jc_import_template', args, users)
+    with open(dest, encoding='utf-8-sig') as handle:
+        run['lines'] = sum(1 for dummy in handle) - 1
+    log('  template: %s users in %s s, %d reads, module peak %s MB' % (
+        run['lines'], run['seconds'], run['reads'], run['module_peak_mb']))
+    return run
+
+
+def w3(cfg, workdir):
+    """W3: put and bulk at 50 ms on one tenant, then each under the rate limit on a fresh tenant of its own."""
+    out = {}
+    fake = start_large(cfg, cfg['latency'], bulk_polls_before_results=1) if cfg['w3_at_latency'] else None
+    try:
+        for mode in ('put', 'bulk') if fake else ():
+            rows = w3_rows(fake, cfg['w3_rows'], tag='w3-%s' % mode)
+            run = users_csv_run(workdir, fake, W3_HEADER, rows, write_mode=mode)
+            run['users_not_right'] = sum(1 for r in rows if large_mismatches(fake, r))
+            out['%s_latency' % mode] = run
+            log('  %s at %d ms: %s s, %d reads, %d writes' % (mode, cfg['latency'] * 1000, run['seconds'],
+                                                              run['reads'], run['writes']))
+    finally:
+        if fake:
+            fake.stop()
+    snapshots, reports = {}, {}
+    for mode in ('put', 'bulk'):
+        fake = start_large(cfg, cfg['latency'], rate_limit=cfg['w3_rate_limit'], retry_after=True,
+                           bulk_polls_before_results=1)
+        try:
+            rows = w3_rows(fake, cfg['w3_rows'], tag='w3-limited')
+            report = os.path.join(workdir, 'w3-%s-report.csv' % mode)
+            run = users_csv_run(workdir, fake, W3_HEADER, rows, write_mode=mode, report_path=report)
+            run['users_not_right'] = sum(1 for r in rows if large_mismatches(fake, r))
+            stats = fake.stats.as_dict()
+            run['served'] = stats['total'] - int(stats['statuses'].get('429', 0))
+            out['%s_rate_limited' % mode] = run
+            with fake.org.lock:
+                snapshots[mode] = json.dumps(sorted(fake.org.users.values(), key=lambda u: u['_id']), sort_keys=True)
+            with open(report, encoding='utf-8') as handle:
+                reports[mode] = handle.read()
+            log('  %s at %d requests/s: %s s, %d reads, %d writes' % (mode, cfg['w3_rate_limit'], run['seconds'],
+                                                                      run['reads'], run['writes']))
+        finally:
+            fake.stop()
+    out['same_state'] = snapshots['put'] == snapshots['bulk']
+    out['same_results'] = reports['put'] == reports['bulk']
+    out['bulk_speedup_rate_limited'] = round(out['put_rate_limited']['seconds'] / out['bulk_rate_limited']['seconds'], 1)
+    return out
+
+
+def load_note():
+    """The machine's load while the benchmark ran (this machine is shared)."""
+    try:
+        return subprocess.run(['uptime'], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return ''
+
+
 # -- results ---------------------------------------------------------------------------------------
 
 def machine():
@@ -360,6 +513,20 @@ def targets(results):
         values['scaling_peak_mb'] = runs[-1]['module_peak_mb']
         base = next((r for r in runs if r['rows'] == 1000), runs[0])
         values['scaling_per_row_ratio'] = round(runs[-1]['ms_per_row'] / base['ms_per_row'], 2)
+    w = results.get('w2')
+    if w:
+        values.update(w2_first_apply_seconds=w['first_apply']['seconds'],
+                      w2_first_apply_reads_per_row=w['first_apply']['reads_per_row'],
+                      w2_check_seconds=w['check']['seconds'], w2_rerun_seconds=w['rerun']['seconds'],
+                      w2_check_and_rerun_writes=w['check']['writes'] + w['rerun']['writes'],
+                      w2_peak_mb=max(w[n]['module_peak_mb'] for n in ('first_apply', 'check', 'rerun')),
+                      template_seconds=w['template']['seconds'], template_reads=w['template']['reads'],
+                      template_peak_mb=w['template']['module_peak_mb'])
+    w = results.get('w3')
+    if w:
+        values.update(w3_bulk_speedup_rate_limited=w['bulk_speedup_rate_limited'],
+                      w3_same_state_and_results=w['same_state'] and w['same_results'])
+    w = results.get('w1')
     out = []
     for key, text, check in TARGETS:
         if key not in values:
@@ -416,6 +583,34 @@ def markdown(results):
         for r in s['runs']:
             cells = (r['rows'], r['seconds'], r['ms_per_row'], r['reads'], r['writes'], r['module_peak_mb'])
             lines.append('| %s | %s | %s | %s | %s | %s |' % cells)
+    w = results.get('w2')
+    if w:
+        lines += ['', '| W2 large tenant (%d rows, %d ms/request) | seconds | reads | writes | reads/row | writes/row '
+                  '| module peak MB |' % (w['first_apply']['rows'], results['config']['latency'] * 1000),
+                  '|---|---|---|---|---|---|---|']
+        for name in ('first_apply', 'check', 'rerun', 'template'):
+            r = w[name]
+            lines.append('| %s | %s | %s | %s | %s | %s | %s |' % (
+                name.replace('_', ' ') + (' (%d users)' % r['rows'] if name == 'template' else ''), r['seconds'],
+                r['reads'], r['writes'], r['reads_per_row'], r['writes_per_row'], r['module_peak_mb']))
+    w = results.get('w3')
+    if w:
+        lines += ['', '| W3 fields only (%d rows) | seconds | reads | writes | reads/row | writes/row | module peak MB |'
+                  % w['put_rate_limited']['rows'], '|---|---|---|---|---|---|---|']
+        for name, text in (('put_latency', 'put, %d ms' % (results['config']['latency'] * 1000)),
+                           ('bulk_latency', 'bulk, %d ms' % (results['config']['latency'] * 1000)),
+                           ('put_rate_limited', 'put, %s requests/s' % results['config']['w3_rate_limit']),
+                           ('bulk_rate_limited', 'bulk, %s requests/s' % results['config']['w3_rate_limit'])):
+            r = w.get(name)
+            if r is None:
+                continue
+            lines.append('| %s | %s | %s | %s | %s | %s | %s |' % (
+                text, r['seconds'], r['reads'], r['writes'], r['reads_per_row'], r['writes_per_row'],
+                r['module_peak_mb']))
+        lines += ['', 'Under the limit, bulk is %sx faster than put; same final state: %s; same results: %s.' % (
+            w['bulk_speedup_rate_limited'], 'yes' if w['same_state'] else 'no', 'yes' if w['same_results'] else 'no')]
+    if results.get('load'):
+        lines += ['', 'Load on this shared machine when the run ended (`uptime`): %s' % results['load']]
     p = results.get('preflight')
     if p:
         lines += ['', 'Fake server alone: %s requests on %s threads at %s ms: %s s against an ideal %s s '
@@ -461,7 +656,8 @@ def save(folder, name, results, table):
 
 WORKLOADS = [('preflight', 'Preflight: the fake server alone', preflight), ('w1', 'W1', w1),
              ('baselines', 'Baselines', baselines), ('rate_limited', 'Rate limited', rate_limited),
-             ('scaling', 'Scaling', scaling)]
+             ('scaling', 'Scaling', scaling), ('w2', 'W2 and the template (large tenant)', w2),
+             ('w3', 'W3 (large tenant, fields only)', w3)]
 
 
 def main(argv=None):
@@ -489,6 +685,7 @@ def main(argv=None):
         started = time.monotonic()
         results[key] = func(cfg) if key == 'preflight' else func(cfg, workdir)
         log('   (%.0f s)' % (time.monotonic() - started))
+    results['load'] = load_note()
     results['targets'] = targets(results)
     table = markdown(results)
     save(args.out, name, results, table)

@@ -45,12 +45,7 @@ def w1_rows(fake, count, tag='1'):
 
 
 def to_csv(rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator='\n')
-    writer.writerow(HEADER)
-    for row in rows:
-        writer.writerow([row[h] for h in HEADER])
-    return buffer.getvalue()
+    return rows_csv(HEADER, rows)
 
 
 def mismatches(fake, row):
@@ -71,5 +66,80 @@ def mismatches(fake, row):
             wrong.append('group')
         binding = org.system_users[row['SystemID']].get(row['_uid'], 'absent')
         if binding == 'absent' or (binding or {}).get('sudo', {}).get('enabled'):
+            wrong.append('device')
+    return wrong
+
+
+# -- W2 and W3: a large tenant (seed.generate_large_org) ---------------------------------------------
+
+W2_HEADER = ['Username', 'jobTitle', 'department', 'Attribute1_name', 'Attribute1_value', 'Group1', 'SystemID']
+W3_HEADER = ['Username', 'jobTitle', 'department', 'costCenter']
+
+
+def _spread(org, count):
+    """``count`` users spread evenly over the tenant, by username."""
+    users = sorted(org.users.values(), key=lambda u: u['username'])
+    if len(users) < count:
+        raise ValueError('the organisation has %d users, not %d' % (len(users), count))
+    step = len(users) // count
+    return [users[i * step] for i in range(count)]
+
+
+def w2_rows(fake, count, tag='w2'):
+    """Rows changing two fields and a custom attribute; even rows join a big department group, odd rows a small
+    team, each group one the user is not in yet; every row binds a distinct device the user is not bound to."""
+    org = fake.org
+    with org.lock:
+        users = _spread(org, count)
+        groups = sorted(org.groups.values(), key=lambda g: g['name'])
+        big = [g for g in groups if g['name'].startswith('Department ')]
+        small = [g for g in groups if g['name'].startswith('team-')]
+        members = dict((g['id'], set(org.group_members[g['id']])) for g in big + small)
+        systems = sorted(org.systems.values(), key=lambda s: s['hostname'])
+        bound = dict((s['_id'], set(org.system_users[s['_id']])) for s in systems[:count])
+    if len(systems) < count:
+        raise ValueError('the organisation has %d devices, not %d' % (len(systems), count))
+    rows = []
+    for i, user in enumerate(users):
+        uid = user['_id']
+        group = _first_without(big if i % 2 == 0 else small, i // 2, lambda g: uid in members[g['id']])
+        system = systems[i]
+        assert uid not in bound[system['_id']]
+        rows.append({'Username': user['username'], 'jobTitle': 'Title %s-%d' % (tag, i), 'department': 'Dept %s' % tag,
+                     'Attribute1_name': 'runTag', 'Attribute1_value': '%s-%d' % (tag, i), 'Group1': group['name'],
+                     'SystemID': system['_id'], '_uid': uid, '_group_id': group['id']})
+    return rows
+
+
+def w3_rows(fake, count, tag='w3'):
+    """Rows that change three fields only."""
+    with fake.org.lock:
+        users = _spread(fake.org, count)
+    return [{'Username': u['username'], 'jobTitle': 'Title %s-%d' % (tag, i), 'department': 'Dept %s' % tag,
+             'costCenter': 'CC-%s-%d' % (tag, i % 50), '_uid': u['_id']} for i, u in enumerate(users)]
+
+
+def rows_csv(header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator='\n')
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row[h] for h in header])
+    return buffer.getvalue()
+
+
+def large_mismatches(fake, row):
+    """The cells of a W2 or W3 ``row`` that the fake does not hold."""
+    org = fake.org
+    with org.lock:
+        user = org.users.get(row['_uid'])
+        wrong = [f for f in ('jobTitle', 'department', 'costCenter') if f in row and user.get(f) != row[f]]
+        if 'Attribute1_name' in row:
+            attributes = dict((a['name'], a['value']) for a in user.get('attributes') or [])
+            if attributes.get(row['Attribute1_name']) != row['Attribute1_value']:
+                wrong.append('attributes')
+        if '_group_id' in row and row['_uid'] not in org.group_members[row['_group_id']]:
+            wrong.append('group')
+        if 'SystemID' in row and row['_uid'] not in org.system_users[row['SystemID']]:
             wrong.append('device')
     return wrong

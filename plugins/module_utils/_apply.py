@@ -138,22 +138,25 @@ class Applier:
             return st.item_done(action, self.check_mode)
         return already if done == 'exists' else st.FAILED
 
-    def apply_one(self, plan):
+    def apply_one(self, plan, fields_written=False):
+        """Apply ``plan``; ``fields_written`` says a bulk job has written its fields already (no PUT)."""
         outcome = Outcome(plan, self.check_mode)
         try:
-            self._apply_steps(outcome, plan)
+            self._apply_steps(outcome, plan, fields_written and not self.check_mode)
         except Exception as exc:  # pylint: disable=broad-except
             # an unexpected failure stops this user's writes only; the ones already done stay recorded
             outcome.errors.append('internal error: %s; nothing more was written for this user' % type(exc).__name__)
         return outcome
 
-    def _apply_steps(self, outcome, plan):
+    def _apply_steps(self, outcome, plan, fields_written=False):
         client = self.client
         uid = plan.user_id
         if plan.create:
             uid = self._create(outcome, plan)
             if not outcome.created:
                 return
+        elif plan.body and fields_written:
+            outcome.changed = outcome.fields_written = True
         elif plan.body:
             if self._call(outcome, 'update', client.put, '/api/systemusers/%s' % uid, plan.body) is True:
                 outcome.changed = outcome.fields_written = True

@@ -20,6 +20,7 @@ import os
 import ssl
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 try:
     import requests
@@ -204,9 +205,12 @@ class JumpCloudClient:
         self._lock = threading.Lock()
         self._gate = 0.0         # monotonic time before which no request is sent (after a 429)
         self.counts = {'reads': 0, 'writes': 0, 'retries': 0}
+        self._max_workers = max(1, max_workers)
+        self._leaf_pool = None    # the client's own workers for single requests (see map_requests)
 
         session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(1, max_workers) + 2, max_retries=0)
+        # the flow's workers and the client's own (pages, reads by id) may all have a request open
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=2 * max(1, max_workers) + 2, max_retries=0)
         session.mount('https://', adapter)
         session.mount('http://', adapter)
         # What requests would read from the environment on every request (proxies, a CA bundle,
@@ -416,55 +420,96 @@ class JumpCloudClient:
 
     # -- paging ------------------------------------------------------------
 
-    @staticmethod
-    def _pages(fetch, limit, follow_total):
-        """Every item of a paged listing: ``fetch(skip)`` gives one page's ``(items, total)``.
+    def map_requests(self, func, items):
+        """``func(item)`` for each of ``items`` on the client's own workers, results in the order of ``items``.
 
-        The listing ends on an empty page, once ``total`` items are read, or on a page shorter
-        than ``limit``; with ``follow_total``, a short page does not end it while the answer
-        gives a total (a server that caps a page lower than asked is still read to the end).
+        ``func`` sends requests and never waits on other work, so any thread (a worker of the flow's
+        pool too) may call this without the risk of workers waiting on each other. The workers are
+        made when first needed, as many as ``max_workers``.
+        """
+        items = list(items)
+        if len(items) <= 1:
+            return [func(item) for item in items]
+        with self._lock:
+            if self._leaf_pool is None:
+                self._leaf_pool = ThreadPoolExecutor(max_workers=self._max_workers, thread_name_prefix='jc-request')
+            pool = self._leaf_pool
+        return list(pool.map(func, items))
+
+    def _pages(self, fetch, limit, follow_total, first=None):
+        """Every item of a paged listing, in order: ``fetch(skip)`` gives one page's ``(items, total)``.
+
+        ``first`` is the first page when it was read already. Once a full first page has told the
+        total, every remaining page is fetched at once (:meth:`map_requests`), each exactly once.
+        The listing ends on an empty page, once ``total`` items are read, or on a page shorter than
+        ``limit``; with ``follow_total``, a short page does not end it while the answer gives a total
+        (a server that caps a page lower than asked is still read to the end, page after page).
         """
         skip = 0
+        items, total = first if first is not None else fetch(0)
         while True:
-            items, total = fetch(skip)
             yield from items
             skip += len(items)
             if not items or (total is not None and skip >= total):
                 return
             if len(items) < limit and not (follow_total and total is not None):
                 return
+            if total is not None and len(items) == limit:
+                items = None
+                for items, page_total in self.map_requests(fetch, range(skip, total, limit)):
+                    if len(items) < limit and skip + len(items) < total:
+                        break           # a page shorter than asked, not the last: read on from it, in order
+                    yield from items
+                    skip += len(items)
+                    total = page_total if page_total is not None else total
+                    items = None
+                if items is None:       # every page was read; the total may have grown meanwhile
+                    if skip >= total:
+                        return
+                    items, total = fetch(skip)
+                    continue
+                # the short page: its items are yielded by the loop's start
+                continue
+            items, total = fetch(skip)
 
-    def v1_search(self, path, search_filter=None, fields=None):
-        """Every result of a v1 ``POST /api/search/...`` query, 1000 a page.
+    def v1_search_page(self, path, search_filter=None, fields=None, skip=0):
+        """One page (1000 results) of a v1 ``POST /api/search/...`` query: ``(results, totalCount or None)``.
 
         ``limit`` and ``skip`` go in the query string and in the body alike: JumpCloud's
         PowerShell module pages searches through the query string, its SDKs and CLI through
-        the body. Paging follows ``totalCount``, so that a page shorter than asked for (a
-        server that caps it lower) is not taken for the last one.
+        the body. Results are sorted by ``_id`` so that pages read concurrently do not overlap.
         """
-        def fetch(skip):
-            paging = {'limit': SEARCH_PAGE_LIMIT, 'skip': skip}
-            query = dict(paging)
-            if search_filter:
-                query['filter'] = search_filter
-            if fields:
-                query['fields'] = fields if isinstance(fields, str) else ' '.join(fields)
-            page = self.request('POST', path, params=paging, body=query, idempotent=True).data or {}
-            total = page.get('totalCount')
-            return page.get('results') or [], total if isinstance(total, int) and not isinstance(total, bool) else None
-        return self._pages(fetch, SEARCH_PAGE_LIMIT, follow_total=True)
+        paging = {'limit': SEARCH_PAGE_LIMIT, 'skip': skip}
+        query = dict(paging, sort='_id')
+        if search_filter:
+            query['filter'] = search_filter
+        if fields:
+            query['fields'] = fields if isinstance(fields, str) else ' '.join(fields)
+        page = self.request('POST', path, params=paging, body=query, idempotent=True).data or {}
+        total = page.get('totalCount')
+        return page.get('results') or [], total if isinstance(total, int) and not isinstance(total, bool) else None
 
-    def v2_list(self, path, params=None):
-        """Every item of a v2 listing (a bare array with ``x-total-count``), page by page."""
-        params = dict(params or {})
+    def v1_search(self, path, search_filter=None, fields=None):
+        """Every result of a v1 ``POST /api/search/...`` query, 1000 a page (see :meth:`v1_search_page`).
 
-        def fetch(skip):
-            params.update(limit=PAGE_LIMIT, skip=skip)
-            response = self.request('GET', path, params=params)
-            total = response.headers.get('x-total-count')
-            try:
-                total = int(total) if total is not None else None
-            except ValueError:
-                total = None
-            return response.data or [], total
-        return self._pages(fetch, PAGE_LIMIT, follow_total=False)
+        Paging follows ``totalCount``, so that a page shorter than asked for (a server that caps it
+        lower) is not taken for the last one.
+        """
+        return self._pages(lambda skip: self.v1_search_page(path, search_filter, fields, skip), SEARCH_PAGE_LIMIT,
+                           follow_total=True)
+
+    def v2_page(self, path, params=None, skip=0):
+        """One page (100 items) of a v2 listing: ``(items, x-total-count or None)``."""
+        params = dict(params or {}, limit=PAGE_LIMIT, skip=skip)
+        response = self.request('GET', path, params=params)
+        total = response.headers.get('x-total-count')
+        try:
+            total = int(total) if total is not None else None
+        except ValueError:
+            total = None
+        return response.data or [], total
+
+    def v2_list(self, path, params=None, first=None):
+        """Every item of a v2 listing (a bare array with ``x-total-count``); ``first`` is its first page
+        (:meth:`v2_page`) when that was read already."""
+        return self._pages(lambda skip: self.v2_page(path, params, skip), PAGE_LIMIT, follow_total=False, first=first)

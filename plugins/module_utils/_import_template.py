@@ -72,13 +72,15 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
         if p['populate_users'] or p['systems']:
             client = connect()
         if p['populate_users']:
-            users = list(client.v1_search('/api/search/systemusers', fields=None if p['prefill'] else 'username'))
+            users = list(client.v1_search('/api/search/systemusers',
+                                          fields=template.prefill_fields(columns) if p['prefill'] else 'username'))
         if p['systems']:
             systems = list(client.v1_search('/api/search/systems', fields='hostname displayName lastContact'))
     except JumpCloudError as exc:
         raise RunFailed('reading JumpCloud failed; nothing was written: %s' % client.redact(exc))
 
-    files = [(path, template.render_csv(columns, template.template_rows(columns, users, p['prefill'])))]
+    rows = len(users)
+    files = [(path, template.render_csv(columns, template.iter_template_rows(columns, users, p['prefill'])))]
     if systems is not None:
         files.append((os.path.join(folder, systems_name),
                       template.render_csv(template.SYSTEM_COLUMNS, template.system_rows(systems))))
@@ -108,7 +110,7 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
         else:
             managed.append((target, write_atomic(target, text, **write_options(p))))
 
-    result = dict(changed=changed, path=path, columns=columns, rows=len(users))
+    result = dict(changed=changed, path=path, columns=columns, rows=rows)
     result[OUTPUT_FILES] = managed
     if systems is not None:
         result['systems_path'] = files[1][0]

@@ -8,10 +8,10 @@
 """Read, in bulk, the current JumpCloud state that a set of CSV rows refers to.
 
 Every read is a listing or a batched search, never a per-row lookup of the
-whole directory: users by batched ``or`` search, all groups, devices and LDAP
-servers in one listing each, and memberships and bindings from whichever side
-needs fewer requests (one listing per referenced group/device/server, or one
-per user). Independent reads run concurrently on the worker pool.
+whole directory: users by batched ``or`` search, all groups and LDAP servers
+in one listing each, the devices the rows name by a search on their ids, and
+memberships and bindings from whichever side costs fewer requests counted in
+pages (see ``_edges``). Independent reads run concurrently on the worker pool.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,6 +20,8 @@ __metaclass__ = type
 import difflib
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import SEARCH_PAGE_LIMIT
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._edges import EdgeKind, read_edges
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import CLEAR, OBJECT_ID_RE, UserFacts
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import AmbiguousName, caseless_condition, fold, match_name
@@ -259,11 +261,46 @@ def _start_listings(client, rows, pool):
     jobs = []
     if any(r.groups or r.remove_groups for r in rows):
         jobs.append(('groups', lambda: list(client.v2_list('/api/v2/usergroups'))))
-    if any(r.system_id or r.remove_system_id for r in rows):
-        jobs.append(('systems', lambda: list(client.v1_search('/api/search/systems', fields='hostname displayName'))))
+    system_ids = set(sid for r in rows for sid in (r.system_id, r.remove_system_id) if sid)
+    if system_ids:
+        jobs.append(('systems', lambda: read_systems(client, system_ids)))
     if any(r.ldapserver_id for r in rows):
         jobs.append(('ldap', lambda: list(client.v2_list('/api/v2/ldapservers'))))
     return [(job, pool.submit(job[1])) for job in jobs]
+
+
+# what the device read returns of each device: its name, for messages and per-user lines
+SYSTEM_FIELDS = 'hostname displayName'
+
+
+def read_systems(client, ids):
+    """The devices of ``ids`` that exist: searched by id, 1000 ids a search.
+
+    An id the search does not return is read on its own (``GET /api/systems/{id}``, concurrently),
+    and is missing only when that answers 404: a device is never called missing on the strength of
+    the search alone.
+    """
+    wanted = set(ids)
+    found = []
+    for batch in _batches(sorted(wanted), SEARCH_PAGE_LIMIT):
+        for system in client.v1_search('/api/search/systems', {'or': [{'_id': sid} for sid in batch]},
+                                       fields=SYSTEM_FIELDS):
+            if (system.get('_id') or system.get('id')) in wanted:
+                found.append(system)
+    seen = set(s.get('_id') or s.get('id') for s in found)
+    for system in client.map_requests(lambda sid: _get_system(client, sid), sorted(wanted - seen)):
+        if system is not None:
+            found.append(system)
+    return found
+
+
+def _get_system(client, sid):
+    try:
+        return client.get('/api/systems/%s' % sid, params={'fields': SYSTEM_FIELDS})
+    except JumpCloudError as exc:
+        if exc.status == 404:
+            return None
+        raise
 
 
 def _read_edges(client, rows, state, pool):
@@ -283,54 +320,10 @@ def _read_edges(client, rows, state, pool):
                 system_pairs.add((system_id, uid))
         if row.ldapserver_id in state.ldapservers:
             ldap_pairs.add((row.ldapserver_id, uid))
-
-    jobs = []
-    jobs += _edge_jobs(client, group_pairs, '/api/v2/usergroups/%s/members', None,
-                       '/api/v2/users/%s/memberof', None, state.group_members, by_user_kind='memberof')
-    jobs += _edge_jobs(client, system_pairs, '/api/v2/systems/%s/associations', 'user',
-                       '/api/v2/users/%s/associations', 'system', state.system_bindings)
-    jobs += _edge_jobs(client, ldap_pairs, '/api/v2/ldapservers/%s/associations', 'user',
-                       '/api/v2/users/%s/associations', 'ldap_server', state.ldap_bindings)
-    for record in pool.map(lambda job: job(), jobs):
-        record()
-
-
-def _edge_jobs(client, pairs, by_target_path, target_param, by_user_path, user_param, store, by_user_kind=None):
-    """Listing jobs for ``pairs``: one per target or one per user, whichever is fewer.
-
-    Each job reads in a worker thread and returns a function that records what
-    it found in ``store`` on the calling thread.
-    """
-    if not pairs:
-        return []
-    targets = sorted(set(pair[0] for pair in pairs))
-    users = sorted(set(pair[1] for pair in pairs))
-    wanted = set(pairs)
-
-    def record_edge(target, uid, attributes):
-        if (target, uid) not in wanted:
-            return
-        if isinstance(store, set):
-            store.add((target, uid))
-        else:
-            store[(target, uid)] = attributes or {}
-
-    def by_target(target):
-        def job():
-            params = {'targets': target_param} if target_param else None
-            edges = list(client.v2_list(by_target_path % target, params))
-            return lambda: [record_edge(target, e['to']['id'], e.get('attributes')) for e in edges]
-        return job
-
-    def by_user(uid):
-        def job():
-            params = {'targets': user_param} if user_param else None
-            edges = list(client.v2_list(by_user_path % uid, params))
-            if by_user_kind == 'memberof':
-                return lambda: [record_edge(e['id'], uid, None) for e in edges]
-            return lambda: [record_edge(e['to']['id'], uid, e.get('attributes')) for e in edges]
-        return job
-
-    if len(targets) <= len(users):
-        return [by_target(t) for t in targets]
-    return [by_user(u) for u in users]
+    read_edges(client, pool, [
+        EdgeKind(group_pairs, state.group_members, '/api/v2/usergroups/%s/members', None,
+                 '/api/v2/users/%s/memberof', None, memberof=True),
+        EdgeKind(system_pairs, state.system_bindings, '/api/v2/systems/%s/associations', 'user',
+                 '/api/v2/users/%s/associations', 'system'),
+        EdgeKind(ldap_pairs, state.ldap_bindings, '/api/v2/ldapservers/%s/associations', 'user',
+                 '/api/v2/users/%s/associations', 'ldap_server')])

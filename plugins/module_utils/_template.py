@@ -52,28 +52,61 @@ def _text(value):
 
 def prefill_value(user, column):
     """The current value of ``column`` for ``user``, as the CSV cell that keeps it."""
+    return cell_reader(column)(user)
+
+
+def cell_reader(column):
+    """A function giving, for a user, the cell of ``column`` that keeps its current value (see :func:`prefill_value`);
+    made once per column, so that a large template looks the column up once, not once per user."""
     entry = BY_KEY.get(column.lower())
     if entry is not None and entry.name == column:
-        return _text(entry.api.read(user)) if entry.prefill else ''
+        if not entry.prefill:
+            return lambda user: ''
+        read = entry.api.read
+        return lambda user: _text(read(user))
     if column.startswith('Attribute') and '_' in column:
         number, dummy, part = column[len('Attribute'):].partition('_')
-        attributes = [a for a in user.get('attributes') or []
-                      if a.get('value') and ATTRIBUTE_NAME_RE.match(a.get('name') or '')]
         index = int(number) - 1
-        if index < len(attributes):
-            return _text(attributes[index].get('name' if part == 'name' else 'value'))
-    return ''
+        key = 'name' if part == 'name' else 'value'
+
+        def attribute(user):
+            attributes = [a for a in user.get('attributes') or []
+                          if a.get('value') and ATTRIBUTE_NAME_RE.match(a.get('name') or '')]
+            return _text(attributes[index].get(key)) if index < len(attributes) else ''
+        return attribute
+    return lambda user: ''
+
+
+def prefill_fields(columns):
+    """The user fields that prefilling ``columns`` reads (space-separated, for a search's ``fields``): a large
+    directory is then read without the fields no column shows."""
+    fields = {'_id', 'username'}
+    for column in columns:
+        entry = BY_KEY.get(column.lower())
+        if entry is not None and entry.name == column and entry.prefill:
+            fields.update(entry.reads)
+        elif column.startswith('Attribute'):
+            fields.add('attributes')
+    return ' '.join(sorted(fields))
 
 
 def template_rows(columns, users, prefill):
     """One row per user, sorted by username; only Username is filled unless ``prefill``."""
-    rows = []
-    for user in sorted(users, key=lambda u: u.get('username') or ''):
+    return list(iter_template_rows(columns, list(users), prefill))
+
+
+def iter_template_rows(columns, users, prefill):
+    """The rows of :func:`template_rows` one at a time, each user let go of once its row is made: a template of
+    a large directory never holds every row's cells at once, nor the users already written."""
+    users.sort(key=lambda u: u.get('username') or '')
+    users.reverse()
+    readers = [cell_reader(c) for c in columns]
+    while users:
+        user = users.pop()
         if prefill:
-            rows.append([prefill_value(user, c) for c in columns])
+            yield [read(user) for read in readers]
         else:
-            rows.append([user.get('username') or '' if c == 'Username' else '' for c in columns])
-    return rows
+            yield [user.get('username') or '' if c == 'Username' else '' for c in columns]
 
 
 def system_rows(systems):
@@ -91,5 +124,5 @@ def render_csv(columns, rows):
     writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([escape_cell(cell) for cell in row])
+        writer.writerow([escape_cell(cell) if cell else cell for cell in row])
     return '\ufeff' + buffer.getvalue()

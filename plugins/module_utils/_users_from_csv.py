@@ -21,6 +21,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Applier
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._bulk import BulkWriter
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._concurrency import NOT_STARTED, UNFINISHED, bounded_map, drain
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
@@ -43,8 +44,8 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
     (with every row's result that exists) when the run fails.
 
     ``options`` are the module's parameters (``csv_path``, ``report_path``, ``failed_rows_path``,
-    ``clear_token``, ``skip_invalid_rows``, ``update_password``, ``missing_users``, ``max_workers``). ``connect()``
-    gives the API client; it is
+    ``clear_token``, ``skip_invalid_rows``, ``update_password``, ``missing_users``, ``max_workers``,
+    ``write_mode``). ``connect()`` gives the API client; it is
     first called once the file is read and valid in form, so a broken file needs no connection. ``warn``
     receives each warning of the rows, ``now`` (UTC) dates the MFA enrollment windows.
     """
@@ -103,11 +104,16 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
 
         # 4. plan (pure), 5. apply and 6. report each user on the pool; a user's record is let go as soon
         # as it is handed out, so that a large file costs about one result per row
+        # (with write_mode bulk, every user is planned first and the field changes go in bulk jobs)
+        bulk = BulkPlans(records) if p.get('write_mode') == 'bulk' and not check_mode else None
+
         def one_user(item):
             desired, user = item
             try:
-                plan = plan_row(desired, user, records.facts(desired, user), now, p['update_password'])
-                outcome = applier.apply_one(plan)
+                plan = bulk.plan_of(desired) if bulk else None
+                if plan is None:
+                    plan = plan_row(desired, user, records.facts(desired, user), now, p['update_password'])
+                outcome = applier.apply_one(plan, fields_written=bulk is not None and bulk.written(plan))
                 result = labels.label_result(report.row_result(desired, user['_id'], outcome, path), plan)
                 if progress is not None:
                     progress.add(result)
@@ -118,7 +124,7 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
 
         def handed_out(queue):
             for desired in drain(queue):
-                yield desired, records.take(desired)
+                yield desired, bulk.take(desired) if bulk else records.take(desired)
 
         order = [r.line for r in rows]
         others = dict((r.line, r) for r in rows if r.problems or skipped_reason or r.missing == SKIP)
@@ -133,6 +139,11 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
                 raise RunFailed(messages.nothing_written('the progress file %s cannot be written (%s)' % (
                     progress.path, exc.strerror or type(exc).__name__)), results=[], changed=False)
         interrupts.install()
+        if bulk:
+            bulk.plan(queue, lambda desired, user: plan_row(desired, user, records.facts(desired, user), now,
+                                                            p['update_password']))
+            if bulk.write(BulkWriter(client, stopped=interrupts.stopped)):
+                applier.wrote.set()             # a job wrote: the key may write, a later 403 is its row's only
         answers = bounded_map(pool, one_user, handed_out(queue), p['max_workers'] * 4, interrupts.stopped)
         done = dict(zip(lines, answers))
         for item in queue:                      # the users never handed out, after an interrupt
@@ -187,6 +198,41 @@ class RowUsers:
     def release(self):
         """Let go of the state once every row is done."""
         self._state = None
+
+
+class BulkPlans:
+    """``write_mode: bulk``: every checked row planned before the writes, and which users' fields a bulk job
+    wrote. A row whose planning raised keeps its user record, and is planned (and fails) again on the pool."""
+
+    def __init__(self, records):
+        self._records = records
+        self._plans = {}            # line -> plan
+        self._users = {}            # line -> what the pool is handed as the row's user
+        self._done = set()          # user ids whose fields a job reports finished
+
+    def plan(self, rows, plan_user):
+        for desired in rows:
+            user = self._records.take(desired)
+            try:
+                self._plans[desired.line] = plan_user(desired, user)
+                user = {'_id': user['_id']}
+            except Exception:  # pylint: disable=broad-except
+                pass
+            self._users[desired.line] = user
+
+    def write(self, writer):
+        """Send the plans' field changes in bulk jobs; whether a job wrote any user's."""
+        self._done = writer.write(self._plans.values())
+        return bool(self._done)
+
+    def take(self, desired):
+        return self._users.pop(desired.line)
+
+    def plan_of(self, desired):
+        return self._plans.pop(desired.line, None)
+
+    def written(self, plan):
+        return plan.user_id in self._done
 
 
 def _in_file_order(order, done, others, records, skipped_reason, path, signal_name):

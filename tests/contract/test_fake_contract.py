@@ -73,6 +73,11 @@ def test_every_route_answers_per_schema(api, fake):
     api.call('GET', '/api/v2/ldapservers')
     api.call('GET', '/api/v2/ldapservers/{id}/associations', lid, params={'targets': 'user'})
     api.call('POST', '/api/v2/ldapservers/{id}/associations', lid, json={'op': 'add', 'type': 'user', 'id': other})
+    api.call('GET', '/api/systems/{id}', sid, params={'fields': 'hostname displayName'})
+    job = api.call('PATCH', '/api/v2/bulk/users', params={'suppressEmail': 'true'},
+                   json=[{'id': uid, 'jobTitle': 'Bulk'}]).json()['jobId']
+    api.call('GET', '/api/v2/bulk/users/{id}/results', job, params={'limit': 100})
+    api.call('GET', '/api/v2/bulk/users/{id}/results', job, params={'limit': 100})
     served = {'%s %s' % (entry[0], entry[1]) for entry in ROUTES}
     assert served <= set(SCHEMAS.operations), 'a route without a published schema'
     assert api.seen == served
@@ -96,6 +101,51 @@ def test_multi_tenant_key_without_org_id_gets_401(fake_factory):
     assert requests.get(fake.url + '/api/systemusers', headers=headers).status_code == 401
     headers['x-org-id'] = 'ab' * 12
     assert requests.get(fake.url + '/api/systemusers', headers=headers).status_code == 200
+
+
+def test_a_bulk_job_updates_as_put_does_and_its_results_show_after_some_reads(fake_factory, small_org):
+    fake = fake_factory(seed=small_org, bulk_polls_before_results=2)
+    api = Recorder(fake)
+    users = fake.org.snapshot()['users']
+    first, second, third = users[0]['id'], users[1]['id'], users[2]['id']
+    body = [{'id': first, 'jobTitle': 'Bulk one', 'attributes': [{'name': 'team', 'value': 'x'}]},
+            {'id': second, 'email': users[0]['email']},         # taken: fails, as a PUT would
+            {'id': third, 'department': 'Ops'}]
+    job = api.call('PATCH', '/api/v2/bulk/users', params={'suppressEmail': 'true'}, json=body).json()['jobId']
+    assert fake.org.bulk_jobs[job].suppress_email is True
+    for dummy in range(2):
+        answer = api.call('GET', '/api/v2/bulk/users/{id}/results', job, params={'limit': 100})
+        assert answer.json() == [] and answer.headers['x-total-count'] == '0'
+    results = api.call('GET', '/api/v2/bulk/users/{id}/results', job, params={'limit': 100}).json()
+    assert [(r['persistedFields']['id'], r['status']) for r in results] == [
+        (first, 'finished'), (second, 'failed'), (third, 'finished')]
+    assert 'already' in results[1]['statusMsg'] or 'exists' in results[1]['statusMsg'].lower()
+    stored = dict((u['id'], u) for u in fake.org.snapshot()['users'])
+    assert stored[first]['jobTitle'] == 'Bulk one' and stored[third]['department'] == 'Ops'
+    assert stored[second]['email'] == users[1]['email']
+    # limit over 100 on the results is refused, as on every v2 listing
+    assert api.session.get(fake.url + '/api/v2/bulk/users/%s/results' % job, params={'limit': 101}).status_code == 400
+
+
+def test_a_bulk_job_of_more_than_800_users_is_refused_whole(fake_factory, small_org):
+    fake = fake_factory(seed=small_org)
+    uid = fake.org.snapshot()['users'][0]['id']
+    before = fake.org.snapshot()
+    response = requests.patch(fake.url + '/api/v2/bulk/users', headers={'x-api-key': API_KEY},
+                              json=[{'id': uid, 'jobTitle': 'x%d' % n} for n in range(801)])
+    assert response.status_code == 400 and '800' in response.json()['message']
+    assert fake.org.snapshot() == before and fake.org.bulk_jobs == {}
+
+
+def test_a_bulk_job_can_report_users_failed_without_updating_them(fake_factory, small_org):
+    fake = fake_factory(seed=small_org, bulk_polls_before_results=0)
+    uid = fake.org.snapshot()['users'][0]['id']
+    fake.config.update({'bulk_failing_ids': [uid]})
+    job = requests.patch(fake.url + '/api/v2/bulk/users', headers={'x-api-key': API_KEY},
+                         json=[{'id': uid, 'jobTitle': 'never'}]).json()['jobId']
+    results = requests.get(fake.url + '/api/v2/bulk/users/%s/results' % job, headers={'x-api-key': API_KEY}).json()
+    assert [r['status'] for r in results] == ['failed']
+    assert fake.org.get_user(uid)['jobTitle'] != 'never'
 
 
 @pytest.mark.parametrize('method,path,kwargs', [

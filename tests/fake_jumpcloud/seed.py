@@ -55,3 +55,26 @@ def generate_org(users=200, groups=20, systems=50, ldapservers=1, random_seed=7)
         doc['ldapservers'].append({'name': 'ldap-%d' % n,
                                    'users': [username_for(i) for i in range(1, users + 1, 10)]})
     return doc
+
+
+def generate_large_org(users=100000, systems=20000, big_groups=5, big_size=20000, small_groups=194, small_size=150,
+                       random_seed=11):
+    """A large tenant: an "All Users" group with every user, ``big_groups`` department groups of ``big_size``
+    members, ``small_groups`` teams of ``small_size`` (under 200), ``systems`` devices each bound to one
+    user, one LDAP server."""
+    doc = generate_org(users, groups=0, systems=0, ldapservers=1, random_seed=random_seed)
+    names = [u['username'] for u in doc['users']]
+    doc['groups'].append({'name': 'All Users', 'members': names})
+    for g in range(big_groups):
+        start = (g * big_size) % max(1, users)
+        doc['groups'].append({'name': 'Department %d' % (g + 1),
+                              'members': [names[(start + i) % users] for i in range(min(big_size, users))]})
+    for g in range(small_groups):
+        start = (g * 97 * small_size) % max(1, users)
+        doc['groups'].append({'name': 'team-%03d' % (g + 1),
+                              'members': [names[(start + i) % users] for i in range(min(small_size, users))]})
+    for s in range(1, systems + 1):
+        doc['systems'].append({'hostname': 'device-%05d' % s, 'displayName': 'Device %05d' % s,
+                               'lastContact': '2026-11-%02dT10:00:00.000Z' % (1 + s % 24), 'os': 'Mac OS X',
+                               'users': [{'username': names[(s * 37) % users], 'sudo': False}]})
+    return doc

@@ -65,7 +65,7 @@ class FaultConfig:
                  fault_kinds=('500', '502', '503', '504', 'drop'), slow_rate=0.0, slow_seconds=0.0,
                  unauthorized_after=None, random_seed=None, delete_before_first_write=(), fault_after_write=0.0,
                  read_only_after_writes=None, association_read_lag=0, echo_body_in_400=(), token_lifetime=3600,
-                 expire_tokens_at_request=None):
+                 expire_tokens_at_request=None, bulk_polls_before_results=1, bulk_failing_ids=()):
         self.latency = latency
         self.rate_limit = rate_limit
         self.retry_after = retry_after
@@ -95,13 +95,17 @@ class FaultConfig:
         # when the fake has counted this many API requests, every token issued so far expires at
         # once (as when a run outlives its token), once; None never
         self.expire_tokens_at_request = expire_tokens_at_request
+        # a bulk job's results show only after this many reads of them (the job runs asynchronously)
+        self.bulk_polls_before_results = bulk_polls_before_results
+        # user ids a bulk job reports failed without updating them
+        self.bulk_failing_ids = tuple(bulk_failing_ids)
 
     def update(self, values):
         for key, value in values.items():
             if not hasattr(self, key):
                 raise BadRequest('unknown fake config %r' % key)
-            setattr(self, key, tuple(value) if key in ('fault_kinds', 'delete_before_first_write', 'echo_body_in_400')
-                    else value)
+            setattr(self, key, tuple(value) if key in ('fault_kinds', 'delete_before_first_write', 'echo_body_in_400',
+                                                       'bulk_failing_ids') else value)
 
 
 class TokenBucket:
@@ -517,6 +521,11 @@ def _paging(limit, skip, maximum=MAX_LIMIT):
 
 
 def _sorted(items, sort, separator):
+    if (sort or '').strip() in ('_id', 'id'):
+        key = sort.strip()
+        ids = [item.get(key) for item in items]
+        if all(isinstance(i, str) for i in ids) and ids == sorted(ids):
+            return items        # already in order (ids are handed out in order): a large tenant pages fast
     for key in reversed([k for k in (sort or '').split(separator) if k.strip()]):
         key = key.strip()
         reverse = key.startswith('-')
@@ -712,6 +721,26 @@ def list_systems(fake, _id, query, _body):
 @route('POST', '/api/search/systems', 'read')
 def search_systems(fake, _id, query, body):
     return _v1_search(fake.org.find_systems, query, body)
+
+
+@route('GET', '/api/systems/{id}', 'read')
+def get_system(fake, ident, query, _body):
+    return 200, _fields([fake.org.get_system(ident)], _one(query, 'fields'), ' ')[0], None
+
+
+@route('PATCH', '/api/v2/bulk/users', 'write')
+def bulk_update_users(fake, _id, query, body):
+    suppress = _one(query, 'suppressEmail')
+    if suppress not in (None, 'true', 'false'):
+        raise BadRequest('Bad Request: suppressEmail must be true or false')
+    job_id = fake.org.bulk_update(body, suppress == 'true', fake.config.bulk_polls_before_results,
+                                  fake.config.bulk_failing_ids)
+    return 200, {'jobId': job_id}, None
+
+
+@route('GET', '/api/v2/bulk/users/{id}/results', 'read')
+def bulk_user_results(fake, ident, query, _body):
+    return _v2_page(fake.org.bulk_results(ident), query)
 
 
 @route('GET', '/api/v2/usergroups', 'read')

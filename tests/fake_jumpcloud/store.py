@@ -17,6 +17,7 @@ The HTTP layer (server.py) maps the exceptions below to status codes.
 """
 import copy
 import itertools
+import json
 import re
 import threading
 
@@ -68,6 +69,26 @@ class Conflict(ApiError):
     status = 409
 
 
+BULK_JOB_MAX = 800      # users a bulk job takes (see docs/api-fidelity.md)
+
+
+class BulkJob:
+    """One PATCH /api/v2/bulk/users job and its work results (``job-workresult`` of the v2 spec)."""
+
+    def __init__(self, job_id, suppress_email, polls_before_results):
+        self.id = job_id
+        self.suppress_email = suppress_email
+        self.polls_before_results = polls_before_results
+        self.reads = 0
+        self.results = []
+
+    def result(self, uid, status, message, fields):
+        # the user's id is in persistedFields, with the fields the job wrote for it
+        return {'id': '%s%04d' % (self.id[:20], len(self.results)), 'status': status, 'statusMsg': message,
+                'persistedFields': dict(fields, id=uid), 'meta': {}, 'createdAt': '2026-01-01T00:00:00.000Z',
+                'updatedAt': '2026-01-01T00:00:01.000Z'}
+
+
 class FakeOrg:
     """The directory: users, devices, user groups, LDAP servers and the edges between them."""
 
@@ -89,6 +110,7 @@ class FakeOrg:
         self.null_edge_attributes = False   # True: edges without attributes carry "attributes": null
         self.last_put = {}         # user id -> the last accepted PUT body, password masked (never served)
         self.new_user_state = 'ACTIVATED'   # the org's default state of a user created without one
+        self.bulk_jobs = {}        # job id -> BulkJob (PATCH /api/v2/bulk/users)
 
     # -- ids and seeding ---------------------------------------------------
 
@@ -178,7 +200,8 @@ class FakeOrg:
     # -- reads ---------------------------------------------------------------
 
     def public_user(self, user):
-        return copy.deepcopy(user)
+        # a JSON round trip: the same copy as deepcopy for JSON data, several times faster on large pages
+        return json.loads(json.dumps(user))
 
     def get_user(self, uid):
         with self.lock:
@@ -192,7 +215,7 @@ class FakeOrg:
         return self._find(self.users, self.public_user, predicate, arrange)
 
     def find_systems(self, predicate, arrange=None):
-        return self._find(self.systems, copy.deepcopy, predicate, arrange)
+        return self._find(self.systems, lambda system: json.loads(json.dumps(system)), predicate, arrange)
 
     def _find(self, table, public, predicate, arrange):
         with self.lock:
@@ -489,6 +512,52 @@ class FakeOrg:
     def ldap_association_op(self, lid, body):
         op, uid = _graph_op(body, ('user',))
         self.ldap_user_op(lid, uid, op)
+
+    def get_system(self, sid):
+        with self.lock:
+            return copy.deepcopy(self.require(self.systems, sid, 'system'))
+
+    def bulk_update(self, items, suppress_email, polls_before_results=0, failing_ids=()):
+        """PATCH /api/v2/bulk/users: a job that updates each listed user as a PUT would.
+
+        At most BULK_JOB_MAX users a job, each item an object with the ``id`` of a user: otherwise
+        the whole job is refused (400) and nothing is written. Each user's update is checked and
+        applied as a PUT is (a refused one fails that user only); the users of ``failing_ids`` fail
+        without a write, as a job's worker may. The results show only after ``polls_before_results``
+        reads of them.
+        """
+        if not isinstance(items, list) or not items:
+            raise BadRequest('Bad Request: the body must be a non-empty array of users')
+        if len(items) > BULK_JOB_MAX:
+            raise BadRequest('Bad Request: a bulk job takes at most %d users, got %d' % (BULK_JOB_MAX, len(items)))
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get('id'), str):
+                raise BadRequest('Bad Request: every user of a bulk job needs its id')
+        with self.lock:
+            job = BulkJob(self.new_id(), suppress_email, polls_before_results)
+            for item in items:
+                uid = item['id']
+                fields = dict((k, v) for k, v in item.items() if k != 'id')
+                if uid in failing_ids:
+                    job.results.append(job.result(uid, 'failed', 'internal error while updating the user', {}))
+                    continue
+                try:
+                    self.update_user(uid, fields)
+                except ApiError as exc:
+                    job.results.append(job.result(uid, 'failed', exc.message, {}))
+                else:
+                    job.results.append(job.result(uid, 'finished', '', fields))
+            self.bulk_jobs[job.id] = job
+            return job.id
+
+    def bulk_results(self, job_id):
+        """The work results of a job so far: none until it has been read ``polls_before_results`` times."""
+        with self.lock:
+            job = self.require(self.bulk_jobs, job_id, 'job')
+            job.reads += 1
+            if job.reads <= job.polls_before_results:
+                return []
+            return copy.deepcopy(job.results)
 
     def delete_user(self, uid):
         with self.lock:

@@ -60,5 +60,40 @@ def test_bench_smoke(tmp_path):
     assert preflight['ideal_seconds'] == round(ideal, 2)
     assert preflight['seconds'] >= preflight['ideal_seconds'] - 0.01        # both are rounded to 0.01 s
     assert 0 < preflight['efficiency'] <= 1.0
-    assert {t['key'] for t in results['targets']} >= {'w1_first_apply_writes', 'w1_check_and_second_writes'}
+    # W2 (a large tenant at smoke size: 2000 users, "All Users", five groups of 500, ten teams of 50, 100 devices;
+    # 20 rows, even ones joining a big group, odd ones a team, each binding a distinct device). Reads:
+    # 1 user search, 1 page of groups, 1 device search by id; each named group's first page (5 big + 10 teams:
+    # fewer groups than users); the big groups' 4 other pages each would cost more than their 2 users' own
+    # group lists, so those 10 are read instead; each device's first page (20, one binding each: complete)
+    w2 = results['w2']
+    assert w2['first_apply']['reads'] == 1 + 1 + 1 + 15 + 10 + 20 == 48
+    assert w2['first_apply']['writes'] == 3 * 20                  # a PUT, a group add and a binding per row
+    assert w2['first_apply']['by_status']['updated'] == 20 and w2['users_not_right'] == 0
+    for name in ('check', 'rerun'):
+        assert w2[name]['reads'] == 48 and w2[name]['writes'] == 0
+    assert w2['rerun']['by_status']['unchanged'] == 20
+    assert w2['first_apply']['reads_per_row'] == 2.4 and w2['first_apply']['writes_per_row'] == 3.0
+    # the template: 2000 users 1000 a page, 100 devices in one page, each page once
+    template = w2['template']
+    assert template['reads'] == 3 and template['writes'] == 0 and template['lines'] == 2000
+    assert template['by_route'] == {'POST /api/search/systemusers': 2, 'POST /api/search/systems': 1}
+
+    # W3 under the limit: put sends a PUT per row; bulk one job and two reads of its results (they show on the
+    # second), after the same single user search; both end the same
+    w3 = results['w3']
+    put, bulk = w3['put_rate_limited'], w3['bulk_rate_limited']
+    w3_rows = put['rows']
+    assert (put['reads'], put['writes']) == (1, w3_rows)
+    assert (bulk['reads'], bulk['writes']) == (1 + 2, 1)
+    assert bulk['by_route']['PATCH /api/v2/bulk/users'] == 1
+    assert bulk['by_route']['GET /api/v2/bulk/users/{id}/results'] == 2
+    assert put['by_status'] == bulk['by_status'] and put['by_status']['updated'] == w3_rows
+    assert w3['same_state'] is True and w3['same_results'] is True
+    assert put['users_not_right'] == bulk['users_not_right'] == 0
+    assert '| W3 fields only' in table and 'same final state: yes; same results: yes' in table
+    assert 'load average' in table
+
+    assert {t['key'] for t in results['targets']} >= {'w1_first_apply_writes', 'w1_check_and_second_writes',
+                                                      'w2_first_apply_reads_per_row', 'template_reads',
+                                                      'w3_bulk_speedup_rate_limited'}
     assert '| w1_first_apply_writes | %d |' % (3 * rows) in table and '(smoke run: tiny sizes)' in table

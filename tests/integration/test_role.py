@@ -72,6 +72,19 @@ def test_without_preview_it_applies_at_once(tmp_path, org):
     assert run.stats['writes'] == 3 and org.user('bob')['jobTitle'] == 'Analyst'
 
 
+def test_write_mode_bulk_reaches_the_module_and_the_preview_creates_no_job(tmp_path, org):
+    configure_fake(org.fake, bulk_polls_before_results=0)
+    run = update(tmp_path, org, str(write_csv(tmp_path, CSV)), users_csv_confirm=True, users_csv_write_mode='bulk')
+    assert run.rc == 0, run.output
+    routes = run.stats['by_route']
+    # one job for both users' fields (the preview made none), the group add per user, no PUT
+    assert routes['PATCH /api/v2/bulk/users'] == 1 and len(org.fake.org.bulk_jobs) == 1
+    assert 'PUT /api/systemusers/{id}' not in routes
+    assert run.stats['writes'] == 2
+    assert org.user('alice')['jobTitle'] == 'Staff Engineer' and org.user('bob')['jobTitle'] == 'Analyst'
+    assert 'row 2 alice: updated: jobTitle, attributes.site, group Finance added' in run.stdout
+
+
 def test_a_failing_user_fails_the_play_and_is_named_last(tmp_path, org):
     # alice is valid while the run validates and previews, and deleted by someone else before it writes
     configure_fake(org.fake, delete_before_first_write=[org.uid('alice')])

@@ -26,6 +26,7 @@ OPERATIONS = [
     ('v1', 'post', '/search/systemusers', '/api/search/systemusers'),
     ('v1', 'get', '/systems', '/api/systems'),
     ('v1', 'post', '/search/systems', '/api/search/systems'),
+    ('v1', 'get', '/systems/{id}', '/api/systems/{id}'),
     ('v2', 'get', '/usergroups', '/api/v2/usergroups'),
     ('v2', 'get', '/usergroups/{group_id}/members', '/api/v2/usergroups/{id}/members'),
     ('v2', 'post', '/usergroups/{group_id}/members', '/api/v2/usergroups/{id}/members'),
@@ -37,6 +38,8 @@ OPERATIONS = [
     ('v2', 'get', '/ldapservers', '/api/v2/ldapservers'),
     ('v2', 'get', '/ldapservers/{ldapserver_id}/associations', '/api/v2/ldapservers/{id}/associations'),
     ('v2', 'post', '/ldapservers/{ldapserver_id}/associations', '/api/v2/ldapservers/{id}/associations'),
+    ('v2', 'patch', '/bulk/users', '/api/v2/bulk/users'),
+    ('v2', 'get', '/bulk/users/{job_id}/results', '/api/v2/bulk/users/{id}/results'),
 ]
 
 

@@ -25,6 +25,7 @@ class Directory:
         self.failing_ids = set(failing_ids)
         self.answers = dict((k, list(v)) for k, v in (answers or {}).items())   # {(method, path): [error or None]}
         self.search_error = search_error
+        self.unsearchable_ids = set()        # devices a search by id does not return (a GET by id does)
         self.calls = []
         self.secrets = []
         self.counts = {'reads': 0, 'writes': 0, 'retries': 0}
@@ -71,7 +72,11 @@ class Directory:
         if self.search_error is not None:
             raise self.search_error
         if path == '/api/search/systems':
-            return iter(self.systems)
+            if search_filter is None:
+                return iter(self.systems)
+            ids = set(c['_id'] for c in search_filter['or'])
+            assert len(ids) <= 1000
+            return iter(s for s in self.systems if s['_id'] in ids and s['_id'] not in self.unsearchable_ids)
         if search_filter is None:
             return iter(dict(u) if fields is None else dict((k, v) for k, v in u.items() if k in fields.split())
                         for u in self.users)
@@ -79,6 +84,9 @@ class Directory:
         assert len(conditions) <= 100
         found = [u for u in self.users if any(self._matches(u, c) for c in conditions)]
         return iter(dict((k, v) for k, v in u.items() if k in fields.split() or k == '_id') for u in found)
+
+    def map_requests(self, func, items):
+        return [func(item) for item in items]
 
     def get(self, path, params=None):
         self.calls.append(('GET', path, params))
@@ -88,26 +96,48 @@ class Directory:
             raise JumpCloudError('Internal Server Error', status=500)
         if ident in self.missing_ids:
             raise JumpCloudError('Not Found', status=404)
+        if path.startswith('/api/systems/'):
+            found = [s for s in self.systems if s['_id'] == ident]
+            if not found:
+                raise JumpCloudError('Not Found', status=404)
+            return dict(found[0])
         return next(dict((k, v) for k, v in u.items() if k in params['fields'].split())
                     for u in self.users if u['_id'] == ident)
 
-    def v2_list(self, path, params=None):
-        self.calls.append(('LIST', path, params))
+    def v2_page(self, path, params=None, skip=0):
+        """One page of 100 and the total, as ``x-total-count`` tells it."""
+        self.calls.append(('LIST', path, params) if skip == 0 else ('PAGE', path, params, skip))
         self.counts['reads'] += 1
+        items = self._listing(path, params)
+        return items[skip:skip + 100], len(items)
+
+    def v2_list(self, path, params=None, first=None):
+        """Every item; with ``first`` (the first page, read already) the rest, 100 a page."""
+        items = self._listing(path, params)
+        pages = max(1, -(-len(items) // 100))
+        if first is None:
+            self.calls.append(('LIST', path, params))
+            self.counts['reads'] += pages
+        else:
+            self.calls.append(('REST', path, params, pages - 1))
+            self.counts['reads'] += pages - 1
+        return iter(items)
+
+    def _listing(self, path, params):
         parts = path.strip('/').split('/')
         if path == '/api/v2/usergroups':
-            return iter(self.groups)
+            return list(self.groups)
         if path == '/api/v2/ldapservers':
-            return iter(self.ldapservers)
+            return list(self.ldapservers)
         ident = parts[3]
         if parts[2] == 'usergroups':
-            return iter({'to': {'id': u}} for g, u in sorted(self.members) if g == ident)
+            return [{'to': {'id': u}} for g, u in sorted(self.members) if g == ident]
         if parts[2] == 'systems':
-            return iter({'to': {'id': u}, 'attributes': a} for (s, u), a in sorted(self.bindings.items()) if s == ident)
+            return [{'to': {'id': u}, 'attributes': a} for (s, u), a in sorted(self.bindings.items()) if s == ident]
         if parts[2] == 'ldapservers':
-            return iter({'to': {'id': u}} for lid, u in sorted(self.ldap_users) if lid == ident)
+            return [{'to': {'id': u}} for lid, u in sorted(self.ldap_users) if lid == ident]
         if parts[4] == 'memberof':
-            return iter({'id': g} for g, u in sorted(self.members) if u == ident)
+            return [{'id': g} for g, u in sorted(self.members) if u == ident]
         if params == {'targets': 'system'}:
-            return iter({'to': {'id': s}, 'attributes': a} for (s, u), a in sorted(self.bindings.items()) if u == ident)
-        return iter({'to': {'id': lid}} for lid, u in sorted(self.ldap_users) if u == ident)
+            return [{'to': {'id': s}, 'attributes': a} for (s, u), a in sorted(self.bindings.items()) if u == ident]
+        return [{'to': {'id': lid}} for lid, u in sorted(self.ldap_users) if u == ident]

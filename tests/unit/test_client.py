@@ -272,7 +272,8 @@ def test_v1_search_pages_1000_at_a_time_in_the_query_string_and_the_body():
     responses.add_callback(responses.POST, BASE + '/api/search/systemusers', callback=page)
     client = make_client()[0]
     assert list(client.v1_search('/api/search/systemusers', {'or': [{'username': 'a'}]})) == users
-    assert [json.loads(c.request.body)['skip'] for c in responses.calls] == [0, 1000, 2000]
+    # the first page tells the total; the other two are read concurrently, each once
+    assert sorted(json.loads(c.request.body)['skip'] for c in responses.calls) == [0, 1000, 2000]
     assert client.counts['reads'] == 3 and client.counts['writes'] == 0
 
 
@@ -478,10 +479,10 @@ def test_one_paging_generator_for_every_listing(pages, limit, follow_total, expe
 
     def fetch(skip):
         fetched.append(skip)
-        return pages[len(fetched) - 1]
-    items = list(JumpCloudClient._pages(fetch, limit, follow_total))
+        return pages[expected_fetches.index(skip)]
+    items = list(make_client()[0]._pages(fetch, limit, follow_total))
     assert items == [item for page, total in pages for item in page]
-    assert fetched == expected_fetches
+    assert sorted(fetched) == expected_fetches
 
 
 @responses.activate
@@ -495,3 +496,36 @@ def test_the_rate_limit_runs_on_the_injected_clock_and_sleep():
     clock.now += 10
     client.get('/api/systemusers/5f0000000000000000000001')
     assert sleeps == [0.25, 0.5]
+
+
+def test_pages_after_the_first_are_read_concurrently_each_exactly_once_and_given_in_order():
+    limit, total = 10, 45
+    data = list(range(total))
+    last_page_read = threading.Event()
+    fetched = []
+    lock = threading.Lock()
+
+    def fetch(skip):
+        with lock:
+            fetched.append(skip)
+        if skip == 10:
+            # the second page answers only once the last one has: the pages are read at once,
+            # and the items still come out in the listing's order
+            assert last_page_read.wait(10)
+        if skip == 40:
+            last_page_read.set()
+        return data[skip:skip + limit], total
+    client = make_client(max_workers=4)[0]
+    assert list(client._pages(fetch, limit, follow_total=False)) == data
+    assert sorted(fetched) == [0, 10, 20, 30, 40] and fetched[0] == 0
+
+
+def test_a_first_page_already_read_is_not_read_again():
+    fetched = []
+
+    def fetch(skip):
+        fetched.append(skip)
+        return [skip], 3
+    client = make_client()[0]
+    assert list(client._pages(fetch, 1, follow_total=False, first=(['first'], 3))) == ['first', 1, 2]
+    assert sorted(fetched) == [1, 2]

@@ -113,11 +113,13 @@ def test_the_template_and_the_devices_file_are_written_in_the_folder(tmp_path):
     assert 'diff' not in result
 
 
-def test_a_prefilled_template_reads_whole_users_and_writes_values_formula_safe(tmp_path):
+def test_a_prefilled_template_reads_the_fields_its_columns_show_and_writes_values_formula_safe(tmp_path):
     client = Directory(USERS)
     result = run(client, dest=str(tmp_path / 'mine.csv'), populate_users=True, prefill=True, user_information=True)
     assert result['path'] == str(tmp_path / 'mine.csv')
-    assert [c[3] for c in client.calls if c[0] == 'SEARCH'] == [None]
+    assert [c[3] for c in client.calls if c[0] == 'SEARCH'] == [
+        '_id alternateEmail company costCenter department description displayname employeeIdentifier employeeType '
+        'jobTitle location managedAppleId manager middlename recoveryEmail username']
     lines = (tmp_path / 'mine.csv').read_bytes().decode('utf-8-sig').split('\r\n')
     assert lines[1].startswith("alice,,,,,,,'=SUM(A1),")
     assert lines[2].startswith('bob,,,,,,,Clerk,')

@@ -103,7 +103,7 @@ def test_groups_devices_and_ldap_servers_are_listed_once_and_only_when_the_rows_
     assert listings == ['/api/search/systems', '/api/v2/ldapservers', '/api/v2/usergroups']
     assert client.requests('SEARCH', '/api/search/systems')[0][3] == 'hostname displayName'
     assert sorted(state.groups) == ['group-%d' % n for n in range(1, 6)]
-    assert sorted(state.systems) == [uid(1001), uid(1002), uid(1003)]
+    assert sorted(state.systems) == [uid(1001)]       # only the device the rows name
     assert list(state.ldapservers) == [uid(2000)]
 
 
@@ -133,6 +133,59 @@ def test_edges_are_read_per_user_when_there_are_fewer_users_than_targets():
     edge_reads = [c[1:] for c in client.calls if c[0] == 'LIST' and c[1].count('/') == 5]
     assert edge_reads == [('/api/v2/users/%s/memberof' % uid(1), None)]
     assert state.group_members == {('g1', uid(1)): {}, ('g3', uid(1)): {}}
+
+
+def test_devices_are_checked_by_searching_their_ids_1000_a_search_and_each_one_not_found_is_read_by_id():
+    systems = [{'_id': uid(10000 + n), 'hostname': 'host-%d' % n, 'displayName': 'Host %d' % n} for n in range(1500)]
+    client = Directory(USERS[:3], systems=systems)
+    client.unsearchable_ids = {uid(10001)}          # the search does not return it, a GET by id does
+    named = [uid(10000 + n) for n in range(1200)] + [uid(99999)]
+    rows = 'Username,SystemID\n' + ''.join('user001,%s\n' % sid for sid in named)
+    state = read(client, rows)
+    searches = client.requests('SEARCH', '/api/search/systems')
+    # 1201 ids: one search of 1000 and one of 201, by _id, never a listing of the whole fleet
+    assert sorted(len(s[2]['or']) for s in searches) == [201, 1000]
+    assert all(list(c) == ['_id'] for s in searches for c in s[2]['or'])
+    assert {s[3] for s in searches} == {'hostname displayName'}
+    # what the searches did not return is read by id: the unknown id, and the one the search missed
+    assert sorted(c[1] for c in client.requests('GET')) == ['/api/systems/%s' % uid(10001), '/api/systems/%s' % uid(99999)]
+    # the user search, two device searches, two GETs, and the user's bindings
+    assert len(client.calls) == 1 + 2 + 2 + 1
+    assert sorted(state.systems) == sorted(named[:-1])
+    assert state.systems[uid(10001)]['hostname'] == 'host-1'    # the name stays, for messages and lines
+    assert state.systems[uid(10500)]['displayName'] == 'Host 500'
+
+
+def test_a_huge_group_is_not_paged_when_reading_its_few_users_costs_less():
+    users = [{'_id': uid(n), 'username': 'user%05d' % n} for n in range(1, 5001)]
+    groups = [{'id': 'all', 'name': 'All Users'}, {'id': 'small', 'name': 'small'}]
+    # "All Users" holds all 5000 users (50 pages); the small group one
+    members = {('all', u['_id']) for u in users} | {('small', uid(7))}
+    client = Directory(users, groups, members=members)
+    state = read(client, 'Username,Group1,Group2\nuser00001,All Users,\nuser00002,All Users,\n'
+                         'user00003,All Users,small\n')
+    edge_reads = sorted(c for c in client.calls if c[1].count('/') == 5)
+    # fewer groups than users: each group's first page is read, and tells its size; the big group's other
+    # 49 pages would cost more than its three users' own group lists, so those are read instead
+    assert edge_reads == [('LIST', '/api/v2/usergroups/all/members', None),
+                          ('LIST', '/api/v2/usergroups/small/members', None)] + [
+        ('LIST', '/api/v2/users/%s/memberof' % uid(n), None) for n in (1, 2, 3)]
+    assert client.counts['reads'] == 1 + 1 + 5
+    assert state.group_members == {('all', uid(1)): {}, ('all', uid(2)): {}, ('all', uid(3)): {}}
+
+
+def test_a_big_group_is_read_to_the_end_when_that_costs_less_than_reading_its_users():
+    users = [{'_id': uid(n), 'username': 'user%05d' % n} for n in range(1, 301)]
+    groups = [{'id': 'big', 'name': 'big'}]
+    members = {('big', u['_id']) for u in users if u['_id'] != uid(299)}     # 299 members: 3 pages
+    client = Directory(users, groups, members=members)
+    csv = 'Username,Group1\n' + ''.join('user%05d,big\n' % n for n in range(295, 301))
+    state = read(client, csv)
+    edge_reads = [c for c in client.calls if c[1].count('/') == 5]
+    # the first page and the 2 others (fewer than the 6 users' own lists)
+    assert edge_reads == [('LIST', '/api/v2/usergroups/big/members', None),
+                          ('REST', '/api/v2/usergroups/big/members', None, 2)]
+    assert sorted(u for g, u in state.group_members) == [uid(n) for n in (295, 296, 297, 298, 300)]
 
 
 def test_the_fields_a_row_needs():

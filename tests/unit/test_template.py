@@ -56,6 +56,18 @@ def test_prefill_gives_each_column_the_cell_that_keeps_the_current_value():
         'Denver', 'CO', '9 Ave', '', 'team', 'red', 'site', 'hq', '', '', '', '', '']
 
 
+def test_prefill_needs_only_the_fields_prefill_fields_names():
+    sections = dict((name, True) for name, dummy in template.SECTIONS)
+    user = dict(ALICE, _id='a' * 24, manager='b' * 24, employeeIdentifier='E1', middlename='M', unix_guid=7,
+                mfa={'exclusion': True}, ldap_binding_user=True, alternateEmail='alt@example.com', company='C')
+    for kind in ('update', 'import'):
+        columns = template.template_columns(kind, 2, 3, **sections)
+        fields = template.prefill_fields(columns).split()
+        narrowed = dict((k, v) for k, v in user.items() if k in fields)
+        assert [template.prefill_value(narrowed, c) for c in columns] == [template.prefill_value(user, c) for c in columns]
+        assert not {'organization', 'created', 'ssh_keys', 'totp_enabled'} & set(fields)
+
+
 def test_prefill_of_a_user_with_nothing_stored():
     user = {'username': 'bob', 'addresses': None, 'phoneNumbers': None, 'attributes': None, 'recoveryEmail': None}
     for column in ('recoveryEmail', 'mobile_number', 'home_city', 'Attribute1_name', 'jobTitle'):
