@@ -11,9 +11,10 @@ def uid(n):
 
 
 class Plan:
-    def __init__(self, n, body):
-        self.user_id = uid(n)
+    def __init__(self, n, body, create=False):
+        self.user_id = None if create else uid(n)
         self.body = body
+        self.create = create
 
 
 class Clock:
@@ -131,6 +132,8 @@ def test_only_fields_the_job_takes_go_in_a_job():
     assert job_item(Plan(1, {'manager': None})) is None
     assert job_item(Plan(1, {'recoveryEmail': {'address': 'a@example.com'}})) is None
     assert job_item(Plan(1, {})) is None
+    # a user to create gets its POST: a job only updates users that exist
+    assert job_item(Plan(1, {'username': 'new', 'email': 'new@example.com', 'jobTitle': 'x'}, create=True)) is None
 
 
 def test_the_fields_a_job_takes_are_those_of_the_published_schema():
