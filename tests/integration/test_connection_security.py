@@ -9,11 +9,8 @@ import sys
 import pytest
 
 from testenv import API_KEY
-from localservers import serve_tls
-from fake_jumpcloud.server import FakeJumpCloud
 from fake_jumpcloud.seed import generate_org
 from helpers import USERS_MODULE, write_csv
-from org import SEED
 from playbook import ansible_env, fake_stats, reset_stats, run_module, run_playbook
 
 pytestmark = pytest.mark.integration
@@ -116,16 +113,6 @@ def test_an_org_id_with_a_line_break_inside_is_refused(tmp_path, org):
     # a trailing line break alone is stripped, as for the key
     fine = run_module(tmp_path, org.fake, USERS_MODULE, dict(csv_path=csv_path, org_id='a' * 24 + '\n'))
     assert not fine.result.get('failed'), fine.result.get('msg')
-
-
-@pytest.fixture
-def tls_fake(tmp_path):
-    import copy
-    fake = FakeJumpCloud(api_key=API_KEY, seed=copy.deepcopy(SEED))
-    serve_tls(fake.httpd, tmp_path)
-    fake.start()
-    yield fake
-    fake.stop()
 
 
 def test_validate_certs_false_warns_once_per_run_and_true_refuses_at_once(tmp_path, tls_fake):

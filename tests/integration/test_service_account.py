@@ -3,18 +3,14 @@ token that expires mid-run renewed without failing a user, a wrong secret as one
 written, both or neither credential refused before any request, and neither the secret nor a token in
 -vvv output, results, diffs or the report; in both modules and through the role."""
 import base64
-import copy
 import json
 
 import pytest
 
 from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET
 from helpers import TEMPLATE_MODULE, USERS_MODULE, configure_fake, results_by_user, write_csv
-from localservers import serve_tls
-from org import SEED
 from playbook import fake_stats, reset_stats, run_module, run_playbook
 from fake_jumpcloud.seed import generate_org, username_for
-from fake_jumpcloud.server import FakeJumpCloud
 
 pytestmark = pytest.mark.integration
 WRONG_SECRET = 'not-the-5ecret-of-this-account'
@@ -193,15 +189,6 @@ def test_the_role_passes_the_service_account_through(tmp_path, org):
     # the preview and the run are two module runs: one token each
     assert stats['token_requests'] == 2 and stats['key_seen_outside_header'] == []
     assert leaks(run.output, org.fake) == []
-
-
-@pytest.fixture
-def tls_fake(tmp_path):
-    fake = FakeJumpCloud(api_key=API_KEY, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, seed=copy.deepcopy(SEED))
-    serve_tls(fake.httpd, tmp_path)
-    fake.start()
-    yield fake
-    fake.stop()
 
 
 def test_the_token_endpoint_certificate_is_checked_and_validate_certs_false_warns_once(tmp_path, tls_fake):
