@@ -107,12 +107,15 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
         # (with write_mode bulk, every user is planned first and the field changes go in bulk jobs)
         bulk = BulkPlans(records) if p.get('write_mode') == 'bulk' and not check_mode else None
 
+        def plan_for(desired, user):
+            return plan_row(desired, user, records.facts(desired, user), now, p['update_password'])
+
         def one_user(item):
             desired, user = item
             try:
                 plan = bulk.plan_of(desired) if bulk else None
                 if plan is None:
-                    plan = plan_row(desired, user, records.facts(desired, user), now, p['update_password'])
+                    plan = plan_for(desired, user)
                 outcome = applier.apply_one(plan, fields_written=bulk is not None and bulk.written(plan))
                 result = labels.label_result(report.row_result(desired, user['_id'], outcome, path), plan)
                 if progress is not None:
@@ -140,8 +143,7 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
                     progress.path, exc.strerror or type(exc).__name__)), results=[], changed=False)
         interrupts.install()
         if bulk:
-            bulk.plan(queue, lambda desired, user: plan_row(desired, user, records.facts(desired, user), now,
-                                                            p['update_password']))
+            bulk.plan(queue, plan_for)
             if bulk.write(BulkWriter(client, stopped=interrupts.stopped)):
                 applier.wrote.set()             # a job wrote: the key may write, a later 403 is its row's only
         answers = bounded_map(pool, one_user, handed_out(queue), p['max_workers'] * 4, interrupts.stopped)
