@@ -1,5 +1,6 @@
-"""What the integration tests share: the module names, writing a CSV, running jc_users_from_csv through
-ansible-playbook, configuring the fake server, reading results by user, and waiting for a condition."""
+"""What the integration tests share: the module names, writing a CSV, running jc_users_from_csv (in this
+process, or through ansible-playbook), configuring the fake server, reading results by user, and waiting for a
+condition."""
 import os
 import pathlib
 import time
@@ -7,6 +8,7 @@ import time
 import psutil
 import requests
 
+from inprocess import run_in_process
 from playbook import fake_stats, reset_stats, run_module
 
 USERS_MODULE = 'jcops.jumpcloud.jc_users_from_csv'
@@ -20,16 +22,38 @@ def write_csv(tmp_path, text, name='users.csv'):
     return path
 
 
-def apply(tmp_path, fake, csv, check=False, diff=False, **args):
-    """Run jc_users_from_csv on ``csv`` (CSV text, written to users.csv, or the path of a file) through
-    ansible-playbook; the Run carries the module's result and ``stats``, what the fake counted meanwhile.
+class InProcessRun:
+    """A module run in this process: its ``result``; there is no ansible-playbook output or exit code."""
+
+    def __init__(self, result):
+        self.result = result
+
+
+def run_task(tmp_path, fake, module, args, check=False, diff=False, playbook=False):
+    """Run ``module`` (its FQCN) with ``args`` against ``fake`` (None: no server, no login) from ``tmp_path``;
+    the run carries the module's result as a play registers it.
+
+    The module's real ``main()`` runs in this process (inprocess.py) unless ``playbook`` says to go through
+    ansible-playbook: for the tests of what lives at that boundary and the smoke tests, whose run also has
+    ``output``, ``stdout``, ``stderr`` and ``rc``.
+    """
+    if playbook:
+        run = run_module(tmp_path, fake, module, args, check=check, diff=diff)
+        assert run.result is not None, run.output
+        return run
+    return InProcessRun(run_in_process(module, args, fake=fake, cwd=tmp_path, check_mode=check, diff=diff))
+
+
+def apply(tmp_path, fake, csv, check=False, diff=False, playbook=False, **args):
+    """Run jc_users_from_csv (see run_task) on ``csv`` (CSV text, written to users.csv, or the path of a file);
+    the run also carries ``stats``, what the fake counted meanwhile.
 
     Whatever the run, no user ever has two writes in flight at once.
     """
     path = csv if isinstance(csv, pathlib.Path) else write_csv(tmp_path, csv)
     reset_stats(fake)
-    run = run_module(tmp_path, fake, USERS_MODULE, dict(csv_path=str(path), **args), check=check, diff=diff)
-    assert run.result is not None, run.output
+    run = run_task(tmp_path, fake, USERS_MODULE, dict(csv_path=str(path), **args), check=check, diff=diff,
+                   playbook=playbook)
     run.stats = fake_stats(fake)
     assert run.stats['concurrent_user_writes'] == [], run.stats['concurrent_user_writes']
     return run

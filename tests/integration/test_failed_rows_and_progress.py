@@ -1,5 +1,5 @@
 """failed_rows_path (the rows that failed, in the input's format, to fix and rerun) and the <report_path>.partial
-progress file, through ansible-playbook against the fake."""
+progress file, against the fake (a killed run and a slow one through ansible-playbook)."""
 import csv
 import io
 import signal

@@ -1,5 +1,5 @@
-"""The fault matrix, through ansible-playbook on 220 rows: rate limits, server errors, dropped
-connections, slow answers, a key revoked mid-run, users deleted mid-run, and a killed run.
+"""The fault matrix on 220 rows: rate limits, server errors, dropped connections, slow answers, a key revoked
+mid-run, users deleted mid-run, and a killed run (through ansible-playbook, which is killed).
 
 For each: every user that could be updated is exactly right in the fake's final state, every
 failure is reported on its row with the API's text, reruns converge to all unchanged, and no

@@ -1,13 +1,14 @@
-"""The permissions of the files the modules write (template, devices file, report), through real ansible-playbook:
-0600 for a new file, an existing file's mode kept, the ``mode`` option honoured, and check mode and --diff
-reporting a change of mode."""
+"""The permissions of the files the modules write (template, devices file, report): 0600 for a new file, an
+existing file's mode kept, the ``mode`` option honoured, and check mode and --diff reporting a change of mode.
+The modules run in this process (helpers.run_task), but for what ansible-playbook prints of a --diff and for
+the role's playbooks."""
 import os
 import stat
 
 import pytest
 
-from helpers import TEMPLATE_MODULE, apply, write_csv
-from playbook import run_module, run_playbook
+from helpers import TEMPLATE_MODULE, apply, run_task, write_csv
+from playbook import run_playbook
 
 pytestmark = pytest.mark.integration
 
@@ -16,11 +17,10 @@ def bits(path):
     return stat.S_IMODE(os.stat(str(path)).st_mode)
 
 
-def template(tmp_path, check=False, diff=False, **args):
+def template(tmp_path, check=False, diff=False, playbook=False, **args):
     args.setdefault('dest', str(tmp_path / 'template.csv'))
-    run = run_module(tmp_path, None, TEMPLATE_MODULE, dict(email=True, **args), check=check, diff=diff)
-    assert run.result is not None, run.output
-    return run
+    return run_task(tmp_path, None, TEMPLATE_MODULE, dict(email=True, **args), check=check, diff=diff,
+                    playbook=playbook)
 
 
 def file_diffs(result):
@@ -51,7 +51,7 @@ def test_a_new_report_is_readable_by_its_owner_only(tmp_path, org, open_umask):
 
 
 def test_a_given_mode_is_honoured_on_the_template_and_the_devices_file(tmp_path, org):
-    run = run_module(tmp_path, org.fake, TEMPLATE_MODULE, dict(dest=str(tmp_path), systems=True, mode='0640'))
+    run = run_task(tmp_path, org.fake, TEMPLATE_MODULE, dict(dest=str(tmp_path), systems=True, mode='0640'))
     assert not run.result.get('failed'), run.result.get('msg')
     assert bits(run.result['path']) == 0o640
     assert bits(run.result['systems_path']) == 0o640
@@ -97,7 +97,7 @@ def test_check_mode_reports_a_mode_change_and_diff_shows_it(tmp_path):
     assert bits(path) == 0o600
     assert template(tmp_path).result['changed'] is False
 
-    run = template(tmp_path, check=True, diff=True, mode='0640')
+    run = template(tmp_path, check=True, diff=True, mode='0640', playbook=True)
     assert run.result['changed'] is True
     assert bits(path) == 0o600          # check mode changes nothing
     header = '%s (file attributes)' % path

@@ -1,4 +1,5 @@
-"""jc_import_template through real ansible-playbook, and its round trip through jc_users_from_csv."""
+"""jc_import_template, and its round trip through jc_users_from_csv: in this process (helpers.run_task), and
+through real ansible-playbook for the smoke tests."""
 import csv
 import datetime
 import io
@@ -6,20 +7,20 @@ import io
 import pytest
 
 from fake_jumpcloud.seed import generate_org
-from helpers import TEMPLATE_MODULE, apply
-from playbook import fake_stats, reset_stats, run_module
+from helpers import TEMPLATE_MODULE, apply, run_task
+from playbook import fake_stats, reset_stats
 
 pytestmark = pytest.mark.integration
 
 
-def template(tmp_path, fake, check=False, diff=False, **args):
-    """Run jc_import_template; the Run also carries ``stamps``, the dates (as the file names write them) the
-    run may have taken as today: the day it started, and the next when it ran over midnight."""
+def template(tmp_path, fake, check=False, diff=False, playbook=False, **args):
+    """Run jc_import_template (see helpers.run_task); the run also carries ``stamps``, the dates (as the file
+    names write them) the run may have taken as today: the day it started, and the next when it ran over
+    midnight."""
     args.setdefault('dest', str(tmp_path))
     started = datetime.date.today()
-    run = run_module(tmp_path, fake, TEMPLATE_MODULE, args, check=check, diff=diff)
+    run = run_task(tmp_path, fake, TEMPLATE_MODULE, args, check=check, diff=diff, playbook=playbook)
     run.stamps = sorted(set(day.strftime('%m-%d-%Y') for day in (started, datetime.date.today())))
-    assert run.result is not None, run.output
     assert not run.result.get('failed'), run.result.get('msg')
     return run
 
@@ -113,7 +114,8 @@ def test_2500_users_are_read_in_3_searches_and_1200_devices_in_2(tmp_path, fake_
 @pytest.mark.smoke
 def test_prefill_round_trip_then_two_edited_cells(tmp_path, org):
     run = template(tmp_path, org.fake, populate_users=True, prefill=True, email=True, user_information=True,
-                   location=True, telephony=True, unix_ids=True, mfa=True, ldap_binding=True, custom_attributes=3)
+                   location=True, telephony=True, unix_ids=True, mfa=True, ldap_binding=True, custom_attributes=3,
+                   playbook=True)
     table = read(run.result['path'])
     header = table[0]
     alice = dict(zip(header, next(r for r in table if r[0] == 'alice')))
@@ -125,7 +127,7 @@ def test_prefill_round_trip_then_two_edited_cells(tmp_path, org):
     assert alice['enable_user_portal_multifactor'] == 'false'
 
     # applied unchanged: nothing to write
-    unchanged = apply(tmp_path, org.fake, text(run.result['path']))
+    unchanged = apply(tmp_path, org.fake, text(run.result['path']), playbook=True)
     assert not unchanged.result['failed'], unchanged.result['msg']
     assert unchanged.stats['writes'] == 0
 
@@ -140,7 +142,7 @@ def test_prefill_round_trip_then_two_edited_cells(tmp_path, org):
     writer = csv.DictWriter(out, header)
     writer.writeheader()
     writer.writerows(table_rows)
-    edited = apply(tmp_path, org.fake, out.getvalue())
+    edited = apply(tmp_path, org.fake, out.getvalue(), playbook=True)
     assert not edited.result['failed'], edited.result['msg']
     assert edited.stats['writes'] == 2
     changed = {r['username']: r['changed_fields'] for r in edited.result['results'] if r['changed']}
@@ -173,35 +175,35 @@ def test_accents_round_trip(tmp_path, org):
 @pytest.mark.smoke
 def test_idempotent_check_diff_and_force(tmp_path, org):
     dest = str(tmp_path / 'template.csv')
-    check = template(tmp_path, org.fake, dest=dest, populate_users=True, check=True)
+    check = template(tmp_path, org.fake, dest=dest, populate_users=True, check=True, playbook=True)
     assert check.result['changed'] is True
     assert not (tmp_path / 'template.csv').exists()
-    first = template(tmp_path, org.fake, dest=dest, populate_users=True)
+    first = template(tmp_path, org.fake, dest=dest, populate_users=True, playbook=True)
     content = raw(dest)
-    second = template(tmp_path, org.fake, dest=dest, populate_users=True, diff=True)
+    second = template(tmp_path, org.fake, dest=dest, populate_users=True, diff=True, playbook=True)
     assert first.result['changed'] is True
     assert second.result['changed'] is False
     assert raw(dest) == content
 
     # other content: left alone with a warning, unless force
-    other = template(tmp_path, org.fake, dest=dest, populate_users=True, email=True, diff=True)
+    other = template(tmp_path, org.fake, dest=dest, populate_users=True, email=True, diff=True, playbook=True)
     assert other.result['changed'] is False
     assert 'force' in ' '.join(other.result.get('warnings', []))
     assert raw(dest) == content
     assert other.result['diff'][0]['after'].startswith('\ufeffUsername,Email')
-    forced = template(tmp_path, org.fake, dest=dest, populate_users=True, email=True, force=True)
+    forced = template(tmp_path, org.fake, dest=dest, populate_users=True, email=True, force=True, playbook=True)
     assert forced.result['changed'] is True
     assert read(dest)[0] == ['Username', 'Email']
 
 
 def test_bad_options_fail_clearly(tmp_path):
-    run = run_module(tmp_path, None, TEMPLATE_MODULE, {'dest': str(tmp_path), 'groups': 101})
+    run = run_task(tmp_path, None, TEMPLATE_MODULE, {'dest': str(tmp_path), 'groups': 101})
     assert run.result['failed']
     assert 'groups must be from 0 to 100' in run.result['msg']
-    run = run_module(tmp_path, None, TEMPLATE_MODULE, {'dest': str(tmp_path / 'missing' / 'x.csv')})
+    run = run_task(tmp_path, None, TEMPLATE_MODULE, {'dest': str(tmp_path / 'missing' / 'x.csv')})
     assert run.result['failed']
     assert 'does not exist' in run.result['msg']
-    run = run_module(tmp_path, None, TEMPLATE_MODULE, {'dest': str(tmp_path), 'prefill': True})
+    run = run_task(tmp_path, None, TEMPLATE_MODULE, {'dest': str(tmp_path), 'prefill': True})
     assert run.result['failed']
     assert 'populate_users' in run.result['msg']
     assert not list(tmp_path.glob('*.csv'))

@@ -1,5 +1,5 @@
 """Names match as JumpCloud's own tooling matches them: an exact match first, else a unique match without regard
-to case (the stored spelling kept), and several such matches are an error on the cell. Through ansible-playbook."""
+to case (the stored spelling kept), and several such matches are an error on the cell."""
 import pytest
 
 from helpers import apply, results_by_user

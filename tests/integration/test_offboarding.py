@@ -1,4 +1,4 @@
-"""Taking away through ansible-playbook: state, RemoveGroupN, RemoveSystemID and cleared custom attributes.
+"""Taking away: state, RemoveGroupN, RemoveSystemID and cleared custom attributes.
 
 Each change is run four times against the fake: check mode with --diff (no write, the results predicted), the
 real run (the final state exact, the results as predicted), a rerun (no write) and the diff it showed.
@@ -8,8 +8,7 @@ import io
 
 import pytest
 
-from helpers import TEMPLATE_MODULE, apply, results_by_user
-from playbook import run_module
+from helpers import TEMPLATE_MODULE, apply, results_by_user, run_task
 from predicted import assert_run_as_predicted
 
 pytestmark = pytest.mark.integration
@@ -166,8 +165,8 @@ def test_a_removal_that_cannot_be_meant_is_invalid_and_nothing_is_written(tmp_pa
 def test_the_template_offers_the_offboarding_columns_and_prefills_the_state(tmp_path, org):
     org.set_fields('bob', state='SUSPENDED', suspended=True)
     dest = tmp_path / 'offboard.csv'
-    run = run_module(tmp_path, org.fake, TEMPLATE_MODULE, dict(dest=str(dest), populate_users=True, prefill=True,
-                                                               state=True, systems=True, groups=1, remove_groups=2))
+    run = run_task(tmp_path, org.fake, TEMPLATE_MODULE, dict(dest=str(dest), populate_users=True, prefill=True,
+                                                             state=True, systems=True, groups=1, remove_groups=2))
     assert not run.result.get('failed'), run.result.get('msg')
     rows = list(csv.DictReader(io.StringIO(dest.read_text(encoding='utf-8-sig'), newline='')))
     assert list(rows[0]) == ['Username', 'SystemID', 'Administrator', 'RemoveSystemID', 'state', 'Group1',

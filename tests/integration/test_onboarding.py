@@ -1,6 +1,7 @@
-"""Onboarding from the same CSV as the updates (missing_users=create), through real ansible-playbook against the
-fake JumpCloud: check mode, the real run, a second run and the diff, on a file of three new users and three
-existing ones with groups, a device binding with Administrator, custom attributes and passwords."""
+"""Onboarding from the same CSV as the updates (missing_users=create) against the fake JumpCloud: check mode,
+the real run, a second run and the diff, through real ansible-playbook, on a file of three new users and three
+existing ones with groups, a device binding with Administrator, custom attributes and passwords; the other
+cases with the module in this process (helpers.apply)."""
 import os
 import pathlib
 
@@ -8,8 +9,8 @@ import pytest
 import yaml
 
 from testenv import ROOT
-from helpers import TEMPLATE_MODULE, apply, results_by_user, write_csv
-from playbook import fake_stats, reset_stats, run_module, run_playbook
+from helpers import TEMPLATE_MODULE, apply, results_by_user, run_task, write_csv
+from playbook import fake_stats, reset_stats, run_playbook
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._missing_users import REQUIRED_TO_CREATE
 from predicted import assert_run_as_predicted
 
@@ -43,7 +44,7 @@ def test_one_file_creates_the_new_users_and_updates_the_others_check_real_rerun(
     before = org.fake.org.snapshot()
 
     # 1. check mode: reads only, predicts the creations with their groups and bindings
-    check = apply(tmp_path, org.fake, csv_text, check=True, diff=True, missing_users='create')
+    check = apply(tmp_path, org.fake, csv_text, check=True, diff=True, missing_users='create', playbook=True)
     assert not check.result.get('failed'), check.result.get('msg')
     assert check.stats['writes'] == 0
     assert org.fake.org.snapshot() == before
@@ -79,7 +80,7 @@ def test_one_file_creates_the_new_users_and_updates_the_others_check_real_rerun(
         assert secret not in check.output
 
     # 2. the real run: what check mode predicted, and exactly that state
-    real = apply(tmp_path, org.fake, csv_text, missing_users='create')
+    real = apply(tmp_path, org.fake, csv_text, missing_users='create', playbook=True)
     assert not real.result.get('failed'), real.result.get('msg')
     actual = results_by_user(real.result)
     assert_run_as_predicted(actual, predicted)
@@ -111,7 +112,7 @@ def test_one_file_creates_the_new_users_and_updates_the_others_check_real_rerun(
     assert len(org.fake.org.users) == len(before['users']) + 3
 
     # 3. the same file again: the new users are found, nothing is written
-    again = apply(tmp_path, org.fake, csv_text, missing_users='create')
+    again = apply(tmp_path, org.fake, csv_text, missing_users='create', playbook=True)
     assert not again.result.get('failed'), again.result.get('msg')
     assert again.stats['writes'] == 0
     assert again.result['changed'] is False
@@ -122,7 +123,7 @@ def test_one_file_creates_the_new_users_and_updates_the_others_check_real_rerun(
 
 def test_the_diff_of_a_creation_shows_no_password_anywhere(tmp_path, org):
     csv_text = mixed_csv(org)
-    run = apply(tmp_path, org.fake, csv_text, diff=True, missing_users='create', update_password='always')
+    run = apply(tmp_path, org.fake, csv_text, diff=True, missing_users='create', update_password='always', playbook=True)
     assert not run.result.get('failed'), run.result.get('msg')
     assert '--- before' in run.stdout and 'dana (row 2, new user)' in run.stdout
     for secret in PASSWORDS:
@@ -258,7 +259,7 @@ def test_the_role_and_the_awx_survey_offer_missing_users():
 
 
 def test_the_import_template_filled_in_creates_its_users(tmp_path, org):
-    written = run_module(tmp_path, None, TEMPLATE_MODULE, {'dest': str(tmp_path), 'type': 'import', 'groups': 1})
+    written = run_task(tmp_path, None, TEMPLATE_MODULE, {'dest': str(tmp_path), 'type': 'import', 'groups': 1})
     assert not written.result.get('failed'), written.result.get('msg')
     columns = written.result['columns']
     # exactly what creating needs (and the Password it may send), then the asked-for group column

@@ -34,7 +34,7 @@ def test_a_bad_report_path_fails_before_any_write(tmp_path, org, where):
     else:
         report, expected = tmp_path / 'report.csv', 'is a directory'
         report.mkdir()
-    run = apply(tmp_path, org.fake, path, report_path=str(report))
+    run = apply(tmp_path, org.fake, path, report_path=str(report), playbook=True)
     assert run.result['failed'] and not run.result['changed']
     assert expected in run.result['msg'] and 'nothing was written' in run.result['msg'], run.result['msg']
     assert 'Traceback' not in run.output
@@ -61,7 +61,7 @@ def test_an_unexpected_user_record_fails_only_its_row(tmp_path, fake_factory):
     rows = w1_rows(fake, 80)
     path = write_csv(tmp_path, to_csv(rows))
     report = tmp_path / 'report.csv'
-    run = apply(tmp_path, fake, path, report_path=str(report), max_workers=4)
+    run = apply(tmp_path, fake, path, report_path=str(report), max_workers=4, playbook=True)
     assert run.result['failed'] and run.result['changed'] is True, run.output
     results = results_by_user(run.result)
     assert len(results) == 80

@@ -1,4 +1,5 @@
-"""jc_users_from_csv through real ansible-playbook against the fake JumpCloud server."""
+"""jc_users_from_csv against the fake JumpCloud server: the module in this process (helpers.apply), and through
+real ansible-playbook for the smoke tests."""
 import datetime
 
 import pytest
@@ -27,7 +28,7 @@ def test_check_apply_rerun_sequence_with_diff(tmp_path, org):
         'erin,,,,,,,,,\n' % (org.system('host-b'), org.ldap()))
 
     # 1. check mode: reads only, predicts everything
-    check = apply(tmp_path, org.fake, csv_text, check=True, diff=True)
+    check = apply(tmp_path, org.fake, csv_text, check=True, diff=True, playbook=True)
     assert check.stats['writes'] == 0
     assert check.result['changed'] is True
     predicted = results_by_user(check.result)
@@ -53,7 +54,7 @@ def test_check_apply_rerun_sequence_with_diff(tmp_path, org):
     assert 'Principal Engineer' in check.stdout
 
     # 2. the real run: exactly what check mode said would happen
-    real = apply(tmp_path, org.fake, csv_text)
+    real = apply(tmp_path, org.fake, csv_text, playbook=True)
     assert not real.result.get('failed'), real.result.get('msg')
     actual = results_by_user(real.result)
     assert_run_as_predicted(actual, predicted)
@@ -74,7 +75,7 @@ def test_check_apply_rerun_sequence_with_diff(tmp_path, org):
     assert real.result['summary']['requests']['writes'] == 4
 
     # 3. the same file again: no write, every row unchanged
-    again = apply(tmp_path, org.fake, csv_text)
+    again = apply(tmp_path, org.fake, csv_text, playbook=True)
     assert not again.result.get('failed')
     assert again.stats['writes'] == 0
     assert again.result['changed'] is False
@@ -295,7 +296,7 @@ def test_password_is_sent_every_run_and_never_shown(tmp_path, org):
     secret = 'S3cret!Pa55word'
     csv_text = 'Username,Password,jobTitle\nbob,%s,Boss\n' % secret
     report = tmp_path / 'report.csv'
-    first = apply(tmp_path, org.fake, csv_text, diff=True, report_path=str(report), update_password='always')
+    first = apply(tmp_path, org.fake, csv_text, diff=True, report_path=str(report), update_password='always', playbook=True)
     assert not first.result.get('failed'), first.result.get('msg')
     assert first.result['report_path'] == str(report)
     report_text = report.read_text(encoding='utf-8')
@@ -306,11 +307,11 @@ def test_password_is_sent_every_run_and_never_shown(tmp_path, org):
     assert API_KEY not in report_text
     assert org.fake.org.password_sets[org.uid('bob')] == 1
     assert results_by_user(first.result)['bob']['changed_fields'] == ['jobTitle', 'password']
-    again = apply(tmp_path, org.fake, csv_text, diff=True, update_password='always')
+    again = apply(tmp_path, org.fake, csv_text, diff=True, update_password='always', playbook=True)
     assert results_by_user(again.result)['bob']['status'] == 'updated'
     assert results_by_user(again.result)['bob']['changed_fields'] == ['password']
     assert org.fake.org.password_sets[org.uid('bob')] == 2
-    never = apply(tmp_path, org.fake, csv_text, update_password='never')
+    never = apply(tmp_path, org.fake, csv_text, update_password='never', playbook=True)
     assert never.stats['writes'] == 0
     assert results_by_user(never.result)['bob']['status'] == 'unchanged'
     for run in (first, again, never):

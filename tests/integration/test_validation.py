@@ -26,7 +26,7 @@ def test_validation_error_names_line_and_column_and_writes_nothing(tmp_path, org
         # a valid row too, so that "nothing written" is not trivially true
         text += 'alice' + ',' * text.split('\n')[0].count(',') + '\n'
     before = org.fake.org.snapshot()
-    run = apply(tmp_path, org.fake, text)
+    run = apply(tmp_path, org.fake, text, playbook=True)
     result = run.result
     assert result['failed'] is True
     line, column, header = where
