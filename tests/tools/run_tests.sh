@@ -2,7 +2,8 @@
 # Everything `make test` runs, on every supported ansible-core version:
 # - each older version (tests/requirements-2.*.txt) in its own virtual environment (.venv-2.N, built
 #   here, with the Python its file names: override with PYTHON_2_N=/path/to/python): ansible-test
-#   sanity and the smoke tests (the tests marked `smoke`, $SMOKE_TESTS);
+#   sanity of the collection's content ($SHIPPED: all but tests/, bench/ and demo/, the repository's own
+#   tooling, which the newest lints) and the smoke tests (the tests marked `smoke`, $SMOKE_TESTS);
 # - the newest version in the main environment (.venv, on PATH): ansible-test sanity, antsibull-docs'
 #   docs linter, ansible-lint and every pytest test.
 # The older versions run one after the other in the background, alongside the newest (much of a sanity
@@ -17,6 +18,9 @@ cd "$root"
 # the files holding a test marked smoke (collecting other files would import what only the newest's environment has)
 SMOKE_TESTS=${SMOKE_TESTS:--m smoke $(grep -l '^@pytest.mark.smoke' tests/integration/test_*.py | tr '\n' ' ')}
 OLDER_ALONGSIDE=${OLDER_ALONGSIDE:-1}
+# ansible-test's targets for the older versions: every top-level file and folder git tracks (a folder with
+# its slash) but the repository's own tooling and dot-files
+SHIPPED=${SHIPPED:-$(git ls-files | sed -E 's#^([^/]+)/.*#\1/#' | sort -u | grep -vxE 'tests/|bench/|demo/|\..*' | tr '\n' ' ')}
 summary=()
 status=0
 passed=0
@@ -122,8 +126,8 @@ older_versions() {
         cpu_now
         began_cpu=$cpu
         name=$(describe "$venv/bin/python")
-        echo "== $name: ansible-test sanity"
-        step sanity env PATH="$venv/bin:$PATH" "$here/sanity.sh"
+        echo "== $name: ansible-test sanity ($SHIPPED)"
+        step sanity env PATH="$venv/bin:$PATH" "$here/sanity.sh" $SHIPPED
         results=$step_result
         timing "$began" "$began_cpu"
         sanity_time=$timing
