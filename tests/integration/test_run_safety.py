@@ -14,8 +14,8 @@ import subprocess
 import pytest
 
 from fake_jumpcloud.seed import generate_org
-from helpers import (TEMPLATE_MODULE, USERS_MODULE, apply, module_processes, results_by_user, wait_until,
-                     write_csv)
+from helpers import (TEMPLATE_MODULE, USERS_MODULE, apply, configure_fake, module_processes, results_by_user,
+                     wait_until, write_csv)
 from playbook import fake_stats, reset_stats, run_module, start_play
 from workload import mismatches, to_csv, w1_rows
 
@@ -101,6 +101,17 @@ def start_a_long_run(tmp_path, fake_factory):
     return fake, rows, path, proc
 
 
+def signal_slowly(fake, process):
+    """SIGTERM to ``process``, the fake answering each request after a second from then on; the fake's write
+    count at the signal. The signal reaches the module's handler after a delay that a busy machine stretches
+    (more so through ansible-playbook), and meanwhile a worker whose write is answered starts its next one:
+    with answers that slow, each of the 4 workers starts at most one, so the writes counted after the signal
+    are the ones under way, whatever the machine's load (unless the handler waits a whole second)."""
+    configure_fake(fake, latency=1.0)
+    process.send_signal(signal.SIGTERM)
+    return fake.stats.as_dict()['writes']
+
+
 def check_interrupted_report(report, rows, fake):
     """The report lists every row in file order; updated users are exactly right, the others say why."""
     written = report_rows(report)
@@ -122,8 +133,7 @@ def test_sigterm_mid_run_reports_every_row_and_stops_writing(tmp_path, fake_fact
     try:
         modules = module_processes(proc.pid)
         assert len(modules) == 1, 'the module process was not found'
-        modules[0].send_signal(signal.SIGTERM)
-        at_signal = fake.stats.as_dict()['writes']
+        at_signal = signal_slowly(fake, modules[0])
         output = proc.communicate(timeout=60)[0]
     finally:
         if proc.poll() is None:
@@ -146,6 +156,7 @@ def test_sigterm_mid_run_reports_every_row_and_stops_writing(tmp_path, fake_fact
         (r['username'], r['status'], r['msg']) for r in results]
     assert not [p for p in os.listdir(str(tmp_path)) if p.startswith('.report.csv.')]
 
+    configure_fake(fake, latency=0.02)
     rerun = apply(tmp_path, fake, path, max_workers=4)
     assert not rerun.result.get('failed'), rerun.result['msg']
     again = dict((r['username'], r['status']) for r in rerun.result['results'])
@@ -173,8 +184,7 @@ def test_sigterm_to_ansible_playbook_still_leaves_the_full_report(tmp_path, fake
     modules = module_processes(proc.pid)
     assert len(modules) == 1, 'the module process was not found'
     try:
-        proc.send_signal(signal.SIGTERM)
-        at_signal = fake.stats.as_dict()['writes']
+        at_signal = signal_slowly(fake, proc)
         proc.communicate(timeout=60)
         modules[0].wait(timeout=60)              # the module finishes on its own
     finally:
