@@ -6,9 +6,10 @@
 #   tooling, which the newest lints) and the smoke tests (the tests marked `smoke`, $SMOKE_TESTS);
 # - the newest version in the main environment (.venv, on PATH): ansible-test sanity, antsibull-docs'
 #   docs linter, ansible-lint and every pytest test.
-# The older versions run one after the other in the background, alongside the newest (much of a sanity
-# run waits on its own subprocesses, so two cores take both at once); their output is kept in a log and
-# printed after the newest's. OLDER_ALONGSIDE=0 runs them first, in the foreground, instead.
+# Two lanes, one a core: the newest's pytest run in the foreground (it waits on its fakes and subprocesses
+# a good part of its time), and in the background the newest's sanity and lints, then the older versions
+# one after the other (about as long); the background's output is kept in logs and printed after the
+# tests'. OLDER_ALONGSIDE=0 runs everything one after the other in the foreground instead, older first.
 # A version whose Python is not on this machine is skipped with one line saying so.
 # One summary line per version closes the output, then the total over every version.
 set -uo pipefail
@@ -66,7 +67,7 @@ tests() {
     local label=$1 python=$2 log counts rc n n_passed n_failed n_skipped
     shift 2
     log=$(mktemp "${TMPDIR:-/tmp}/jcops-pytest.XXXXXX")
-    "$python" -m pytest -n 2 -p no:cacheprovider "$@" 2>&1 | tee "$log"
+    "$python" -m pytest -n 2 --dist worksteal -p no:cacheprovider "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     counts=$(grep -E '[0-9]+ (passed|failed|error)' "$log" | tail -n 1)
     rm -f "$log"
@@ -97,12 +98,18 @@ describe() {
 older_state=$(mktemp "${TMPDIR:-/tmp}/jcops-older.XXXXXX")
 older_log=$(mktemp "${TMPDIR:-/tmp}/jcops-older-log.XXXXXX")
 older_times=$(mktemp "${TMPDIR:-/tmp}/jcops-older-times.XXXXXX")
-trap 'rm -f "$times_file" "$older_state" "$older_log" "$older_times"' EXIT
+# the same three for the newest's sanity and lints
+checks_state=$(mktemp "${TMPDIR:-/tmp}/jcops-checks.XXXXXX")
+checks_log=$(mktemp "${TMPDIR:-/tmp}/jcops-checks-log.XXXXXX")
+checks_times=$(mktemp "${TMPDIR:-/tmp}/jcops-checks-times.XXXXXX")
+trap 'rm -f "$times_file" "$older_state" "$older_log" "$older_times" "$checks_state" "$checks_log" "$checks_times"' EXIT
 older_versions() {
     # local: the steps below count into these (bash scopes them dynamically), not into the newest's
     local summary=() passed=0 failed=0 skipped=0 status=0 req minor var wanted python venv began began_cpu
-    local name results sanity_time own_cpu
+    local name results sanity_time own_cpu cpu_before
     local times_file=$older_times               # cpu_now's file: the newest's shell uses the other one
+    cpu_now
+    cpu_before=$cpu                             # what this shell spent before (the newest's checks, alongside)
     for req in $(ls tests/requirements-2.*.txt | sort -V); do
         minor=${req#tests/requirements-}
         minor=${minor%.txt}
@@ -137,46 +144,76 @@ older_versions() {
         timing "$began" "$began_cpu"
         summary+=("$name: $results ($timing; sanity $sanity_time)")
     done
-    # this shell's own CPU and its children's: what the newest's line must not count when run alongside
+    # this shell's own CPU and its children's since it began: what the newest's line must not count when run
+    # alongside
     times >"$times_file"
     own_cpu=$(awk '{ gsub(/[ms]/, " "); t += $1 * 60 + $2 + $3 * 60 + $4 } END { printf "%d", t }' "$times_file")
+    own_cpu=$((own_cpu - cpu_before))
     {
         echo "$passed $failed $skipped $status $own_cpu"
         printf '%s\n' "${summary[@]}"
     } >"$older_state"
 }
 
-if [ "$OLDER_ALONGSIDE" = 1 ]; then
-    echo "== the older ansible-core versions run in the background; their output follows the newest's"
-    older_versions >"$older_log" 2>&1 &
-    older_pid=$!
-else
-    older_versions
-fi
+name=$(describe python)
+newest_checks() {
+    local passed=0 failed=0 status=0 results began began_cpu
+    local times_file=$checks_times
+    began=$SECONDS
+    cpu_now
+    began_cpu=$cpu
+    echo "== $name: ansible-test sanity"
+    step sanity "$here/sanity.sh"
+    results=$step_result
+    echo "== $name: antsibull-docs lint-collection-docs --plugin-docs"
+    step "docs lint" "$here/docs_lint.sh"
+    results+=", $step_result"
+    echo "== $name: ansible-lint"
+    step ansible-lint "$here/lint.sh"
+    results+=", $step_result"
+    timing "$began" "$began_cpu"
+    printf '%s %s %s %s\n%s\n%s\n' "$passed" "$failed" "$status" "$SECONDS" "$results" "$timing" >"$checks_state"
+}
 
-# the newest version: the main environment
+# the background lane: the newest's sanity and lints, then the older versions (about as long as the newest's
+# pytest run in the foreground, which waits on its fakes and subprocesses a good part of its time)
+[ "$OLDER_ALONGSIDE" = 1 ] || older_versions
 began=$SECONDS
 cpu_now
 began_cpu=$cpu
-name=$(describe python)
-echo "== $name: ansible-test sanity"
-step sanity "$here/sanity.sh"
-results=$step_result
-echo "== $name: antsibull-docs lint-collection-docs --plugin-docs"
-step "docs lint" "$here/docs_lint.sh"
-results+=", $step_result"
-echo "== $name: ansible-lint"
-step ansible-lint "$here/lint.sh"
-results+=", $step_result"
-timing "$began" "$began_cpu"
-checks_time=$timing
+if [ "$OLDER_ALONGSIDE" = 1 ]; then
+    echo "== in the background: the sanity and lints of $name, then the older ansible-core versions;"
+    echo "   their output follows the tests'"
+    {
+        newest_checks >"$checks_log" 2>&1
+        older_versions >"$older_log" 2>&1
+    } &
+    background_pid=$!
+else
+    newest_checks
+fi
 echo "== $name: pytest, every test"
 tests "all tests" python tests
-results+=", $step_result"
-newest_wall=$((SECONDS - began))
+tests_result=$step_result
+tests_ended=$SECONDS
 
 if [ "$OLDER_ALONGSIDE" = 1 ]; then
-    wait "$older_pid"
+    wait "$background_pid"
+    echo
+    cat "$checks_log"
+fi
+{
+    read -r c_passed c_failed c_status checks_ended
+    read -r results
+    read -r checks_time
+} <"$checks_state"
+passed=$((passed + c_passed))
+failed=$((failed + c_failed))
+[ "$c_status" -eq 0 ] || status=1
+results+=", $tests_result"
+newest_wall=$(($(( checks_ended > tests_ended ? checks_ended : tests_ended )) - began))
+
+if [ "$OLDER_ALONGSIDE" = 1 ]; then
     echo
     echo "== the older ansible-core versions (run alongside the newest)"
     cat "$older_log"
