@@ -10,9 +10,9 @@ import signal
 import pytest
 
 from fake_jumpcloud.seed import generate_org
-from helpers import (USERS_MODULE, apply, configure_fake, module_processes, results_by_user,
+from helpers import (USERS_MODULE, apply, configure_fake, module_processes, results_by_user, run_task,
                      wait_for_requests_to_finish, wait_until, write_csv)
-from playbook import fake_stats, reset_stats, run_module, start_play
+from playbook import fake_stats, reset_stats, start_play
 from predicted import assert_run_as_predicted
 from workload import mismatches, to_csv, w1_rows
 
@@ -74,7 +74,7 @@ def test_429_bursts(tmp_path, bulk, retry_after):
 
 def predict(tmp_path, fake, path):
     """What check mode says each row will do, before any fault is switched on."""
-    check = run_module(tmp_path, fake, USERS_MODULE, dict(csv_path=str(path)), check=True)
+    check = run_task(tmp_path, fake, USERS_MODULE, dict(csv_path=str(path)), check=True)
     assert check.result['summary']['by_status']['would_update'] == ROWS, check.result['summary']
     return results_by_user(check.result)
 
@@ -131,7 +131,7 @@ def test_answers_slower_than_the_timeout(tmp_path, bulk):
 def test_key_revoked_mid_run_stops_quickly(tmp_path, bulk):
     fake, rows, path = bulk
     reset_stats(fake)
-    check = run_module(tmp_path, fake, USERS_MODULE, dict(csv_path=str(path)), check=True)
+    check = run_task(tmp_path, fake, USERS_MODULE, dict(csv_path=str(path)), check=True)
     reads = fake_stats(fake)['total']
     assert check.result['summary']['by_status']['would_update'] == ROWS
     configure_fake(fake, unauthorized_after=reads + 150)
