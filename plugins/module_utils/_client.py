@@ -166,6 +166,20 @@ class ApiResponse:
         self.headers = headers
 
 
+def _ca_bundle():
+    """What TLS verification trusts: the CA bundle (a file or a folder) that REQUESTS_CA_BUNDLE or
+    CURL_CA_BUNDLE names, as requests itself reads them, else True (certifi's bundle). A name that does not
+    exist is a clear error before any request, not an OSError from the first one."""
+    for variable in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):
+        bundle = os.environ.get(variable)
+        if bundle:
+            if not os.path.exists(bundle):
+                raise ValueError('%s names %s, which does not exist: point it at a CA bundle file or folder, or '
+                                 'unset it to use the bundle requests ships' % (variable, bundle))
+            return bundle
+    return True
+
+
 class JumpCloudClient:
     """A thread-safe JumpCloud REST client.
 
@@ -220,8 +234,7 @@ class JumpCloudClient:
         if not is_loopback_url(self.base_url):
             # a proxy for a loopback URL would carry the key off this host (in clear, for http)
             session.proxies.update(requests.utils.get_environ_proxies(self.base_url))
-        bundle = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE')
-        session.verify = (bundle or True) if validate_certs else False
+        session.verify = _ca_bundle() if validate_certs else False
         session.headers.update({
             'Accept': 'application/json',
             'Content-Type': 'application/json',

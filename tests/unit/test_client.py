@@ -416,6 +416,7 @@ def test_tls_verification_is_on_by_default(monkeypatch):
 def test_the_environment_is_read_once_proxies_and_ca_bundle_kept_netrc_ignored(monkeypatch, tmp_path):
     monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example:3128')
     monkeypatch.setenv('NO_PROXY', 'internal.example')
+    (tmp_path / 'corporate-ca.pem').write_text('-----BEGIN CERTIFICATE-----\n')
     monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(tmp_path / 'corporate-ca.pem'))
     (tmp_path / '.netrc').write_text('machine console.jumpcloud.com login someone password other-secret\n')
     monkeypatch.setenv('NETRC', str(tmp_path / '.netrc'))
@@ -429,6 +430,22 @@ def test_the_environment_is_read_once_proxies_and_ca_bundle_kept_netrc_ignored(m
     assert 'Authorization' not in prepared.headers
     bypass = JumpCloudClient(api_key=API_KEY, base_url='https://internal.example').session
     assert 'https' not in bypass.proxies
+
+
+@pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+def test_a_ca_bundle_that_does_not_exist_is_a_clear_error_before_any_request(monkeypatch, tmp_path, variable):
+    monkeypatch.delenv('REQUESTS_CA_BUNDLE', raising=False)
+    monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
+    missing = str(tmp_path / 'gone' / 'ca.pem')
+    monkeypatch.setenv(variable, missing)
+    with pytest.raises(ValueError) as info:
+        JumpCloudClient(api_key=API_KEY, base_url='https://console.jumpcloud.com')
+    assert str(info.value).startswith('%s names %s, which does not exist' % (variable, missing))
+    # unused when certificates are not checked; a folder of certificates is a bundle too
+    assert JumpCloudClient(api_key=API_KEY, base_url='https://console.jumpcloud.com',
+                           validate_certs=False).session.verify is False
+    monkeypatch.setenv(variable, str(tmp_path))
+    assert JumpCloudClient(api_key=API_KEY, base_url='https://console.jumpcloud.com').session.verify == str(tmp_path)
 
 
 def test_connection_pool_is_sized_for_the_workers():
