@@ -68,9 +68,10 @@ class Outcome:
 
 
 class Applier:
-    def __init__(self, client, check_mode):
+    def __init__(self, client, check_mode, credential='API key'):
         self.client = client
         self.check_mode = check_mode
+        self.credential = credential        # what the run logs in with, as its messages name it
         self.abort = threading.Event()
         self.abort_reason = None
         self.wrote = threading.Event()      # some write of this run succeeded: the key may write
@@ -104,12 +105,12 @@ class Applier:
             if (add and exc.status == 409) or (remove and exc.status == 404):
                 return 'landed' if exc.resent else 'exists'
             if exc.unauthorized:
-                self._stop('the run stopped after JumpCloud refused the API key (%s)' % exc.message)
+                self._stop('the run stopped after JumpCloud refused the %s (%s)' % (self.credential, exc.message))
             elif exc.status == 403 and not self.wrote.is_set():
                 # no write has been allowed yet: the key's role may not write at all, and every
                 # other user would meet the same 403
-                self._stop('the run stopped after JumpCloud refused the first writes of this API key (%s)'
-                           % exc.message)
+                self._stop('the run stopped after JumpCloud refused the first writes of this %s (%s)'
+                           % (self.credential, exc.message))
             if exc.outcome_unknown:
                 outcome.held = 'an earlier write of this user timed out; rerun to finish'
             message = exc.message

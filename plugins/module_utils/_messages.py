@@ -33,11 +33,13 @@ def report_not_written(report_path, exc, what='the results report'):
         what, report_path, exc.strerror or type(exc).__name__)
 
 
-def final_message(path, results, summary, invalid, skip_invalid_rows, abort_reason, interrupted, check_mode):
+def final_message(path, results, summary, invalid, skip_invalid_rows, abort_reason, interrupted, check_mode,
+                  credential='API key'):
     """``(msg, failed)``: the closing message of a run over ``path``, and whether the run failed.
 
     ``invalid`` are the rows refused with problems, ``abort_reason`` why the writes stopped early (a refused
-    key, an interrupt) or None, ``interrupted`` whether a signal stopped them.
+    key, an interrupt) or None, ``interrupted`` whether a signal stopped them, ``credential`` what the run logs
+    in with ('API key' or 'service account').
     """
     if invalid:
         problems = [x for r in invalid for x in r.problems]
@@ -54,7 +56,8 @@ def final_message(path, results, summary, invalid, skip_invalid_rows, abort_reas
     failures = failure_message(results, path)
     if failures:
         if abort_reason:
-            rerun = 'rerun to finish' if interrupted else 'rerun when the key works'
+            rerun = 'rerun to finish' if interrupted else 'rerun when the %s works' % (
+                'key' if credential == 'API key' else credential)
             failures = '%s; %s, the users already updated will be unchanged.\n%s' % (
                 abort_reason[0].upper() + abort_reason[1:], rerun, failures)
         return failures, True

@@ -76,7 +76,7 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
     client = connect()
     for row in rows:
         client.add_secret(row.password)     # no API message may show a row's password
-    applier = Applier(client, check_mode)
+    applier = Applier(client, check_mode, credential='service account' if p.get('client_id') else 'API key')
     interrupts = Interrupts(applier)
     pool = ThreadPoolExecutor(max_workers=p['max_workers'])
     try:
@@ -314,7 +314,8 @@ def _finish(p, path, results, diffs, invalid, client, applier, interrupts, check
     if invalid:
         output['errors'] = [x.as_dict(path) for r in invalid for x in r.problems]
     msg, failed = messages.final_message(path, results, output['summary'], invalid, p['skip_invalid_rows'],
-                                         applier.abort_reason, interrupts.stopped(), check_mode)
+                                         applier.abort_reason, interrupts.stopped(), check_mode,
+                                         credential=applier.credential)
     if failed:
         raise RunFailed(msg, **output)
     output['msg'] = msg

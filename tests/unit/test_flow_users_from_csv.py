@@ -151,6 +151,19 @@ def test_a_refused_key_stops_the_run_and_says_to_rerun_when_the_key_works(tmp_pa
                                     'the key works, the users already updated will be unchanged.\n1 of 1 row(s)')
 
 
+def test_a_refused_service_account_is_named_as_such(tmp_path):
+    """A 401 that outlives the token's renewal: the run logs in with a service account, not an API key."""
+    client = directory(answers={PUT_BOB: [JumpCloudError('Unauthorized', status=401)]})
+    result = run(tmp_path, client, 'Username,jobTitle\nbob,Boss\n', max_workers=1, client_id='sa-id')
+    assert result['msg'].startswith('The run stopped after JumpCloud refused the service account (Unauthorized); '
+                                    'rerun when the service account works, the users already updated will be '
+                                    'unchanged.\n1 of 1 row(s)')
+    forbidden = directory(answers={PUT_BOB: [JumpCloudError('Forbidden', status=403)]})
+    result = run(tmp_path, forbidden, 'Username,jobTitle\nbob,Boss\n', max_workers=1, client_id='sa-id')
+    assert result['msg'].startswith('The run stopped after JumpCloud refused the first writes of this service '
+                                    'account (Forbidden)')
+
+
 def test_a_user_record_of_an_unexpected_shape_fails_its_row_only_without_its_values(tmp_path):
     client = directory()
     result = run(tmp_path, client, 'Username,Attribute1_name,Attribute1_value\nodd,team,blue\nbob,team,blue\n')
