@@ -103,13 +103,16 @@ def _command(tmp_path, playbook):
 
 def start_play(tmp_path, fake, play, **popen):
     """Start ansible-playbook on ``play`` in its own session and return the Popen at once, for the tests that
-    signal or kill a run under way; stdout and stderr are discarded unless ``popen`` says otherwise."""
+    signal or kill a run under way; stdout and stderr are discarded unless ``popen`` says otherwise. The
+    module's temporary folder is in ``tmp_path``: a killed module leaves it behind, there and not in
+    ~/.ansible/tmp."""
     book = tmp_path / 'play.yml'
     book.write_text(yaml.safe_dump(play, sort_keys=False))
     popen.setdefault('stdout', subprocess.DEVNULL)
     popen.setdefault('stderr', subprocess.DEVNULL)
-    return subprocess.Popen(_command(tmp_path, str(book)), cwd=str(tmp_path), env=ansible_env(fake),
-                            start_new_session=True, **popen)
+    env = ansible_env(fake, {'ANSIBLE_REMOTE_TMP': str(tmp_path / 'ansible-tmp')})
+    return subprocess.Popen(_command(tmp_path, str(book)), cwd=str(tmp_path), env=env, start_new_session=True,
+                            **popen)
 
 
 def fake_stats(fake):
