@@ -74,7 +74,7 @@ class Applier:
         self.credential = credential        # what the run logs in with, as its messages name it
         self.abort = threading.Event()
         self.abort_reason = None
-        self.wrote = threading.Event()      # some write of this run succeeded: the key may write
+        self.wrote = threading.Event()      # some write of this run succeeded or met a conflict: the key may write
 
     def _stop(self, reason):
         self.abort_reason = reason
@@ -102,6 +102,10 @@ class Applier:
         try:
             func(*args, **kwargs)
         except JumpCloudError as exc:
+            if exc.status == 409:
+                # a conflict: JumpCloud weighed the change, past the check of what this login may do, so a
+                # later 403 is that row's alone, as after a write that succeeded
+                self.wrote.set()
             if (add and exc.status == 409) or (remove and exc.status == 404):
                 return 'landed' if exc.resent else 'exists'
             if exc.unauthorized:

@@ -236,6 +236,17 @@ def test_a_403_after_a_write_succeeded_fails_that_row_only():
     assert applier.abort_reason is None
 
 
+def test_a_403_after_a_409_fails_that_row_only():
+    """A 409 shows the key may write: a 403 after it is about that change, not the key's role."""
+    client = Scripted({PUT: [error(409, 'Conflict: email already exists')], MEMBERS: [error(403, 'Forbidden')]})
+    applier = Applier(client, check_mode=False)
+    first = applier.apply_one(user_plan())
+    assert first.errors[0].startswith('update: Conflict: email already exists')
+    second = applier.apply_one(user_plan(uid='5f0000000000000000000002', body=False, groups=[('Finance', 'add')]))
+    assert second.errors == ['group Finance: Forbidden']
+    assert not applier.abort.is_set() and applier.abort_reason is None
+
+
 def test_an_add_retried_after_it_landed_is_reported_added():
     client = Scripted({BIND: [error(409, 'Already Exists', resent=True)]})
     outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('add', None)))
