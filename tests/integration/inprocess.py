@@ -18,27 +18,17 @@ MAINS = {
 }
 
 
-@contextlib.contextmanager
-def _working_directory(path):
-    before = os.getcwd()
-    os.chdir(str(path))
-    try:
-        yield
-    finally:
-        os.chdir(before)
-
-
 def run_in_process(module, args, fake=None, cwd=None, check_mode=False, diff=False, backoff_delay=None):
     """The result of ``module`` (its FQCN) for ``args``, run in this process as ansible-playbook would run it
     for a play on localhost: from ``cwd``, logged in to ``fake`` with the tests' API key unless ``args`` name
     a login or a server of their own (the playbook route takes these from JC_API_KEY and JC_API_URL). Like a
-registered result, it always has ``failed`` and ``changed``."""
+    registered result, it always has ``failed`` and ``changed``."""
     args = dict(args)
     if fake is not None:
         if not {'api_key', 'client_id', 'client_secret'} & set(args):
             args['api_key'] = API_KEY
         args.setdefault('api_url', fake.url)
-    with _working_directory(cwd or os.getcwd()):
+    with contextlib.chdir(cwd or os.getcwd()):
         result = run_main(MAINS[module], args, check_mode=check_mode, diff=diff, backoff_delay=backoff_delay)
     # what the controller adds to a module's result before a play registers it
     result.setdefault('failed', False)

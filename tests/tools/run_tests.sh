@@ -211,7 +211,7 @@ passed=$((passed + c_passed))
 failed=$((failed + c_failed))
 [ "$c_status" -eq 0 ] || status=1
 results+=", $tests_result"
-newest_wall=$(($(( checks_ended > tests_ended ? checks_ended : tests_ended )) - began))
+newest_wall=$(( (checks_ended > tests_ended ? checks_ended : tests_ended) - began ))
 
 if [ "$OLDER_ALONGSIDE" = 1 ]; then
     echo
