@@ -1,8 +1,11 @@
 """The column table is the one source of the CSV language: the reader, validation, the template, prefill, the
 fields read from JumpCloud, the plan and the documentation all agree with it."""
 import datetime
+import difflib
 import os
+import random
 import re
+import string
 
 import pytest
 import yaml
@@ -377,3 +380,43 @@ def test_the_closest_header(header, closest):
 ])
 def test_boolean_spellings(text, value):
     assert columns.parse_bool(text) is value
+
+
+def _difflib_closest(header):
+    """The answer closest_header must give: difflib's own search over every known name."""
+    key = columns.normalise_header(header)
+    names = dict(columns._FIXED_HEADER_NAMES)
+    digits = re.search(r'[0-9]+', key)
+    n = digits.group() if digits and len(digits.group()) <= 4 else '1'
+    for extra in ('Group%s' % n, 'RemoveGroup%s' % n, 'Attribute%s_name' % n, 'Attribute%s_value' % n):
+        names[extra.lower()] = extra
+    match = difflib.get_close_matches(key, list(names), n=1, cutoff=0.0)
+    return names[match[0]]
+
+
+def test_the_closest_header_is_difflibs_answer_for_typos_fragments_and_noise():
+    rng = random.Random(7)
+    known = sorted(columns._FIXED_HEADER_NAMES)
+    headers = ['z' * 5000, '1' * 5005, 'Group' + '1' * 500, '', ' ', 'c1', 'c899']
+    for _ in range(600):
+        name = list(rng.choice(known))
+        for _ in range(rng.randint(1, 4)):
+            name[rng.randrange(len(name))] = rng.choice(string.ascii_letters + '_ ')
+        headers.append(''.join(name))
+        headers.append(rng.choice(known)[:rng.randint(1, 12)] + str(rng.randint(0, 99)))
+        headers.append(''.join(rng.choice(string.ascii_letters + string.digits) for _ in range(rng.randint(1, 30))))
+    assert [columns.closest_header(h) for h in headers] == [_difflib_closest(h) for h in headers]
+
+
+def test_the_closest_header_computes_few_full_ratios(monkeypatch):
+    """Hundreds of unknown headers once cost one full difflib ratio per known name each (seconds in all)."""
+    calls = []
+    ratio = difflib.SequenceMatcher.ratio
+
+    def counted(self):
+        calls.append(1)
+        return ratio(self)
+    monkeypatch.setattr(difflib.SequenceMatcher, 'ratio', counted)
+    for i in range(900):
+        columns.closest_header('c%d' % i)
+    assert len(calls) < 900 * len(columns._FIXED_HEADER_NAMES) / 10
