@@ -47,7 +47,7 @@ docs-lint: venv
 demo: venv
 	$(BIN)/python demo/run_demo.py
 
-## make bench: the benchmark (about 40 minutes); results in bench/results/ and the README
+## make bench: the benchmark (about 40 minutes); results in bench/results/ (latest.md)
 bench: venv
 	$(BIN)/python bench/run_bench.py
 

@@ -1,6 +1,6 @@
 """make bench: jc_users_from_csv against the fake JumpCloud with a fixed latency per request.
 
-Workloads (see README "Benchmark"):
+Workloads (see docs/development.md, "Benchmark"):
   preflight     the fake itself reaches requests x latency / workers at the module's concurrency
   w1            10,000 users, 50 groups, 500 devices, 1 LDAP server, 50 ms; 1,000 rows each changing
                 3 fields, a phone, a custom attribute, a group and a device binding: first apply,
@@ -17,7 +17,7 @@ Workloads (see README "Benchmark"):
   w3            10,000 rows changing fields only on the W2 tenant, write_mode put and bulk, at 50 ms and
                 under a 20 requests/s limit (429 with Retry-After), each on a fresh tenant
 
-Writes bench/results/<name>.json and <name>.md, and (unless --no-readme) the README's table.
+Writes bench/results/<name>.json and <name>.md (the README links bench/results/latest.md).
 Usage: python bench/run_bench.py [--name NAME] [--smoke] [--out DIR] [--only w1,scaling,...]
 """
 import argparse
@@ -619,27 +619,12 @@ def markdown(results):
     return '\n'.join(lines) + '\n'
 
 
-def update_readme(table):
-    path = os.path.join(ROOT, 'README.md')
-    with open(path, encoding='utf-8') as handle:
-        text = handle.read()
-    start, end = '<!-- bench:start -->', '<!-- bench:end -->'
-    if start not in text or end not in text:
-        raise RuntimeError('README.md has no %s ... %s markers' % (start, end))
-    head, rest = text.split(start, 1)
-    tail = rest.split(end, 1)[1]
-    with open(path, 'w', encoding='utf-8') as handle:
-        handle.write(head + start + '\n' + table + end + tail)
-
-
-def render(path, update=True):
+def render(path):
     with open(path, encoding='utf-8') as handle:
         results = json.load(handle)
     results['targets'] = targets(results)
     table = markdown(results)
     save(os.path.dirname(path) or '.', results['name'], results, table)
-    if update and not results['smoke']:
-        update_readme(table)
     log(table)
     return 0
 
@@ -667,11 +652,10 @@ def main(argv=None):
     parser.add_argument('--out', default=os.path.join(HERE, 'results'))
     parser.add_argument('--only', default='', help='comma-separated workloads: ' +
                         ','.join(w[0] for w in WORKLOADS))
-    parser.add_argument('--no-readme', action='store_true', help='leave README.md alone')
     parser.add_argument('--render', metavar='JSON', help='only recompute the targets and tables of a results file')
     args = parser.parse_args(argv)
     if args.render:
-        return render(args.render, update=not args.no_readme)
+        return render(args.render)
     cfg = dict(SMOKE if args.smoke else FULL)
     only = set(filter(None, args.only.split(',')))
     name = args.name or ('smoke' if args.smoke else 'latest')
@@ -689,9 +673,6 @@ def main(argv=None):
     results['targets'] = targets(results)
     table = markdown(results)
     save(args.out, name, results, table)
-    if not args.smoke and not args.no_readme and not only:
-        update_readme(table)
-        log('updated README.md')
     log('\n' + table)
     return 0
 

@@ -188,8 +188,8 @@ def test_the_boolean_message_and_docs_name_every_accepted_word():
     assert columns.FALSE_WORDS == set(f for t, f in columns.BOOL_WORDS)
     docs = ' '.join(yaml.safe_load(jc_users_from_csv.DOCUMENTATION)['description'])
     assert 'Booleans accept true/false, yes/no, y/n, 1/0 and $true/$false in any case.' in docs
-    readme = ' '.join(_readme().split())
-    assert 'Booleans accept `true`/`false`, `yes`/`no`, `y`/`n`, `1`/`0` and `$true`/`$false`, in any case.' in readme
+    reference = ' '.join(_column_reference().split())
+    assert 'Booleans accept `true`/`false`, `yes`/`no`, `y`/`n`, `1`/`0` and `$true`/`$false`, in any case.' in reference
 
 
 # --- prefill, the fields read, the plan
@@ -309,13 +309,13 @@ def test_the_template_module_documents_each_section_and_base():
     assert sorted(_names_in(' '.join(options['prefill']['description'][1].split()))) == sorted(never)
 
 
-def _readme():
-    with open(os.path.join(ROOT, 'README.md'), encoding='utf-8') as handle:
+def _column_reference():
+    with open(os.path.join(ROOT, 'docs', 'columns.md'), encoding='utf-8') as handle:
         return handle.read()
 
 
-def test_the_readme_column_reference_lists_every_column_once():
-    section = _readme().split('## CSV column reference', 1)[1].split('\n## ', 1)[0]
+def test_the_column_reference_lists_every_column_once():
+    section = _column_reference().split('## Columns', 1)[1].split('\n## ', 1)[0]
     rows = [line.split('|') for line in section.splitlines() if line.startswith('| ') and '---' not in line][1:]
     listed = [n for row in rows for n in re.findall(r'`([A-Za-z_0-9]+)`', row[2])]
     assert sorted(listed) == sorted(NAMES + NUMBERED)
