@@ -22,10 +22,15 @@ venv:
 	    exit 1; fi
 	@tests/tools/make_venv.sh tests/requirements.txt $(VENV) "$(PYTHON)"
 
-## make test: every supported ansible-core: sanity and smoke tests on the older ones, then on the
-## newest sanity, docs lint, ansible-lint and every pytest test (unit, contract, integration)
+## make test: every supported ansible-core (noxfile.py has the sessions), a lane a core: the newest's pytest
+## run in the foreground; its sanity and lints, then each older version's sanity and smoke tests, in the
+## background, their output printed after the tests'
 test: venv
-	tests/tools/run_tests.sh
+	@mkdir -p tests/output
+	@nox -s checks older >tests/output/checks.log 2>&1 & lane=$$!; \
+	nox -s tests; tests=$$?; wait $$lane; checks=$$?; \
+	echo "== the newest's sanity and lints, then the older versions (run alongside the tests)"; \
+	cat tests/output/checks.log; exit $$((tests || checks))
 
 ## quicker loops while developing; `make unit` also prints the unit tests' line and branch coverage of plugins/
 ## and fails below 90% of the plugins/module_utils lines
