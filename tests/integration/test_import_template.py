@@ -8,7 +8,7 @@ import pytest
 
 from fake_jumpcloud.seed import generate_org
 from helpers import TEMPLATE_MODULE, apply, run_task
-from playbook import fake_stats, reset_stats
+from playbook import fake_stats, reset_stats, run_playbook
 
 pytestmark = pytest.mark.integration
 
@@ -255,3 +255,16 @@ def test_a_prefilled_full_template_applied_unedited_changes_nothing(tmp_path, or
     changed = dict((r['username'], r['changed_fields']) for r in checked.result['results'] if r['changed'])
     assert changed == {'bob': ['account_locked', 'external_dn']}
     assert checked.stats['writes'] == 0
+
+
+def test_the_create_template_playbook_passes_all_columns(tmp_path, org):
+    run = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.create_template', dict(
+        users_csv_template_dest=str(tmp_path / 'all.csv'), users_csv_template_all_columns=True,
+        users_csv_template_custom_attributes=1))
+    assert run.rc == 0, run.output
+    header = read(tmp_path / 'all.csv')[0]
+    assert len(header) == 55 + 2
+    assert header[:3] + header[-7:] == ['Username', 'FirstName', 'LastName', 'password_never_expires', 'SystemID',
+                                        'Administrator', 'RemoveSystemID', 'state', 'Attribute1_name',
+                                        'Attribute1_value']
+    assert 'Devices: not written' in run.stdout
