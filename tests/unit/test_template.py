@@ -131,8 +131,8 @@ def test_all_columns_keeps_the_reference_order_and_spelling_apart_from_its_one_g
     from_reference = [c for c in FULL if c.lower() in [n.lower() for n in template.REFERENCE_FULL]]
     assert [c.lower() for c in from_reference] == [n.lower() for n in template.REFERENCE_FULL]
     assert len(template.REFERENCE_FULL) == 50
-    assert [c for c in FULL if c not in from_reference] == ['work_country', 'SystemID', 'Administrator',
-                                                             'RemoveSystemID', 'state']
+    ours = ['work_country', 'SystemID', 'Administrator', 'RemoveSystemID', 'state']
+    assert [c for c in FULL if c not in from_reference] == ours
 
 
 def test_all_columns_holds_every_column_of_the_language_once_and_the_reader_takes_them():
