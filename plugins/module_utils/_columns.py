@@ -204,7 +204,7 @@ def _plain(name, field, template=(), max_length=DEFAULT_MAX_LENGTH, kind=STRING)
 
 
 def _flag(name):
-    return Column(name, BOOL, ('scalars', name), Field(name), clearable=False)
+    return Column(name, BOOL, ('scalars', name), Field(name), clearable=False, prefill=True)
 
 
 # The table, in the documentation's order; a column's template sections and positions say where the
@@ -276,9 +276,12 @@ SYSTEMS = [
 ]
 FLAGS = [_flag(name) for name in ('account_locked', 'allow_public_key', 'enable_managed_uid', 'externally_managed',
                                   'passwordless_sudo', 'sudo', 'password_never_expires')]
+# the flags and these two are in no template section: only the full template (all_columns) writes them, and a
+# prefilled one fills them in like every other plain field
 EXTERNAL = [
-    Column('external_dn', STRING, ('scalars', 'external_dn'), Field('external_dn')),
-    Column('external_source_type', STRING, ('scalars', 'external_source_type'), Field('external_source_type')),
+    Column('external_dn', STRING, ('scalars', 'external_dn'), Field('external_dn'), prefill=True),
+    Column('external_source_type', STRING, ('scalars', 'external_source_type'), Field('external_source_type'),
+           prefill=True),
 ]
 
 # the user's state, sent as ``state``; prefilled, so that a prefilled template keeps each user's state

@@ -65,6 +65,7 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
             raise RunFailed('%s; nothing was written' % problem)
 
     columns = template.template_columns(p['type'], p['groups'], p['custom_attributes'], p.get('remove_groups', 0),
+                                        p.get('all_columns', False),
                                         **dict((s, p.get(s, False)) for s in SECTION_OPTIONS))
     users, systems = [], None
     client = None

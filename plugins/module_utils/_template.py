@@ -18,7 +18,8 @@ __metaclass__ = type
 import csv
 import io
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._columns import ATTRIBUTE_NAME_RE, BY_KEY, TEMPLATE_SECTIONS, section_columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._columns import (
+    ATTRIBUTE_NAME_RE, BY_KEY, FIXED_COLUMNS, TEMPLATE_SECTIONS, section_columns)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell
 
 # the columns every template starts with, and each option's columns, in the order they are written
@@ -27,11 +28,45 @@ IMPORT_BASE = section_columns('import')
 SECTIONS = [(section, section_columns(section)) for section in TEMPLATE_SECTIONS]
 SYSTEM_COLUMNS = ['hostname', 'displayName', 'SystemID', 'lastContact']
 
+# The header JumpCloud's New-JCImportTemplate writes with -Force, the same for its two types (Update and Import),
+# in its order and spelling (New-JCImportTemplate.ps1, the ordered table of its 'force' parameter set). It leaves
+# out work_country, which its own location question writes after work_postalCode.
+REFERENCE_FULL = (
+    'Username', 'FirstName', 'LastName', 'Password', 'Email', 'alternateEmail', 'recoveryEmail', 'manager',
+    'managedAppleId', 'middlename', 'preferredName', 'jobTitle', 'employeeIdentifier', 'department', 'costCenter',
+    'company', 'employeeType', 'description', 'location', 'home_streetAddress', 'home_city', 'home_state',
+    'home_postalCode', 'home_poBox', 'home_country', 'work_streetAddress', 'work_poBox', 'work_city', 'work_state',
+    'work_postalCode', 'mobile_number', 'home_number', 'work_number', 'work_mobile_number', 'work_fax_number',
+    'unix_guid', 'unix_uid', 'enable_user_portal_multifactor', 'EnrollmentDays', 'ldap_binding_user',
+    'ldapserver_id', 'account_locked', 'allow_public_key', 'enable_managed_uid', 'externally_managed', 'external_dn',
+    'external_source_type', 'passwordless_sudo', 'sudo', 'password_never_expires',
+)
 
-def template_columns(kind='update', groups=0, custom_attributes=0, remove_groups=0, **sections):
-    """The header row for the chosen options: the base, then each chosen section's columns, groups, the groups to
-    take users out of, attributes."""
-    columns = list(IMPORT_BASE if kind == 'import' else UPDATE_BASE)
+
+def _full_columns():
+    """Every column of the language, for ``all_columns``: the reference's full header in its order (our spelling of
+    each name, work_country after work_postalCode), then every other column the sections write, in their order,
+    then any other column of the table."""
+    names = [BY_KEY[name.lower()].name for name in REFERENCE_FULL]
+    names.insert(names.index('work_postalCode') + 1, 'work_country')
+    ours = UPDATE_BASE + IMPORT_BASE + [name for dummy, section in SECTIONS for name in section]
+    ours += [column.name for column in FIXED_COLUMNS]
+    for name in ours:
+        if name not in names:
+            names.append(name)
+    return names
+
+
+FULL_COLUMNS = _full_columns()
+
+
+def template_columns(kind='update', groups=0, custom_attributes=0, remove_groups=0, all_columns=False, **sections):
+    """The header row for the chosen options: the base (every column of the language with ``all_columns``, for
+    either kind), then each chosen section's columns, groups, the groups to take users out of, attributes."""
+    if all_columns:
+        columns = list(FULL_COLUMNS)
+    else:
+        columns = list(IMPORT_BASE if kind == 'import' else UPDATE_BASE)
     for name, names in SECTIONS:
         if sections.get(name):
             columns.extend(c for c in names if c not in columns)

@@ -52,16 +52,45 @@ options:
         C(Email) first, the columns that creating a user needs. Apply it with M(jcops.jumpcloud.jc_users_from_csv)
         and O(jcops.jumpcloud.jc_users_from_csv#module:missing_users=create), which creates the users that do not
         exist and updates the others from the same file.
+      - O(all_columns) writes the same columns for both types, with the key column first, as JumpCloud's full
+        template does.
     type: str
     choices: [update, import]
     default: update
+  all_columns:
+    description:
+      - Write every column of the CSV language at once, as JumpCloud's C(New-JCImportTemplate -Force) does, for
+        either O(type).
+      - In that tool's order, C(Username), C(FirstName), C(LastName), C(Password), C(Email), C(alternateEmail),
+        C(recoveryEmail), C(manager), C(managedAppleId), C(MiddleName), C(preferredName), C(jobTitle),
+        C(employeeIdentifier), C(department), C(costCenter), C(company), C(employeeType), C(description),
+        C(location), C(home_streetAddress), C(home_city), C(home_state), C(home_postalCode), C(home_poBox),
+        C(home_country), C(work_streetAddress), C(work_poBox), C(work_city), C(work_state), C(work_postalCode),
+        then C(work_country), which that tool leaves out, then C(mobile_number), C(home_number), C(work_number),
+        C(work_mobile_number), C(work_fax_number), C(unix_guid), C(unix_uid), C(enable_user_portal_multifactor),
+        C(EnrollmentDays), C(ldap_binding_user), C(ldapserver_id), C(account_locked), C(allow_public_key),
+        C(enable_managed_uid), C(externally_managed), C(external_dn), C(external_source_type),
+        C(passwordless_sudo), C(sudo), C(password_never_expires); then the columns that tool does not have,
+        C(SystemID), C(Administrator), C(RemoveSystemID) and C(state); then the numbered columns.
+      - It stands for every column option (O(email), O(user_information), O(location), O(telephony), O(unix_ids),
+        O(mfa), O(ldap_binding), O(systems), O(state)); setting one of them to V(false) does not take its columns
+        out. It chooses columns only; it reads nothing from JumpCloud and writes no other file, so the devices file
+        still needs O(systems=true).
+      - The numbered columns still come from O(groups), O(remove_groups) and O(custom_attributes), 0 unless set,
+        as in that tool's full template, which has none.
+      - Rows come from O(populate_users) as for any template (that tool fills in the usernames for its V(Update)
+        type); with O(prefill) too, every column holds the user's current value except those O(prefill) never
+        fills, so the file applied unedited changes nothing.
+    type: bool
+    default: false
   populate_users:
     description: One row per existing user, with the Username filled in, sorted by username.
     type: bool
     default: false
   prefill:
     description:
-      - With O(populate_users), fill every chosen column with the user's current value.
+      - With O(populate_users), fill every chosen column with the user's current value (with O(all_columns), the
+        seven booleans, C(external_dn) and C(external_source_type) too).
       - C(Password), the enrollment window (C(EnrollmentDays)), the bindings (C(ldapserver_id), C(SystemID),
         C(Administrator), C(RemoveSystemID)) and groups are never prefilled.
     type: bool
@@ -166,6 +195,15 @@ EXAMPLES = r'''
     custom_attributes: 2
     force: true
 
+- name: Every column, one prefilled row per user (JumpCloud's full update template, with current values)
+  jcops.jumpcloud.jc_import_template:
+    dest: /srv/jumpcloud/everything.csv
+    all_columns: true
+    populate_users: true
+    prefill: true
+    groups: 2
+    custom_attributes: 2
+
 - name: A template for new hires, with their groups; fill it in, then apply it with missing_users=create
   jcops.jumpcloud.jc_import_template:
     dest: /srv/jumpcloud/new-hires.csv
@@ -210,6 +248,7 @@ def main():
         argument_spec=JumpCloudModule.generate_argspec(
             dest=dict(type='path', required=True),
             type=dict(type='str', choices=['update', 'import'], default='update'),
+            all_columns=dict(type='bool', default=False),
             populate_users=dict(type='bool', default=False),
             prefill=dict(type='bool', default=False),
             email=dict(type='bool', default=False),

@@ -8,7 +8,7 @@ import pytest
 
 from fake_jumpcloud.seed import generate_org
 from helpers import TEMPLATE_MODULE, apply, run_task
-from playbook import fake_stats, reset_stats
+from playbook import fake_stats, reset_stats, run_playbook
 
 pytestmark = pytest.mark.integration
 
@@ -207,3 +207,64 @@ def test_bad_options_fail_clearly(tmp_path):
     assert run.result['failed']
     assert 'populate_users' in run.result['msg']
     assert not list(tmp_path.glob('*.csv'))
+
+
+def test_a_prefilled_full_template_applied_unedited_changes_nothing(tmp_path, org):
+    # values in every kind of column, the flags and external columns (which only the full template writes) too
+    org.set_fields('bob', account_locked=True, allow_public_key=False, enable_managed_uid=True, sudo=True,
+                   password_never_expires=True, ldap_binding_user=True, external_dn='cn=bob,ou=people,dc=example',
+                   external_source_type='ldap', middlename='Q', jobTitle='=SUM(A1)', manager=org.uid('alice'))
+    org.set_fields('erin', state='SUSPENDED', suspended=True)
+    org.set_fields('frank.o+1', state='STAGED', activated=False)
+    run = template(tmp_path, org.fake, all_columns=True, populate_users=True, prefill=True, groups=2,
+                   remove_groups=1, custom_attributes=3, playbook=True)
+    table = read(run.result['path'])
+    header = table[0]
+    assert header == run.result['columns'] and len(header) == 55 + 2 + 1 + 6
+    assert header[:5] == ['Username', 'FirstName', 'LastName', 'Password', 'Email']
+    assert header[42:58] == ['account_locked', 'allow_public_key', 'enable_managed_uid', 'externally_managed',
+                             'external_dn', 'external_source_type', 'passwordless_sudo', 'sudo',
+                             'password_never_expires', 'SystemID', 'Administrator', 'RemoveSystemID', 'state',
+                             'Group1', 'Group2', 'RemoveGroup1']
+    rows = dict((r[0], dict(zip(header, r))) for r in table[1:])
+    assert run.result['rows'] == len(rows) == 6
+    bob = rows['bob']
+    assert [bob[c] for c in header[42:51]] == ['true', 'false', 'true', 'false', 'cn=bob,ou=people,dc=example', 'ldap',
+                                               'false', 'true', 'true']
+    assert (bob['MiddleName'], bob['jobTitle'], bob['manager'], bob['state']) == (
+        'Q', "'=SUM(A1)", org.uid('alice'), 'ACTIVATED')
+    assert (rows['erin']['state'], rows['frank.o+1']['state']) == ('SUSPENDED', 'STAGED')
+    assert (rows['alice']['home_city'], rows['alice']['Attribute2_value']) == ('Denver', 'hq')
+
+    # applied as it is, in check mode: every row unchanged, nothing to write
+    checked = apply(tmp_path, org.fake, text(run.result['path']), check=True)
+    assert not checked.result['failed'], checked.result['msg']
+    assert checked.result['changed'] is False
+    assert {r['status'] for r in checked.result['results']} == {'unchanged'}
+    assert len(checked.result['results']) == 6
+    assert checked.stats['writes'] == 0
+
+    # the cells are read, not passed over: two edited cells of bob's are exactly what check mode would change
+    bob.update(account_locked='no', external_dn='cn=bob2,ou=people,dc=example')
+    out = io.StringIO()
+    writer = csv.DictWriter(out, header)
+    writer.writeheader()
+    writer.writerows(rows.values())
+    edited = out.getvalue()
+    checked = apply(tmp_path, org.fake, edited, check=True)
+    changed = dict((r['username'], r['changed_fields']) for r in checked.result['results'] if r['changed'])
+    assert changed == {'bob': ['account_locked', 'external_dn']}
+    assert checked.stats['writes'] == 0
+
+
+def test_the_create_template_playbook_passes_all_columns(tmp_path, org):
+    run = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.create_template', dict(
+        users_csv_template_dest=str(tmp_path / 'all.csv'), users_csv_template_all_columns=True,
+        users_csv_template_custom_attributes=1))
+    assert run.rc == 0, run.output
+    header = read(tmp_path / 'all.csv')[0]
+    assert len(header) == 55 + 2
+    assert header[:3] + header[-7:] == ['Username', 'FirstName', 'LastName', 'password_never_expires', 'SystemID',
+                                        'Administrator', 'RemoveSystemID', 'state', 'Attribute1_name',
+                                        'Attribute1_value']
+    assert 'Devices: not written' in run.stdout

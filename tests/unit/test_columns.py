@@ -225,8 +225,8 @@ def test_prefill_reads_each_column_as_the_table_says():
     header = template.template_columns('import', 1, 1, **every)
     assert dict((name, template.prefill_value(USER, name)) for name in header) == PREFILLED
     assert all(template.prefill_value({}, name) == '' for name in header)
-    # columns no template writes are not prefilled
-    assert template.prefill_value(USER, 'sudo') == '' and template.prefill_value(USER, 'external_dn') == ''
+    # the flags and external columns, which only the full template writes, are prefilled like the others
+    assert template.prefill_value(USER, 'sudo') == 'true' and template.prefill_value(USER, 'external_dn') == 'cn=bob'
 
 
 def test_needed_fields_come_from_the_columns_a_row_fills():

@@ -163,3 +163,34 @@ def test_a_read_that_fails_writes_nothing(tmp_path):
     result = run(client, dest=str(tmp_path), populate_users=True)
     assert result['msg'] == 'reading JumpCloud failed; nothing was written: HTTP 503: Service Unavailable'
     assert list(tmp_path.iterdir()) == []
+
+
+def test_all_columns_writes_every_column_reads_nothing_and_no_devices_file(tmp_path):
+    client = Directory(USERS, systems=SYSTEMS)
+    result = run(client, dest=str(tmp_path), all_columns=True, groups=1)
+    assert result['columns'][:5] == ['Username', 'FirstName', 'LastName', 'Password', 'Email']
+    assert result['columns'][-6:] == ['password_never_expires', 'SystemID', 'Administrator', 'RemoveSystemID', 'state',
+                                      'Group1']
+    assert len(result['columns']) == 56 and result['rows'] == 0
+    assert (tmp_path / 'JCUserUpdateImport_03-04-2026.csv').read_bytes().decode('utf-8-sig') == (
+        ','.join(result['columns']) + '\r\n')
+    assert client.calls == [] and 'systems_path' not in result
+    # for new users, the same columns under the import file name
+    imported = run(client, dest=str(tmp_path), all_columns=True, groups=1, type='import')
+    assert imported['columns'] == result['columns']
+    assert imported['path'] == str(tmp_path / 'JCUserImport_03-04-2026.csv')
+    # the devices file still comes with systems
+    devices = run(client, dest=str(tmp_path / 'with-devices.csv'), all_columns=True, systems=True)
+    assert devices['columns'] == result['columns'][:-1]
+    assert devices['systems_path'] == str(tmp_path / 'JCSystems_03-04-2026.csv')
+
+
+def test_a_prefilled_full_template_reads_the_fields_of_every_column(tmp_path):
+    client = Directory(USERS)
+    result = run(client, dest=str(tmp_path / 'all.csv'), all_columns=True, populate_users=True, prefill=True)
+    fields = [c[3] for c in client.calls if c[0] == 'SEARCH'][0].split()
+    for field in ('account_locked', 'external_dn', 'external_source_type', 'sudo', 'password_never_expires',
+                  'addresses', 'phoneNumbers', 'mfa', 'state', 'firstname', 'unix_guid'):
+        assert field in fields, field
+    table = (tmp_path / 'all.csv').read_bytes().decode('utf-8-sig').split('\r\n')
+    assert result['rows'] == 2 and table[1].startswith('alice,,,,alice@example.com,')

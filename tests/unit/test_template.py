@@ -2,11 +2,15 @@
 file, and the rendering (UTF-8 with a byte order mark, CRLF, formula-safe)."""
 import csv
 import io
+import re
 
 import pytest
+import yaml
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _template as template
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._columns import lookup
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._columns import BY_KEY, FIXED_COLUMNS, lookup
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.modules import jc_import_template
 
 ALICE = {
     'username': 'alice', 'email': 'alice@example.com', 'firstname': 'Alice', 'lastname': 'Smith', 'middlename': None,
@@ -95,3 +99,69 @@ def test_rendering_is_utf8_with_a_bom_crlf_and_formula_safe():
     assert text.startswith('\ufeffUsername,jobTitle\r\n')
     assert text.endswith('\r\n')
     assert list(csv.reader(io.StringIO(text[1:]))) == [['Username', 'jobTitle'], ['zoë', "'=1+1"], ['bob', 'a,"b"']]
+
+
+# --- the full template (all_columns): JumpCloud's New-JCImportTemplate -Force, then ours
+
+# the header New-JCImportTemplate.ps1 writes with -Force, for Update and for Import alike, as our names spell it
+# (it writes 'middlename'); work_country, which it forgets, where its location question puts it; then ours
+FULL = [
+    'Username', 'FirstName', 'LastName', 'Password', 'Email', 'alternateEmail', 'recoveryEmail', 'manager',
+    'managedAppleId', 'MiddleName', 'preferredName', 'jobTitle', 'employeeIdentifier', 'department', 'costCenter',
+    'company', 'employeeType', 'description', 'location', 'home_streetAddress', 'home_city', 'home_state',
+    'home_postalCode', 'home_poBox', 'home_country', 'work_streetAddress', 'work_poBox', 'work_city', 'work_state',
+    'work_postalCode', 'work_country', 'mobile_number', 'home_number', 'work_number', 'work_mobile_number',
+    'work_fax_number', 'unix_guid', 'unix_uid', 'enable_user_portal_multifactor', 'EnrollmentDays',
+    'ldap_binding_user', 'ldapserver_id', 'account_locked', 'allow_public_key', 'enable_managed_uid',
+    'externally_managed', 'external_dn', 'external_source_type', 'passwordless_sudo', 'sudo', 'password_never_expires',
+    'SystemID', 'Administrator', 'RemoveSystemID', 'state',
+]
+EVERY_SECTION = dict((name, True) for name, dummy in template.SECTIONS)
+
+
+@pytest.mark.parametrize('kind', ['update', 'import'])
+def test_all_columns_is_the_reference_full_header_then_ours_for_either_type(kind):
+    assert template.template_columns(kind, all_columns=True) == FULL
+    # the section options add nothing more, and the numbered columns follow, as many as asked
+    assert template.template_columns(kind, 2, 1, 1, all_columns=True, **EVERY_SECTION) == FULL + [
+        'Group1', 'Group2', 'RemoveGroup1', 'Attribute1_name', 'Attribute1_value']
+
+
+def test_all_columns_keeps_the_reference_order_and_spelling_apart_from_its_one_gap():
+    from_reference = [c for c in FULL if c.lower() in [n.lower() for n in template.REFERENCE_FULL]]
+    assert [c.lower() for c in from_reference] == [n.lower() for n in template.REFERENCE_FULL]
+    assert len(template.REFERENCE_FULL) == 50
+    ours = ['work_country', 'SystemID', 'Administrator', 'RemoveSystemID', 'state']
+    assert [c for c in FULL if c not in from_reference] == ours
+
+
+def test_all_columns_holds_every_column_of_the_language_once_and_the_reader_takes_them():
+    assert sorted(FULL) == sorted(c.name for c in FIXED_COLUMNS)
+    every_section = template.template_columns('update', **EVERY_SECTION) + template.template_columns('import')
+    assert set(every_section) < set(FULL)
+    header = template.template_columns('update', 1, 1, 1, all_columns=True)
+    table, found = read_csv('t.csv', (','.join(header) + '\r\nbob' + ',' * (len(header) - 1) + '\r\n').encode())
+    assert found == [] and len(table.meanings) == len(header)
+
+
+def test_a_prefilled_full_template_fills_the_flags_and_external_columns_too():
+    user = dict(ALICE, account_locked=True, allow_public_key=False, enable_managed_uid=True, externally_managed=False,
+                passwordless_sudo=False, sudo=True, password_never_expires=True, external_dn='cn=alice,dc=example',
+                external_source_type='ldap')
+    cells = dict(zip(FULL, template.template_rows(FULL, [user], prefill=True)[0]))
+    assert [cells[c] for c in FULL[42:51]] == ['true', 'false', 'true', 'false', 'cn=alice,dc=example', 'ldap',
+                                               'false', 'true', 'true']
+    fields = template.prefill_fields(FULL).split()
+    for name in FULL[42:51]:
+        assert name in fields, name
+    # the columns a prefilled template leaves blank are the ones the prefill option names
+    assert [c for c in FULL if not BY_KEY[c.lower()].prefill] == [
+        'Password', 'EnrollmentDays', 'ldapserver_id', 'SystemID', 'Administrator', 'RemoveSystemID']
+
+
+def test_the_module_documents_the_full_header_in_its_order():
+    options = yaml.safe_load(jc_import_template.DOCUMENTATION)['options']
+    listed = re.findall(r'C\(([A-Za-z_0-9]+)\)', ' '.join(options['all_columns']['description'][1].split()))
+    assert listed == FULL
+    never = re.findall(r'C\(([A-Za-z_0-9]+)\)', options['prefill']['description'][1])
+    assert sorted(never) == sorted(c for c in FULL if not BY_KEY[c.lower()].prefill)
