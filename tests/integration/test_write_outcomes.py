@@ -145,3 +145,40 @@ def test_a_binding_found_with_another_sudo_setting_after_409_is_updated(tmp_path
     assert not result.get('failed'), result['msg']
     assert results_by_user(result)['erin']['system']['status'] == 'updated'
     assert org.binding('host-b', 'erin') == {'sudo': {'enabled': False, 'withoutPassword': False}}
+
+
+def test_a_passwordless_binding_met_by_a_409_keeps_its_passwordless_sudo(tmp_path, org):
+    # bound with passwordless sudo by someone else between the run's read and its add
+    sid = org.system('host-b')
+    path = write_csv(tmp_path, 'Username,SystemID,Administrator\nerin,%s,true\n' % sid)
+    original = org.fake.org.system_user_op
+
+    def bind_first(sid_, uid, op, attributes):
+        if op == 'add':
+            original(sid_, uid, 'add', {'sudo': {'enabled': True, 'withoutPassword': True}})
+        return original(sid_, uid, op, attributes)
+    org.fake.org.system_user_op = bind_first
+    reset_stats(org.fake)
+    result = apply_csv(org.fake, path)
+    assert not result.get('failed'), result['msg']
+    assert results_by_user(result)['erin']['system']['status'] == 'present' and not result['changed']
+    assert org.binding('host-b', 'erin') == {'sudo': {'enabled': True, 'withoutPassword': True}}
+
+
+def test_a_create_whose_answer_is_lost_may_have_created_the_user_and_the_rerun_finds_it(tmp_path, org):
+    text = 'Username,Email,FirstName,LastName,Group1\ncarl,carl@example.com,Carl,New,Finance\n'
+    configure_fake(org.fake, drop_answer_to=['new user carl'])
+    first = run_csv(tmp_path, org.fake, text, missing_users='create')
+    carl = results_by_user(first)['carl']
+    assert (carl['status'], carl['failed'], carl['changed']) == ('failed', True, True)
+    assert carl['msg'].startswith('create: outcome unknown: ') and 'the user may have been created' in carl['msg']
+    assert first['changed'] is True and first['failed'] is True
+    assert first['stats']['by_route']['POST /api/systemusers'] == 1        # never sent twice
+    created = org.uid('carl')                                            # JumpCloud did create it
+    assert created not in org.members('Finance')
+    again = run_csv(tmp_path, org.fake, text, missing_users='create')
+    carl = results_by_user(again)['carl']
+    assert not again.get('failed'), again['msg']
+    assert (carl['status'], carl['user_id']) == ('updated', created)
+    assert [g['status'] for g in carl['groups']] == ['added'] and created in org.members('Finance')
+    assert 'POST /api/systemusers' not in again['stats']['by_route']
