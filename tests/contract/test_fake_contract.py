@@ -60,6 +60,8 @@ def test_every_route_answers_per_schema(api, fake):
         'phoneNumbers': [{'type': 'mobile', 'number': '2'}], 'attributes': [{'name': 'team', 'value': 'red'}]})
     staged = [u for u in fake.org.snapshot()['users'] if u['username'] == 'new.hire'][0]['id']
     api.call('POST', '/api/systemusers/{id}/state/activate', staged, json={'email': False})
+    deleted = api.call('DELETE', '/api/systemusers/{id}', staged).json()
+    assert deleted['username'] == 'new.hire' and api.call('GET', '/api/systemusers/{id}', staged).status_code == 404
     api.call('GET', '/api/systems', params={'fields': 'hostname displayName lastContact', 'limit': 100})
     api.call('POST', '/api/search/systems', json={'filter': {'hostname': 'host-0001'}, 'limit': 10})
     api.call('GET', '/api/v2/usergroups', params={'filter': 'name:eq:group-001'})

@@ -726,6 +726,13 @@ def create_user(fake, _id, _query, body):
     return 200, fake.org.create_user(body), None
 
 
+@route('DELETE', '/api/systemusers/{id}', 'write')
+def delete_user(fake, ident, _query, _body):
+    user = fake.org.get_user(ident)
+    fake.org.delete_user(ident)
+    return 200, user, None
+
+
 @route('POST', '/api/systemusers/{id}/state/activate', 'write')
 def activate_user(fake, ident, _query, body):
     fake.org.activate_user(ident, body)

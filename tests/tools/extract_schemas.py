@@ -22,6 +22,7 @@ OPERATIONS = [
     ('v1', 'get', '/systemusers', '/api/systemusers'),
     ('v1', 'get', '/systemusers/{id}', '/api/systemusers/{id}'),
     ('v1', 'put', '/systemusers/{id}', '/api/systemusers/{id}'),
+    ('v1', 'delete', '/systemusers/{id}', '/api/systemusers/{id}'),
     ('v1', 'post', '/systemusers', '/api/systemusers'),
     ('v1', 'post', '/systemusers/{id}/state/activate', '/api/systemusers/{id}/state/activate'),
     ('v1', 'post', '/search/systemusers', '/api/search/systemusers'),
