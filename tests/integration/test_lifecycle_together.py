@@ -79,8 +79,8 @@ def test_with_bulk_writes_new_users_are_posted_and_the_others_go_in_a_job(fake_f
 
 @pytest.mark.parametrize('write_mode', ['put', 'bulk'])
 @pytest.mark.parametrize('email', [True, False])
-def test_a_staged_user_is_activated_through_its_endpoint_with_the_email_flag_configured(fake_factory, tmp_path,
-                                                                                      write_mode, email):
+def test_a_staged_user_is_activated_through_its_endpoint_with_the_email_flag_configured(
+        fake_factory, tmp_path, write_mode, email):
     fake = fake_factory(generate_org(users=3, groups=1, systems=1), bulk_polls_before_results=0)
     quiet = fake.org.add_user('stg.one', state='STAGED', activated=False)
     welcome = fake.org.add_user('stg.two', state='STAGED', activated=False, password='S3cret!pw')

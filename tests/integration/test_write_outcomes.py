@@ -128,18 +128,21 @@ def test_a_binding_still_unreadable_after_409_gets_its_sudo_setting_written_agai
     assert org.binding('host-b', 'alice') == {'sudo': {'enabled': True, 'withoutPassword': False}}
 
 
-def test_a_binding_found_with_another_sudo_setting_after_409_is_updated(tmp_path, org):
-    # bound by someone else between the run's read and its write, as an administrator
-    sid = org.system('host-b')
-    csv_text = 'Username,SystemID,Administrator\nerin,%s,false\n' % sid
-    path = write_csv(tmp_path, csv_text)
+def bind_meanwhile(org, sudo):
+    """Someone else binds the user with ``sudo`` between the run's read and its add: JumpCloud answers it 409."""
     original = org.fake.org.system_user_op
 
     def bind_first(sid_, uid, op, attributes):
         if op == 'add':
-            original(sid_, uid, 'add', {'sudo': {'enabled': True, 'withoutPassword': False}})
+            original(sid_, uid, 'add', {'sudo': sudo})
         return original(sid_, uid, op, attributes)
     org.fake.org.system_user_op = bind_first
+
+
+def test_a_binding_found_with_another_sudo_setting_after_409_is_updated(tmp_path, org):
+    # bound by someone else between the run's read and its write, as an administrator
+    path = write_csv(tmp_path, 'Username,SystemID,Administrator\nerin,%s,false\n' % org.system('host-b'))
+    bind_meanwhile(org, {'enabled': True, 'withoutPassword': False})
     reset_stats(org.fake)
     result = apply_csv(org.fake, path)
     assert not result.get('failed'), result['msg']
@@ -149,15 +152,8 @@ def test_a_binding_found_with_another_sudo_setting_after_409_is_updated(tmp_path
 
 def test_a_passwordless_binding_met_by_a_409_keeps_its_passwordless_sudo(tmp_path, org):
     # bound with passwordless sudo by someone else between the run's read and its add
-    sid = org.system('host-b')
-    path = write_csv(tmp_path, 'Username,SystemID,Administrator\nerin,%s,true\n' % sid)
-    original = org.fake.org.system_user_op
-
-    def bind_first(sid_, uid, op, attributes):
-        if op == 'add':
-            original(sid_, uid, 'add', {'sudo': {'enabled': True, 'withoutPassword': True}})
-        return original(sid_, uid, op, attributes)
-    org.fake.org.system_user_op = bind_first
+    path = write_csv(tmp_path, 'Username,SystemID,Administrator\nerin,%s,true\n' % org.system('host-b'))
+    bind_meanwhile(org, {'enabled': True, 'withoutPassword': True})
     reset_stats(org.fake)
     result = apply_csv(org.fake, path)
     assert not result.get('failed'), result['msg']
