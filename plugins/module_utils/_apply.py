@@ -23,7 +23,11 @@ membership or binding removal means it is already gone ("absent"), as a
 removal of what the state read showed can only meet when another admin removed
 it meanwhile (or an earlier attempt of the same removal landed). A user that does
 not exist yet is created first (POST), then its groups and bindings are added with
-the id JumpCloud gave it; a create that fails sends nothing else for that user.
+the id JumpCloud gave it; a create that fails sends nothing else for that user. A create that got no
+answer (the connection dropped or timed out once it was sent) may have been applied: it is reported as of
+unknown outcome and counted as a change, and a rerun finds the user if it was created. A user who is STAGED
+and set ACTIVATED is activated by JumpCloud's activate endpoint, after the PUT of its other fields, with the
+run's email flag (whether JumpCloud sends its welcome or activation email).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -53,10 +57,14 @@ class Outcome:
         self.ldap = None if plan.ldap is None else {'id': plan.ldap['id'], 'status': st.initial(plan.ldap['action'])}
         self.remove_system = None if plan.remove_system is None else {
             'id': plan.remove_system['id'], 'status': st.initial(plan.remove_system['action'])}
+        if plan.remove_system is not None and plan.remove_system.get('remaining_routes'):
+            # the user still reaches the device through groups: unbinding the direct binding leaves that access
+            self.remove_system['remaining_routes'] = list(plan.remove_system['remaining_routes'])
         self.fields_written = False
         self.held = None        # why this user's remaining writes are not sent
         self.user_id = plan.user_id     # a created user's id once JumpCloud gave it
         self.created = False    # the user was created (in check mode: would be)
+        self.last_error = None  # the JumpCloudError of the last write that failed with one
 
     @property
     def failed(self):
@@ -68,10 +76,11 @@ class Outcome:
 
 
 class Applier:
-    def __init__(self, client, check_mode, credential='API key'):
+    def __init__(self, client, check_mode, credential='API key', activation_email=True):
         self.client = client
         self.check_mode = check_mode
         self.credential = credential        # what the run logs in with, as its messages name it
+        self.activation_email = activation_email    # the email flag of the activation of a STAGED user
         self.abort = threading.Event()
         self.abort_reason = None
         self.wrote = threading.Event()      # some write of this run succeeded or met a conflict: the key may write
@@ -91,6 +100,7 @@ class Applier:
         """
         add = kwargs.pop('add', False)
         remove = kwargs.pop('remove', False)
+        outcome.last_error = None
         if self.abort.is_set():
             outcome.errors.append('%s: not attempted: %s' % (what, self.abort_reason))
             return False
@@ -102,6 +112,7 @@ class Applier:
         try:
             func(*args, **kwargs)
         except JumpCloudError as exc:
+            outcome.last_error = exc
             if exc.status == 409:
                 # a conflict: JumpCloud weighed the change, past the check of what this login may do, so a
                 # later 403 is that row's alone, as after a write that succeeded
@@ -165,6 +176,8 @@ class Applier:
         elif plan.body:
             if self._call(outcome, 'update', client.put, '/api/systemusers/%s' % uid, plan.body) is True:
                 outcome.changed = outcome.fields_written = True
+        if plan.activate:
+            self._activate(outcome, uid)
         for group, result in zip(plan.groups, outcome.groups):
             if group['action'] in st.NO_WRITE:
                 continue
@@ -191,6 +204,12 @@ class Applier:
         created = []
         done = self._call(outcome, 'create', lambda: created.append(self.client.post('/api/systemusers', plan.body)))
         if done is not True:
+            if outcome.last_error is not None and outcome.last_error.status is None:
+                # sent, and no answer came back: JumpCloud may have created the user
+                outcome.errors[-1] = ('create: outcome unknown: %s; the request was sent and no answer came back, '
+                                      'so the user may have been created: rerun, which finds it if it was (its '
+                                      'groups and bindings were not sent)' % outcome.last_error.message)
+                outcome.changed = outcome.fields_written = True
             return None
         outcome.created = outcome.changed = outcome.fields_written = True
         if self.check_mode:
@@ -202,6 +221,20 @@ class Applier:
                                   'were not sent, rerun to finish')
             outcome.held = 'the new user\'s id is unknown'
         return outcome.user_id
+
+    def _activate(self, outcome, uid):
+        """Activate a STAGED user (``POST /api/systemusers/{id}/state/activate``), unless its PUT failed.
+
+        The body's ``email`` flag is the run's: true lets JumpCloud send its welcome or activation email (its
+        default), false suppresses it. Not resent after an attempt that may have landed.
+        """
+        if outcome.errors and outcome.errors[-1].startswith('update: '):
+            outcome.errors.append('activate: not sent: the update of this user failed; rerun to finish')
+            return
+        done = self._call(outcome, 'activate', self.client.post, '/api/systemusers/%s/state/activate' % uid,
+                          {'email': self.activation_email}, idempotent=False)
+        if done is True:
+            outcome.changed = outcome.fields_written = True
 
     def _bind_system(self, outcome, plan, uid):
         system = plan.system
@@ -222,11 +255,12 @@ class Applier:
             outcome.system['status'] = st.PRESENT if done == 'exists' else st.FAILED
 
     def _settle_binding(self, outcome, what, path, body, sid):
-        """An add of a binding answered "Already Exists": make its sudo setting the one asked for.
+        """An add of a binding answered "Already Exists": make its Administrator value the one asked for.
 
-        The binding is read back first; when it already has that setting, nothing is
-        written ('exists'). When it cannot be read yet (JumpCloud applies association
-        writes asynchronously) or differs, it is updated.
+        The binding is read back first; when its sudo ``enabled`` is the one asked for, nothing is
+        written ('exists'), as the plan compares it: a passwordless sudo (``withoutPassword``) is the
+        admin's choice and is kept. When it differs, or cannot be read yet (JumpCloud applies
+        association writes asynchronously), it is updated to the setting asked for.
         """
         wanted = _sudo_flags(body['attributes'])
         try:
@@ -234,8 +268,9 @@ class Applier:
             current = [e for e in edges if (e.get('to') or {}).get('id') == sid]
         except JumpCloudError:
             current = []
-        if current and _sudo_flags(current[0].get('attributes')) == wanted:
+        if current and _sudo_flags(current[0].get('attributes'))[0] == wanted[0]:
             return 'exists'
+        # a stored passwordless sudo is enabled sudo, so an update (enabled differs) never meets one to keep
         return self._call(outcome, what, self.client.post, path, dict(body, op='update'), idempotent=True)
 
 

@@ -56,7 +56,8 @@ class Labels:
         if result.get('ldap'):
             said.append(('LDAP server %s', 'LDAP server %s (%s)', result['ldap'].get('id'), result['ldap'].get('name')))
         if result.get('remove_system'):
-            said.append(('unbind device %s', 'unbind device %s (%s)', result['remove_system'].get('id'),
+            # 'unbind device <id>' in a failure, 'device <id>' in the warning about the access left
+            said.append(('device %s', 'device %s (%s)', result['remove_system'].get('id'),
                          result['remove_system'].get('hostname')))
         if result.get('msg'):
             result['msg'] = _named_text(result['msg'], said)

@@ -110,14 +110,18 @@ class UserFacts:
     binding of the user to the row's device (its edge attributes, ``{}`` when it has none), or None when
     unbound. ``ldap_bound`` says whether the user is bound to the row's LDAP server. ``remove_groups`` has
     one entry per RemoveGroupN cell, of the same shape as ``groups``; ``remove_system_bound`` says whether
-    the user is bound to the row's RemoveSystemID device.
+    the user is bound to the row's RemoveSystemID device, and ``remove_system_routes`` names the other routes
+    (through user groups, device groups) by which the user reaches that device, which unbinding leaves.
     """
 
-    __slots__ = ('groups', 'system_binding', 'ldap_bound', 'remove_groups', 'remove_system_bound')
+    __slots__ = ('groups', 'system_binding', 'ldap_bound', 'remove_groups', 'remove_system_bound',
+                 'remove_system_routes')
 
-    def __init__(self, groups=(), system_binding=None, ldap_bound=False, remove_groups=(), remove_system_bound=False):
+    def __init__(self, groups=(), system_binding=None, ldap_bound=False, remove_groups=(), remove_system_bound=False,
+                 remove_system_routes=()):
         self.groups = list(groups)
         self.system_binding = system_binding
         self.ldap_bound = ldap_bound
         self.remove_groups = list(remove_groups)
         self.remove_system_bound = remove_system_bound
+        self.remove_system_routes = list(remove_system_routes)

@@ -10,7 +10,9 @@
 Pure functions, no HTTP: the result says which fields one PUT must carry (and
 nothing unchanged), and which group memberships, device binding and LDAP
 binding to add or update, and which memberships and device binding to remove. Arrays (addresses, phone numbers, custom
-attributes) are merged, so every entry the row does not touch is kept exactly.
+attributes) are merged, so every entry the row does not touch is kept exactly. A state is written as JumpCloud's
+Set-JCUser.ps1 writes it, ``suspended`` beside ``state``; a STAGED user set ACTIVATED is activated by its endpoint
+instead (``activate``), not by the PUT.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -43,7 +45,7 @@ class UserPlan:
     """
 
     __slots__ = ('desired', 'user_id', 'body', 'changed_fields', 'before', 'after', 'groups', 'system', 'ldap',
-                 'warnings', 'create', 'password', 'remove_system')
+                 'warnings', 'create', 'password', 'remove_system', 'activate')
 
     def __init__(self, desired, user):
         self.desired = desired
@@ -58,11 +60,12 @@ class UserPlan:
         self.warnings = []         # [Problem]: what the row gets, but not quite as it may expect
         self.create = False        # the user does not exist: the body is a POST that creates it
         self.password = None       # the row's Password cell: PASSWORD_SENT, PASSWORD_NOT_SENT, or None (empty)
-        self.remove_system = None  # {'id', 'action': REMOVE | ABSENT}: the device to unbind the user from
+        self.remove_system = None  # {'id', 'action': REMOVE | ABSENT, 'remaining_routes'}: the device to unbind
+        self.activate = False      # the user is STAGED and the row sets it ACTIVATED: its activate endpoint
 
     @property
     def has_changes(self):
-        return bool(self.body) or any(g['action'] not in NO_WRITE for g in self.groups) or \
+        return bool(self.body) or self.activate or any(g['action'] not in NO_WRITE for g in self.groups) or \
             (self.system is not None and self.system['action'] != PRESENT) or \
             (self.ldap is not None and self.ldap['action'] != PRESENT) or \
             (self.remove_system is not None and self.remove_system['action'] != ABSENT)
@@ -74,7 +77,7 @@ class UserPlan:
     def set_field(self, field, before, after, body_value=None, names=None):
         self.body[field] = after if body_value is None else body_value
         # interned: a large run holds the same few field names once, not once per row
-        self.changed_fields.extend(sys.intern(name) for name in (names or [field]))
+        self.changed_fields.extend(sys.intern(name) for name in ([field] if names is None else names))
         masked = field in SECRET_FIELDS
         self.before[field] = MASK if masked else before
         self.after[field] = MASK if masked else after
@@ -92,6 +95,7 @@ def plan_user(desired, user, facts, now, update_password=PASSWORD_ON_CREATE):
     """
     plan = UserPlan(desired, user)
     _plan_scalars(plan, desired, user)
+    _plan_state(plan, desired, user)
     _plan_manager(plan, desired, user)
     if desired.password:
         # the user exists: its password is reset only when asked every run (a reset ages the password anew,
@@ -112,6 +116,8 @@ def _plan_scalars(plan, desired, user):
     """The plain fields: each compared and written as its column's kind and API accessor say."""
     for field, value in desired.scalars.items():
         column = columns.BY_SLOT[('scalars', field)]
+        if column.kind == columns.STATE:
+            continue            # see _plan_state
         if column.kind == columns.BOOL:
             current = bool(user.get(field, False))
             if current != value:
@@ -124,6 +130,35 @@ def _plan_scalars(plan, desired, user):
             wanted = '' if value is CLEAR else value
             if current != wanted:
                 plan.set_field(field, current, wanted, body_value=column.api.body(wanted))
+
+
+def state_fields(state):
+    """The fields a ``state`` is written with, as JumpCloud's Set-JCUser.ps1 and New-JCUser.ps1 write it:
+    ``suspended`` true with SUSPENDED, false otherwise."""
+    return {'state': state, 'suspended': state == columns.SUSPENDED}
+
+
+def _plan_state(plan, desired, user):
+    """The state cell: ``state`` and ``suspended`` together, when either differs from the user's.
+
+    A user who is STAGED and set ACTIVATED is activated by its endpoint (``plan.activate``), not by the PUT,
+    and one left STAGED (a cell saying STAGED for a user who is) is unchanged.
+    """
+    wanted = desired.scalars.get('state')
+    current = user.get('state')
+    if wanted is None or wanted == columns.STAGED:
+        return
+    if current == columns.STAGED and wanted == columns.ACTIVATED:
+        plan.activate = True
+        plan.changed_fields.append('state')
+        plan.before['state'], plan.after['state'] = current, wanted
+        return
+    fields = state_fields(wanted)
+    stored = {'state': current, 'suspended': bool(user.get('suspended'))}
+    if stored != fields:
+        # named by the state when it changes; by its flag alone when only that disagrees
+        plan.set_field('state', current, wanted, names=['state' if current != wanted else 'suspended'])
+        plan.set_field('suspended', stored['suspended'], fields['suspended'], names=[])
 
 
 def _plan_manager(plan, desired, user):
@@ -366,7 +401,21 @@ def _plan_removals(plan, desired, facts):
     if desired.remove_system_id:
         sid = desired.remove_system_id
         action = REMOVE if facts.remove_system_bound else ABSENT
+        routes = list(facts.remove_system_routes)
         plan.remove_system = {'id': sid, 'action': action}
         if action == REMOVE:
             plan.before['unbind_system'] = {'id': sid, 'bound': True}
             plan.after['unbind_system'] = {'id': sid, 'bound': False}
+        if routes:
+            _warn_remaining_access(plan, desired, sid, action, routes)
+
+
+def _warn_remaining_access(plan, desired, sid, action, routes):
+    """RemoveSystemID removes the direct binding only: a user who reaches the device through a user group or a
+    device group keeps that access, which the binding's result, the diff and a warning say."""
+    plan.remove_system['remaining_routes'] = routes
+    if action == REMOVE:
+        plan.after['unbind_system'] = dict(plan.after['unbind_system'], remaining_routes=routes)
+    done = 'once unbound' if action == REMOVE else 'not bound directly'
+    plan.warn('RemoveSystemID', 'device %s: user %r, %s, still reaches it through %s; remove those routes in '
+              'JumpCloud to end the access' % (sid, desired.username, done, '; '.join(routes)))

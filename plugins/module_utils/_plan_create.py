@@ -9,7 +9,7 @@
 
 The body of ``POST /api/systemusers`` carries the row's username and every filled field, each shaped by its
 column's API accessor as a PUT would carry it, so that any plain column of the table is sent on creation with
-no code of its own. Arrays are built as an update would merge them into none. Then the row's groups, device
+no code of its own; a ``state`` goes with its ``suspended``. Arrays are built as an update would merge them into none. Then the row's groups, device
 binding and LDAP binding are all to add, as for a user bound to nothing.
 """
 
@@ -30,6 +30,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import (
     merge_addresses,
     merge_attributes,
     merge_phones,
+    state_fields,
 )
 
 CREATE = 'create'           # desired.missing of a row that creates its user (missing_users=create)
@@ -60,6 +61,9 @@ def plan_create(desired, facts, now, update_password=PASSWORD_ON_CREATE):
             continue            # nothing to empty on a user that does not exist yet
         column = columns.BY_SLOT[('scalars', field)]
         plan.set_field(field, None, value, body_value=column.api.body(value) if column.api is not None else value)
+    if desired.scalars.get('state') is not None:
+        # with the matching suspended, as JumpCloud's New-JCUser.ps1 creates a user in a state
+        plan.set_field('suspended', None, state_fields(desired.scalars['state'])['suspended'], names=[])
     if desired.manager is not None and desired.manager is not CLEAR:
         if desired.manager_id is None:
             raise ValueError('the manager of line %d has not been resolved to a user id' % desired.line)

@@ -110,6 +110,10 @@ def _row_user(desired, state, first_row_of):
     return user
 
 
+# the membership methods of a user group whose members its rules set (GroupMembershipMethodType, v2 spec)
+DYNAMIC_GROUPS = ('DYNAMIC_AUTOMATED', 'DYNAMIC_REVIEW_REQUIRED')
+
+
 def _check_groups(desired, state, cells=None):
     """Every group cell names one existing group (matched as :func:`match_name` does), each group once.
 
@@ -125,6 +129,10 @@ def _check_groups(desired, state, cells=None):
         if group is None:
             hint = state.similar_group(name)
             desired.problem(key, 'user group %r does not exist%s' % (name, '; did you mean %r?' % hint if hint else ''))
+        elif group.get('membershipMethod') in DYNAMIC_GROUPS:
+            desired.problem(key, 'user group %r is a dynamic group (membershipMethod %s): its rules set its members, '
+                            'and JumpCloud undoes a member added or removed by hand; change the user\'s attributes '
+                            'the rules read instead, or empty this cell' % (group['name'], group['membershipMethod']))
         elif group['id'] in seen and seen[group['id']][0] != name:
             desired.problem(key, 'user group %r is %r, already named in %s' % (name, group['name'], seen[group['id']][1]))
         else:
@@ -149,7 +157,7 @@ def _check_removals(desired, state):
 
 def _check_state(desired, user):
     """STAGED is a state for a user being created: an existing user can only be set ACTIVATED or SUSPENDED
-    (what a PUT takes). A user already STAGED stays as it is."""
+    (a STAGED user is activated by its endpoint, the others by a PUT). A user already STAGED stays as it is."""
     wanted = desired.scalars.get('state')
     if wanted == columns.STAGED and user.get('state') != columns.STAGED:
         desired.problem('state', 'STAGED is only for a user being created; user %r exists (state %s): use '
@@ -189,6 +197,8 @@ def _cell_of_change(name):
         matches = [c.name for c in columns.TELEPHONY if c.field == parts[1]]
     elif name == 'password':
         matches = [columns.PASSWORD.name]
+    elif name == 'suspended':
+        matches = ['state']             # written with the state, from its cell
     else:
         matches = [c.name for c in columns.FIXED_COLUMNS if c.field == name and c.kind != columns.SPECIAL]
     return parts[0], matches[0] if matches else None

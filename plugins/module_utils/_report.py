@@ -67,8 +67,8 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         status=outcome.status,
         changed=outcome.changed,
         failed=outcome.failed,
-        changed_fields=list(plan.changed_fields) if (outcome.fields_written or not outcome.failed) and plan.body
-        else [],
+        changed_fields=list(plan.changed_fields) if (outcome.fields_written or not outcome.failed) and (
+            plan.body or plan.activate) else [],
         groups=[dict(g) for g in outcome.groups],
         system=dict(outcome.system) if outcome.system else None,
         ldap=dict(outcome.ldap) if outcome.ldap else None,

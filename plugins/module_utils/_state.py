@@ -45,6 +45,7 @@ class State:
         self.group_members = {}       # (group id, user id) -> True, for the pairs the CSV asks about
         self.system_bindings = {}     # (system id, user id) -> edge attributes ({} when none)
         self.ldap_bindings = set()    # (ldap server id, user id)
+        self.system_routes = {}       # (system id, user id) -> [route], the indirect routes of a RemoveSystemID pair
         self._groups_folded = None    # (number of groups, {folded name: [groups]}), built when first needed
 
     def add_user(self, user):
@@ -135,7 +136,8 @@ class State:
         ldap_bound = bool(desired.ldapserver_id) and (desired.ldapserver_id, uid) in self.ldap_bindings
         removals = [self._group_fact(name, uid) for name, dummy in desired.remove_groups]
         unbind = bool(desired.remove_system_id) and (desired.remove_system_id, uid) in self.system_bindings
-        return UserFacts(groups, binding, ldap_bound, removals, unbind)
+        routes = self.system_routes.get((desired.remove_system_id, uid), ()) if desired.remove_system_id else ()
+        return UserFacts(groups, binding, ldap_bound, removals, unbind, routes)
 
     def _group_fact(self, name, uid):
         group = self.group_by_name(name)
@@ -171,6 +173,8 @@ def needed_fields(rows):
     fields = set(KEY_FIELDS)
     fields.add('restrictedFields')      # what a directory (AD, SCIM, an identity provider) manages
     for row in rows:
+        if 'state' in row.scalars:
+            fields.add('suspended')     # written with the state, and compared as it is
         for column in columns.given_columns(row):
             fields.update(column.reads)
         if row.attributes:
@@ -253,13 +257,15 @@ def read_state(client, rows, pool):
                 state.ldapservers[item['id']] = item
 
     _read_edges(client, rows, state, pool)
+    _read_routes(client, rows, state, pool)
     return state
 
 
 def _start_listings(client, rows, pool):
     """Start listing the groups, devices and LDAP servers the rows use; they do not depend on the users."""
     jobs = []
-    if any(r.groups or r.remove_groups for r in rows):
+    # the groups name the routes a RemoveSystemID leaves, too
+    if any(r.groups or r.remove_groups or r.remove_system_id for r in rows):
         jobs.append(('groups', lambda: list(client.v2_list('/api/v2/usergroups'))))
     system_ids = set(sid for r in rows for sid in (r.system_id, r.remove_system_id) if sid)
     if system_ids:
@@ -327,3 +333,42 @@ def _read_edges(client, rows, state, pool):
                  '/api/v2/users/%s/associations', 'system'),
         EdgeKind(ldap_pairs, state.ldap_bindings, '/api/v2/ldapservers/%s/associations', 'user',
                  '/api/v2/users/%s/associations', 'ldap_server')])
+
+
+def _read_routes(client, rows, state, pool):
+    """The routes other than the direct binding by which each RemoveSystemID user reaches its device.
+
+    ``GET /api/v2/users/{id}/systems`` lists every device a user reaches, directly or through groups, each
+    with the ``paths`` that would all have to be removed to end that access (``/associations`` lists direct
+    edges only). One listing per such user, concurrently.
+    """
+    wanted = {}
+    for row in rows:
+        user = state.user_by_name(row.username) if row.username else None
+        if user is not None and row.remove_system_id in state.systems:
+            wanted.setdefault(user['_id'], set()).add(row.remove_system_id)
+    users = sorted(wanted)
+    group_names = dict((group['id'], name) for name, group in state.groups.items())
+    for uid, reached in zip(users, pool.map(lambda u: list(client.v2_list('/api/v2/users/%s/systems' % u)), users)):
+        for item in reached:
+            if isinstance(item, dict) and item.get('id') in wanted[uid]:
+                routes = [route_text(path, group_names) for path in item.get('paths') or []
+                          if isinstance(path, list) and len(path) > 1]
+                if routes:
+                    state.system_routes[(item['id'], uid)] = sorted(set(routes))
+
+
+# the kinds of graph object a route to a device passes through, as messages name them
+ROUTE_KINDS = {'user_group': 'user group', 'system_group': 'device group'}
+
+
+def route_text(path, group_names):
+    """A path of the graph from a user to a device, as a person reads it: the objects it passes through
+    (``user group 'Ops' > device group 5f...``), the device itself left out. User groups are named when known."""
+    steps = []
+    for edge in path[:-1]:
+        target = (edge.get('to') if isinstance(edge, dict) else None) or {}
+        kind, object_id = target.get('type'), target.get('id')
+        name = group_names.get(object_id) if kind == 'user_group' else None
+        steps.append('%s %s' % (ROUTE_KINDS.get(kind, kind), '%r (%s)' % (name, object_id) if name else object_id))
+    return ' > '.join(steps)

@@ -45,7 +45,7 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
 
     ``options`` are the module's parameters (``csv_path``, ``report_path``, ``failed_rows_path``,
     ``clear_token``, ``skip_invalid_rows``, ``update_password``, ``missing_users``, ``max_workers``,
-    ``write_mode``). ``connect()`` gives the API client; it is
+    ``write_mode``, ``activation_email``). ``connect()`` gives the API client; it is
     first called once the file is read and valid in form, so a broken file needs no connection. ``warn``
     receives each warning of the rows, ``now`` (UTC) dates the MFA enrollment windows.
     """
@@ -76,7 +76,8 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
     client = connect()
     for row in rows:
         client.add_secret(row.password)     # no API message may show a row's password
-    applier = Applier(client, check_mode, credential='service account' if p.get('client_id') else 'API key')
+    applier = Applier(client, check_mode, credential='service account' if p.get('client_id') else 'API key',
+                      activation_email=p.get('activation_email', True))
     interrupts = Interrupts(applier)
     pool = ThreadPoolExecutor(max_workers=p['max_workers'])
     try:

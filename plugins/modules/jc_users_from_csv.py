@@ -23,6 +23,16 @@ description:
   - A row that adds and removes the same group (C(GroupN) and C(RemoveGroupN)), or binds and unbinds the same device
     (C(SystemID) and C(RemoveSystemID)), is invalid. C(state=STAGED) is for a user being created; on an existing user
     it is invalid unless the user is already staged.
+  - A C(state) is written as JumpCloud's own C(Set-JCUser) and C(New-JCUser) write it, C(suspended=true) beside
+    C(state=SUSPENDED) and C(suspended=false) beside C(state=ACTIVATED), on an update and on a creation; a user whose
+    C(suspended) flag disagrees with the state its row asks for is corrected. A C(STAGED) user set C(ACTIVATED) is
+    activated by JumpCloud's activate endpoint, not by a C(PUT) (see O(activation_email)).
+  - C(RemoveSystemID) removes the user's direct binding to that device only. When the user also reaches the device
+    through a user group or a device group, that access stays; the row's C(remove_system) result
+    (C(remaining_routes)), its diff and a warning name those routes.
+  - A C(GroupN) or C(RemoveGroupN) cell naming a dynamic user group (membership method C(DYNAMIC_AUTOMATED) or
+    C(DYNAMIC_REVIEW_REQUIRED)) is invalid, since the group's rules set its members and JumpCloud undoes a member
+    added or removed by hand.
   - Only filled cells change anything; a blank cell leaves the field alone. To empty a field on purpose,
     put the O(clear_token) in its cell.
   - The whole file is validated before the first write; every problem is reported at once with its line
@@ -149,6 +159,18 @@ options:
     type: str
     choices: [fail, create, skip]
     default: fail
+  activation_email:
+    description:
+      - Whether JumpCloud emails a user whom a row activates, that is a user who is C(STAGED) and whose row says
+        C(state=ACTIVATED).
+      - Such a user is activated by JumpCloud's C(POST /api/systemusers/{id}/state/activate), not by a C(PUT),
+        and this option is that request's C(email) flag.
+      - V(true) lets JumpCloud send its welcome email (to a user with a password) or activation email (to a user
+        without one, at the alternate email if the user has one), as JumpCloud does by default.
+      - V(false) activates the user without any email.
+      - Check mode and the diff show the activation as a change of C(state) from C(STAGED) to C(ACTIVATED).
+    type: bool
+    default: true
   clear_token:
     description:
       - A cell holding exactly this text empties the field (a blank cell means no change).
@@ -327,7 +349,10 @@ results:
       type: dict
     remove_system:
       description: The C(RemoveSystemID) device, with C(id) and C(status) (V(removed), V(absent) when the user is not
-        bound to it, V(failed); in check mode V(would_remove) in place of V(removed)).
+        bound to it, V(failed); in check mode V(would_remove) in place of V(removed)), and C(remaining_routes) when
+        the user still reaches the device through groups, each route naming the groups it passes through, for
+        example C(user group 'Ops' > device group 5f1b2c3d4e5f6a7b8c9d0e24), a user group with its id after its
+        name.
       type: dict
     manager:
       description: The manager change, C(before) and C(after), each C(id) and C(username) of the manager, or null for
@@ -408,6 +433,7 @@ def main():
             skip_invalid_rows=dict(type='bool', default=False),
             update_password=dict(type='str', choices=['always', 'on_create', 'never'], default='on_create', no_log=False),
             missing_users=dict(type='str', choices=['fail', 'create', 'skip'], default='fail'),
+            activation_email=dict(type='bool', default=True),
             clear_token=dict(type='str', default='__CLEAR__', no_log=False),
             report_path=dict(type='path'),
             failed_rows_path=dict(type='path'),

@@ -58,6 +58,10 @@ def test_every_route_answers_per_schema(api, fake):
         'state': 'STAGED', 'password': 'S3cret!pw', 'manager': other, 'recoveryEmail': {'address': 'nh@example.com'},
         'mfa': {'exclusion': True, 'exclusionDays': 7}, 'addresses': [{'type': 'work', 'locality': 'Lyon'}],
         'phoneNumbers': [{'type': 'mobile', 'number': '2'}], 'attributes': [{'name': 'team', 'value': 'red'}]})
+    staged = [u for u in fake.org.snapshot()['users'] if u['username'] == 'new.hire'][0]['id']
+    api.call('POST', '/api/systemusers/{id}/state/activate', staged, json={'email': False})
+    deleted = api.call('DELETE', '/api/systemusers/{id}', staged).json()
+    assert deleted['username'] == 'new.hire' and api.call('GET', '/api/systemusers/{id}', staged).status_code == 404
     api.call('GET', '/api/systems', params={'fields': 'hostname displayName lastContact', 'limit': 100})
     api.call('POST', '/api/search/systems', json={'filter': {'hostname': 'host-0001'}, 'limit': 10})
     api.call('GET', '/api/v2/usergroups', params={'filter': 'name:eq:group-001'})
@@ -65,6 +69,7 @@ def test_every_route_answers_per_schema(api, fake):
     api.call('POST', '/api/v2/usergroups/{id}/members', gid, json={'op': 'add', 'type': 'user', 'id': other})
     api.call('GET', '/api/v2/users/{id}/memberof', other)
     api.call('GET', '/api/v2/users/{id}/associations', uid, params={'targets': 'system'})
+    api.call('GET', '/api/v2/users/{id}/systems', uid)
     api.call('POST', '/api/v2/users/{id}/associations', other, json={
         'op': 'add', 'type': 'system', 'id': sid, 'attributes': {'sudo': {'enabled': True, 'withoutPassword': False}}})
     api.call('GET', '/api/v2/systems/{id}/associations', sid, params={'targets': 'user'})
@@ -280,14 +285,101 @@ def test_removals_answer_204_once_and_404_after(api, fake):
     assert other not in fake.org.group_members[gid] and other not in fake.org.system_users[sid]
 
 
-def test_a_user_is_suspended_and_activated_by_its_state(api, fake):
+def test_state_and_suspended_are_stored_apart_and_neither_is_derived_from_the_other(api, fake):
     uid = ids(fake)[0]
-    suspended = api.call('PUT', '/api/systemusers/{id}', uid, json={'state': 'SUSPENDED'}).json()
-    assert (suspended['state'], suspended['suspended']) == ('SUSPENDED', True)
-    active = api.call('PUT', '/api/systemusers/{id}', uid, json={'state': 'ACTIVATED'}).json()
+    # a PUT of state alone leaves suspended as it was: nothing shows JumpCloud derives it
+    alone = api.call('PUT', '/api/systemusers/{id}', uid, json={'state': 'SUSPENDED'}).json()
+    assert (alone['state'], alone['suspended']) == ('SUSPENDED', False)
+    both = api.call('PUT', '/api/systemusers/{id}', uid, json={'state': 'SUSPENDED', 'suspended': True}).json()
+    assert (both['state'], both['suspended']) == ('SUSPENDED', True)
+    flag = api.call('PUT', '/api/systemusers/{id}', uid, json={'suspended': False}).json()
+    assert (flag['state'], flag['suspended']) == ('SUSPENDED', False)
+    active = api.call('PUT', '/api/systemusers/{id}', uid, json={'state': 'ACTIVATED', 'suspended': False}).json()
     assert (active['state'], active['suspended']) == ('ACTIVATED', False)
+    # a creation the same: state SUSPENDED alone leaves the flag at its default
+    created = api.call('POST', '/api/systemusers', json={'username': 'x1', 'email': 'x1@example.com',
+                                                         'state': 'SUSPENDED'}).json()
+    assert (created['state'], created['suspended']) == ('SUSPENDED', False)
     # STAGED is a state for creation only: the PUT schema takes ACTIVATED or SUSPENDED
     assert api.call('PUT', '/api/systemusers/{id}', uid, json={'state': 'STAGED'}).status_code == 400
+
+
+def test_a_staged_user_is_activated_only_by_its_endpoint_which_sends_the_email_its_flag_says(api, fake):
+    def staged(name, **fields):
+        return api.call('POST', '/api/systemusers', json=dict(
+            {'username': name, 'email': '%s@example.com' % name, 'state': 'STAGED'}, **fields)).json()['_id']
+    quiet, welcome, activation, elsewhere = (staged('s1'), staged('s2', password='S3cret!pw'),
+                                             staged('s3', alternateEmail='alt3@example.org'), staged('s4'))
+    refused = api.call('PUT', '/api/systemusers/{id}', quiet, json={'state': 'ACTIVATED', 'suspended': False})
+    assert refused.status_code == 400 and 'state/activate' in refused.json()['message']
+    assert fake.org.get_user(quiet)['state'] == 'STAGED'
+    for user, body in ((quiet, {'email': False}), (welcome, {}), (activation, {'email': True}),
+                       (elsewhere, {'email': 'hr@example.org'})):
+        answer = api.call('POST', '/api/systemusers/{id}/state/activate', user, json=body)
+        assert answer.status_code == 200, answer.text
+        assert (fake.org.get_user(user)['state'], fake.org.get_user(user)['activated']) == ('ACTIVATED', True)
+    assert fake.org.activation_emails == [
+        {'user': welcome, 'kind': 'welcome', 'to': 's2@example.com'},
+        {'user': activation, 'kind': 'activation', 'to': 'alt3@example.org'},
+        {'user': elsewhere, 'kind': 'activation', 'to': 'hr@example.org'}]
+    # a user who is not STAGED, or a flag of another kind, is refused
+    again = api.call('POST', '/api/systemusers/{id}/state/activate', quiet, json={'email': False})
+    assert again.status_code == 400 and 'not STAGED' in again.json()['message']
+    assert api.call('POST', '/api/systemusers/{id}/state/activate', staged('s5'), json={'email': 3}).status_code == 400
+
+
+def test_a_users_devices_are_listed_with_every_path_that_reaches_them(fake_factory):
+    seed = {'users': [{'username': 'ann'}, {'username': 'ben'}],
+            'groups': [{'name': 'Ops', 'members': ['ann'], 'systems': ['h1'], 'system_groups': ['Linux']}],
+            'systems': [{'hostname': 'h1', 'users': [{'username': 'ann', 'sudo': True}]}, {'hostname': 'h2'},
+                        {'hostname': 'h3'}],
+            'system_groups': [{'name': 'Linux', 'systems': ['h1', 'h2'], 'users': ['ben']}]}
+    fake = fake_factory(seed)
+    api = Recorder(fake)
+    host = dict((s['hostname'], s['id']) for s in fake.org.snapshot()['systems'])
+    ann, ben = (next(u['id'] for u in fake.org.snapshot()['users'] if u['username'] == n) for n in ('ann', 'ben'))
+    ops, linux = next(iter(fake.org.groups)), next(iter(fake.org.system_groups))
+    reached = api.call('GET', '/api/v2/users/{id}/systems', ann)
+    assert reached.headers['x-total-count'] == '2'
+    by_id = dict((item['id'], item) for item in reached.json())
+    assert by_id[host['h1']]['paths'] == [
+        [{'to': {'id': host['h1'], 'type': 'system'}, 'attributes': {'sudo': {'enabled': True, 'withoutPassword': False}}}],
+        [{'to': {'id': ops, 'type': 'user_group'}}, {'to': {'id': host['h1'], 'type': 'system'}}],
+        [{'to': {'id': ops, 'type': 'user_group'}}, {'to': {'id': linux, 'type': 'system_group'}},
+         {'to': {'id': host['h1'], 'type': 'system'}}]]
+    assert by_id[host['h1']]['compiledAttributes'] == {'sudo': {'enabled': True, 'withoutPassword': False}}
+    assert [[e['to']['type'] for e in p] for p in by_id[host['h2']]['paths']] == [['user_group', 'system_group', 'system']]
+    # a user bound to a device group reaches its devices; removing the direct binding leaves the group routes
+    assert [i['id'] for i in api.call('GET', '/api/v2/users/{id}/systems', ben).json()] == sorted([host['h1'], host['h2']])
+    api.call('POST', '/api/v2/systems/{id}/associations', host['h1'], json={'op': 'remove', 'type': 'user', 'id': ann})
+    left = dict((i['id'], i) for i in api.call('GET', '/api/v2/users/{id}/systems', ann).json())
+    assert len(left[host['h1']]['paths']) == 2 and left[host['h1']]['compiledAttributes'] == {}
+    assert api.call('GET', '/api/v2/users/{id}/systems', 'f' * 24).status_code == 404
+
+
+def test_a_dynamic_group_keeps_the_members_its_rule_selects_whatever_is_added_or_removed_by_hand(fake_factory):
+    seed = {'users': [{'username': 'ann', 'department': 'Sales'}, {'username': 'ben', 'department': 'Ops'}],
+            'groups': [{'name': 'Sales team', 'membershipMethod': 'DYNAMIC_AUTOMATED', 'rule': {'department': 'Sales'}}]}
+    fake = fake_factory(seed)
+    api = Recorder(fake)
+    gid = next(iter(fake.org.groups))
+    ann, ben = (next(u['id'] for u in fake.org.snapshot()['users'] if u['username'] == n) for n in ('ann', 'ben'))
+    group = api.call('GET', '/api/v2/usergroups').json()[0]
+    assert group['membershipMethod'] == 'DYNAMIC_AUTOMATED' and 'rule' not in group
+
+    def members():
+        return [e['to']['id'] for e in api.call('GET', '/api/v2/usergroups/{id}/members', gid).json()]
+    assert members() == [ann]
+    # a manual add or removal is accepted, and the rules undo it
+    assert api.call('POST', '/api/v2/usergroups/{id}/members', gid, json={'op': 'add', 'type': 'user', 'id': ben}
+                    ).status_code == 204
+    assert api.call('POST', '/api/v2/usergroups/{id}/members', gid, json={'op': 'remove', 'type': 'user', 'id': ann}
+                    ).status_code == 204
+    assert members() == [ann]
+    # an attribute change is what moves a user in or out
+    api.call('PUT', '/api/systemusers/{id}', ben, json={'department': 'Sales'})
+    assert sorted(members()) == sorted([ann, ben])
+    assert [g['id'] for g in api.call('GET', '/api/v2/users/{id}/memberof', ben).json()] == [gid]
 
 
 def test_binding_update_changes_sudo(api, fake):

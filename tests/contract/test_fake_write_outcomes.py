@@ -145,3 +145,14 @@ def test_without_a_read_lag_a_new_edge_is_read_at_once(api, fake):
     call(api, 'POST', '/api/v2/systems/%s/associations' % sid, json=add)
     call(api, 'POST', '/api/v2/ldapservers/%s/associations' % lid, json=add)
     assert all(edges(api, uid, sid, gid, lid).values())
+
+
+def test_the_answer_to_one_write_can_be_dropped_after_it_was_applied_once(api, fake):
+    configure(fake, drop_answer_to=['new user dropped.hire'])
+    body = {'username': 'dropped.hire', 'email': 'dropped.hire@example.com'}
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call(api, 'POST', '/api/systemusers', json=body)
+    assert [u['username'] for u in fake.org.users.values()].count('dropped.hire') == 1     # created all the same
+    # once only: the next write to it is answered, and other writes never were touched
+    assert fake.config.drop_answer_to == ()
+    assert call(api, 'POST', '/api/systemusers', json=body).status_code == 400        # it exists now

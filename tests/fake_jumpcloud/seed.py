@@ -15,8 +15,11 @@ def username_for(i):
     return 'user%05d' % i
 
 
-def generate_org(users=200, groups=20, systems=50, ldapservers=1, random_seed=7):
-    """A seed document with ``users`` users, some groups, devices and one LDAP server."""
+def generate_org(users=200, groups=20, systems=50, ldapservers=1, random_seed=7, dynamic_groups=0):
+    """A seed document with ``users`` users, some groups, devices and one LDAP server.
+
+    ``dynamic_groups`` more groups are dynamic (``DYNAMIC_AUTOMATED``), each holding the users of one department.
+    """
     rnd = random.Random(random_seed)
     doc = {'users': [], 'groups': [], 'systems': [], 'ldapservers': []}
     for i in range(1, users + 1):
@@ -46,6 +49,10 @@ def generate_org(users=200, groups=20, systems=50, ldapservers=1, random_seed=7)
     for g in range(1, groups + 1):
         members = [username_for(i) for i in range(g, users + 1, max(groups, 1) * 3)]
         doc['groups'].append({'name': 'group-%03d' % g, 'members': members})
+    for g in range(1, dynamic_groups + 1):
+        department = DEPARTMENTS[(g - 1) % len(DEPARTMENTS)]
+        doc['groups'].append({'name': 'dynamic-%s' % department.lower(), 'membershipMethod': 'DYNAMIC_AUTOMATED',
+                              'rule': {'department': department}})
     for s in range(1, systems + 1):
         bound = [{'username': username_for(i), 'sudo': i % 2 == 0} for i in range(s, min(users, s * 7) + 1, 97)]
         doc['systems'].append({'hostname': 'host-%04d' % s, 'displayName': 'Host %04d' % s,

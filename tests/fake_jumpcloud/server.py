@@ -65,7 +65,7 @@ class FaultConfig:
                  fault_kinds=('500', '502', '503', '504', 'drop'), slow_rate=0.0, slow_seconds=0.0,
                  unauthorized_after=None, random_seed=None, delete_before_first_write=(), fault_after_write=0.0,
                  read_only_after_writes=None, association_read_lag=0, echo_body_in_400=(), token_lifetime=3600,
-                 expire_tokens_at_request=None, bulk_polls_before_results=1, bulk_failing_ids=()):
+                 expire_tokens_at_request=None, bulk_polls_before_results=1, bulk_failing_ids=(), drop_answer_to=()):
         self.latency = latency
         self.rate_limit = rate_limit
         self.retry_after = retry_after
@@ -99,13 +99,16 @@ class FaultConfig:
         self.bulk_polls_before_results = bulk_polls_before_results
         # user ids a bulk job reports failed without updating them
         self.bulk_failing_ids = tuple(bulk_failing_ids)
+        # the next write to each of these targets (a user id, or "new user <username>" for a creation) is
+        # applied, then its connection dropped without an answer, once
+        self.drop_answer_to = tuple(drop_answer_to)
 
     def update(self, values):
         for key, value in values.items():
             if not hasattr(self, key):
                 raise BadRequest('unknown fake config %r' % key)
             setattr(self, key, tuple(value) if key in ('fault_kinds', 'delete_before_first_write', 'echo_body_in_400',
-                                                       'bulk_failing_ids') else value)
+                                                       'bulk_failing_ids', 'drop_answer_to') else value)
 
 
 class TokenBucket:
@@ -225,6 +228,16 @@ class FakeJumpCloud:
                 self.org.delete_user(uid)
             except NotFound:
                 pass
+
+    def take_drop(self, target):
+        """Whether the answer to this write is to be dropped (``drop_answer_to``); each target once."""
+        with self.pending_lock:
+            if target is None or target not in self.config.drop_answer_to:
+                return False
+            left = list(self.config.drop_answer_to)
+            left.remove(target)
+            self.config.drop_answer_to = tuple(left)
+            return True
 
     def chance(self, rate):
         if rate <= 0:
@@ -386,7 +399,7 @@ def _make_handler(fake):
                     if writer:
                         self.leave_write(writer)
                         writer = None
-                if late_fault == 'drop':
+                if late_fault == 'drop' or (kind == 'write' and fake.take_drop(_write_target(template, ident, body))):
                     return self.drop()
                 if late_fault:
                     return self.answer(int(late_fault), {'message': 'injected fault %s' % late_fault})
@@ -489,7 +502,7 @@ def is_loopback(host):
 
 def _write_target(template, ident, body):
     """The user a write request changes, for the one-write-per-user-at-a-time check."""
-    if template == '/api/systemusers/{id}' or template == '/api/v2/users/{id}/associations':
+    if template in ('/api/systemusers/{id}', '/api/systemusers/{id}/state/activate', '/api/v2/users/{id}/associations'):
         return ident
     if template == '/api/systemusers':
         # a user being created has no id yet: its username names it
@@ -713,6 +726,19 @@ def create_user(fake, _id, _query, body):
     return 200, fake.org.create_user(body), None
 
 
+@route('DELETE', '/api/systemusers/{id}', 'write')
+def delete_user(fake, ident, _query, _body):
+    user = fake.org.get_user(ident)
+    fake.org.delete_user(ident)
+    return 200, user, None
+
+
+@route('POST', '/api/systemusers/{id}/state/activate', 'write')
+def activate_user(fake, ident, _query, body):
+    fake.org.activate_user(ident, body)
+    return 200, None, None
+
+
 @route('GET', '/api/systems', 'read')
 def list_systems(fake, _id, query, _body):
     return _v1_listing(fake.org.find_systems, query)
@@ -765,6 +791,11 @@ def change_group_members(fake, ident, _query, body):
 @route('GET', '/api/v2/users/{id}/memberof', 'read')
 def user_memberof(fake, ident, query, _body):
     return _v2_page(fake.org.user_memberof(ident), query)
+
+
+@route('GET', '/api/v2/users/{id}/systems', 'read')
+def user_systems(fake, ident, query, _body):
+    return _v2_page(fake.org.user_systems(ident), query)
 
 
 @route('GET', '/api/v2/users/{id}/associations', 'read')

@@ -13,6 +13,15 @@ schema (their read-only ``id`` is refused, as a strict server may). A user
 managed by a directory (``restrictedFields``) refuses a PUT that carries one of
 its restricted fields. Bindings may be passwordless (``withoutPassword``). POST creates a user under the
 same rules as a PUT (username and email required; STAGED allowed).
+``state`` and ``suspended`` are stored apart: nothing shows that JumpCloud derives either from the other
+(JumpCloud's Set-JCUser.ps1 and New-JCUser.ps1 always send both), so the fake derives neither. A STAGED user is
+activated only by ``POST /api/systemusers/{id}/state/activate`` (a PUT of ``state: ACTIVATED`` to a STAGED
+user answers 400); its ``email`` flag decides the email, which the fake records in ``activation_emails``.
+User groups may be bound to devices and device groups, and users to device groups: ``user_systems`` traverses
+the graph as ``GET /api/v2/users/{id}/systems`` does, each device with every path that reaches it. A dynamic
+user group (``membershipMethod`` DYNAMIC_AUTOMATED or DYNAMIC_REVIEW_REQUIRED) has the members its rule
+(``group_rules``) selects: a member added or removed by hand is accepted, and undone as soon as the rules
+apply again, which the fake does at once (JumpCloud does it nightly and whenever a user attribute changes).
 The HTTP layer (server.py) maps the exceptions below to status codes.
 """
 import copy
@@ -69,6 +78,9 @@ class Conflict(ApiError):
     status = 409
 
 
+# the membership methods of a user group whose members its rules set (GroupMembershipMethodType, v2 spec)
+DYNAMIC_METHODS = ('DYNAMIC_AUTOMATED', 'DYNAMIC_REVIEW_REQUIRED')
+
 BULK_JOB_MAX = 800      # users a bulk job takes (see docs/api-fidelity.md)
 
 
@@ -111,6 +123,13 @@ class FakeOrg:
         self.last_put = {}         # user id -> the last accepted PUT body, password masked (never served)
         self.new_user_state = 'ACTIVATED'   # the org's default state of a user created without one
         self.bulk_jobs = {}        # job id -> BulkJob (PATCH /api/v2/bulk/users)
+        self.activation_emails = []  # {'user', 'kind': 'welcome' | 'activation', 'to'}: emails activations sent
+        self.group_rules = {}      # dynamic user group id -> {field: value}: its members are the users matching
+        self.group_systems = {}    # user group id -> {system id: attributes or None}: the group bound to devices
+        self.system_groups = {}    # id -> device group
+        self.system_group_members = {}  # device group id -> {system id: None}
+        self.group_system_groups = {}   # user group id -> {device group id: None}
+        self.user_system_groups = {}    # device group id -> {user id: None}: users bound to a device group
 
     # -- ids and seeding ---------------------------------------------------
 
@@ -152,11 +171,34 @@ class FakeOrg:
     def add_group(self, name, **fields):
         with self.lock:
             gid = fields.pop('id', None) or self.new_id()
+            rule = fields.pop('rule', None)
             group = dict(id=gid, name=name, type='user_group', description=fields.pop('description', ''))
             group.update(fields)
             self.groups[gid] = group
             self.group_members[gid] = {}
+            self.group_systems[gid] = {}
+            self.group_system_groups[gid] = {}
+            if group.get('membershipMethod') in DYNAMIC_METHODS:
+                self.group_rules[gid] = dict(rule or {})
+                self._apply_rules(gid)
             return group
+
+    def add_system_group(self, name, **fields):
+        with self.lock:
+            sgid = fields.pop('id', None) or self.new_id()
+            group = dict(id=sgid, name=name, type='system_group')
+            group.update(fields)
+            self.system_groups[sgid] = group
+            self.system_group_members[sgid] = {}
+            self.user_system_groups[sgid] = {}
+            return group
+
+    def _apply_rules(self, gid):
+        """A dynamic group's members become the users its rule selects (manual changes are undone)."""
+        rule = self.group_rules.get(gid)
+        if rule is not None:
+            self.group_members[gid] = dict((uid, None) for uid, user in self.users.items()
+                                           if all(user.get(k) == v for k, v in rule.items()))
 
     def add_ldapserver(self, name, **fields):
         with self.lock:
@@ -175,12 +217,15 @@ class FakeOrg:
                 entry = dict(entry)
                 user = self.add_user(entry.pop('username'), entry.pop('email', None), **entry)
                 by_name[user['username']] = user['id']
+            links = []      # (user group id, hostnames, device group names), once devices and device groups exist
             for entry in seed.get('groups', []):
                 entry = dict(entry)
                 members = entry.pop('members', [])
+                systems, system_groups = entry.pop('systems', []), entry.pop('system_groups', [])
                 group = self.add_group(entry.pop('name'), **entry)
                 for name in members:
                     self.group_members[group['id']][by_name[name]] = None
+                links.append((group['id'], systems, system_groups))
             for entry in seed.get('systems', []):
                 entry = dict(entry)
                 users = entry.pop('users', [])
@@ -189,6 +234,7 @@ class FakeOrg:
                 for binding in users:
                     self.system_users[system['id']][by_name[binding['username']]] = _sudo(
                         binding.get('sudo'), binding.get('withoutPassword', False))
+            self._load_system_groups(seed, by_name, links)
             self.foreign_emails.update(e.lower() for e in seed.get('foreign_emails', []))
             for entry in seed.get('ldapservers', []):
                 entry = dict(entry)
@@ -196,6 +242,26 @@ class FakeOrg:
                 server = self.add_ldapserver(entry.pop('name'), **entry)
                 for name in users:
                     self.ldap_users[server['id']][by_name[name]] = None
+
+    def _load_system_groups(self, seed, by_name, links):
+        """The seed's device groups (``system_groups``: name, ``systems`` hostnames, ``users`` bound), and the
+        devices and device groups its user groups are bound to (a group's ``systems`` and ``system_groups``)."""
+        hosts = dict((s['hostname'], sid) for sid, s in self.systems.items())
+        named = {}
+        for entry in seed.get('system_groups', []):
+            entry = dict(entry)
+            systems, users = entry.pop('systems', []), entry.pop('users', [])
+            group = self.add_system_group(entry.pop('name'), **entry)
+            named[group['name']] = group['id']
+            for hostname in systems:
+                self.system_group_members[group['id']][hosts[hostname]] = None
+            for name in users:
+                self.user_system_groups[group['id']][by_name[name]] = None
+        for gid, systems, system_groups in links:
+            for hostname in systems:
+                self.group_systems[gid][hosts[hostname]] = None
+            for name in system_groups:
+                self.group_system_groups[gid][named[name]] = None
 
     # -- reads ---------------------------------------------------------------
 
@@ -233,12 +299,16 @@ class FakeOrg:
 
     def group_member_edges(self, gid):
         with self.lock:
-            members = self.require(self.group_members, gid, 'user group')
+            self.require(self.group_members, gid, 'user group')
+            self._apply_rules(gid)
+            members = self.group_members[gid]
             return [{'to': {'id': uid, 'type': 'user'}} for uid in members if self._seen('group', gid, uid)]
 
     def user_memberof(self, uid):
         with self.lock:
             self.require(self.users, uid, 'user')
+            for gid in self.group_rules:
+                self._apply_rules(gid)
             return [{'id': gid, 'type': 'user_group', 'compiledAttributes': {},
                      'paths': [[{'to': {'id': gid, 'type': 'user_group'}}]]}
                     for gid, members in self.group_members.items() if uid in members and self._seen('group', gid, uid)]
@@ -267,6 +337,36 @@ class FakeOrg:
             if target != 'user':
                 raise BadRequest('Bad Request: unsupported targets %r' % target)
             return [_edge(uid, 'user', None, self.null_edge_attributes) for uid in users if self._seen('ldap', lid, uid)]
+
+    def user_systems(self, uid):
+        """``GET /api/v2/users/{id}/systems``: every device the user reaches, directly, through a user group
+        (bound to the device, or to a device group holding it) or through a device group it is bound to, each
+        with every path (a list of edges, the device last) that reaches it."""
+        with self.lock:
+            self.require(self.users, uid, 'user')
+            for gid in self.group_rules:
+                self._apply_rules(gid)
+            paths = {}          # system id -> [path]
+
+            def reach(sid, path):
+                paths.setdefault(sid, []).append(path)
+            for sid, users in self.system_users.items():
+                if uid in users:
+                    reach(sid, [_path_edge(sid, 'system', users[uid])])
+            for sgid, users in self.user_system_groups.items():
+                for sid in self.system_group_members[sgid] if uid in users else ():
+                    reach(sid, [_path_edge(sgid, 'system_group'), _path_edge(sid, 'system')])
+            for gid, members in self.group_members.items():
+                if uid not in members:
+                    continue
+                step = _path_edge(gid, 'user_group')
+                for sid, attributes in self.group_systems.get(gid, {}).items():
+                    reach(sid, [step, _path_edge(sid, 'system', attributes)])
+                for sgid in self.group_system_groups.get(gid, {}):
+                    for sid in self.system_group_members[sgid]:
+                        reach(sid, [step, _path_edge(sgid, 'system_group'), _path_edge(sid, 'system')])
+            return [{'id': sid, 'type': 'system', 'compiledAttributes': _compiled(found), 'paths': found}
+                    for sid, found in sorted(paths.items())]
 
     def _seen(self, kind, target, uid):
         """Whether a read shows this edge now; a new edge is left out of the first reads after its add."""
@@ -298,6 +398,8 @@ class FakeOrg:
                 raise BadRequest('Bad Request: field(s) not writable: %s' % ', '.join(unknown))
             self._check_user_update(uid, user, body)
             self._check_email_fields(uid, body)
+            if body.get('state') == 'ACTIVATED' and user.get('state') == 'STAGED':
+                raise BadRequest('Bad Request: a STAGED user is activated by POST /api/systemusers/{id}/state/activate')
             self.last_put[uid] = dict((k, '********' if k == 'password' else copy.deepcopy(v)) for k, v in body.items())
             for key, value in body.items():
                 if key == 'password':
@@ -317,8 +419,8 @@ class FakeOrg:
                     user[key] = entries
                 else:
                     user[key] = copy.deepcopy(value)
-            if 'state' in body:
-                user['suspended'] = body['state'] == 'SUSPENDED'
+            for gid in self.group_rules:
+                self._apply_rules(gid)      # an attribute change makes the rules apply again
             if body.get('enable_user_portal_multifactor') is False:
                 # switching MFA off ends the enrollment window (the reference's Set-JCUser tests read back
                 # mfa.exclusion false and no exclusionUntil)
@@ -356,7 +458,7 @@ class FakeOrg:
                 fields['recoveryEmail'] = {'address': fields['recoveryEmail'].get('address', ''), 'verified': False}
             if 'mfa' in fields:
                 fields['mfa'] = dict({'configured': False, 'exclusion': False}, **fields['mfa'])
-            fields.update(state=state, suspended=state == 'SUSPENDED', activated=state != 'STAGED')
+            fields.update(state=state, activated=state != 'STAGED')     # suspended: as sent, else false
             user = self.add_user(fields.pop('username'), fields.pop('email'), **fields)
             self.last_put[user['_id']] = dict((k, '********' if k == 'password' else copy.deepcopy(v))
                                               for k, v in body.items())
@@ -449,20 +551,28 @@ class FakeOrg:
 
     def group_member_op(self, gid, body):
         with self.lock:
-            members = self.require(self.group_members, gid, 'user group')
+            self.require(self.group_members, gid, 'user group')
             op, uid = _graph_op(body, ('user',))
             self.require(self.users, uid, 'user')
-            if op == 'add':
-                if uid in members:
-                    raise Conflict('Already Exists')
-                members[uid] = None
-                self._added('group', gid, uid)
-            elif op == 'remove':
-                if uid not in members:
-                    raise NotFound('Not Found: user %s is not a member' % uid)
-                del members[uid]
-            else:
-                raise BadRequest('Bad Request: op %r is not supported for group members' % op)
+            self._apply_rules(gid)
+            try:
+                self._member_op(gid, op, uid)
+            finally:
+                self._apply_rules(gid)      # a dynamic group's rules undo the change
+
+    def _member_op(self, gid, op, uid):
+        members = self.group_members[gid]
+        if op == 'add':
+            if uid in members:
+                raise Conflict('Already Exists')
+            members[uid] = None
+            self._added('group', gid, uid)
+        elif op == 'remove':
+            if uid not in members:
+                raise NotFound('Not Found: user %s is not a member' % uid)
+            del members[uid]
+        else:
+            raise BadRequest('Bad Request: op %r is not supported for group members' % op)
 
     def system_user_op(self, sid, uid, op, attributes):
         with self.lock:
@@ -559,6 +669,30 @@ class FakeOrg:
                 return []
             return copy.deepcopy(job.results)
 
+    def activate_user(self, uid, body):
+        """``POST /api/systemusers/{id}/state/activate``: a STAGED user becomes ACTIVATED (v1 spec).
+
+        ``email`` absent or true sends the default email: a welcome email to the primary address of a user
+        with a password, else an activation email to the alternate address (or the primary one); an address
+        sends it there; false sends none. A user who is not STAGED answers 400.
+        """
+        with self.lock:
+            user = self.require(self.users, uid, 'user')
+            body = {} if body is None else body
+            if not isinstance(body, dict):
+                raise BadRequest('Bad Request: body must be a JSON object')
+            flag = body.get('email', True)
+            if not isinstance(flag, (bool, str)) or (isinstance(flag, str) and not EMAIL_RE.match(flag)):
+                raise BadRequest('Bad Request: email must be true, false or an email address')
+            if user.get('state') != 'STAGED':
+                raise BadRequest('Bad Request: user %s is not STAGED (state %s)' % (uid, user.get('state')))
+            user.update(state='ACTIVATED', activated=True)
+            if flag is not False:
+                welcome = bool(self.password_sets.get(uid))
+                default = user['email'] if welcome else (user.get('alternateEmail') or user['email'])
+                self.activation_emails.append({'user': uid, 'kind': 'welcome' if welcome else 'activation',
+                                               'to': flag if isinstance(flag, str) else default})
+
     def delete_user(self, uid):
         with self.lock:
             self.require(self.users, uid, 'user')
@@ -600,6 +734,23 @@ def _sudo_attrs(attributes):
     if sudo.get('withoutPassword') and not sudo.get('enabled'):
         raise BadRequest('Bad Request: sudo withoutPassword requires enabled')
     return {'sudo': {'enabled': sudo['enabled'], 'withoutPassword': sudo.get('withoutPassword', False)}}
+
+
+def _path_edge(target_id, target_type, attributes=None):
+    """One edge of a traversal's path (``GraphConnection``: ``from`` left out, as the context gives it)."""
+    edge = {'to': {'id': target_id, 'type': target_type}}
+    if attributes:
+        edge['attributes'] = copy.deepcopy(attributes)
+    return edge
+
+
+def _compiled(paths):
+    """The attributes compiled over every path to a device: sudo enabled (without password) when one path says so."""
+    sudo = [((p[-1].get('attributes') or {}).get('sudo') or {}) for p in paths]
+    if not any(s.get('enabled') for s in sudo):
+        return {}
+    return {'sudo': {'enabled': True, 'withoutPassword': any(s.get('enabled') and s.get('withoutPassword')
+                                                             for s in sudo)}}
 
 
 def _edge(target_id, target_type, attributes, null=False):

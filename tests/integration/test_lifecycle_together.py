@@ -75,3 +75,34 @@ def test_with_bulk_writes_new_users_are_posted_and_the_others_go_in_a_job(fake_f
     users = users_by_name(fake)
     assert all(users[name]['jobTitle'] == 'Wrangler of Bulk Jobs' for name in names + ['newhire'])
     assert users['newhire']['id'] in Org(fake).members(group)
+
+
+@pytest.mark.parametrize('write_mode', ['put', 'bulk'])
+@pytest.mark.parametrize('email', [True, False])
+def test_a_staged_user_is_activated_through_its_endpoint_with_the_email_flag_configured(
+        fake_factory, tmp_path, write_mode, email):
+    fake = fake_factory(generate_org(users=3, groups=1, systems=1), bulk_polls_before_results=0)
+    quiet = fake.org.add_user('stg.one', state='STAGED', activated=False)
+    welcome = fake.org.add_user('stg.two', state='STAGED', activated=False, password='S3cret!pw')
+    path = tmp_path / 'users.csv'
+    path.write_text('Username,state,jobTitle\nstg.one,ACTIVATED,Clerk\nstg.two,activated,\n')
+    check = apply_csv(fake, path, check_mode=True, diff=True, write_mode=write_mode, activation_email=email)
+    assert [r['status'] for r in check['results']] == ['would_update', 'would_update']
+    assert fake.stats.as_dict()['writes'] == 0
+    assert [(d['before'].get('state'), d['after'].get('state')) for d in check['diff']] == [('STAGED', 'ACTIVATED')] * 2
+    fake.stats.reset()
+    result = apply_csv(fake, path, write_mode=write_mode, activation_email=email)
+    assert [r['status'] for r in result['results']] == ['updated', 'updated'], result['msg']
+    assert [r['changed_fields'] for r in result['results']] == [['jobTitle', 'state'], ['state']]
+    routes = fake.stats.as_dict()['by_route']
+    assert routes['POST /api/systemusers/{id}/state/activate'] == 2
+    assert 'state' not in (fake.org.last_put.get(quiet['_id']) or {})     # never a PUT of the state
+    users = users_by_name(fake)
+    assert [(users[n]['state'], users[n]['jobTitle']) for n in ('stg.one', 'stg.two')] == [
+        ('ACTIVATED', 'Clerk'), ('ACTIVATED', '')]
+    expected = [{'user': quiet['_id'], 'kind': 'activation', 'to': 'stg.one@example.com'},
+                {'user': welcome['_id'], 'kind': 'welcome', 'to': 'stg.two@example.com'}] if email else []
+    assert sorted(fake.org.activation_emails, key=lambda e: e['user']) == expected
+    fake.stats.reset()
+    again = apply_csv(fake, path, write_mode=write_mode, activation_email=email)
+    assert [r['status'] for r in again['results']] == ['unchanged'] * 2 and fake.stats.as_dict()['writes'] == 0

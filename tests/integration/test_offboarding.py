@@ -46,16 +46,28 @@ def test_suspend_then_reactivate(tmp_path, org):
     assert org.user('bob')['state'] == 'ACTIVATED'
     predicted, actual, diffs, again = cycle(tmp_path, org, 'Username,state\nbob,suspended\n', {PUT: 1})
     assert predicted['bob']['status'] == 'would_update' and predicted['bob']['changed_fields'] == ['state']
-    assert (diffs['bob']['before'], diffs['bob']['after']) == ({'state': 'ACTIVATED'}, {'state': 'SUSPENDED'})
+    assert (diffs['bob']['before'], diffs['bob']['after']) == ({'state': 'ACTIVATED', 'suspended': False},
+                                                               {'state': 'SUSPENDED', 'suspended': True})
     assert actual['bob']['status'] == 'updated'
-    assert org.fake.org.last_put[org.uid('bob')] == {'state': 'SUSPENDED'}
+    # the state and its suspended flag in one PUT, as JumpCloud's Set-JCUser sends them (the fake derives neither)
+    assert org.fake.org.last_put[org.uid('bob')] == {'state': 'SUSPENDED', 'suspended': True}
     assert (org.user('bob')['state'], org.user('bob')['suspended']) == ('SUSPENDED', True)
 
     predicted, actual, diffs, again = cycle(tmp_path, org, 'Username,state\nbob,Activated\n', {PUT: 1})
     assert predicted['bob']['changed_fields'] == ['state']
-    assert (diffs['bob']['before'], diffs['bob']['after']) == ({'state': 'SUSPENDED'}, {'state': 'ACTIVATED'})
-    assert org.fake.org.last_put[org.uid('bob')] == {'state': 'ACTIVATED'}
+    assert (diffs['bob']['before'], diffs['bob']['after']) == ({'state': 'SUSPENDED', 'suspended': True},
+                                                               {'state': 'ACTIVATED', 'suspended': False})
+    assert org.fake.org.last_put[org.uid('bob')] == {'state': 'ACTIVATED', 'suspended': False}
     assert (org.user('bob')['state'], org.user('bob')['suspended']) == ('ACTIVATED', False)
+
+
+def test_a_user_suspended_by_its_state_alone_gets_its_suspended_flag(tmp_path, org):
+    # as an earlier version left it: state SUSPENDED, while the flag other integrations read says active
+    org.set_fields('bob', state='SUSPENDED', suspended=False)
+    predicted, actual, diffs, again = cycle(tmp_path, org, 'Username,state\nbob,SUSPENDED\n', {PUT: 1})
+    assert predicted['bob']['changed_fields'] == ['suspended']
+    assert org.fake.org.last_put[org.uid('bob')] == {'state': 'SUSPENDED', 'suspended': True}
+    assert (org.user('bob')['state'], org.user('bob')['suspended']) == ('SUSPENDED', True)
 
 
 def test_remove_from_a_group_the_user_is_in_and_one_it_is_not_in(tmp_path, org):
@@ -86,6 +98,51 @@ def test_unbind_a_bound_device_and_an_unbound_one(tmp_path, org):
     assert org.binding('host-a', 'bob') == 'absent' and org.binding('host-a', 'alice') == 'absent'
     assert results_by_user(again.result)['bob']['remove_system'] == {'id': host_a, 'hostname': 'host-a',
                                                                      'status': 'absent'}
+
+
+def test_an_unbinding_that_leaves_access_through_groups_says_so_in_result_line_and_diff(tmp_path, org):
+    from ansible_collections.jcops.jumpcloud.plugins.filter.user_lines import user_lines
+    host_a, host_b, ops = org.system('host-a'), org.system('host-b'), org.group('Ops')
+    # bob is bound to host-a directly and through his group Ops; Ops also reaches host-b through a device group
+    with org.fake.org.lock:
+        org.fake.org.group_systems[ops][host_a] = None
+        linux = org.fake.org.add_system_group('Linux')['id']
+        org.fake.org.system_group_members[linux][host_b] = None
+        org.fake.org.group_system_groups[ops][linux] = None
+    text = 'Username,RemoveSystemID\nbob,%s\n' % host_a
+    path = str(tmp_path / 'users.csv')
+    check = apply(tmp_path, org.fake, text, check=True, diff=True)
+    bob = results_by_user(check.result)['bob']
+    route = "user group 'Ops' (%s)" % ops
+    assert bob['remove_system'] == {'id': host_a, 'hostname': 'host-a', 'status': 'would_remove',
+                                    'remaining_routes': [route]}
+    warning = ("device host-a (%s): user 'bob', once unbound, still reaches it through %s; remove those routes in "
+               "JumpCloud to end the access" % (host_a, route))
+    assert bob['warnings'] == ['%s:2:2: RemoveSystemID: %s' % (path, warning)]
+    assert user_lines([bob]) == ['row 2 bob: would update: would unbind device host-a (%s), warning: %s:2:2: '
+                                 'RemoveSystemID: %s' % (host_a, path, warning)]
+    assert check.result['diff'][0]['after'] == {
+        'unbind_system': {'id': host_a, 'hostname': 'host-a', 'bound': False, 'remaining_routes': [route]}}
+    real = apply(tmp_path, org.fake, text)
+    bob = results_by_user(real.result)['bob']
+    assert bob['remove_system']['status'] == 'removed' and bob['remove_system']['remaining_routes'] == [route]
+    assert org.binding('host-a', 'bob') == 'absent'
+    # the rerun: nothing to unbind, and the access it leaves is said again
+    again = results_by_user(apply(tmp_path, org.fake, text).result)['bob']
+    assert again['remove_system']['status'] == 'absent' and 'not bound directly' in again['warnings'][0]
+    # a device the user reaches only directly: no warning
+    quiet = results_by_user(apply(tmp_path, org.fake, 'Username,RemoveSystemID\nalice,%s\n' % host_b).result)['alice']
+    assert 'warnings' not in quiet and 'remaining_routes' not in quiet['remove_system']
+
+
+def test_a_dynamic_group_in_a_group_cell_is_invalid_and_nothing_is_written(tmp_path, org):
+    with org.fake.org.lock:
+        org.fake.org.add_group('Sales team', membershipMethod='DYNAMIC_AUTOMATED', rule={'department': 'Sales'})
+    run = apply(tmp_path, org.fake, 'Username,jobTitle,Group1\nbob,Clerk,sales team\nerin,Clerk,\n')
+    assert run.result['failed'] and run.stats['writes'] == 0
+    assert "2:3: Group1: user group 'Sales team' is a dynamic group (membershipMethod DYNAMIC_AUTOMATED)" in \
+        run.result['msg']
+    assert org.user('erin')['jobTitle'] != 'Clerk'
 
 
 def test_remove_a_present_and_an_absent_custom_attribute(tmp_path, org):
@@ -125,7 +182,7 @@ def test_a_file_mixing_removals_with_updates(tmp_path, org):
     assert diffs['alice']['after'] == {'jobTitle': 'Staff Engineer', 'groups': ['Finance'],
                                        'system': {'id': host_b, 'hostname': 'host-b', 'administrator': True},
                                        'attributes': []}
-    assert diffs['bob']['before'] == {'state': 'ACTIVATED', 'groups': ['Ops'],
+    assert diffs['bob']['before'] == {'state': 'ACTIVATED', 'suspended': False, 'groups': ['Ops'],
                                       'unbind_system': {'id': host_a, 'hostname': 'host-a', 'bound': True}}
 
     alice, bob, carol = org.user('alice'), org.user('bob'), org.user('carol')

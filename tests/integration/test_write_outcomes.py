@@ -128,20 +128,53 @@ def test_a_binding_still_unreadable_after_409_gets_its_sudo_setting_written_agai
     assert org.binding('host-b', 'alice') == {'sudo': {'enabled': True, 'withoutPassword': False}}
 
 
-def test_a_binding_found_with_another_sudo_setting_after_409_is_updated(tmp_path, org):
-    # bound by someone else between the run's read and its write, as an administrator
-    sid = org.system('host-b')
-    csv_text = 'Username,SystemID,Administrator\nerin,%s,false\n' % sid
-    path = write_csv(tmp_path, csv_text)
+def bind_meanwhile(org, sudo):
+    """Someone else binds the user with ``sudo`` between the run's read and its add: JumpCloud answers it 409."""
     original = org.fake.org.system_user_op
 
     def bind_first(sid_, uid, op, attributes):
         if op == 'add':
-            original(sid_, uid, 'add', {'sudo': {'enabled': True, 'withoutPassword': False}})
+            original(sid_, uid, 'add', {'sudo': sudo})
         return original(sid_, uid, op, attributes)
     org.fake.org.system_user_op = bind_first
+
+
+def test_a_binding_found_with_another_sudo_setting_after_409_is_updated(tmp_path, org):
+    # bound by someone else between the run's read and its write, as an administrator
+    path = write_csv(tmp_path, 'Username,SystemID,Administrator\nerin,%s,false\n' % org.system('host-b'))
+    bind_meanwhile(org, {'enabled': True, 'withoutPassword': False})
     reset_stats(org.fake)
     result = apply_csv(org.fake, path)
     assert not result.get('failed'), result['msg']
     assert results_by_user(result)['erin']['system']['status'] == 'updated'
     assert org.binding('host-b', 'erin') == {'sudo': {'enabled': False, 'withoutPassword': False}}
+
+
+def test_a_passwordless_binding_met_by_a_409_keeps_its_passwordless_sudo(tmp_path, org):
+    # bound with passwordless sudo by someone else between the run's read and its add
+    path = write_csv(tmp_path, 'Username,SystemID,Administrator\nerin,%s,true\n' % org.system('host-b'))
+    bind_meanwhile(org, {'enabled': True, 'withoutPassword': True})
+    reset_stats(org.fake)
+    result = apply_csv(org.fake, path)
+    assert not result.get('failed'), result['msg']
+    assert results_by_user(result)['erin']['system']['status'] == 'present' and not result['changed']
+    assert org.binding('host-b', 'erin') == {'sudo': {'enabled': True, 'withoutPassword': True}}
+
+
+def test_a_create_whose_answer_is_lost_may_have_created_the_user_and_the_rerun_finds_it(tmp_path, org):
+    text = 'Username,Email,FirstName,LastName,Group1\ncarl,carl@example.com,Carl,New,Finance\n'
+    configure_fake(org.fake, drop_answer_to=['new user carl'])
+    first = run_csv(tmp_path, org.fake, text, missing_users='create')
+    carl = results_by_user(first)['carl']
+    assert (carl['status'], carl['failed'], carl['changed']) == ('failed', True, True)
+    assert carl['msg'].startswith('create: outcome unknown: ') and 'the user may have been created' in carl['msg']
+    assert first['changed'] is True and first['failed'] is True
+    assert first['stats']['by_route']['POST /api/systemusers'] == 1        # never sent twice
+    created = org.uid('carl')                                            # JumpCloud did create it
+    assert created not in org.members('Finance')
+    again = run_csv(tmp_path, org.fake, text, missing_users='create')
+    carl = results_by_user(again)['carl']
+    assert not again.get('failed'), again['msg']
+    assert (carl['status'], carl['user_id']) == ('updated', created)
+    assert [g['status'] for g in carl['groups']] == ['added'] and created in org.members('Finance')
+    assert 'POST /api/systemusers' not in again['stats']['by_route']

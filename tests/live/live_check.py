@@ -12,6 +12,9 @@ device only, and restores what it changed:
     JC_LIVE_ORG_ID      (optional) org id, for a multi-tenant key
     JC_LIVE_API_URL     (optional) another base URL than https://console.jumpcloud.com
     JC_LIVE_MFA         (optional) 1 to also switch MFA on for the user (and back off)
+    JC_LIVE_ACTIVATE    (optional) 1 to also create a throwaway STAGED user (named jcops-live-..., with an
+                        address at the sandbox user's email domain), activate it with {"email": false} and
+                        delete it
 
 It prints one line per check: ``VERIFIED`` (the collection did what it must; a
 failure makes the exit status 1) or ``OBSERVED`` (what the API answered to a
@@ -334,6 +337,63 @@ def probe_passwordless(checks, client, sid, uid):
     checks.observed('passwordless sudo binding', 'the edge read back as %r' % (edge(client, sid, uid),), seen is not None)
 
 
+def probe_suspended_after_state(checks, client, uid):
+    """What ``suspended`` reads after a PUT of ``state`` alone (the collection always sends both, as
+    JumpCloud's Set-JCUser does); the user's state and flag are put back at once."""
+    user = client.get('/api/systemusers/%s' % uid, params={'fields': 'state suspended'})
+    state, flag = user.get('state'), user.get('suspended')
+    if state != 'ACTIVATED':
+        checks.observed('suspended after a state PUT', 'not probed: the sandbox user is %s, not ACTIVATED' % state)
+        return
+    try:
+        client.put('/api/systemusers/%s' % uid, {'state': 'SUSPENDED'})
+        after = client.get('/api/systemusers/%s' % uid, params={'fields': 'state suspended'})
+        checks.observed('suspended after a state PUT', 'PUT {"state": "SUSPENDED"} alone: the user reads state=%r, '
+                        'suspended=%r (the collection sends both either way)' % (after.get('state'),
+                                                                                 after.get('suspended')))
+    finally:
+        client.put('/api/systemusers/%s' % uid, {'state': state, 'suspended': bool(flag)})
+
+
+def probe_user_systems(checks, client, uid, sid):
+    """``GET /api/v2/users/{id}/systems``: the shape of its ``paths``, which name the routes a RemoveSystemID
+    leaves (each path a list of edges ``{"to": {"id", "type"}}``, the device last)."""
+    reached = list(client.v2_list('/api/v2/users/%s/systems' % uid))
+    paths = [p for item in reached for p in item.get('paths') or []]
+    shaped = all(isinstance(p, list) and p and all(isinstance((e or {}).get('to'), dict) for e in p) for p in paths)
+    last = all(p[-1]['to'].get('type') == 'system' for p in paths) if shaped else False
+    kinds = sorted(set(e['to'].get('type') for p in paths for e in p[:-1])) if shaped else []
+    sandbox = [item for item in reached if item.get('id') == sid]
+    checks.observed('users/{id}/systems paths', '%d device(s), %d path(s), through %s; the sandbox device %s' % (
+        len(reached), len(paths), ', '.join(kinds) or 'no group',
+        'with %d path(s)' % len(sandbox[0].get('paths') or []) if sandbox else 'not reached'),
+        shaped and last)
+
+
+def probe_activate(checks, client, uid, probe):
+    """``POST /api/systemusers/{id}/state/activate`` with ``{"email": false}`` on a throwaway STAGED user, which
+    is deleted afterwards."""
+    domain = (client.get('/api/systemusers/%s' % uid, params={'fields': 'email'}).get('email') or '@').split('@')[-1]
+    name = 'jcops-live-%s' % probe
+    created = client.post('/api/systemusers', {'username': name, 'email': '%s@%s' % (name, domain),
+                                               'firstname': 'Live', 'lastname': 'Check', 'state': 'STAGED',
+                                               'suspended': False})
+    new_id = created.get('_id') or created.get('id')
+    try:
+        try:
+            client.post('/api/systemusers/%s/state/activate' % new_id, {'email': False})
+        except JumpCloudError as exc:
+            checks.observed('activate endpoint', 'state/activate with {"email": false}: HTTP %s %s' % (
+                exc.status, exc.message), False)
+            return
+        after = client.get('/api/systemusers/%s' % new_id, params={'fields': 'state activated suspended'})
+        checks.observed('activate endpoint', 'state/activate with {"email": false}: the user reads state=%r, '
+                        'activated=%r, suspended=%r' % (after.get('state'), after.get('activated'),
+                                                        after.get('suspended')), after.get('state') == 'ACTIVATED')
+    finally:
+        client.request('DELETE', '/api/systemusers/%s' % new_id)
+
+
 def other_email(client, uid):
     """The email of some other user of the organisation, for the conflict probe."""
     page = client.request('POST', '/api/search/systemusers', params={'limit': 2, 'skip': 0},
@@ -416,6 +476,10 @@ def main(env=None):
             checks.step(probe_entry_ids, checks, client, uid)
             checks.step(probe_conflicts, checks, client, uid, gid, other_email(client, uid))
             checks.step(probe_passwordless, checks, client, sid, uid)
+            checks.step(probe_suspended_after_state, checks, client, uid)
+            checks.step(probe_user_systems, checks, client, uid, sid)
+            if env.get('JC_LIVE_ACTIVATE') == '1':
+                checks.step(probe_activate, checks, client, uid, probe)
     finally:
         problems = restore(client, uid, gid, sid, before)
         after = snapshot(client, uid, gid, sid)

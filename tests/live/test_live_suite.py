@@ -42,7 +42,8 @@ def test_the_live_suite_passes_against_the_fake_and_restores_the_sandbox(fake_fa
     user, group, system, before = sandbox(fake)
     assert user['id'] not in group['members'] and user['id'] not in before['system_users'][system['id']]
     done = run_suite({'JC_LIVE_API_KEY': API_KEY, 'JC_LIVE_USER': 'user00005', 'JC_LIVE_GROUP': 'group-002',
-                      'JC_LIVE_SYSTEM_ID': system['id'], 'JC_LIVE_API_URL': fake.url, 'JC_LIVE_MFA': '1'})
+                      'JC_LIVE_SYSTEM_ID': system['id'], 'JC_LIVE_API_URL': fake.url, 'JC_LIVE_MFA': '1',
+                      'JC_LIVE_ACTIVATE': '1'})
     output = done.stdout
     assert done.returncode == 0, output + done.stderr
     assert 'FAILED' not in output and output.strip().endswith('live-test: every check passed')
@@ -56,11 +57,15 @@ def test_the_live_suite_passes_against_the_fake_and_restores_the_sandbox(fake_fa
         assert any(text in line for line in verified), text
     for row in ('search paging', 'search limit over 1000', 'listing limit over 100', 'x-total-count',
                 '409 on association add', 'user PUT conflict', 'eventual consistency', 'MFA body',
-                'address/phone ids', 'passwordless sudo binding', '429'):
+                'address/phone ids', 'passwordless sudo binding', 'suspended after a state PUT',
+                'users/{id}/systems paths', 'activate endpoint', '429'):
         assert 'OBSERVED  [%s]' % row in output, row
     assert 'limit 1001: HTTP 400 Bad Request: request parameter "limit" exceeds maximum value of 1000 (as documented)' \
         in output
     assert API_KEY not in output + done.stderr
+    assert "reads state='SUSPENDED', suspended=False" in output           # the fake derives neither from the other
+    assert "the user reads state='ACTIVATED', activated=True, suspended=False (as documented)" in output
+    assert not [u for u in fake.org.users.values() if u['username'].startswith('jcops-live-')]   # deleted again
 
     # the sandbox is as it was: the same field values, no group membership, no device binding
     after_user, after_group, dummy, after = sandbox(fake)

@@ -26,6 +26,7 @@ class Directory:
         self.answers = dict((k, list(v)) for k, v in (answers or {}).items())   # {(method, path): [error or None]}
         self.search_error = search_error
         self.unsearchable_ids = set()        # devices a search by id does not return (a GET by id does)
+        self.reached = {}                    # user id -> what GET /api/v2/users/{id}/systems answers
         self.calls = []
         self.secrets = []
         self.counts = {'reads': 0, 'writes': 0, 'retries': 0}
@@ -136,6 +137,8 @@ class Directory:
             return [{'to': {'id': u}, 'attributes': a} for (s, u), a in sorted(self.bindings.items()) if s == ident]
         if parts[2] == 'ldapservers':
             return [{'to': {'id': u}} for lid, u in sorted(self.ldap_users) if lid == ident]
+        if parts[4] == 'systems':
+            return list(self.reached.get(ident, []))
         if parts[4] == 'memberof':
             return [{'id': g} for g, u in sorted(self.members) if u == ident]
         if params == {'targets': 'system'}:

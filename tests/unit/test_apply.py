@@ -67,7 +67,8 @@ class Scripted:
         self._answer('PUT', path, body)
 
     def post(self, path, body, idempotent=False):
-        assert idempotent is True        # every add may be sent again
+        # every add may be sent again; an activation is not (a second one meets a user no longer STAGED)
+        assert idempotent is not path.endswith('/state/activate')
         self._answer('POST', path, body)
 
     def v2_list(self, path, params=None):
@@ -360,3 +361,41 @@ def test_a_404_to_an_add_and_other_refusals_of_a_removal_fail():
         removal_plan(groups=[('Finance', 'add')]))
     assert (outcome.groups[0]['status'], outcome.remove_system['status']) == ('failed', 'failed')
     assert outcome.errors == ['group Finance: Not Found', 'unbind device %s: Bad Request: no' % SID]
+
+
+def test_a_passwordless_binding_found_after_409_is_kept_not_downgraded():
+    # bound with passwordless sudo meanwhile (or by a run whose add is not readable yet); the row says
+    # Administrator=true, which passwordless sudo already is, as the plan compares it
+    edges = [{'to': {'id': SID}, 'attributes': {'sudo': {'enabled': True, 'withoutPassword': True}}}]
+    client = Scripted({BIND: [error(409, 'Already Exists')]}, edges=edges)
+    outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('add')))
+    assert [c[0] for c in client.calls] == ['POST', 'GET']     # no update: withoutPassword stays true
+    assert outcome.system['status'] == 'present' and outcome.changed is False
+
+
+def test_a_staged_user_is_activated_by_its_endpoint_with_the_email_flag_after_its_put():
+    plan = user_plan()
+    plan.activate = True
+    for flag in (True, False):
+        client = Scripted()
+        outcome = Applier(client, check_mode=False, activation_email=flag).apply_one(plan)
+        assert client.calls == [PUT + ({'jobTitle': 'New'},),
+                                ('POST', '/api/systemusers/%s/state/activate' % UID, {'email': flag})]
+        assert (outcome.status, outcome.changed, outcome.errors) == ('updated', True, [])
+    checked = Scripted()
+    assert Applier(checked, check_mode=True).apply_one(plan).status == 'would_update' and checked.calls == []
+
+
+def test_an_activation_is_not_sent_after_its_put_failed_and_its_own_refusal_fails_the_row():
+    plan = user_plan()
+    plan.activate = True
+    client = Scripted({PUT: [error(400, 'Bad Request: nope')]})
+    outcome = Applier(client, check_mode=False).apply_one(plan)
+    assert [c[:2] for c in client.calls] == [PUT]
+    assert outcome.errors == ['update: Bad Request: nope',
+                              'activate: not sent: the update of this user failed; rerun to finish']
+    alone = user_plan(body=False)
+    alone.activate = True
+    activate = ('POST', '/api/systemusers/%s/state/activate' % UID)
+    refused = Applier(Scripted({activate: [error(400, 'Bad Request: not STAGED')]}), check_mode=False).apply_one(alone)
+    assert refused.status == 'failed' and refused.errors == ['activate: Bad Request: not STAGED']

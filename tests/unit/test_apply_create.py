@@ -81,3 +81,16 @@ def test_check_mode_sends_nothing_and_says_would_create():
     assert (result['status'], result['changed'], result['user_id'], result['password']) == \
         ('would_create', True, None, 'would_send')
     assert [g['status'] for g in result['groups']] == ['would_add'] and result['system']['status'] == 'would_add'
+
+
+def test_a_create_whose_connection_dropped_after_sending_may_have_created_the_user():
+    dropped = JumpCloudError("ConnectionError: ('Connection aborted.', RemoteDisconnected('closed'))", status=None)
+    client = Client(refusal=dropped)
+    outcome = Applier(client, check_mode=False).apply_one(plan())
+    assert [path for path, body, idempotent in client.calls] == ['/api/systemusers']      # nothing else sent
+    result = row_result(outcome.plan.desired, None, outcome)
+    assert (result['status'], result['failed'], result['changed'], result['user_id']) == ('failed', True, True, None)
+    assert result['msg'].startswith('create: outcome unknown: ConnectionError: ')
+    assert 'the user may have been created' in result['msg'] and 'rerun' in result['msg']
+    assert result['password'] == 'sent' and 'Pw-1!' not in repr(result)
+    assert [g['status'] for g in result['groups']] == ['failed']

@@ -31,7 +31,8 @@ def rows_of(text):
 
 def state_of(user_state='ACTIVATED'):
     state = State()
-    state.add_user({'_id': UID, 'username': 'bob', 'state': user_state, 'attributes': []})
+    state.add_user({'_id': UID, 'username': 'bob', 'state': user_state, 'suspended': user_state == 'SUSPENDED',
+                    'attributes': []})
     state.groups = {'Engineering': {'id': ENG, 'name': 'Engineering'}, 'Finance': {'id': FIN, 'name': 'Finance'}}
     state.systems = {HOST_A: {'_id': HOST_A}, HOST_B: {'_id': HOST_B}}
     state.group_members[(ENG, UID)] = True
@@ -110,7 +111,8 @@ def plan_of(text, user_state='ACTIVATED'):
 
 def test_the_state_is_sent_only_when_it_differs():
     plan = plan_of('Username,state\nbob,suspended\n')
-    assert (plan.body, plan.before, plan.after) == ({'state': 'SUSPENDED'}, {'state': 'ACTIVATED'}, {'state': 'SUSPENDED'})
+    assert plan.body == {'state': 'SUSPENDED', 'suspended': True}
+    assert (plan.before, plan.after) == ({'state': 'ACTIVATED', 'suspended': False}, {'state': 'SUSPENDED', 'suspended': True})
     assert plan_of('Username,state\nbob,SUSPENDED\n', 'SUSPENDED').has_changes is False
     assert plan_of('Username,state\nbob,staged\n', 'STAGED').has_changes is False
 

@@ -5,7 +5,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import (
     MASK, merge_addresses, merge_attributes, merge_phones, plan_user)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import State
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import CLEAR
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import CLEAR, UserFacts
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
 
 NOW = datetime.datetime(2026, 11, 25, 12, 0, 0, tzinfo=datetime.timezone.utc)
@@ -238,3 +238,52 @@ def test_groups_and_the_ldap_server_are_added_unless_present():
         setup(state)
         state.ldap_bindings.add((lid, USER['_id']))
     assert planned('Username,ldapserver_id\nbob,%s\n' % lid, USER, bound).ldap == {'id': lid, 'action': 'present'}
+
+
+# -- the state cell: state and suspended together; a STAGED user activated by its endpoint ------------------------
+
+def test_suspending_and_reactivating_send_state_and_suspended_together():
+    active = dict(USER, state='ACTIVATED', suspended=False)
+    suspend = plan('Username,state\nbob,SUSPENDED\n', active)
+    assert suspend.body == {'state': 'SUSPENDED', 'suspended': True} and suspend.activate is False
+    assert suspend.changed_fields == ['state']
+    back = plan('Username,state\nbob,activated\n', dict(USER, state='SUSPENDED', suspended=True))
+    assert back.body == {'state': 'ACTIVATED', 'suspended': False}
+    assert (back.before, back.after) == ({'state': 'SUSPENDED', 'suspended': True},
+                                         {'state': 'ACTIVATED', 'suspended': False})
+    assert plan('Username,state\nbob,ACTIVATED\n', active).has_changes is False
+
+
+def test_a_suspended_flag_that_disagrees_with_the_state_is_corrected():
+    # suspended by a PUT of state alone: the flag other integrations read still says active
+    result = plan('Username,state\nbob,SUSPENDED\n', dict(USER, state='SUSPENDED', suspended=False))
+    assert result.body == {'state': 'SUSPENDED', 'suspended': True}
+    assert result.changed_fields == ['suspended']
+
+
+def test_a_staged_user_set_activated_is_activated_by_its_endpoint_not_by_the_put():
+    result = plan('Username,state,jobTitle\nbob,ACTIVATED,Clerk\n', dict(USER, state='STAGED', suspended=False))
+    assert result.activate is True and result.has_changes
+    assert result.body == {'jobTitle': 'Clerk'}             # no state in the PUT
+    assert (result.before['state'], result.after['state']) == ('STAGED', 'ACTIVATED')
+    assert 'state' in result.changed_fields
+    only = plan('Username,state\nbob,ACTIVATED\n', dict(USER, state='STAGED', suspended=False))
+    assert (only.body, only.activate, only.has_changes) == ({}, True, True)
+    assert plan('Username,state\nbob,STAGED\n', dict(USER, state='STAGED')).has_changes is False
+
+
+def test_a_binding_that_stays_reachable_through_groups_warns_on_the_removal():
+    facts_user = dict(USER)
+    table, dummy = read_csv('u.csv', ('Username,RemoveSystemID\nbob,%s\n' % ('c' * 24)).encode())
+    desired = parse_rows(table, '__CLEAR__')[0]
+    routes = ["user group 'Ops' (%s)" % ('d' * 24)]
+    removed = plan_user(desired, facts_user, UserFacts(remove_system_bound=True, remove_system_routes=routes), NOW)
+    assert removed.remove_system == {'id': 'c' * 24, 'action': 'remove', 'remaining_routes': routes}
+    assert removed.after['unbind_system'] == {'id': 'c' * 24, 'bound': False, 'remaining_routes': routes}
+    assert [w.message for w in removed.warnings] == [
+        "device %s: user 'bob', once unbound, still reaches it through user group 'Ops' (%s); remove those routes "
+        "in JumpCloud to end the access" % ('c' * 24, 'd' * 24)]
+    assert removed.warnings[0].header == 'RemoveSystemID'
+    absent = plan_user(desired, facts_user, UserFacts(remove_system_routes=routes), NOW)
+    assert absent.remove_system['action'] == 'absent' and 'not bound directly' in absent.warnings[0].message
+    assert plan_user(desired, facts_user, UserFacts(remove_system_bound=True), NOW).warnings == []

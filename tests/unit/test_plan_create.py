@@ -107,3 +107,11 @@ def test_a_cleared_cell_sends_nothing_on_creation():
     desired = row('Username,Email,jobTitle\nnia,nia@example.com,__CLEAR__\n')
     assert desired.scalars['jobTitle'] is CLEAR
     assert plan_create(desired, UserFacts(), NOW).body == {'username': 'nia', 'email': 'nia@example.com'}
+
+
+def test_a_state_on_creation_goes_with_its_suspended_flag():
+    for state, suspended in (('SUSPENDED', True), ('ACTIVATED', False), ('STAGED', False)):
+        body = plan_create(row('Username,Email,state\nnia,nia@example.com,%s\n' % state), UserFacts(), NOW).body
+        assert (body['state'], body['suspended']) == (state, suspended)
+    # no state: the organisation's default, and no flag that could contradict it
+    assert 'suspended' not in plan_create(row('Username,Email\nnia,nia@example.com\n'), UserFacts(), NOW).body

@@ -55,3 +55,20 @@ def test_rows_for_one_user_are_duplicates_whatever_their_case_and_case_twins_are
 def test_a_group_named_twice_in_other_case_is_one_group():
     rows, problems = checked('Username,Group1,Group2\nbob,ops,OPS\n')
     assert problems == [(2, 'Group2', "user group 'OPS' is 'Ops', already named in Group1")]
+
+
+def test_a_dynamic_group_is_an_error_on_its_cell_naming_its_method():
+    state = State()
+    state.add_user({'_id': '%024x' % 1, 'username': 'bob', 'email': 'bob@example.com'})
+    state.groups = {'Sales': {'id': '%024x' % 100, 'name': 'Sales', 'membershipMethod': 'DYNAMIC_AUTOMATED'},
+                    'Review': {'id': '%024x' % 101, 'name': 'Review', 'membershipMethod': 'DYNAMIC_REVIEW_REQUIRED'},
+                    'Ops': {'id': '%024x' % 102, 'name': 'Ops', 'membershipMethod': 'STATIC'}}
+    table, dummy = read_csv('u.csv', b'Username,Group1,Group2,RemoveGroup1\nbob,sales,Ops,Review\n')
+    rows = check_references(parse_rows(table, '__CLEAR__'), state)
+    assert [(p.header, p.message) for p in rows[0].problems] == [
+        ('Group1', "user group 'Sales' is a dynamic group (membershipMethod DYNAMIC_AUTOMATED): its rules set its "
+                   "members, and JumpCloud undoes a member added or removed by hand; change the user's attributes the "
+                   "rules read instead, or empty this cell"),
+        ('RemoveGroup1', "user group 'Review' is a dynamic group (membershipMethod DYNAMIC_REVIEW_REQUIRED): its "
+                         "rules set its members, and JumpCloud undoes a member added or removed by hand; change the "
+                         "user's attributes the rules read instead, or empty this cell")]

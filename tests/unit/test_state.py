@@ -241,3 +241,32 @@ def test_finding_groups_and_the_closest_name():
     assert state.find_group('OPS')['id'] == 'Ops'
     assert state.similar_group('Finanse') == 'Finance'
     assert state.similar_group('Marketing') is None
+
+
+def test_a_removal_s_device_is_traversed_for_the_routes_that_leave_access():
+    client = Directory(USERS[:3], GROUPS, SYSTEMS, bindings={(uid(1001), uid(1)): {}})
+    device = {'id': uid(1001), 'type': 'system', 'compiledAttributes': {}, 'paths': [
+        [{'to': {'id': uid(1001), 'type': 'system'}}],                                       # the direct binding
+        [{'to': {'id': 'g2', 'type': 'user_group'}}, {'to': {'id': uid(1001), 'type': 'system'}}],
+        [{'to': {'id': 'g3', 'type': 'user_group'}}, {'to': {'id': uid(3000), 'type': 'system_group'}},
+         {'to': {'id': uid(1001), 'type': 'system'}}]]}
+    other = {'id': uid(1002), 'type': 'system', 'paths': [[{'to': {'id': 'g1', 'type': 'user_group'}},
+                                                           {'to': {'id': uid(1002), 'type': 'system'}}]]}
+    client.reached = {uid(1): [other, device]}
+    state = read(client, 'Username,RemoveSystemID\nuser001,%s\nuser002,%s\n' % (uid(1001), uid(1001)))
+    assert client.requests('LIST', '/api/v2/users/%s/systems' % uid(1)) and \
+        len([c for c in client.calls if c[1].endswith('/systems') and c[1].startswith('/api/v2/users/')]) == 2
+    assert state.system_routes == {(uid(1001), uid(1)): [
+        "user group 'group-2' (g2)", "user group 'group-3' (g3) > device group %s" % uid(3000)]}
+    row = rows_of('Username,RemoveSystemID\nuser001,%s\n' % uid(1001))[0]
+    facts = state.facts_for(row, state.users_by_name['user001'])
+    assert facts.remove_system_bound is True and len(facts.remove_system_routes) == 2
+    # no RemoveSystemID, no traversal
+    quiet = Directory(USERS[:3], GROUPS, SYSTEMS)
+    read(quiet, 'Username,SystemID\nuser001,%s\n' % uid(1001))
+    assert not [c for c in quiet.calls if c[1].endswith('/systems') and c[1].startswith('/api/v2/users/')]
+
+
+def test_a_state_cell_reads_the_suspended_flag_too():
+    assert 'suspended' in needed_fields(rows_of('Username,state\nbob,SUSPENDED\n')).split()
+    assert 'suspended' not in needed_fields(rows_of('Username,jobTitle\nbob,x\n')).split()
