@@ -172,7 +172,7 @@ options:
     description:
       - Also write the per-row results to this CSV file. It holds no secrets.
       - Its folder must exist and be writable; this is checked before anything is read or written.
-      - It may not be the O(csv_path) file, nor the O(failed_rows_path) file (compared as files: a link or another
+      - It may not be the O(csv_path) file, nor the O(failed_rows_path) file (compared as files, so a link or another
         name of the same file is refused too); this is checked before anything is read or written.
       - Not written in check mode.
       - While the users are written, C(<report_path>.partial) gets one report line as each user finishes, so that
