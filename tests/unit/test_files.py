@@ -311,7 +311,6 @@ def test_write_atomic_falls_back_to_writing_in_place_only_with_unsafe_writes(tmp
     assert path.read_text() == 'new' and os.listdir(str(tmp_path)) == ['mounted.csv']
 
 
-
 # --- a file that may hold passwords (the failed rows) -----------------------------------------------------
 
 OTHER_UID = 4242
@@ -412,6 +411,7 @@ def test_the_progress_file_is_removed_only_while_it_is_ours(tmp_path):
     progress.start()
     progress.remove()
     assert not path.exists() and os.listdir(str(tmp_path)) == []
+
 
 SIGTERM_CHILD = r'''
 import os, sys
