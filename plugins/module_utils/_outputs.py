@@ -31,3 +31,28 @@ def output_path_problem(path, what='the output file'):
     if not os.access(folder, os.W_OK | os.X_OK):
         return 'the folder of %s (%s) is not writable' % (what, folder)
     return None
+
+
+def file_identity(path):
+    """What ``path`` names, compared as a file: the device and inode of the file it reaches (through links), or
+    its real path (folder links resolved) when there is none yet."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ('path', os.path.realpath(path))
+    return ('file', info.st_dev, info.st_ino)
+
+
+def same_file_problem(inputs, outputs):
+    """Why one of ``outputs`` would replace one of ``inputs`` or another output, or None. Both are lists of
+    ``(what, path)``; ``what`` names the option in the message."""
+    seen = {}
+    for what, path in list(inputs) + list(outputs):
+        key = file_identity(path)
+        if key in seen:
+            other, other_path, is_input = seen[key]
+            return '%s (%s) and %s (%s) are the same file: %s; choose another path' % (
+                other, other_path, what, path,
+                'an output may not replace the input' if is_input else 'two outputs may not share a file')
+        seen[key] = (what, path, (what, path) in inputs)
+    return None

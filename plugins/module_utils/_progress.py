@@ -15,9 +15,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import tempfile
 import threading
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import NEW_FILE_MODE
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._report import render_report
 
 SUFFIX = '.partial'
@@ -34,13 +34,24 @@ class Progress:
         self.path = path
         self.lock = threading.Lock()
         self.handle = None
+        self.identity = None    # the device and inode of the file it created
         self.failed = False     # a line could not be written
 
     def start(self):
-        """Create the file (emptying one a killed run left) with the report's header. Never through a link; a new
-        file is readable by its owner only, as a new report is; an existing one keeps its mode."""
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0)
-        fd = os.open(self.path, flags, NEW_FILE_MODE)
+        """Create the file with the report's header: a new file of the running user's, readable by its owner
+        only, put in place of whatever the path holds (a file a killed run left, a link, a FIFO), so that nothing
+        is ever written through a link, into a file someone else made or linked, or blocks on a FIFO."""
+        folder = os.path.dirname(os.path.abspath(self.path))
+        # mkstemp creates a new regular file (O_EXCL, never through a link), 0600
+        fd, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(self.path)[:200], dir=folder)
+        try:
+            os.replace(temp, self.path)
+        except OSError:
+            os.close(fd)
+            os.unlink(temp)
+            raise
+        info = os.fstat(fd)
+        self.identity = (info.st_dev, info.st_ino)
         self.handle = os.fdopen(fd, 'w', encoding='utf-8', newline='')
         self._write(render_report([]))
 
@@ -67,8 +78,11 @@ class Progress:
 
     def remove(self):
         """Close and remove the file: the final report has replaced it."""
-        self.close()
         try:
-            os.unlink(self.path)
+            # ours still, not a file put there since (compared while ours is open, so its inode is not reused)
+            info = os.lstat(self.path)
+            if (info.st_dev, info.st_ino) == self.identity:
+                os.unlink(self.path)
         except OSError:
             pass
+        self.close()

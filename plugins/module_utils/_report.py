@@ -211,7 +211,7 @@ def _raise_terminated(signum, frame):
     raise _Terminated(signum)
 
 
-def write_atomic(path, text, mode=None, unsafe_writes=False):
+def write_atomic(path, text, mode=None, unsafe_writes=False, private=False):
     """Write ``text`` to ``path`` through a temporary file in the same folder, then rename; return the permission
     bits the file had before (None when it is new).
 
@@ -222,14 +222,20 @@ def write_atomic(path, text, mode=None, unsafe_writes=False):
     the rename, and the temporary file is removed on any error and on SIGTERM or SIGHUP (the signal is then
     delivered again, so the process still ends as it would have). With ``unsafe_writes``, a rename the file
     system refuses (a file bind-mounted into a container) falls back to rewriting the file in place.
+
+    With ``private`` (a file that may hold passwords), the file is a new one of the running user's at 0600
+    whatever was at the path: neither ``mode`` nor an earlier file's mode or owner carries over, and it is never
+    written in place.
     """
     folder = os.path.dirname(os.path.abspath(path))
     try:
-        before = os.lstat(path)
+        before = None if private else os.lstat(path)
     except OSError:
         before = None
     if before is not None and not stat.S_ISREG(before.st_mode):
         before = None
+    if private:
+        mode, unsafe_writes = None, False
     previous_bits = None if before is None else stat.S_IMODE(before.st_mode)
     bits = resolve_mode(mode, NEW_FILE_MODE if previous_bits is None else previous_bits)
     previous = {}

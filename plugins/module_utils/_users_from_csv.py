@@ -29,7 +29,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._failed_rows impor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import OUTPUT_FILES, write_options
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._labels import read_labels
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _messages as messages
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem, same_file_problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._missing_users import FAIL, SKIP, settle_missing_users
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan_create import NEW_USER, plan_row
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._progress import Progress, progress_path
@@ -55,11 +55,7 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
     warn = warn or (lambda text: None)
 
     # 0. every output path is checked before anything is read or written
-    if p['report_path']:
-        problem = output_path_problem(p['report_path'], 'report_path')
-        if problem:
-            raise RunFailed(messages.nothing_written(problem), results=[], changed=False)
-    _check_extra_outputs(p)
+    _check_outputs(p)
 
     # 1. read the file; a broken file stops here with its problems
     table, problems = read_csv(path, max_size=p['max_file_size'])
@@ -257,18 +253,15 @@ def _in_file_order(order, done, others, records, skipped_reason, path, signal_na
     return results, diffs
 
 
-def _check_extra_outputs(p):
-    """The failed-rows file and the progress file can be written (checked before anything is read)."""
-    outputs = []
-    if p.get('failed_rows_path'):
-        if p['report_path'] and p['failed_rows_path'] == p['report_path']:
-            raise RunFailed(messages.nothing_written('failed_rows_path and report_path are the same file %s'
-                                                     % p['report_path']), results=[], changed=False)
-        outputs.append((p['failed_rows_path'], 'failed_rows_path'))
+def _check_outputs(p):
+    """The report, the failed-rows file and the progress file can be written, and none of them is the input or
+    another of them (compared as files); checked before anything is read."""
+    outputs = [(name, p[name]) for name in ('report_path', 'failed_rows_path') if p.get(name)]
     if p['report_path']:
-        outputs.append((progress_path(p['report_path']), 'the progress file'))
-    for target, what in outputs:
-        problem = output_path_problem(target, what)
+        outputs.append(('the progress file of report_path', progress_path(p['report_path'])))
+    problems = [same_file_problem([('csv_path', p['csv_path'])], outputs)] + \
+        [output_path_problem(target, what) for what, target in outputs]
+    for problem in problems:
         if problem:
             raise RunFailed(messages.nothing_written(problem), results=[], changed=False)
 
@@ -281,12 +274,11 @@ def _write_failed_rows(p, output, results, source, check_mode):
     if text is None or check_mode:
         return
     try:
-        before = report.write_atomic(p['failed_rows_path'], text, **write_options(p))
+        # it holds passwords: a new file of the running user's, 0600, whatever the file options or the path held
+        report.write_atomic(p['failed_rows_path'], text, private=True)
     except (IOError, OSError) as exc:
         raise RunFailed(messages.report_not_written(p['failed_rows_path'], exc, 'the failed rows'), **output)
     output['failed_rows_path'] = p['failed_rows_path']
-    # the module's file options (mode, owner, group...) apply to it as to the report
-    output.setdefault(OUTPUT_FILES, []).append((p['failed_rows_path'], before))
 
 
 def _finish(p, path, results, diffs, invalid, client, applier, interrupts, check_mode, want_diff, warn, source=None,

@@ -194,10 +194,13 @@ options:
     description:
       - Also write the per-row results to this CSV file. It holds no secrets.
       - Its folder must exist and be writable; this is checked before anything is read or written.
+      - It may not be the O(csv_path) file, nor the O(failed_rows_path) file (compared as files, so a link or another
+        name of the same file is refused too); this is checked before anything is read or written.
       - Not written in check mode.
       - While the users are written, C(<report_path>.partial) gets one report line as each user finishes, so that
-        a long run can be watched and a killed run leaves the list of the users it finished. It is removed once the
-        report is written.
+        a long run can be watched and a killed run leaves the list of the users it finished. It is a new file of the
+        user running the module, readable by its owner only, put in place of whatever the path held. It is removed
+        once the report is written.
     type: path
   failed_rows_path:
     description:
@@ -208,9 +211,13 @@ options:
         the file holds every row still to apply.
       - The rows are copied as the input holds them, C(Password) cells included; keep the file as safe as the input.
       - When no row failed, nothing is written and an earlier file at this path is left alone; RV(failed_rows) is 0.
-      - Written atomically, as O(report_path) is, with the same file options (O(mode), O(owner), O(group)...; a new
-        file is V('0600')); not written in check mode. Its folder must exist and be writable; this is checked before
-        anything is read or written.
+      - Since it holds passwords, it is always written as a new file of the user running the module, readable by its
+        owner only (V('0600')), put in place of whatever the path held (a file or a link, whoever's it was, is
+        replaced, never written through or into, and its mode and owner do not carry over). O(mode), O(owner),
+        O(group) and the other file options do not apply to it, nor does O(unsafe_writes). Not written in check
+        mode. Its folder must exist and be writable; this is checked before anything is read or written.
+      - It may not be the O(csv_path) file (to apply a failed-rows file, give the rerun another O(failed_rows_path)),
+        nor the O(report_path) file or its progress file.
     type: path
   mode:
     description:
@@ -221,8 +228,8 @@ options:
       - The mode is set on the new file before anything is written to it, so its content is never readable by more
         than O(mode) allows, even for a moment.
       - O(owner), O(group), the SELinux options and O(attributes) apply to the same file, once it is written.
-      - The same options apply to the O(failed_rows_path) file when it is written. The progress file
-        C(<report_path>.partial) is created readable by its owner only.
+      - These options do not apply to the O(failed_rows_path) file, which holds passwords and is always V('0600'),
+        nor to the progress file C(<report_path>.partial), created readable by its owner only.
       - In check mode the report is not written, but a change of an existing report's mode, owner or group is
         reported (and shown with C(--diff)).
     type: raw

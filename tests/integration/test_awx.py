@@ -99,11 +99,36 @@ def test_the_update_survey_offers_the_personal_data_diff_off_by_default():
     assert role_spec('main')['users_csv_show_diff']['default'] is False
 
 
-def test_the_update_survey_asks_where_to_write_the_failed_rows():
+def test_the_update_survey_asks_for_an_output_folder_not_for_file_paths():
+    """Whoever launches the job chooses a folder; the files in it have fixed names, so no answer makes the job
+    replace an arbitrary file."""
     template = load(AWX, 'job_templates.yml')['job_templates'][1]
     asked = dict((q['variable'], q) for q in template['survey'])
-    assert asked['users_csv_failed_rows_path']['required'] is False
-    assert role_spec('main')['users_csv_failed_rows_path']['type'] == 'path'
+    assert 'users_csv_report_path' not in asked and 'users_csv_failed_rows_path' not in asked
+    assert asked['users_csv_output_dir']['required'] is False
+    assert role_spec('main')['users_csv_output_dir']['type'] == 'path'
+
+
+WITH_PASSWORD = 'Username,Password,jobTitle,sudo\nbob,S3cret-Passw0rd-Alpha!,Analyst,maybe\ncarol,,Lead,\n'
+
+
+def test_the_output_folder_gets_the_report_and_the_failed_rows_under_fixed_names(tmp_path, org):
+    out = tmp_path / 'out'
+    out.mkdir()
+    survey = {'users_csv_path': str(write_csv(tmp_path, WITH_PASSWORD)), 'users_csv_confirm': 'true',
+              'users_csv_skip_invalid_rows': 'true', 'users_csv_output_dir': str(out)}
+    run = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.update_users', dict(survey, users_csv_report_mode='0644'))
+    assert 'Results report: %s' % (out / 'users-report.csv') in run.stdout, run.output
+    assert 'Failed rows: %s (1 row(s) to fix and rerun)' % (out / 'users-failed-rows.csv') in run.stdout
+    assert sorted(os.listdir(str(out))) == ['users-failed-rows.csv', 'users-report.csv']
+    assert 'S3cret-Passw0rd-Alpha!' in (out / 'users-failed-rows.csv').read_text()
+    assert oct(os.stat(str(out / 'users-failed-rows.csv')).st_mode & 0o777) == oct(0o600)
+    assert org.user('carol')['jobTitle'] == 'Lead'
+    # a path given as before takes precedence over the folder, for its own file
+    run = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.update_users', dict(
+        survey, users_csv_report_path=str(tmp_path / 'mine.csv')))
+    assert 'Results report: %s' % (tmp_path / 'mine.csv') in run.stdout, run.output
+    assert (tmp_path / 'mine.csv').is_file() and 'Failed rows: %s' % (out / 'users-failed-rows.csv') in run.stdout
 
 
 def test_ansible_builder_introspect_finds_the_collection_requirements():

@@ -2,6 +2,7 @@
 progress file, against the fake (a killed run and a slow one through ansible-playbook)."""
 import csv
 import io
+import os
 import signal
 import subprocess
 
@@ -62,14 +63,50 @@ def test_the_failed_rows_are_written_in_the_input_format_and_apply_once_fixed(tm
     # fix the causes in the failed file and apply it as it is: its jc_error column is ignored
     fixed = data.replace(b'maybe', b'true').replace(b'taken@elsewhere.example', b'frank.new@example.com')
     failed_path.write_bytes(fixed)
-    rerun = apply(tmp_path, org.fake, failed_path, failed_rows_path=str(failed_path))
+    # the file being applied is the input: it may not be the failed-rows file of the rerun too
+    refused = apply(tmp_path, org.fake, failed_path, failed_rows_path=str(failed_path))
+    assert refused.result['failed'] and 'csv_path (%s) and failed_rows_path (%s) are the same file' % (
+        failed_path, failed_path) in refused.result['msg']
+    assert failed_path.read_bytes() == fixed and refused.stats['reads'] == refused.stats['writes'] == 0
+    again = tmp_path / 'failed-again.csv'
+    again.write_text('an earlier file')
+    rerun = apply(tmp_path, org.fake, failed_path, failed_rows_path=str(again))
     assert not rerun.result.get('failed'), rerun.result.get('msg')
     assert [r['status'] for r in rerun.result['results']] == ['updated', 'updated']
     assert (org.user('erin')['sudo'], org.user('frank.o+1')['email']) == (True, 'frank.new@example.com')
     assert org.user('frank.o+1')['jobTitle'] == 'Ops, night'
-    # none failed: the file at failed_rows_path (the one just applied) is left alone, and the result says so
+    # none failed: the file at failed_rows_path is left alone, and the result says so
     assert rerun.result['failed_rows'] == 0 and 'failed_rows_path' not in rerun.result
-    assert failed_path.read_bytes() == fixed
+    assert again.read_text() == 'an earlier file' and failed_path.read_bytes() == fixed
+
+
+@pytest.mark.parametrize('name', ['users.csv', 'hard-link.csv', 'link.csv', 'sub/../users.csv'])
+def test_an_output_that_is_the_input_is_refused_before_anything_is_read(tmp_path, org, name):
+    source = tmp_path / 'users.csv'
+    source.write_text('Username,Password,jobTitle\nbob,S3cret-Passw0rd!,Boss\n')
+    os.link(str(source), str(tmp_path / 'hard-link.csv'))
+    (tmp_path / 'link.csv').symlink_to(source)
+    (tmp_path / 'sub').mkdir()
+    before = source.read_bytes()
+    for option in ('report_path', 'failed_rows_path'):
+        run = apply(tmp_path, org.fake, source, **{option: str(tmp_path / name)})
+        assert run.result['failed'] and run.result['msg'] == (
+            'csv_path (%s) and %s (%s) are the same file: an output may not replace the input; choose another '
+            'path; nothing was written' % (source, option, tmp_path / name))
+        assert source.read_bytes() == before and run.stats['reads'] == run.stats['writes'] == 0
+    assert org.user('bob').get('jobTitle') != 'Boss'
+
+
+def test_outputs_that_are_one_file_are_refused_before_anything_is_read(tmp_path, org):
+    report = tmp_path / 'report.csv'
+    for failed in (report, tmp_path / 'report.csv.partial'):
+        run = apply(tmp_path, org.fake, 'Username,jobTitle\nbob,Boss\n', report_path=str(report),
+                    failed_rows_path=str(failed))
+        assert run.result['failed'] and 'two outputs may not share a file' in run.result['msg']
+        assert 'failed_rows_path (%s)' % failed in run.result['msg']
+        assert ('report_path (%s)' % report if failed == report else 'the progress file of report_path (%s)' % failed) \
+            in run.result['msg']
+        assert run.stats['reads'] == run.stats['writes'] == 0 and not report.exists()
 
 
 def test_progress_file_grows_during_a_slow_run_and_is_gone_after_it(tmp_path, org):

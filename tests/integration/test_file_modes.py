@@ -91,6 +91,37 @@ def test_an_existing_file_keeps_its_mode_when_rewritten(tmp_path, org):
     assert bits(report) == 0o640
 
 
+# a row that fails (not a boolean) with a password in it, for the failed-rows file
+WITH_PASSWORD = 'Username,Password,sudo\nbob,S3cret-Passw0rd-Alpha!,maybe\n'
+
+
+def test_the_failed_rows_file_holds_passwords_and_takes_no_mode_meant_for_the_report(tmp_path, org):
+    report, failed = tmp_path / 'report.csv', tmp_path / 'failed.csv'
+    failed.write_text('an earlier failed-rows file\n')
+    failed.chmod(0o644)
+    run = apply(tmp_path, org.fake, WITH_PASSWORD, report_path=str(report), failed_rows_path=str(failed),
+                mode='0644', skip_invalid_rows=True)
+    assert run.result['failed_rows'] == 1 and 'S3cret-Passw0rd-Alpha!' in failed.read_text()
+    assert (bits(report), bits(failed)) == (0o644, 0o600)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='a file of another user needs root to plant')
+def test_a_failed_rows_placeholder_another_user_planted_does_not_make_the_file_theirs(tmp_path, org):
+    shared = tmp_path / 'shared'
+    shared.mkdir()
+    shared.chmod(0o777)
+    failed, keep = shared / 'failed.csv', shared / '.keep'
+    failed.write_text('')
+    os.chown(str(failed), 4242, 4242)
+    failed.chmod(0o644)
+    os.link(str(failed), str(keep))
+    run = apply(tmp_path, org.fake, WITH_PASSWORD, failed_rows_path=str(failed), skip_invalid_rows=True)
+    assert run.result['failed_rows'] == 1
+    info = os.stat(str(failed))
+    assert (info.st_uid, stat.S_IMODE(info.st_mode)) == (os.getuid(), 0o600)
+    assert 'S3cret' in failed.read_text() and keep.read_text() == ''
+
+
 def test_check_mode_reports_a_mode_change_and_diff_shows_it(tmp_path):
     path = tmp_path / 'template.csv'
     template(tmp_path)
@@ -169,3 +200,12 @@ def test_the_role_passes_the_modes_of_the_report_and_the_template(tmp_path, org)
         users_csv_report_path=str(tmp_path / 'other.csv')))
     assert run.rc == 0, run.output
     assert bits(tmp_path / 'other.csv') == 0o600
+
+
+def test_the_role_gives_the_report_mode_to_the_report_only(tmp_path, org):
+    run = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.update_users', dict(
+        users_csv_path=str(write_csv(tmp_path, WITH_PASSWORD)), users_csv_preview=False,
+        users_csv_skip_invalid_rows=True, users_csv_report_path=str(tmp_path / 'report.csv'),
+        users_csv_failed_rows_path=str(tmp_path / 'failed.csv'), users_csv_report_mode='0644'))
+    assert 'Failed rows: %s (1 row(s) to fix and rerun)' % (tmp_path / 'failed.csv') in run.stdout, run.output
+    assert (bits(tmp_path / 'report.csv'), bits(tmp_path / 'failed.csv')) == (0o644, 0o600)

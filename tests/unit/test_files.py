@@ -18,6 +18,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import RunFailed
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell, unescape_cell
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._progress import Progress
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._template import render_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import EMAIL_RE, parse_rows
 
@@ -306,8 +307,100 @@ def test_write_atomic_falls_back_to_writing_in_place_only_with_unsafe_writes(tmp
     with pytest.raises(OSError):
         report.write_atomic(str(path), 'new')
     assert path.read_text() == 'old' and os.listdir(str(tmp_path)) == ['mounted.csv']
+    with pytest.raises(OSError):        # a file that may hold passwords is never written in place
+        report.write_atomic(str(path), 'new', unsafe_writes=True, private=True)
+    assert path.read_text() == 'old' and os.listdir(str(tmp_path)) == ['mounted.csv']
     report.write_atomic(str(path), 'new', unsafe_writes=True)
     assert path.read_text() == 'new' and os.listdir(str(tmp_path)) == ['mounted.csv']
+
+
+# --- a file that may hold passwords (the failed rows) -----------------------------------------------------
+
+OTHER_UID = 4242
+as_root = pytest.mark.skipif(os.geteuid() != 0, reason='giving a file to another user needs root')
+
+
+def test_a_private_file_takes_no_mode_and_no_earlier_mode(tmp_path):
+    path = tmp_path / 'failed.csv'
+    path.write_text('old')
+    os.chmod(str(path), 0o644)
+    assert report.write_atomic(str(path), 'new', mode='0644', private=True) is None
+    assert path.read_text() == 'new' and stat.S_IMODE(os.stat(str(path)).st_mode) == 0o600
+
+
+@as_root
+def test_a_private_file_planted_by_another_user_is_replaced_by_a_new_one_of_ours(tmp_path):
+    """A placeholder someone else made (and kept a hard link to) is neither written into nor keeps its owner."""
+    tmp_path.chmod(0o777)
+    path, keep = tmp_path / 'failed.csv', tmp_path / '.keep'
+    path.write_text('placeholder')
+    os.chown(str(path), OTHER_UID, OTHER_UID)
+    os.chmod(str(path), 0o600)
+    os.link(str(path), str(keep))
+    before = os.stat(str(path))
+    report.write_atomic(str(path), 'Username,Password\r\nbob,S3cret\r\n', private=True)
+    after = os.stat(str(path))
+    assert (after.st_uid, stat.S_IMODE(after.st_mode)) == (os.getuid(), 0o600)
+    assert after.st_ino != before.st_ino and keep.read_text() == 'placeholder'
+
+
+def test_a_private_file_replaces_a_link_and_never_follows_it(tmp_path):
+    target, path = tmp_path / 'elsewhere', tmp_path / 'failed.csv'
+    target.write_text('keep')
+    os.chmod(str(target), 0o644)
+    path.symlink_to(target)
+    report.write_atomic(str(path), 'new', private=True)
+    assert target.read_text() == 'keep' and stat.S_IMODE(os.stat(str(target)).st_mode) == 0o644
+    assert not path.is_symlink() and path.read_text() == 'new'
+
+
+# --- the progress file ----------------------------------------------------------------------------------
+
+
+def test_a_fifo_made_at_the_progress_path_neither_hangs_the_run_nor_is_written_into(tmp_path):
+    path = tmp_path / 'report.csv.partial'
+    progress = Progress(str(path))       # the path was checked when the run started; a FIFO appears since
+    os.mkfifo(str(path))
+    try:
+        in_thread(progress.start)
+    finally:
+        try:    # lets an open() blocked on the FIFO go, should there be one
+            os.close(os.open(str(path), os.O_RDONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+    progress.add({'row': 2, 'username': 'bob'})
+    progress.close()
+    info = os.lstat(str(path))
+    assert stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o600
+    assert path.read_text().splitlines()[1].startswith('2,bob,')
+
+
+def test_a_file_or_hard_link_made_at_the_progress_path_is_not_written_into(tmp_path):
+    path, keep = tmp_path / 'report.csv.partial', tmp_path / '.keep'
+    progress = Progress(str(path))
+    path.write_text('')
+    os.chmod(str(path), 0o644)
+    os.link(str(path), str(keep))
+    progress.start()
+    progress.add({'row': 2, 'username': 'bob'})
+    progress.close()
+    assert keep.read_text() == '' and 'bob' in path.read_text()
+    assert os.stat(str(path)).st_ino != os.stat(str(keep)).st_ino
+    assert (os.stat(str(path)).st_uid, stat.S_IMODE(os.stat(str(path)).st_mode)) == (os.getuid(), 0o600)
+
+
+def test_the_progress_file_is_removed_only_while_it_is_ours(tmp_path):
+    path = tmp_path / 'report.csv.partial'
+    progress = Progress(str(path))
+    progress.start()
+    os.unlink(str(path))
+    path.write_text('put there since')
+    progress.remove()
+    assert path.read_text() == 'put there since'
+    progress = Progress(str(path))
+    progress.start()
+    progress.remove()
+    assert not path.exists() and os.listdir(str(tmp_path)) == []
 
 
 SIGTERM_CHILD = r'''
