@@ -65,7 +65,8 @@ class FaultConfig:
                  fault_kinds=('500', '502', '503', '504', 'drop'), slow_rate=0.0, slow_seconds=0.0,
                  unauthorized_after=None, random_seed=None, delete_before_first_write=(), fault_after_write=0.0,
                  read_only_after_writes=None, association_read_lag=0, echo_body_in_400=(), token_lifetime=3600,
-                 expire_tokens_at_request=None, bulk_polls_before_results=1, bulk_failing_ids=()):
+                 expire_tokens_at_request=None, bulk_polls_before_results=1, bulk_failing_ids=(),
+                 bulk_results_name_users=True):
         self.latency = latency
         self.rate_limit = rate_limit
         self.retry_after = retry_after
@@ -99,6 +100,8 @@ class FaultConfig:
         self.bulk_polls_before_results = bulk_polls_before_results
         # user ids a bulk job reports failed without updating them
         self.bulk_failing_ids = tuple(bulk_failing_ids)
+        # false: a bulk job's results do not say which user each is about (no id in persistedFields)
+        self.bulk_results_name_users = bulk_results_name_users
 
     def update(self, values):
         for key, value in values.items():
@@ -734,7 +737,7 @@ def bulk_update_users(fake, _id, query, body):
     if suppress not in (None, 'true', 'false'):
         raise BadRequest('Bad Request: suppressEmail must be true or false')
     job_id = fake.org.bulk_update(body, suppress == 'true', fake.config.bulk_polls_before_results,
-                                  fake.config.bulk_failing_ids)
+                                  fake.config.bulk_failing_ids, fake.config.bulk_results_name_users)
     return 200, {'jobId': job_id}, None
 
 
