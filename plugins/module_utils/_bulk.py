@@ -122,8 +122,9 @@ class BulkWriter:
     replaced by tests.
 
     ``replan(plan, user)`` plans a user again against its re-read record, whose ``read_fields`` (a
-    space-separated list) are read (without ``replan``, a user no result names stays unknown). ``stopped()`` (an interrupt) sends no further job and ends the wait: the users of
-    accepted jobs not settled by then are unknown. After :meth:`write`, ``done`` holds the ids of the users
+    space-separated list) are read (without ``replan``, a user no result names stays unknown). ``stopped()``
+    (an interrupt) sends no further job and ends the wait: the users of accepted jobs not settled by then are
+    unknown. After :meth:`write`, ``done`` holds the ids of the users
     whose job fields are written, ``unknown`` {id: why} those whose job outcome cannot be told, and
     ``refused`` why each refused job was; every other user gets its whole PUT.
     """

@@ -130,8 +130,8 @@ def count_writes(fake):
     return landed
 
 
-def test_results_that_name_no_user_end_the_run_in_seconds_with_no_user_written_twice(fake_factory, tmp_path,
-                                                                                     monkeypatch):
+def test_results_that_name_no_user_end_the_run_in_seconds_with_no_user_written_twice(
+        fake_factory, tmp_path, monkeypatch):
     # JumpCloud's own waits, not the tests' quick ones: a job is over once every result is terminal
     monkeypatch.setattr(_bulk, 'POLL_FIRST', 0.5)
     monkeypatch.setattr(_bulk, 'POLL_MAX', 5.0)
@@ -177,8 +177,8 @@ def test_a_suspension_goes_by_put_and_the_rest_of_the_row_in_the_job(fake_factor
     assert {'state', 'jobTitle'} <= set(result['results'][0]['changed_fields'])
 
 
-def test_sigterm_during_the_first_job_sends_no_later_job_and_reports_the_job_accepted(fake_factory, tmp_path,
-                                                                                     monkeypatch):
+def test_sigterm_during_the_first_job_sends_no_later_job_and_reports_the_job_accepted(
+        fake_factory, tmp_path, monkeypatch):
     monkeypatch.setattr(_bulk, 'JOB_MAX_USERS', 5)
     fake = fake_factory(org(), bulk_polls_before_results=0)
     users = sorted(fake.org.snapshot()['users'], key=lambda u: u['username'])[:15]

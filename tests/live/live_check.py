@@ -340,8 +340,8 @@ def probe_bulk_result_shape(checks, client, uid, probe):
     answer = client.request('PATCH', '/api/v2/bulk/users', params={'suppressEmail': 'true'},
                             body=[{'id': uid, 'description': 'jcops bulk probe %s' % probe}], idempotent=False).data
     job_id = answer.get('jobId') if isinstance(answer, dict) else None
-    checks.observed('bulk result shape', 'the job answer: %r' % (sorted(answer) if isinstance(answer, dict) else
-                                                                  type(answer).__name__,), isinstance(job_id, str))
+    shape = sorted(answer) if isinstance(answer, dict) else type(answer).__name__
+    checks.observed('bulk result shape', 'the job answer: %r' % (shape,), isinstance(job_id, str))
     if not isinstance(job_id, str):
         return
     seen = []
