@@ -21,7 +21,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Applier
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._bulk import BulkWriter
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._bulk import BulkWriter, job_fields, put_rest
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._concurrency import NOT_STARTED, UNFINISHED, bounded_map, drain
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
@@ -35,7 +35,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan_create impor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._progress import Progress, progress_path
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references, check_restricted
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import read_state
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import needed_fields, read_state
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
 
 
@@ -113,7 +113,7 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
                 plan = bulk.plan_of(desired) if bulk else None
                 if plan is None:
                     plan = plan_for(desired, user)
-                outcome = applier.apply_one(plan, fields_written=bulk is not None and bulk.written(plan))
+                outcome = bulk.apply(applier, plan) if bulk else applier.apply_one(plan)
                 result = labels.label_result(report.row_result(desired, user['_id'], outcome, path), plan)
                 if progress is not None:
                     progress.add(result)
@@ -141,12 +141,15 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
         interrupts.install()
         if bulk:
             bulk.plan(queue, plan_for)
-            if bulk.write(BulkWriter(client, stopped=interrupts.stopped)):
+            if bulk.write(BulkWriter(client, stopped=interrupts.stopped, replan=lambda plan, user: plan_for(
+                    plan.desired, user), read_fields=bulk.read_fields())):
                 applier.wrote.set()             # a job wrote: the key may write, a later 403 is its row's only
         answers = bounded_map(pool, one_user, handed_out(queue), p['max_workers'] * 4, interrupts.stopped)
         done = dict(zip(lines, answers))
         for item in queue:                      # the users never handed out, after an interrupt
-            done[item.line] = (NOT_STARTED, (item, {'_id': records.id_of(item.username)}))
+            done[item.line] = (NOT_STARTED, (item, bulk.take(item) if bulk else {'_id': records.id_of(item.username)}))
+        if bulk:
+            bulk.report_sent(done, one_user)
         queue = None
         records.release()
         results, diffs = _in_file_order(order, done, others, records, skipped_reason, path, interrupts.name)
@@ -200,14 +203,19 @@ class RowUsers:
 
 
 class BulkPlans:
-    """``write_mode: bulk``: every checked row planned before the writes, and which users' fields a bulk job
-    wrote. A row whose planning raised keeps its user record, and is planned (and fails) again on the pool."""
+    """``write_mode: bulk``: every checked row planned before the writes, and what became of each user's job.
+
+    A row whose planning raised keeps its user record, and is planned (and fails) again on the pool. A user
+    whose job fields are written gets a PUT of the rest of its fields only; one whose job outcome cannot be
+    told sends none of its job fields again and says so; every other user gets its whole PUT.
+    """
 
     def __init__(self, records):
         self._records = records
         self._plans = {}            # line -> plan
         self._users = {}            # line -> what the pool is handed as the row's user
-        self._done = set()          # user ids whose fields a job reports finished
+        self._done = set()          # user ids whose job fields a job wrote
+        self._unknown = {}          # user id -> why its job's outcome cannot be told
 
     def plan(self, rows, plan_user):
         for desired in rows:
@@ -219,9 +227,14 @@ class BulkPlans:
                 pass
             self._users[desired.line] = user
 
+    def read_fields(self):
+        """The user fields a re-read of the planned users needs to plan them again."""
+        return needed_fields([plan.desired for plan in self._plans.values()])
+
     def write(self, writer):
-        """Send the plans' field changes in bulk jobs; whether a job wrote any user's."""
-        self._done = writer.write(self._plans.values())
+        """Send the plans' job fields in bulk jobs; whether a job wrote any user's."""
+        writer.write(list(self._plans.values()))
+        self._done, self._unknown = writer.done, writer.unknown
         return bool(self._done)
 
     def take(self, desired):
@@ -230,8 +243,40 @@ class BulkPlans:
     def plan_of(self, desired):
         return self._plans.pop(desired.line, None)
 
-    def written(self, plan):
-        return plan.user_id in self._done
+    def sent(self, line):
+        """Whether the job fields of the plan of ``line`` (not yet handed out) were in an accepted job."""
+        plan = self._plans.get(line)
+        return plan is not None and (plan.user_id in self._done or plan.user_id in self._unknown)
+
+    def apply(self, applier, plan):
+        """Apply ``plan``: its PUT carries only what no job wrote, or may have written."""
+        uid = plan.user_id
+        if plan.create or (uid not in self._done and uid not in self._unknown):
+            return applier.apply_one(plan)
+        fields = job_fields(plan)
+        rest = put_rest(plan)
+        if uid in self._done and not rest:
+            return applier.apply_one(plan, fields_written=True)
+        body = plan.body
+        plan.body = rest
+        try:
+            outcome = applier.apply_one(plan)
+        finally:
+            plan.body = body
+        outcome.changed = True
+        if uid in self._unknown:
+            outcome.errors.insert(0, 'outcome unknown: its bulk job was accepted, but %s; %s not sent again, '
+                                  'rerun to finish' % (self._unknown[uid], ', '.join(fields)))
+        elif outcome.failed and not outcome.fields_written:
+            outcome.errors.append('its bulk job wrote %s' % ', '.join(fields))
+        return outcome
+
+    def report_sent(self, done, one_user):
+        """After an interrupt: each row not started whose job was accepted is reported as its job left it
+        (written, or outcome unknown), with its other writes not attempted, never as not attempted whole."""
+        for line, answer in done.items():
+            if answer[0] == NOT_STARTED and self.sent(line):
+                done[line] = one_user(answer[1])
 
 
 def _in_file_order(order, done, others, records, skipped_reason, path, signal_name):

@@ -183,9 +183,15 @@ options:
       - How the changed fields of the users are written. Memberships and bindings are written per user either way.
       - V(put) sends one C(PUT /api/systemusers/{id}) per user.
       - V(bulk) sends the field changes in JumpCloud's bulk jobs (C(PATCH /api/v2/bulk/users), at most 800 users
-        a job, no job result emails), waits for each job's results, and writes per user, as V(put) does, the
-        fields of every user a job does not report finished (and any password, recovery email or manager
-        removal). Far fewer requests for a large file; the results, report and diff are the same as with V(put).
+        a job, no job result emails) and waits until every result of a job is over. A user the results do not
+        name is read back (batched searches) and compared with its plan, never written again blind. The
+        fields of every user its job did not write go by PUT, as with V(put), and so do C(state),
+        C(suspended), C(alternateEmail) and the MFA fields (JumpCloud's own bulk tests leave them out of jobs),
+        a password, a recovery email and a manager removal. Far fewer requests for a large file; the results,
+        report and diff are the same as with V(put).
+      - An interrupt (SIGINT, SIGTERM) sends no further job; a row whose job was accepted is reported as
+        written, or C(outcome unknown) with C(changed=true), never as not attempted. A job answer of an
+        unexpected shape fails no run; its users are read back, or reported C(outcome unknown).
       - Check mode never creates a job.
     type: str
     choices: [put, bulk]

@@ -65,7 +65,8 @@ class FaultConfig:
                  fault_kinds=('500', '502', '503', '504', 'drop'), slow_rate=0.0, slow_seconds=0.0,
                  unauthorized_after=None, random_seed=None, delete_before_first_write=(), fault_after_write=0.0,
                  read_only_after_writes=None, association_read_lag=0, echo_body_in_400=(), token_lifetime=3600,
-                 expire_tokens_at_request=None, bulk_polls_before_results=1, bulk_failing_ids=(), drop_answer_to=()):
+                 expire_tokens_at_request=None, bulk_polls_before_results=1, bulk_failing_ids=(), drop_answer_to=(),
+                 bulk_results_name_users=True):
         self.latency = latency
         self.rate_limit = rate_limit
         self.retry_after = retry_after
@@ -102,6 +103,8 @@ class FaultConfig:
         # the next write to each of these targets (a user id, or "new user <username>" for a creation) is
         # applied, then its connection dropped without an answer, once
         self.drop_answer_to = tuple(drop_answer_to)
+        # false: a bulk job's results do not say which user each is about (no id in persistedFields)
+        self.bulk_results_name_users = bulk_results_name_users
 
     def update(self, values):
         for key, value in values.items():
@@ -760,7 +763,7 @@ def bulk_update_users(fake, _id, query, body):
     if suppress not in (None, 'true', 'false'):
         raise BadRequest('Bad Request: suppressEmail must be true or false')
     job_id = fake.org.bulk_update(body, suppress == 'true', fake.config.bulk_polls_before_results,
-                                  fake.config.bulk_failing_ids)
+                                  fake.config.bulk_failing_ids, fake.config.bulk_results_name_users)
     return 200, {'jobId': job_id}, None
 
 

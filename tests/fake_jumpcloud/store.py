@@ -82,22 +82,29 @@ class Conflict(ApiError):
 DYNAMIC_METHODS = ('DYNAMIC_AUTOMATED', 'DYNAMIC_REVIEW_REQUIRED')
 
 BULK_JOB_MAX = 800      # users a bulk job takes (see docs/api-fidelity.md)
+# fields a bulk job accepts and leaves as they were: JumpCloud's SDK bulk tests against real orgs leave
+# them out of their jobs and their assertions (see docs/api-fidelity.md), so nothing shows a job applies them
+BULK_IGNORED_FIELDS = frozenset(('state', 'suspended', 'alternateEmail', 'mfa', 'enable_user_portal_multifactor'))
 
 
 class BulkJob:
-    """One PATCH /api/v2/bulk/users job and its work results (``job-workresult`` of the v2 spec)."""
+    """One PATCH /api/v2/bulk/users job and its work results (``job-workresult`` of the v2 spec).
 
-    def __init__(self, job_id, suppress_email, polls_before_results):
+    With ``name_users`` false, no result says which user it is about (the spec does not say one does)."""
+
+    def __init__(self, job_id, suppress_email, polls_before_results, name_users=True):
         self.id = job_id
         self.suppress_email = suppress_email
         self.polls_before_results = polls_before_results
+        self.name_users = name_users
         self.reads = 0
         self.results = []
 
     def result(self, uid, status, message, fields):
-        # the user's id is in persistedFields, with the fields the job wrote for it
+        # the user's id is in persistedFields, with the fields the job wrote for it (unless name_users is false)
+        persisted = dict(fields, id=uid) if self.name_users else dict(fields)
         return {'id': '%s%04d' % (self.id[:20], len(self.results)), 'status': status, 'statusMsg': message,
-                'persistedFields': dict(fields, id=uid), 'meta': {}, 'createdAt': '2026-01-01T00:00:00.000Z',
+                'persistedFields': persisted, 'meta': {}, 'createdAt': '2026-01-01T00:00:00.000Z',
                 'updatedAt': '2026-01-01T00:00:01.000Z'}
 
 
@@ -627,14 +634,15 @@ class FakeOrg:
         with self.lock:
             return copy.deepcopy(self.require(self.systems, sid, 'system'))
 
-    def bulk_update(self, items, suppress_email, polls_before_results=0, failing_ids=()):
-        """PATCH /api/v2/bulk/users: a job that updates each listed user as a PUT would.
+    def bulk_update(self, items, suppress_email, polls_before_results=0, failing_ids=(), name_users=True):
+        """PATCH /api/v2/bulk/users: a job that updates each listed user as a PUT would, but for the
+        fields of BULK_IGNORED_FIELDS, which it takes and leaves as they were.
 
         At most BULK_JOB_MAX users a job, each item an object with the ``id`` of a user: otherwise
         the whole job is refused (400) and nothing is written. Each user's update is checked and
         applied as a PUT is (a refused one fails that user only); the users of ``failing_ids`` fail
         without a write, as a job's worker may. The results show only after ``polls_before_results``
-        reads of them.
+        reads of them; with ``name_users`` false, they do not say which user each is about.
         """
         if not isinstance(items, list) or not items:
             raise BadRequest('Bad Request: the body must be a non-empty array of users')
@@ -644,10 +652,10 @@ class FakeOrg:
             if not isinstance(item, dict) or not isinstance(item.get('id'), str):
                 raise BadRequest('Bad Request: every user of a bulk job needs its id')
         with self.lock:
-            job = BulkJob(self.new_id(), suppress_email, polls_before_results)
+            job = BulkJob(self.new_id(), suppress_email, polls_before_results, name_users)
             for item in items:
                 uid = item['id']
-                fields = dict((k, v) for k, v in item.items() if k != 'id')
+                fields = dict((k, v) for k, v in item.items() if k != 'id' and k not in BULK_IGNORED_FIELDS)
                 if uid in failing_ids:
                     job.results.append(job.result(uid, 'failed', 'internal error while updating the user', {}))
                     continue

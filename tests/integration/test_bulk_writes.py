@@ -1,12 +1,17 @@
 """write_mode bulk against the fake JumpCloud, in process: the same results, report, diff and final state as
 write_mode put, in far fewer writes; a user a job reports failed gets its PUT; check mode creates no job."""
+import collections
 import json
+import os
+import signal
+import time
 
 import pytest
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _bulk
 
 from fake_jumpcloud.seed import generate_org
+from helpers import configure_fake
 from inprocess import apply_csv
 
 pytestmark = pytest.mark.integration
@@ -110,3 +115,117 @@ def test_after_a_job_has_written_a_403_fails_its_row_only(fake_factory, tmp_path
     assert adds and all(r['status'] == 'failed' and 'not attempted' not in r['msg'] for r in adds)
     assert all(r['status'] == 'updated' for r in result['results'] if r not in adds)
     assert 'the run stopped' not in result['msg']
+
+
+def count_writes(fake):
+    """Each user's writes the fake applied (a job's or a PUT's), counted as they land."""
+    landed = collections.Counter()
+    update = fake.org.update_user
+
+    def counted(uid, body, *args, **kwargs):
+        answer = update(uid, body, *args, **kwargs)
+        landed[uid] += 1
+        return answer
+    fake.org.update_user = counted
+    return landed
+
+
+def test_results_that_name_no_user_end_the_run_in_seconds_with_no_user_written_twice(
+        fake_factory, tmp_path, monkeypatch):
+    # JumpCloud's own waits, not the tests' quick ones: a job is over once every result is terminal
+    monkeypatch.setattr(_bulk, 'POLL_FIRST', 0.5)
+    monkeypatch.setattr(_bulk, 'POLL_MAX', 5.0)
+    put_fake, put, ids, put_report, put_folder = run(fake_factory, tmp_path, 'put')
+    fake = fake_factory(org(), bulk_polls_before_results=1)
+    configure_fake(fake, bulk_results_name_users=False, bulk_failing_ids=[ids[7]])
+    text, dummy = csv_text(fake)
+    folder = tmp_path / 'bulk-False'
+    folder.mkdir()
+    (folder / 'users.csv').write_text(text)
+    landed = count_writes(fake)
+    started = time.monotonic()
+    result = apply_csv(fake, folder / 'users.csv', diff=True, write_mode='bulk', report_path=str(folder / 'report.csv'))
+    assert time.monotonic() - started < 15                      # not the 600 s of a job never seen over
+    (job,) = fake.org.bulk_jobs.values()
+    assert all('id' not in r['persistedFields'] for r in job.results)
+    assert max(landed.values()) == 1 and len(landed) == 29       # the refused one never lands
+    routes = fake.stats.as_dict()['by_route']
+    assert routes['POST /api/search/systemusers'] >= 1
+    # the PUTs: the user the job failed, and the one whose update is refused (409) in the job as in a PUT
+    assert routes['PUT /api/systemusers/{id}'] == 2
+    assert comparable(result, folder) == comparable(put, put_folder)
+    assert (folder / 'report.csv').read_text() == put_report.read_text()
+    assert fake.org.snapshot()['users'] == put_fake.org.snapshot()['users']
+
+
+def test_a_suspension_goes_by_put_and_the_rest_of_the_row_in_the_job(fake_factory, tmp_path):
+    fake = fake_factory(org(), bulk_polls_before_results=0)
+    users = sorted(fake.org.snapshot()['users'], key=lambda u: u['username'])
+    path = tmp_path / 'users.csv'
+    path.write_text('Username,state,jobTitle\n%s,SUSPENDED,Leaver\n%s,,Stayer\n' % (
+        users[1]['username'], users[2]['username']))
+    result = apply_csv(fake, path, write_mode='bulk')
+    assert [r['status'] for r in result['results']] == ['updated', 'updated'], result['results']
+    stored = dict((u['id'], u) for u in fake.org.snapshot()['users'])
+    leaver, stayer = stored[users[1]['id']], stored[users[2]['id']]
+    assert (leaver['state'], leaver['jobTitle'], stayer['jobTitle']) == ('SUSPENDED', 'Leaver', 'Stayer')
+    (job,) = fake.org.bulk_jobs.values()
+    assert [set(r['persistedFields']) for r in job.results] == [{'id', 'jobTitle'}] * 2
+    routes = fake.stats.as_dict()['by_route']
+    assert routes['PUT /api/systemusers/{id}'] == 1              # the state, alone: the job wrote the title
+    assert 'jobTitle' not in fake.org.last_put[leaver['id']] and fake.org.last_put[leaver['id']]['state'] == 'SUSPENDED'
+    assert {'state', 'jobTitle'} <= set(result['results'][0]['changed_fields'])
+
+
+def test_sigterm_during_the_first_job_sends_no_later_job_and_reports_the_job_accepted(
+        fake_factory, tmp_path, monkeypatch):
+    monkeypatch.setattr(_bulk, 'JOB_MAX_USERS', 5)
+    fake = fake_factory(org(), bulk_polls_before_results=0)
+    users = sorted(fake.org.snapshot()['users'], key=lambda u: u['username'])[:15]
+    path = tmp_path / 'users.csv'
+    path.write_text('Username,jobTitle\n' + ''.join('%s,Cancelled\n' % u['username'] for u in users))
+    job = fake.org.bulk_update
+
+    def signalled(*args, **kwargs):
+        # what AWX's Cancel does while the first job is on its way: the module's handler runs meanwhile
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.3)
+        return job(*args, **kwargs)
+    fake.org.bulk_update = signalled
+    report = tmp_path / 'report.csv'
+    result = apply_csv(fake, path, write_mode='bulk', report_path=str(report))
+    assert fake.stats.as_dict()['by_route']['PATCH /api/v2/bulk/users'] == 1       # no later job
+    assert result['failed'] and result['changed'] is True
+    results = result['results']
+    assert len(results) == 15 and len(report.read_text().splitlines()) == 16
+    accepted, later = results[:5], results[5:]
+    for row in accepted:
+        assert row['changed'] is True and 'not attempted' not in row['msg'], row
+        assert row['status'] == 'updated' or row['msg'].startswith('outcome unknown: its bulk job was accepted'), row
+    assert all(row['msg'] == 'not attempted: the run was interrupted by SIGTERM' and not row['changed']
+               for row in later)
+    stored = dict((u['id'], u['jobTitle']) for u in fake.org.snapshot()['users'])
+    assert [stored[u['id']] for u in users[:5]] == ['Cancelled'] * 5
+    assert all(stored[u['id']] != 'Cancelled' for u in users[5:])
+
+
+@pytest.mark.parametrize('where', ['job answer', 'results'])
+def test_a_bulk_answer_of_an_unexpected_shape_fails_nothing_and_writes_no_user_twice(fake_factory, tmp_path, where):
+    fake = fake_factory(org(), bulk_polls_before_results=0)
+    if where == 'job answer':
+        job = fake.org.bulk_update
+        fake.org.bulk_update = lambda *args, **kwargs: [job(*args, **kwargs)]     # {"jobId": ["..."]}
+    else:
+        fake.org.bulk_results = lambda job_id: ['not a work result']
+    text, dummy = csv_text(fake)
+    path = tmp_path / 'users.csv'
+    path.write_text(text.replace('taken@elsewhere.example', ''))
+    landed = count_writes(fake)
+    report = tmp_path / 'report.csv'
+    result = apply_csv(fake, path, write_mode='bulk', report_path=str(report))
+    assert not result['failed'], result['msg']
+    assert [r['status'] for r in result['results']] == ['updated'] * 30
+    assert len(report.read_text().splitlines()) == 31
+    # the job wrote them; the re-read saw it, so no PUT follows
+    assert max(landed.values()) == 1 and len(landed) == 30
+    assert 'PUT /api/systemusers/{id}' not in fake.stats.as_dict()['by_route']

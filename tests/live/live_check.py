@@ -392,6 +392,37 @@ def probe_activate(checks, client, uid, probe):
                                                         after.get('suspended')), after.get('state') == 'ACTIVATED')
     finally:
         client.request('DELETE', '/api/systemusers/%s' % new_id)
+def probe_bulk_result_shape(checks, client, uid, probe):
+    """One bulk job changing the sandbox user's description (restored at the end): what its results look like,
+    whether one names the user and where, and what status words they pass through."""
+    answer = client.request('PATCH', '/api/v2/bulk/users', params={'suppressEmail': 'true'},
+                            body=[{'id': uid, 'description': 'jcops bulk probe %s' % probe}], idempotent=False).data
+    job_id = answer.get('jobId') if isinstance(answer, dict) else None
+    shape = sorted(answer) if isinstance(answer, dict) else type(answer).__name__
+    checks.observed('bulk result shape', 'the job answer: %r' % (shape,), isinstance(job_id, str))
+    if not isinstance(job_id, str):
+        return
+    seen = []
+
+    def over():
+        results = list(client.v2_list('/api/v2/bulk/users/%s/results' % job_id))
+        seen.append(sorted(set('%s' % (r.get('status'),) for r in results if isinstance(r, dict))))
+        return results if results and all(isinstance(r, dict) and '%s' % r.get('status') in (
+            'finished', 'failed', 'error') for r in results) else None
+    if poll(over, 120.0) is None:
+        checks.observed('bulk result shape', 'no terminal results within 120 s; statuses seen: %r' % (seen,))
+        return
+    results = over()
+    where = sorted(set('%s.%s' % (key, sub) if sub else key for r in results for key, value in r.items()
+                       for sub in ((k for k, v in value.items() if v == uid) if isinstance(value, dict) else
+                                   ([None] if value == uid else []))))
+    checks.observed('bulk result shape', '%d result(s); keys %r; persistedFields keys %r; statuses over time %r; '
+                    'the user id is at %r' % (len(results), sorted(set(k for r in results for k in r)), sorted(set(
+                        k for r in results for k in (r.get('persistedFields') or {}))), seen, where or 'nowhere'),
+                    where == ['persistedFields.id'])
+    stored = client.get('/api/systemusers/%s' % uid, params={'fields': 'description'}).get('description')
+    checks.observed('bulk result shape', 'the description read back %s the job\'s value' % (
+        'as' if stored == 'jcops bulk probe %s' % probe else 'NOT as'))
 
 
 def other_email(client, uid):
@@ -480,6 +511,7 @@ def main(env=None):
             checks.step(probe_user_systems, checks, client, uid, sid)
             if env.get('JC_LIVE_ACTIVATE') == '1':
                 checks.step(probe_activate, checks, client, uid, probe)
+            checks.step(probe_bulk_result_shape, checks, client, uid, probe)
     finally:
         problems = restore(client, uid, gid, sid, before)
         after = snapshot(client, uid, gid, sid)

@@ -60,6 +60,10 @@ def test_the_live_suite_passes_against_the_fake_and_restores_the_sandbox(fake_fa
                 'address/phone ids', 'passwordless sudo binding', 'suspended after a state PUT',
                 'users/{id}/systems paths', 'activate endpoint', '429'):
         assert 'OBSERVED  [%s]' % row in output, row
+    # the fake's bulk results name their user in persistedFields.id, as the probe reports it
+    assert "OBSERVED  [bulk result shape] the job answer: ['jobId'] (as documented)" in output, output
+    assert any(line.startswith('OBSERVED  [bulk result shape] 1 result(s)') and
+               "the user id is at ['persistedFields.id'] (as documented)" in line for line in output.splitlines())
     assert 'limit 1001: HTTP 400 Bad Request: request parameter "limit" exceeds maximum value of 1000 (as documented)' \
         in output
     assert API_KEY not in output + done.stderr

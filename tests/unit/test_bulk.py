@@ -1,8 +1,10 @@
-"""write_mode bulk: field changes in jobs of at most 800 users, results polled with a growing wait and matched
-back to each user; a user not reported finished (a failed user, a refused job, results that never show) is left
-to the per-user PUT."""
+"""write_mode bulk: field changes in jobs of at most 800 users, results polled with a growing wait until every
+result is terminal and there is one per user; a result naming a user settles it, the users no result names are
+re-read in batched searches and compared with their plan; a user whose job outcome cannot be told (an interrupt,
+an answer of an unexpected shape) is unknown, never written again blind; a user not written by its job (failed,
+a refused job, fields not in place) is left to the per-user PUT."""
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _bulk as bulk
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._bulk import BulkWriter, job_item
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._bulk import BulkWriter, job_item, put_rest
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
 
 
@@ -15,6 +17,11 @@ class Plan:
         self.user_id = None if create else uid(n)
         self.body = body
         self.create = create
+
+
+def replan(plan, user):
+    """A plan again against the re-read ``user``: the fields whose value is not in place yet."""
+    return Plan(0, dict((k, v) for k, v in plan.body.items() if user.get(k) != v))
 
 
 class Clock:
@@ -31,14 +38,18 @@ class Clock:
 
 
 class JobApi:
-    """A client that creates jobs and answers their results as scripted per poll."""
+    """A client that creates jobs, applies them to its users and answers their results as scripted per poll."""
 
-    def __init__(self, statuses=None, polls_before_results=0, refuse=None):
-        self.statuses = statuses or {}      # user id -> status its work result reports
+    def __init__(self, statuses=None, polls_before_results=0, refuse=None, name_users=True, clock=None):
+        self.statuses = statuses or {}      # user id -> status its work result reports ('failed': not applied)
         self.polls_before_results = polls_before_results
         self.refuse = refuse                # a JumpCloudError every PATCH raises
+        self.name_users = name_users        # False: no result names its user
+        self.clock = clock
+        self.users = {}                     # user id -> its fields, as the jobs left them
         self.jobs = {}
         self.calls = []
+        self.answer = None                  # a PATCH answer other than {'jobId': ...}
 
     def request(self, method, path, params=None, body=None, idempotent=None):
         self.calls.append((method, path, params, body, idempotent))
@@ -46,89 +57,195 @@ class JobApi:
             raise self.refuse
         job_id = 'job%d' % len(self.jobs)
         self.jobs[job_id] = dict(users=[item['id'] for item in body], reads=0)
-        return type('Answer', (), {'data': {'jobId': job_id}})
+        for item in body:
+            if self.statuses.get(item['id'], 'finished') == 'finished':
+                self.users.setdefault(item['id'], {}).update((k, v) for k, v in item.items() if k != 'id')
+        return type('Answer', (), {'data': {'jobId': job_id} if self.answer is None else self.answer})
 
     def v2_list(self, path, params=None):
-        self.calls.append(('LIST', path))
+        self.calls.append(('LIST', path) if self.clock is None else ('LIST', path, self.clock.now))
         job = self.jobs[path.split('/')[-2]]
         job['reads'] += 1
         if job['reads'] <= self.polls_before_results:
             return iter([])
         return iter({'id': 'w%d' % n, 'status': self.statuses.get(u, 'finished'), 'statusMsg': '',
-                     'persistedFields': {'id': u}} for n, u in enumerate(job['users']))
+                     'persistedFields': {'id': u} if self.name_users else {}} for n, u in enumerate(job['users']))
+
+    def v1_search(self, path, search_filter=None, fields=None):
+        self.calls.append(('SEARCH', path, search_filter, fields))
+        wanted = [c['_id'] for c in search_filter['or']]
+        return iter(dict(self.users.get(u, {}), _id=u) for u in wanted)
 
     def redact(self, text):
         return '%s' % text
 
 
 def writer(api, clock, **kwargs):
+    kwargs.setdefault('replan', replan)
     return BulkWriter(api, sleep=clock.sleep, clock=clock, **kwargs)
+
+
+def calls(api, kind):
+    return [c for c in api.calls if c[0] == kind]
 
 
 def test_jobs_hold_at_most_800_users_and_suppress_the_result_email():
     api, clock = JobApi(), Clock()
     plans = [Plan(n, {'jobTitle': 'T%d' % n}) for n in range(1, 1701)]
     done = writer(api, clock).write(plans)
-    patches = [c for c in api.calls if c[0] == 'PATCH']
+    patches = calls(api, 'PATCH')
     assert [len(c[3]) for c in patches] == [800, 800, 100]
     assert all(c[1] == '/api/v2/bulk/users' and c[2] == {'suppressEmail': 'true'} for c in patches)
     assert all(c[4] is False for c in patches)         # a job is never sent twice by a retry
     assert patches[0][3][0] == {'id': uid(1), 'jobTitle': 'T1'}
     assert done == set(uid(n) for n in range(1, 1701))
+    assert calls(api, 'SEARCH') == []                  # every result named its user: nothing to re-read
 
 
 def test_a_user_the_job_reports_failed_is_not_done_and_the_others_are():
     api, clock = JobApi(statuses={uid(2): 'failed'}), Clock()
-    done = writer(api, clock).write([Plan(n, {'department': 'D'}) for n in (1, 2, 3)])
-    assert done == {uid(1), uid(3)}
+    w = writer(api, clock)
+    assert w.write([Plan(n, {'department': 'D'}) for n in (1, 2, 3)]) == {uid(1), uid(3)}
+    assert w.unknown == {}                              # the failed one gets its PUT
 
 
 def test_results_that_show_only_after_some_polls_are_waited_for_with_a_growing_wait():
-    api, clock = JobApi(polls_before_results=3), Clock()
+    clock = Clock()
+    api = JobApi(polls_before_results=3, clock=clock)
     done = writer(api, clock).write([Plan(n, {'department': 'D'}) for n in (1, 2)])
     assert done == {uid(1), uid(2)}
-    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0]          # doubled from 0.5 s, at most 5 s
-    assert [c for c in api.calls if c[0] == 'LIST'] == [('LIST', '/api/v2/bulk/users/job0/results')] * 4
-    api, clock = JobApi(polls_before_results=5), Clock()
+    # doubled from 0.5 s, at most 5 s, each slept in slices of at most 0.5 s (an interrupt ends it soon)
+    assert [c[2] for c in calls(api, 'LIST')] == [0.5, 1.5, 3.5, 7.5]
+    assert max(clock.sleeps) == 0.5
+    clock = Clock()
+    api = JobApi(polls_before_results=5, clock=clock)
     writer(api, clock).write([Plan(1, {'department': 'D'})])
-    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0]
+    assert [c[2] for c in calls(api, 'LIST')] == [0.5, 1.5, 3.5, 7.5, 12.5, 17.5]
 
 
-def test_a_job_whose_results_never_show_is_given_up_after_the_longest_wait():
+def test_a_job_is_over_when_every_result_is_terminal_and_there_is_one_per_user():
+    api, clock = JobApi(), Clock()
+    answers = iter([
+        [{'status': 'finished', 'persistedFields': {'id': uid(1)}}],                        # one of two
+        [{'status': 'finished', 'persistedFields': {'id': uid(1)}}, {'status': 'pending', 'persistedFields': {}}],
+        [{'status': 'Finished', 'persistedFields': {'id': uid(1)}}, {'status': 'FINISHED', 'persistedFields': {}}],
+    ])
+    api.v2_list = lambda path, params=None: iter(next(answers))
+    w = writer(api, clock)
+    assert w.write([Plan(n, {'department': 'D'}) for n in (1, 2)]) == {uid(1), uid(2)}
+    assert [c[2] for c in calls(api, 'SEARCH')] == [{'or': [{'_id': uid(2)}]}]      # the one no result named
+
+
+def test_results_that_name_no_user_are_settled_by_one_batched_re_read_in_seconds_not_minutes():
+    api, clock = JobApi(name_users=False, statuses={uid(7): 'failed'}), Clock()
+    w = writer(api, clock, read_fields='_id department')
+    done = w.write([Plan(n, {'department': 'D%d' % n}) for n in range(1, 251)])
+    assert done == set(uid(n) for n in range(1, 251)) - {uid(7)}
+    assert w.unknown == {}                              # the one the job did not write gets its PUT
+    assert sum(clock.sleeps) == 0.5                      # over at the first look, not after 600 s
+    searches = calls(api, 'SEARCH')
+    assert [len(c[2]['or']) for c in searches] == [100, 100, 50]
+    assert all(c[1] == '/api/search/systemusers' and c[3] == '_id department' for c in searches)
+
+
+def test_without_a_way_to_re_read_a_user_no_result_names_is_unknown_never_written_again():
+    api, clock = JobApi(name_users=False), Clock()
+    w = writer(api, clock, replan=None)
+    assert w.write([Plan(1, {'department': 'D'})]) == set()
+    assert w.unknown == {uid(1): 'its results do not say which users it wrote'}
+
+
+def test_a_job_whose_results_never_show_is_re_read_after_the_longest_wait():
     api, clock = JobApi(polls_before_results=10 ** 6), Clock()
-    done = writer(api, clock, max_wait=60).write([Plan(1, {'department': 'D'})])
-    assert done == set()
-    assert sum(clock.sleeps) <= 60 and clock.sleeps[-1] == 5.0
+    w = writer(api, clock, max_wait=60)
+    assert w.write([Plan(1, {'department': 'D'})]) == {uid(1)}       # the job did write it
+    assert sum(clock.sleeps) <= 60 and len(calls(api, 'SEARCH')) == 1
 
 
 def test_a_job_refused_with_400_leaves_its_users_to_their_put_and_is_not_polled():
     api, clock = JobApi(refuse=JumpCloudError('Bad Request: too many users', status=400)), Clock()
     w = writer(api, clock)
     assert w.write([Plan(n, {'department': 'D'}) for n in (1, 2)]) == set()
-    assert [c[0] for c in api.calls] == ['PATCH'] and clock.sleeps == []
+    assert [c[0] for c in api.calls] == ['PATCH'] and clock.sleeps == [] and w.unknown == {}
     assert len(w.refused) == 1 and 'too many users' in w.refused[0]
 
 
-def test_results_that_cannot_be_matched_to_a_user_leave_it_to_its_put():
+def test_a_job_whose_answer_was_lost_is_settled_by_a_re_read():
     api, clock = JobApi(), Clock()
-    api.v2_list = lambda path, params=None: iter([{'id': 'w1', 'status': 'finished', 'persistedFields': {}},
-                                                  {'id': 'w2', 'status': 'finished'}])
-    done = writer(api, clock, max_wait=20).write([Plan(1, {'department': 'D'})])
-    assert done == set()
+    sent = api.request
+
+    def lost(*args, **kwargs):
+        sent(*args, **kwargs)           # JumpCloud created the job; its answer never came back
+        raise JumpCloudError('timed out', outcome_unknown=True)
+    api.request = lost
+    w = writer(api, clock)
+    assert w.write([Plan(1, {'department': 'D'})]) == {uid(1)}
+    assert w.refused == [] and calls(api, 'LIST') == []
 
 
-def test_an_interrupt_ends_the_wait():
+def test_an_interrupt_ends_the_wait_and_the_users_of_the_job_are_unknown():
     api, clock = JobApi(polls_before_results=10 ** 6), Clock()
-    done = writer(api, clock, stopped=lambda: len(clock.sleeps) >= 2).write([Plan(1, {'department': 'D'})])
-    assert done == set() and len(clock.sleeps) == 2
+    w = writer(api, clock, stopped=lambda: len(clock.sleeps) >= 2)
+    assert w.write([Plan(1, {'department': 'D'})]) == set()
+    assert len(clock.sleeps) == 2 and calls(api, 'SEARCH') == []
+    assert w.unknown == {uid(1): 'the run was interrupted before its results were read'}
+
+
+def test_an_interrupt_sends_no_later_job():
+    api, clock = JobApi(), Clock()
+    w = writer(api, clock, stopped=lambda: len(calls(api, 'PATCH')) >= 1)
+    assert w.write([Plan(n, {'department': 'D'}) for n in range(1, 1701)]) == set()
+    assert len(calls(api, 'PATCH')) == 1
+    assert set(w.unknown) == set(uid(n) for n in range(1, 801))     # the users of the job sent
+    assert calls(api, 'LIST') == [] and calls(api, 'SEARCH') == []
+
+
+def malformed(api, kind, shape):
+    if kind == 'patch':
+        api.answer = shape
+    else:
+        api.v2_list = lambda path, params=None: shape
+
+
+def test_bulk_answers_of_an_unexpected_shape_never_raise_and_the_users_are_re_read():
+    shapes = [('patch', ['x']), ('patch', {'jobId': ['x']}), ('patch', {'jobId': '../../systemusers'}),
+              ('patch', 'text'), ('results', iter(['a string'])), ('results', iter([{'status': 7}])),
+              ('results', 5), ('results', iter([None]))]
+    for kind, shape in shapes:
+        api, clock = JobApi(), Clock()
+        malformed(api, kind, shape)
+        w = writer(api, clock)
+        assert w.write([Plan(1, {'department': 'D'}), Plan(2, {'department': 'E'})]) == {uid(1), uid(2)}, shape
+        assert w.unknown == {} and len(calls(api, 'SEARCH')) == 1, shape
+
+
+def test_a_failure_that_nothing_foresaw_leaves_the_users_sent_unknown():
+    api, clock = JobApi(), Clock()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError('boom')
+    api.v2_list = broken
+    api.v1_search = broken
+    w = writer(api, clock)
+    assert w.write([Plan(1, {'department': 'D'})]) == set()
+    assert w.unknown == {uid(1): 'an internal error (RuntimeError) while reading its outcome'}
+    api, clock = JobApi(), Clock()
+    api.v1_search = lambda *a, **k: iter([[]])          # a search answer of an unexpected shape
+    w = writer(api, clock)
+    malformed(api, 'results', 5)
+    assert w.write([Plan(1, {'department': 'D'})]) == set()
+    assert 'could not be read back' in w.unknown[uid(1)]
 
 
 def test_only_fields_the_job_takes_go_in_a_job():
     assert job_item(Plan(1, {'jobTitle': 'x', 'attributes': [{'name': 'a', 'value': 'b'}]})) == {
         'id': uid(1), 'jobTitle': 'x', 'attributes': [{'name': 'a', 'value': 'b'}]}
     assert job_item(Plan(1, {'manager': uid(2)})) == {'id': uid(1), 'manager': uid(2)}
-    # a password never travels in a job; a cleared manager and a recovery email are not in its schema
-    assert job_item(Plan(1, {'jobTitle': 'x', 'password': 'S3cret!'})) is None
+    # a password never travels in a job; a cleared manager and a recovery email are not in its schema: the
+    # rest of the row still goes in the job, they go in the user's PUT
+    plan = Plan(1, {'jobTitle': 'x', 'password': 'S3cret!', 'manager': None})
+    assert job_item(plan) == {'id': uid(1), 'jobTitle': 'x'}
+    assert put_rest(plan) == {'password': 'S3cret!', 'manager': None}
     assert job_item(Plan(1, {'manager': None})) is None
     assert job_item(Plan(1, {'recoveryEmail': {'address': 'a@example.com'}})) is None
     assert job_item(Plan(1, {})) is None
@@ -143,3 +260,13 @@ def test_the_fields_a_job_takes_are_those_of_the_published_schema():
     with open(os.path.join(here, '..', 'fake_jumpcloud', 'api_schemas.json'), encoding='utf-8') as handle:
         schema = json.load(handle)['definitions']['v2.bulk-user-update']['properties']
     assert bulk.BULK_FIELDS <= set(schema)
+
+
+def test_the_fields_jumpclouds_bulk_tests_leave_out_go_by_put():
+    suspend = {'state': 'SUSPENDED', 'suspended': True, 'jobTitle': 'Gone', 'alternateEmail': 'a@example.com',
+               'enable_user_portal_multifactor': True, 'mfa': {'exclusion': True}}
+    plan = Plan(1, suspend)
+    assert job_item(plan) == {'id': uid(1), 'jobTitle': 'Gone'}
+    assert put_rest(plan) == dict((k, v) for k, v in suspend.items() if k != 'jobTitle')
+    assert job_item(Plan(1, {'state': 'ACTIVATED', 'suspended': False})) is None
+    assert bulk.PUT_ONLY & bulk.JOB_FIELDS == frozenset()
