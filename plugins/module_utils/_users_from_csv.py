@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import collections
 import datetime
+import functools
 import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +27,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._concurrency impor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._failed_rows import FailedRows
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import OUTPUT_FILES, write_options
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import OUTPUT_FILES
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._labels import read_labels
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _messages as messages
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem, same_file_problem
@@ -34,6 +35,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._missing_users imp
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan_create import NEW_USER, plan_row
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._progress import Progress, progress_path
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references, check_restricted
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._run_options import RunOptions
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import needed_fields, read_state
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
@@ -43,124 +45,254 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
     """Apply the CSV ``options['csv_path']`` and return the module's result; raise :class:`RunFailed`
     (with every row's result that exists) when the run fails.
 
-    ``options`` are the module's parameters (``csv_path``, ``report_path``, ``failed_rows_path``,
-    ``clear_token``, ``skip_invalid_rows``, ``update_password``, ``missing_users``, ``max_workers``,
-    ``write_mode``, ``activation_email``). ``connect()`` gives the API client; it is
-    first called once the file is read and valid in form, so a broken file needs no connection. ``warn``
+    ``options`` are the module's parameters (see :class:`RunOptions`). ``connect()`` gives the API client; it
+    is first called once the file is read and valid in form, so a broken file needs no connection. ``warn``
     receives each warning of the rows, ``now`` (UTC) dates the MFA enrollment windows.
     """
-    p = options
-    path = p['csv_path']
-    now = now or datetime.datetime.now(datetime.timezone.utc)
-    warn = warn or (lambda text: None)
+    return UsersRun(RunOptions(options, check_mode, want_diff), connect, warn=warn, now=now).run()
 
-    # 0. every output path is checked before anything is read or written
-    _check_outputs(p)
 
-    # 1. read the file; a broken file stops here with its problems
-    table, problems = read_csv(path, max_size=p['max_file_size'])
-    if problems:
-        raise RunFailed(messages.csv_rejected(path, problems), errors=[x.as_dict(path) for x in problems],
-                        results=[], changed=False)
+class UsersRun:
+    """One run of jc_users_from_csv, a method a stage; :meth:`run` is their sequence."""
 
-    # 2. validate each cell
-    rows = parse_rows(table, p['clear_token'])
-    # the cells are in the rows now; a large file is not held twice, unless the failed rows are written back
-    source = FailedRows(table) if p.get('failed_rows_path') else None
-    table = None
-    progress = Progress(progress_path(p['report_path'])) if p['report_path'] and not check_mode else None
-    client = connect()
-    for row in rows:
-        client.add_secret(row.password)     # no API message may show a row's password
-    applier = Applier(client, check_mode, credential='service account' if p.get('client_id') else 'API key',
-                      activation_email=p.get('activation_email', True))
-    interrupts = Interrupts(applier)
-    pool = ThreadPoolExecutor(max_workers=p['max_workers'])
-    try:
-        # 3. read what the rows refer to, in bulk, and check the references
+    def __init__(self, options, connect, warn=None, now=None):
+        self.options = options
+        self.path = options.csv_path
+        self._connect = connect
+        self.warn = warn or (lambda text: None)
+        self.now = now or datetime.datetime.now(datetime.timezone.utc)
+        self.client = self.applier = self.interrupts = self.pool = self.progress = self.failed_rows = None
+
+    def run(self):
+        """Read, validate, read the state, check references, plan and apply each user, report."""
+        self.check_outputs()
+        rows = self.validate(self.read())
+        self.connect(rows)
         try:
-            state = read_state(client, rows, pool)
+            state = self.read_state(rows)
+            self.check_references(rows, state)
+            labels = self.read_labels(rows, state)
+            work = Selection(rows, RowUsers(state, rows), self.options.skip_invalid_rows)
+            rows = state = None                 # each row is let go once its user is done
+            done = self.apply(work, labels)
+            return self.report(work, done)
+        finally:
+            self.close()
+
+    def check_outputs(self):
+        """The report, the failed-rows file and the progress file can be written, and none of them is the input
+        or another of them (compared as files); checked before anything is read."""
+        o = self.options
+        outputs = [(name, getattr(o, name)) for name in ('report_path', 'failed_rows_path') if getattr(o, name)]
+        if o.report_path:
+            outputs.append(('the progress file of report_path', progress_path(o.report_path)))
+        problems = [same_file_problem([('csv_path', o.csv_path)], outputs)] + \
+            [output_path_problem(target, what) for what, target in outputs]
+        for problem in problems:
+            if problem:
+                raise RunFailed(messages.nothing_written(problem), results=[], changed=False)
+
+    def read(self):
+        """The file's table; a broken file stops the run here with its problems."""
+        table, problems = read_csv(self.path, max_size=self.options.max_file_size)
+        if problems:
+            raise RunFailed(messages.csv_rejected(self.path, problems), errors=[x.as_dict(self.path) for x in problems],
+                            results=[], changed=False)
+        return table
+
+    def validate(self, table):
+        """Each row with its cells checked in form; the table itself is kept only to write the failed rows back
+        (a large file is not held twice otherwise)."""
+        rows = parse_rows(table, self.options.clear_token)
+        self.failed_rows = FailedRows(table) if self.options.failed_rows_path else None
+        return rows
+
+    def connect(self, rows):
+        """The client (no API message may show a row's password), the applier, the interrupts and the pool."""
+        o = self.options
+        self.client = self._connect()
+        for row in rows:
+            self.client.add_secret(row.password)
+        self.applier = Applier(self.client, o.check_mode, credential=o.credential, activation_email=o.activation_email)
+        self.interrupts = Interrupts(self.applier)
+        self.progress = Progress(progress_path(o.report_path)) if o.writes_progress else None
+        self.pool = ThreadPoolExecutor(max_workers=o.max_workers)
+
+    def read_state(self, rows):
+        """What the rows refer to, read in bulk."""
+        try:
+            return read_state(self.client, rows, self.pool)
         except JumpCloudError as exc:
-            raise RunFailed(messages.state_read_failed(client.redact(exc)), results=[], changed=False)
+            raise RunFailed(messages.state_read_failed(self.client.redact(exc)), results=[], changed=False)
+
+    def check_references(self, rows, state):
+        """Users, groups, devices, LDAP servers and managers that do not exist; what to do with missing users;
+        the fields JumpCloud keeps from being written (each a problem on its cell)."""
         check_references(rows, state)
-        settle_missing_users(rows, state, p.get('missing_users') or FAIL)
-        check_restricted(rows, state, lambda desired, user: plan_row(desired, user, state.facts_for(desired, user), now,
-                                                                     p['update_password']).changed_fields)
+        settle_missing_users(rows, state, self.options.missing_users or FAIL)
+        check_restricted(rows, state, lambda desired, user: self.plan(
+            desired, user, state.facts_for(desired, user)).changed_fields)
+
+    def read_labels(self, rows, state):
+        """The readable names of the devices, LDAP servers and managers the rows name."""
         try:
-            labels = read_labels(client, rows, state, pool)
+            return read_labels(self.client, rows, state, self.pool)
         except JumpCloudError as exc:
-            raise RunFailed(messages.state_read_failed(client.redact(exc)), results=[], changed=False)
-        records = RowUsers(state, rows)
-        state = None
-        invalid = [r for r in rows if r.problems]
-        valid = [r for r in rows if not r.problems and r.missing != SKIP]
-        skipped_reason = None
-        if invalid and not p['skip_invalid_rows']:
-            skipped_reason = 'not applied: %d row(s) are invalid and skip_invalid_rows is false' % len(invalid)
-            valid = []
+            raise RunFailed(messages.state_read_failed(self.client.redact(exc)), results=[], changed=False)
 
-        # 4. plan (pure), 5. apply and 6. report each user on the pool; a user's record is let go as soon
-        # as it is handed out, so that a large file costs about one result per row
-        # (with write_mode bulk, every user is planned first and the field changes go in bulk jobs)
-        bulk = BulkPlans(records) if p.get('write_mode') == 'bulk' and not check_mode else None
+    def plan(self, desired, user, facts):
+        """The writes that bring ``user`` to the checked row ``desired`` (pure)."""
+        return plan_row(desired, user, facts, self.now, self.options.update_password)
 
-        def plan_for(desired, user):
-            return plan_row(desired, user, records.facts(desired, user), now, p['update_password'])
-
-        def one_user(item):
-            desired, user = item
-            try:
-                plan = bulk.plan_of(desired) if bulk else None
-                if plan is None:
-                    plan = plan_for(desired, user)
-                outcome = bulk.apply(applier, plan) if bulk else applier.apply_one(plan)
-                result = labels.label_result(report.row_result(desired, user['_id'], outcome, path), plan)
-                if progress is not None:
-                    progress.add(result)
-                return result, labels.label_diff(report.user_diff(outcome)) if want_diff else None
-            except Exception as exc:  # pylint: disable=broad-except
-                # a record of an unexpected shape fails its own row, never the other users' results
-                return internal_error_row(desired, user['_id'], exc, path), None
+    def apply(self, work, labels):
+        """Plan and write each selected user on the pool, and make its result; a user's record is let go as soon
+        as it is handed out, so a large file costs about one result per row. With write_mode bulk every user is
+        planned first and the field changes go in bulk jobs. Returns each line's answer."""
+        records = work.records
+        bulk = BulkPlans(records) if self.options.bulk else None
+        self.start_writing()
+        if bulk:
+            self.write_jobs(bulk, work)
+        one_user = functools.partial(self._one_user, bulk, records, labels)
 
         def handed_out(queue):
             for desired in drain(queue):
                 yield desired, bulk.take(desired) if bulk else records.take(desired)
 
-        order = [r.line for r in rows]
-        others = dict((r.line, r) for r in rows if r.problems or skipped_reason or r.missing == SKIP)
-        lines = [r.line for r in valid]
-        queue = collections.deque(valid)
-        rows = valid = None                     # each row is let go once its user is done
-        # from the first write on, SIGINT and SIGTERM stop the run in order instead of losing its results
-        if progress is not None:
-            try:
-                progress.start()
-            except (IOError, OSError) as exc:
-                raise RunFailed(messages.nothing_written('the progress file %s cannot be written (%s)' % (
-                    progress.path, exc.strerror or type(exc).__name__)), results=[], changed=False)
-        interrupts.install()
-        if bulk:
-            bulk.plan(queue, plan_for)
-            if bulk.write(BulkWriter(client, stopped=interrupts.stopped, replan=lambda plan, user: plan_for(
-                    plan.desired, user), read_fields=bulk.read_fields())):
-                applier.wrote.set()             # a job wrote: the key may write, a later 403 is its row's only
-        answers = bounded_map(pool, one_user, handed_out(queue), p['max_workers'] * 4, interrupts.stopped)
-        done = dict(zip(lines, answers))
-        for item in queue:                      # the users never handed out, after an interrupt
+        answers = bounded_map(self.pool, one_user, handed_out(work.queue), self.options.max_workers * 4,
+                              self.interrupts.stopped)
+        done = dict(zip(work.lines, answers))
+        for item in work.queue:                 # the users never handed out, after an interrupt
             done[item.line] = (NOT_STARTED, (item, bulk.take(item) if bulk else {'_id': records.id_of(item.username)}))
         if bulk:
             bulk.report_sent(done, one_user)
-        queue = None
         records.release()
-        results, diffs = _in_file_order(order, done, others, records, skipped_reason, path, interrupts.name)
-        return _finish(p, path, results, diffs, invalid, client, applier, interrupts, check_mode, want_diff, warn,
-                       source, progress)
-    finally:
-        if progress is not None:
-            progress.close()        # left in place unless the final report replaced it
-        # after an interrupt, the users still being written are not waited for beyond INTERRUPT_GRACE
-        pool.shutdown(wait=not interrupts.stopped(), cancel_futures=True)
-        interrupts.restore()
+        return done
+
+    def start_writing(self):
+        """From the first write on, SIGINT and SIGTERM stop the run in order instead of losing its results, and
+        the progress file gets a line a finished user."""
+        if self.progress is not None:
+            try:
+                self.progress.start()
+            except (IOError, OSError) as exc:
+                raise RunFailed(messages.nothing_written('the progress file %s cannot be written (%s)' % (
+                    self.progress.path, exc.strerror or type(exc).__name__)), results=[], changed=False)
+        self.interrupts.install()
+
+    def write_jobs(self, bulk, work):
+        """write_mode bulk: plan every selected user, then send the field changes in bulk jobs."""
+        def plan_user(desired, user):
+            return self.plan(desired, user, work.records.facts(desired, user))
+        bulk.plan(work.queue, plan_user)
+        writer = BulkWriter(self.client, stopped=self.interrupts.stopped, read_fields=bulk.read_fields(),
+                            replan=lambda plan, user: plan_user(plan.desired, user))
+        if bulk.write(writer):
+            self.applier.wrote.set()            # a job wrote: the key may write, a later 403 is its row's only
+
+    def _one_user(self, bulk, records, labels, item):
+        """One user's result and diff: planned, written and labelled (on a worker of the pool)."""
+        desired, user = item
+        try:
+            plan = bulk.plan_of(desired) if bulk else None
+            if plan is None:
+                plan = self.plan(desired, user, records.facts(desired, user))
+            outcome = bulk.apply(self.applier, plan) if bulk else self.applier.apply_one(plan)
+            result = labels.label_result(report.row_result(desired, user['_id'], outcome, self.path), plan)
+            if self.progress is not None:
+                self.progress.add(result)
+            return result, labels.label_diff(report.user_diff(outcome)) if self.options.want_diff else None
+        except Exception as exc:  # pylint: disable=broad-except
+            # a record of an unexpected shape fails its own row, never the other users' results
+            return internal_error_row(desired, user['_id'], exc, self.path), None
+
+    def report(self, work, done):
+        """The module's result: every row's result in the file's order, the summary, the diffs, the report and
+        failed-rows files, and the closing message (RunFailed when the run failed)."""
+        o = self.options
+        results, diffs = _in_file_order(work, done, self.path, self.interrupts.name)
+        for result in results:
+            for warning in result.get('warnings', ()):
+                self.warn(warning)
+        output = dict(changed=any(r['changed'] for r in results), results=results,
+                      summary=report.summary(results, self.client.counts, o.check_mode))
+        if o.want_diff:
+            output['diff'] = diffs
+        self.write_report(output)
+        if self.failed_rows is not None:
+            self.write_failed_rows(output)
+        if work.invalid:
+            output['errors'] = [x.as_dict(self.path) for r in work.invalid for x in r.problems]
+        msg, failed = messages.final_message(self.path, results, output['summary'], work.invalid, o.skip_invalid_rows,
+                                             self.applier.abort_reason, self.interrupts.stopped(), o.check_mode,
+                                             credential=self.applier.credential)
+        if failed:
+            raise RunFailed(msg, **output)
+        output['msg'] = msg
+        return output
+
+    def write_report(self, output):
+        """The CSV report (never in check mode, where an existing report's file attributes are still shown as a
+        real run would set them); the progress file goes once the report replaced it."""
+        path = self.options.report_path
+        if not path:
+            return
+        if self.options.check_mode:
+            output.setdefault(OUTPUT_FILES, []).append((path, None))
+            return
+        try:
+            before = report.write_atomic(path, report.render_report(output['results']), **self.options.file_options)
+        except (IOError, OSError) as exc:
+            raise RunFailed(messages.report_not_written(path, exc), **output)
+        output['report_path'] = path
+        output.setdefault(OUTPUT_FILES, []).append((path, before))
+        if self.progress is not None:
+            self.progress.remove()
+
+    def write_failed_rows(self, output):
+        """The rows that failed, in the input's format, at ``failed_rows_path`` (never in check mode; when none
+        failed an earlier file there is left alone). The result says how many rows failed, and where they are."""
+        path = self.options.failed_rows_path
+        text = self.failed_rows.render(output['results'])
+        output['failed_rows'] = len(self.failed_rows.selected(output['results']))
+        if text is None or self.options.check_mode:
+            return
+        try:
+            # it holds passwords: a new file of the running user's, 0600, whatever the file options or the path held
+            report.write_atomic(path, text, private=True)
+        except (IOError, OSError) as exc:
+            raise RunFailed(messages.report_not_written(path, exc, 'the failed rows'), **output)
+        output['failed_rows_path'] = path
+
+    def close(self):
+        """The progress file closed (left in place unless the report replaced it); after an interrupt, the users
+        still being written are not waited for beyond INTERRUPT_GRACE; the signal handlers restored."""
+        if self.progress is not None:
+            self.progress.close()
+        if self.pool is not None:
+            self.pool.shutdown(wait=not self.interrupts.stopped(), cancel_futures=True)
+        if self.interrupts is not None:
+            self.interrupts.restore()
+
+
+class Selection:
+    """Which checked rows are written (the queue handed out to the pool), and the order of every row's result.
+
+    With an invalid row and ``skip_invalid_rows`` false, no row is written: each valid row says why.
+    """
+
+    def __init__(self, rows, records, skip_invalid_rows):
+        self.records = records
+        self.invalid = [r for r in rows if r.problems]
+        valid = [r for r in rows if not r.problems and r.missing != SKIP]
+        self.skipped_reason = None
+        if self.invalid and not skip_invalid_rows:
+            self.skipped_reason = 'not applied: %d row(s) are invalid and skip_invalid_rows is false' % len(self.invalid)
+            valid = []
+        self.order = [r.line for r in rows]
+        self.others = dict((r.line, r) for r in rows if r.problems or self.skipped_reason or r.missing == SKIP)
+        self.lines = [r.line for r in valid]
+        self.queue = collections.deque(valid)
 
 
 class RowUsers:
@@ -279,14 +411,14 @@ class BulkPlans:
                 done[line] = one_user(answer[1])
 
 
-def _in_file_order(order, done, others, records, skipped_reason, path, signal_name):
+def _in_file_order(work, done, path, signal_name):
     """Every row's result and the diffs, in the order of the file."""
     results, diffs = [], []
-    for line in order:
+    for line in work.order:
         answer = done.pop(line, None)
         if answer is None:
-            row = others[line]
-            results.append(report.row_result(row, records.id_of(row.username), None, path, skipped_reason))
+            row = work.others[line]
+            results.append(report.row_result(row, work.records.id_of(row.username), None, path, work.skipped_reason))
             continue
         if answer[0] in (NOT_STARTED, UNFINISHED):
             desired, user = answer[1]
@@ -296,68 +428,6 @@ def _in_file_order(order, done, others, records, skipped_reason, path, signal_na
         if answer[1] is not None:
             diffs.append(answer[1])
     return results, diffs
-
-
-def _check_outputs(p):
-    """The report, the failed-rows file and the progress file can be written, and none of them is the input or
-    another of them (compared as files); checked before anything is read."""
-    outputs = [(name, p[name]) for name in ('report_path', 'failed_rows_path') if p.get(name)]
-    if p['report_path']:
-        outputs.append(('the progress file of report_path', progress_path(p['report_path'])))
-    problems = [same_file_problem([('csv_path', p['csv_path'])], outputs)] + \
-        [output_path_problem(target, what) for what, target in outputs]
-    for problem in problems:
-        if problem:
-            raise RunFailed(messages.nothing_written(problem), results=[], changed=False)
-
-
-def _write_failed_rows(p, output, results, source, check_mode):
-    """Write the rows that failed, in the input's format, to ``failed_rows_path`` (never in check mode); when
-    none failed, an earlier file there is left alone. The result says how many rows failed, and where they are."""
-    text = source.render(results)
-    output['failed_rows'] = len(source.selected(results))
-    if text is None or check_mode:
-        return
-    try:
-        # it holds passwords: a new file of the running user's, 0600, whatever the file options or the path held
-        report.write_atomic(p['failed_rows_path'], text, private=True)
-    except (IOError, OSError) as exc:
-        raise RunFailed(messages.report_not_written(p['failed_rows_path'], exc, 'the failed rows'), **output)
-    output['failed_rows_path'] = p['failed_rows_path']
-
-
-def _finish(p, path, results, diffs, invalid, client, applier, interrupts, check_mode, want_diff, warn, source=None,
-            progress=None):
-    for result in results:
-        for warning in result.get('warnings', ()):
-            warn(warning)
-    output = dict(changed=any(r['changed'] for r in results), results=results,
-                  summary=report.summary(results, client.counts, check_mode))
-    if want_diff:
-        output['diff'] = diffs
-    if p['report_path'] and check_mode:
-        # not written, but an existing report's mode, owner and the rest are shown as a real run would set them
-        output.setdefault(OUTPUT_FILES, []).append((p['report_path'], None))
-    if p['report_path'] and not check_mode:
-        try:
-            before = report.write_atomic(p['report_path'], report.render_report(results), **write_options(p))
-        except (IOError, OSError) as exc:
-            raise RunFailed(messages.report_not_written(p['report_path'], exc), **output)
-        output['report_path'] = p['report_path']
-        output.setdefault(OUTPUT_FILES, []).append((p['report_path'], before))
-        if progress is not None:
-            progress.remove()
-    if source is not None:
-        _write_failed_rows(p, output, results, source, check_mode)
-    if invalid:
-        output['errors'] = [x.as_dict(path) for r in invalid for x in r.problems]
-    msg, failed = messages.final_message(path, results, output['summary'], invalid, p['skip_invalid_rows'],
-                                         applier.abort_reason, interrupts.stopped(), check_mode,
-                                         credential=applier.credential)
-    if failed:
-        raise RunFailed(msg, **output)
-    output['msg'] = msg
-    return output
 
 
 def internal_error_row(desired, user_id, exc, path):

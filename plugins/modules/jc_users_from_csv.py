@@ -435,23 +435,13 @@ failed_rows_path:
 '''
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import JumpCloudModule
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._run_options import ARGUMENT_SPEC
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import apply_csv
 
 
 def main():
     module = JumpCloudModule(
-        argument_spec=JumpCloudModule.generate_argspec(
-            csv_path=dict(type='path', required=True),
-            max_file_size=dict(type='bytes', default='100MB'),
-            skip_invalid_rows=dict(type='bool', default=False),
-            update_password=dict(type='str', choices=['always', 'on_create', 'never'], default='on_create', no_log=False),
-            missing_users=dict(type='str', choices=['fail', 'create', 'skip'], default='fail'),
-            activation_email=dict(type='bool', default=True),
-            clear_token=dict(type='str', default='__CLEAR__', no_log=False),
-            report_path=dict(type='path'),
-            failed_rows_path=dict(type='path'),
-            write_mode=dict(type='str', choices=['put', 'bulk'], default='put'),
-        ),
+        argument_spec=JumpCloudModule.generate_argspec(**ARGUMENT_SPEC),
         supports_check_mode=True,
         add_file_common_args=True,
     )
