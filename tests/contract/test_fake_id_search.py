@@ -22,8 +22,8 @@ def test_an_id_is_found_by_eq_alone_in_an_and_and_in_an_or_of_many(fake):
     one = search(fake, 'systemusers', {'and': [{'_id': {'$eq': users[3]}}]})
     assert one['totalCount'] == 1 and one['results'][0]['_id'] == users[3]
     assert search(fake, 'systemusers', {'_id': {'$eq': users[4]}})['results'][0]['_id'] == users[4]
-    many = search(fake, 'systems', {'or': [{'_id': {'$eq': sid}} for sid in systems[:5]] +
-                                         [{'_id': {'$eq': 'f' * 24}}]})
+    conditions = [{'_id': {'$eq': sid}} for sid in systems[:5]] + [{'_id': {'$eq': 'f' * 24}}]
+    many = search(fake, 'systems', {'or': conditions})
     assert sorted(s['_id'] for s in many['results']) == systems[:5]
 
 
