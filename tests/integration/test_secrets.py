@@ -86,7 +86,7 @@ def test_a_refused_client_secret_is_not_echoed(tmp_path, org):
     path = write_csv(tmp_path, 'Username,Password\nbob,%s\n' % PASSWORDS[1])
     run = run_module(tmp_path, org.fake, USERS_MODULE, dict(csv_path=str(path)), verbosity=3,
                      env={'JC_API_KEY': '', 'JC_CLIENT_ID': CLIENT_ID, 'JC_CLIENT_SECRET': wrong,
-                          'JC_OAUTH_TOKEN_URL': org.fake.token_url})
+                          'JC_OAUTH_TOKEN_URL': org.fake.token_url, 'JC_ORG_ID': ORG_ID})
     assert run.result['failed']
     assert 'HTTP 401' in run.result['msg'] and org.fake.token_url in run.result['msg']
     assert 'nothing was written' in run.result['msg']
