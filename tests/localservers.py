@@ -74,7 +74,28 @@ class Recorder:
         self.stop()
 
 
-class TunnelProxy:
+class LoopbackServer:
+    """A threading server on 127.0.0.1 and a free port, served from ``with`` on and stopped at its end."""
+
+    def serve(self, handler, server_class=socketserver.ThreadingTCPServer):
+        self.server = server_class(('127.0.0.1', 0), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
+
+    @property
+    def url(self):
+        return 'http://127.0.0.1:%d' % self.server.server_address[1]
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class TunnelProxy(LoopbackServer):
     """An HTTPS proxy on 127.0.0.1 that records the ``host:port`` of each ``CONNECT`` it is asked for
     (``targets``) and leads every tunnel to ``forward_to`` (a local ``(host, port)``) whatever host was
     asked: the client's TLS then meets the local server, which must hold a certificate for that host."""
@@ -100,21 +121,8 @@ class TunnelProxy:
                     self.request.sendall(b'HTTP/1.1 200 Connection established\r\n\r\n')
                     _pipe(self.request, upstream)
 
-        self.server = socketserver.ThreadingTCPServer(('127.0.0.1', 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
+        self.serve(Handler)
 
-    @property
-    def url(self):
-        return 'http://127.0.0.1:%d' % self.server.server_address[1]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _pipe(one, other):
@@ -172,7 +180,7 @@ def proxy_everything(monkeypatch, proxy_url):
         monkeypatch.setenv(name, proxy_url)
 
 
-class Drip:
+class Drip(LoopbackServer):
     """An HTTP server on 127.0.0.1 that answers every request with a large JSON answer sent ``chunk`` bytes
     every ``interval`` seconds, each read of the client's finding a byte or more waiting: from the status
     line on, or (``headers_first``) after its headers arrive whole. ``requests`` counts the requests."""
@@ -205,19 +213,8 @@ class Drip:
                     except OSError:
                         return
 
-        self.server = socketserver.ThreadingTCPServer(('127.0.0.1', 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
-
-    @property
-    def url(self):
-        return 'http://127.0.0.1:%d' % self.server.server_address[1]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
+        self.serve(Handler)
 
     def __exit__(self, *exc):
         self.stopped.set()
-        self.server.shutdown()
-        self.server.server_close()
+        super().__exit__(*exc)

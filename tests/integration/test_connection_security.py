@@ -12,6 +12,7 @@ from testenv import API_KEY
 from fake_jumpcloud.seed import generate_org
 from helpers import USERS_MODULE, write_csv
 from playbook import ansible_env, fake_stats, reset_stats, run_module, run_playbook
+from localservers import LoopbackServer
 
 pytestmark = pytest.mark.integration
 UPDATE = 'jcops.jumpcloud.update_users'
@@ -146,7 +147,7 @@ print(json.dumps({'result': result, 'seconds': time.monotonic() - started,
 '''
 
 
-class HostileApi:
+class HostileApi(LoopbackServer):
     """A JumpCloud API on 127.0.0.1 that knows one user (alice) and lies about one listing: ``scenario`` is
     ``bigtotal`` (full group pages, x-total-count 10^8), ``endless`` (full group pages, no total, never
     ending) or ``v1trickle`` (one user a search page, totalCount 10^9)."""
@@ -154,7 +155,6 @@ class HostileApi:
     def __init__(self, scenario):
         import http.server
         import json as json_
-        import threading
         self.requests = 0
         api = self
 
@@ -189,21 +189,7 @@ class HostileApi:
                     return self.answer(page, [('x-total-count', str(10 ** 8))] if scenario == 'bigtotal' else [])
                 return self.answer([], [('x-total-count', '0')])
 
-        self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
-
-    @property
-    def url(self):
-        return 'http://127.0.0.1:%d' % self.httpd.server_address[1]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.serve(Handler, http.server.ThreadingHTTPServer)
 
 
 def hostile_run(tmp_path, api, csv_text):
