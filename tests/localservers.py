@@ -124,7 +124,6 @@ class TunnelProxy(LoopbackServer):
         self.serve(Handler)
 
 
-
 def _pipe(one, other):
     """Copy bytes both ways between two sockets until either side closes."""
     while True:
