@@ -16,6 +16,8 @@ API_KEY = 'test-api-key-5ecret-0123456789abcdef'
 # the service account the fake server knows (tests/fake_jumpcloud/server.py)
 CLIENT_ID = 'test-client-id-0a1b2c3d'
 CLIENT_SECRET = 'test-client-5ecret-Zx9/Yw8+Vu7=='
+# the organisation a service account acts for (JumpCloud's service-account login requires its id)
+ORG_ID = '5f1e2d3c4b5a69788796a5b4'
 
 COLLECTIONS_PATH = tempfile.mkdtemp(prefix='jcops-collections-')
 atexit.register(shutil.rmtree, COLLECTIONS_PATH, True)

@@ -52,14 +52,28 @@ options:
   oauth_token_url:
     description:
       - Token endpoint of JumpCloud's OAuth 2.0 service, used only with O(client_id) and O(client_secret).
-      - The default is the US endpoint; set it for an organisation hosted in another region.
+      - If not set, the value of the E(JC_OAUTH_TOKEN_URL) environment variable is used; if neither is set (or
+        it is empty), the token endpoint of the organisation's region (the region of O(api_url) when that is a
+        JumpCloud console, else O(region), else the US one). V(us) is
+        U(https://admin-oauth.id.jumpcloud.com/oauth2/token), V(eu) is
+        U(https://admin-oauth.id.eu.jumpcloud.com/oauth2/token), V(in) is
+        U(https://admin-oauth.id.in.jumpcloud.com/oauth2/token).
+      - The client secret is sent there, so it must be on one of JumpCloud's token hosts
+        (C(admin-oauth.id.jumpcloud.com), C(admin-oauth.id.eu.jumpcloud.com),
+        C(admin-oauth.id.in.jumpcloud.com)) or a loopback address unless O(allow_custom_token_url) is set.
       - It follows the rules of O(api_url); C(https://) unless it is a loopback address or
         O(allow_insecure_http) is set, no user name, password, query or fragment, and redirects are not
         followed.
-      - If not set, the value of the E(JC_OAUTH_TOKEN_URL) environment variable is used; an empty value means
-        the default.
     type: str
-    default: https://admin-oauth.id.jumpcloud.com/oauth2/token
+  allow_custom_token_url:
+    description:
+      - Allow an O(oauth_token_url) that is neither one of JumpCloud's token hosts nor a loopback address (a
+        token proxy of your own, say).
+      - Off by default, since whoever can change the token URL could otherwise have the client secret sent to
+        a host of their choosing. It has no environment variable, and the AWX credential type does not offer
+        it, so that editing a credential cannot turn it on.
+    type: bool
+    default: false
   api_url:
     description:
       - Base URL of the JumpCloud API, without C(/api).
@@ -82,7 +96,9 @@ options:
   org_id:
     description:
       - Organization id (24 hexadecimal characters) sent as C(x-org-id).
-      - Required by multi-tenant (MSP) administrator keys.
+      - Required by multi-tenant (MSP) administrator keys, and with a service account (O(client_id)), whose
+        every request names its organisation as JumpCloud's own service-account login does. JumpCloud's admin
+        console shows it on the Settings page, below the organisation's contact information.
       - If not set, the value of the E(JC_ORG_ID) environment variable is used.
     type: str
   validate_certs:
@@ -101,7 +117,10 @@ options:
     default: false
   timeout:
     description:
-      - Seconds to wait for the API to answer one request.
+      - Seconds one request may take, from connecting to the last byte of its answer; the same for each
+        request for a service account's token.
+      - An answer that has not arrived whole by then counts as no answer (a read is retried, a write is
+        reported with an unknown outcome), however steadily its bytes trickle in.
     type: int
     default: 30
   max_retries:

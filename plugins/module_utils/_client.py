@@ -17,6 +17,7 @@ __metaclass__ = type
 
 import ipaddress
 import os
+import re
 import ssl
 import threading
 import time
@@ -24,7 +25,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 try:
     import requests
-    from requests.adapters import HTTPAdapter
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised by the missing-library test
@@ -34,12 +34,18 @@ except ImportError as exc:  # pragma: no cover - exercised by the missing-librar
 from ansible.module_utils.six.moves.urllib.parse import urljoin, urlsplit
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._backoff import parse_retry_after
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._concurrency import bounded_map
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import (
     DEFAULT_API_URL,
-    DEFAULT_OAUTH_TOKEN_URL,
+    OPTIONS_BY_NAME,
+    REGION_TOKEN_URLS,
+    TOKEN_HOSTS,
+    check_service_account_org,
     clean_credentials,
+    region_of_url,
 )
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._deadline import DeadlineAdapter, passed_deadline
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, ListingError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._oauth import TokenSource
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._ratelimit import RateLimiter
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._redact import Redactor
@@ -49,6 +55,12 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._version import CO
 PAGE_LIMIT = 100            # v1 GET listings and every v2 listing take at most 100 a page
 SEARCH_PAGE_LIMIT = 1000    # POST /api/search/* takes up to 1000 (JumpCloud's Get-JCUser/Get-JCSystem page by 1000)
 API_MESSAGE_MAX = 500
+
+
+def id_condition(ident):
+    """A search filter condition: the object's id is ``ident``, in the form JumpCloud's PowerShell module sends
+    and its tests read back on real organisations (Convert-JCUserToID.ps1): ``{"_id": {"$eq": id}}``."""
+    return {'_id': {'$eq': ident}}
 
 
 def _is_loopback(host):
@@ -111,10 +123,30 @@ def is_loopback_url(url):
     return _is_loopback(urlsplit(url).hostname or '')
 
 
+def check_token_host(url, allow_custom=False):
+    """Refuse a token URL the client secret must not go to: one on none of JumpCloud's token hosts and
+    not on a loopback address (a local test server), unless ``allow_custom``."""
+    host = (urlsplit(url).hostname or '').lower()
+    if allow_custom or host in TOKEN_HOSTS or _is_loopback(host):
+        return
+    raise ValueError(
+        'refusing to send the client secret to %s: oauth_token_url must be on one of JumpCloud\'s token hosts (%s) '
+        'or a loopback address; leave it unset to use your region\'s, or set allow_custom_token_url if this host '
+        'really is yours' % (host, ', '.join(TOKEN_HOSTS)))
+
+
+def _mount_deadlines(session, pool_size=10):
+    """Give every exchange of ``session`` an overall deadline of its ``timeout`` (see ``_deadline``)."""
+    adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+    session.mount('https://', adapter)
+    session.mount('http://', adapter)
+
+
 def _token_session(token_url, verify):
     """A session of its own for the token endpoint: the API's headers are not sent there, and the
     environment's proxies are used for it as for the API (never for a loopback URL)."""
     session = requests.Session()
+    _mount_deadlines(session)
     session.trust_env = False
     if not is_loopback_url(token_url):
         session.proxies.update(requests.utils.get_environ_proxies(token_url))
@@ -155,6 +187,62 @@ def _certificate_refused(exc):
     return 'CERTIFICATE_VERIFY_FAILED' in text or "doesn't match" in text
 
 
+# The most items one listing may hold, by what it lists: above any JumpCloud organisation, so that a
+# hostile or broken API cannot have a run page (and hold items) without end. The first matching pattern wins.
+LISTING_BOUNDS = (
+    (re.compile(r'^/api/v2/bulk/'), 'bulk job results', 10000),
+    (re.compile(r'^/api/v2/ldapservers$'), 'LDAP servers', 1000),
+    (re.compile(r'^/api/v2/usergroups$'), 'user groups', 100000),
+    (re.compile(r'^/api/(search/)?systemusers$'), 'users', 500000),
+    (re.compile(r'^/api/(search/)?systems$'), 'devices', 500000),
+    (re.compile(r'^/api/v2/'), 'members or associations', 500000),
+)
+DEFAULT_LISTING_BOUND = ('items', 500000)
+# the smallest page a server may cap a listing to (JumpCloud's own caps are 100 and 1000)
+MIN_CAPPED_PAGE = PAGE_LIMIT
+
+
+def listing_bound(path):
+    """``(what, most items)`` for a listing of ``path`` (see ``LISTING_BOUNDS``)."""
+    for pattern, what, bound in LISTING_BOUNDS:
+        if pattern.match(path):
+            return what, bound
+    return DEFAULT_LISTING_BOUND
+
+
+class Listing:
+    """One paged listing's endpoint and bound, and the checks that stop it when its answers cannot be trusted."""
+
+    def __init__(self, method, path):
+        self.endpoint = '%s %s' % (method, path)
+        self.method, self.path = method, path
+        self.what, self.bound = listing_bound(path)
+
+    def _stop(self, message):
+        raise ListingError(message, None, self.method, self.path)
+
+    def check_total(self, total, first):
+        """A page's total: within the bound, and (``first`` is the first page's) the same on every page."""
+        if first is None and total is not None and total > self.bound:
+            self._stop('%s says it holds %d items, more than the %d %s any organisation is taken to hold; the '
+                       'API is not answering as JumpCloud does' % (self.endpoint, total, self.bound, self.what))
+        if first is not None and total != first:
+            self._stop('the total of %s changed from %s to %s between its pages: the listing changed while it was '
+                       'read, or the API is not answering consistently; run again' % (self.endpoint, first, total))
+
+    def check_count(self, count):
+        """The items read so far: within the bound."""
+        if count > self.bound:
+            self._stop('%s listed more than %d %s without ending; the API is not answering as JumpCloud does'
+                       % (self.endpoint, self.bound, self.what))
+
+    def check_capped(self, size, limit, left):
+        """A page shorter than asked while the total says ``left`` more remain: a cap, not too small a one."""
+        if size < min(limit, MIN_CAPPED_PAGE):
+            self._stop('%s answered a page of %d items where %d were asked, while its total says %d more remain; '
+                       'the API is not answering as JumpCloud does' % (self.endpoint, size, limit, left))
+
+
 class ApiResponse:
     """What one successful request returned: status, decoded JSON body and headers."""
 
@@ -192,17 +280,23 @@ class JumpCloudClient:
     ``time.sleep``) can be replaced by tests.
     """
 
-    def __init__(self, api_key=None, base_url=DEFAULT_API_URL, org_id=None, validate_certs=True, timeout=30,
-                 max_retries=5, max_workers=8, requests_per_second=None, max_retry_wait=300.0,
-                 backoff_delay=0.5, backoff_max_delay=30.0, sleep=time.sleep, allow_insecure_http=False,
-                 clock=time.monotonic, client_id=None, client_secret=None, oauth_token_url=DEFAULT_OAUTH_TOKEN_URL):
+    def __init__(self, api_key=None, base_url=DEFAULT_API_URL, org_id=None, validate_certs=True,
+                 timeout=OPTIONS_BY_NAME['timeout'].default, max_retries=OPTIONS_BY_NAME['max_retries'].default,
+                 max_workers=OPTIONS_BY_NAME['max_workers'].default, requests_per_second=None,
+                 max_retry_wait=OPTIONS_BY_NAME['max_retry_wait'].default, backoff_delay=0.5, backoff_max_delay=30.0,
+                 sleep=time.sleep, allow_insecure_http=False, clock=time.monotonic, client_id=None, client_secret=None,
+                 oauth_token_url=None, allow_custom_token_url=False):
         if not HAS_REQUESTS:
             raise RuntimeError('the requests library is required')
         api_key, client_id, client_secret = clean_credentials(api_key, client_id, client_secret)
+        org_id = (org_id or '').strip() or None
+        check_service_account_org(client_id, org_id)
         check_base_url(base_url, allow_insecure_http, secret='the API key' if api_key else 'the access token')
-        oauth_token_url = (oauth_token_url or '').strip() or DEFAULT_OAUTH_TOKEN_URL
+        # not given: the token endpoint of the region whose console base_url is (the US one for any other host)
+        oauth_token_url = (oauth_token_url or '').strip() or REGION_TOKEN_URLS[region_of_url(base_url) or 'us']
         if client_id:
             check_base_url(oauth_token_url, allow_insecure_http, 'oauth_token_url', 'the client secret')
+            check_token_host(oauth_token_url, allow_custom_token_url)
         self.base_url = base_url.rstrip('/')
         self._api_key = api_key
         # every value of this run that must never be shown: the key or the service account and its
@@ -224,9 +318,7 @@ class JumpCloudClient:
 
         session = requests.Session()
         # the flow's workers and the client's own (pages, reads by id) may all have a request open
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=2 * max(1, max_workers) + 2, max_retries=0)
-        session.mount('https://', adapter)
-        session.mount('http://', adapter)
+        _mount_deadlines(session, 2 * self._max_workers + 2)
         # What requests would read from the environment on every request (proxies, a CA bundle,
         # ~/.netrc), read once here instead: per request it costs file system lookups on each of
         # thousands of calls, and a netrc entry must not add credentials to JumpCloud requests.
@@ -340,9 +432,12 @@ class JumpCloudClient:
         except _Refused as exc:
             raise JumpCloudError(self._short_message(exc.args[0]), None, method, path, state.retries)
         except requests.exceptions.RequestException as exc:
-            failure = state.unanswered(read_timeout=isinstance(exc, requests.exceptions.ReadTimeout),
+            late = passed_deadline(exc)
+            failure = state.unanswered(read_timeout=late or isinstance(exc, requests.exceptions.ReadTimeout),
                                        connect_timeout=isinstance(exc, requests.exceptions.ConnectTimeout))
             message = self._describe_exception(exc)
+            if late:
+                message = 'the answer did not arrive whole within %ss (timeout)' % self.timeout
             if failure.outcome_unknown:
                 message = ('no answer within %ss; JumpCloud may still apply this write, so it was not retried'
                            % self.timeout)
@@ -433,57 +528,67 @@ class JumpCloudClient:
 
     # -- paging ------------------------------------------------------------
 
+    def _leaf(self):
+        """The client's own workers (made when first needed, as many as ``max_workers``)."""
+        with self._lock:
+            if self._leaf_pool is None:
+                self._leaf_pool = ThreadPoolExecutor(max_workers=self._max_workers, thread_name_prefix='jc-request')
+            return self._leaf_pool
+
     def map_requests(self, func, items):
         """``func(item)`` for each of ``items`` on the client's own workers, results in the order of ``items``.
 
         ``func`` sends requests and never waits on other work, so any thread (a worker of the flow's
-        pool too) may call this without the risk of workers waiting on each other. The workers are
-        made when first needed, as many as ``max_workers``.
+        pool too) may call this without the risk of workers waiting on each other.
         """
         items = list(items)
         if len(items) <= 1:
             return [func(item) for item in items]
-        with self._lock:
-            if self._leaf_pool is None:
-                self._leaf_pool = ThreadPoolExecutor(max_workers=self._max_workers, thread_name_prefix='jc-request')
-            pool = self._leaf_pool
-        return list(pool.map(func, items))
+        return list(self._leaf().map(func, items))
 
-    def _pages(self, fetch, limit, follow_total, first=None):
+    def _pages(self, fetch, limit, follow_total, first=None, listing=None):
         """Every item of a paged listing, in order: ``fetch(skip)`` gives one page's ``(items, total)``.
 
-        ``first`` is the first page when it was read already. Once a full first page has told the
-        total, every remaining page is fetched at once (:meth:`map_requests`), each exactly once.
-        The listing ends on an empty page, once ``total`` items are read, or on a page shorter than
-        ``limit``; with ``follow_total``, a short page does not end it while the answer gives a total
-        (a server that caps a page lower than asked is still read to the end, page after page).
+        ``first`` is the first page when it was read already; ``listing`` (a :class:`Listing`) names the
+        endpoint and bounds it. Once a full first page has told the total, the remaining pages are read
+        concurrently through a window of ``max_workers`` (never more asked for than are in flight), each
+        once. The listing ends on an empty page, once ``total`` items are read, or on a page shorter than
+        ``limit``; with ``follow_total``, a short page does not end it while the total says more remain (a
+        server that caps a page lower than asked is still read to the end). A total above the listing's
+        bound or one that changes between pages, more items than the bound, or a page capped below
+        ``MIN_CAPPED_PAGE`` raise :class:`ListingError`.
         """
+        listing = listing or Listing('GET', 'a listing')
         skip = 0
         items, total = first if first is not None else fetch(0)
+        listing.check_total(total, None)
         while True:
+            listing.check_count(skip + len(items))
             yield from items
             skip += len(items)
             if not items or (total is not None and skip >= total):
                 return
-            if len(items) < limit and not (follow_total and total is not None):
-                return
-            if total is not None and len(items) == limit:
-                items = None
-                for items, page_total in self.map_requests(fetch, range(skip, total, limit)):
+            if len(items) < limit:
+                if not (follow_total and total is not None):
+                    return
+                listing.check_capped(len(items), limit, total - skip)
+            elif total is not None:
+                short = None
+                for items, page_total in bounded_map(self._leaf(), fetch, range(skip, total, limit),
+                                                     self._max_workers):
+                    listing.check_total(page_total, total)
                     if len(items) < limit and skip + len(items) < total:
-                        break           # a page shorter than asked, not the last: read on from it, in order
+                        short = items     # a page shorter than asked, not the last: read on from it, in order
+                        break
+                    listing.check_count(skip + len(items))
                     yield from items
                     skip += len(items)
-                    total = page_total if page_total is not None else total
-                    items = None
-                if items is None:       # every page was read; the total may have grown meanwhile
-                    if skip >= total:
-                        return
-                    items, total = fetch(skip)
-                    continue
-                # the short page: its items are yielded by the loop's start
+                if short is None:
+                    return
+                items = short
                 continue
-            items, total = fetch(skip)
+            items, page_total = fetch(skip)
+            listing.check_total(page_total, total)
 
     def v1_search_page(self, path, search_filter=None, fields=None, skip=0):
         """One page (1000 results) of a v1 ``POST /api/search/...`` query: ``(results, totalCount or None)``.
@@ -509,7 +614,7 @@ class JumpCloudClient:
         lower) is not taken for the last one.
         """
         return self._pages(lambda skip: self.v1_search_page(path, search_filter, fields, skip), SEARCH_PAGE_LIMIT,
-                           follow_total=True)
+                           follow_total=True, listing=Listing('POST', path))
 
     def v2_page(self, path, params=None, skip=0):
         """One page (100 items) of a v2 listing: ``(items, x-total-count or None)``."""
@@ -525,4 +630,5 @@ class JumpCloudClient:
     def v2_list(self, path, params=None, first=None):
         """Every item of a v2 listing (a bare array with ``x-total-count``); ``first`` is its first page
         (:meth:`v2_page`) when that was read already."""
-        return self._pages(lambda skip: self.v2_page(path, params, skip), PAGE_LIMIT, follow_total=False, first=first)
+        return self._pages(lambda skip: self.v2_page(path, params, skip), PAGE_LIMIT, follow_total=False, first=first,
+                           listing=Listing('GET', path))

@@ -20,6 +20,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import OBJECT_ID_RE
 
@@ -30,9 +31,20 @@ REGION_URLS = {
     'in': 'https://console.in.jumpcloud.com',
 }
 DEFAULT_API_URL = REGION_URLS['us']
-# where a service account trades its client id and secret for an access token (JumpCloud's CLI,
-# jc-cli internal/api/oauth.go, uses this one)
-DEFAULT_OAUTH_TOKEN_URL = 'https://admin-oauth.id.jumpcloud.com/oauth2/token'
+# where a service account of each region trades its client id and secret for an access token: the
+# region's label goes before "jumpcloud.com", as for the console (JumpCloud's CLI, jc-cli
+# internal/api/region.go, and JumpCloud's PowerShell service-account login, New-JCBearerToken.ps1)
+REGION_TOKEN_URLS = {
+    'us': 'https://admin-oauth.id.jumpcloud.com/oauth2/token',
+    'eu': 'https://admin-oauth.id.eu.jumpcloud.com/oauth2/token',
+    'in': 'https://admin-oauth.id.in.jumpcloud.com/oauth2/token',
+}
+DEFAULT_OAUTH_TOKEN_URL = REGION_TOKEN_URLS['us']
+# the only hosts the client secret goes to, unless allow_custom_token_url (or a loopback test server)
+TOKEN_HOSTS = tuple(urlsplit(url).hostname for url in REGION_TOKEN_URLS.values())
+# where an administrator reads the organisation id (JumpCloud's own login says so, Connect-JCOnline.ps1)
+ORG_ID_WHERE = ("JumpCloud's admin console shows it on the Settings page, below the organisation's contact "
+                "information")
 # JumpCloud's keys are 40 characters; anything much shorter is a mistake, and Ansible would
 # mask a short key's text everywhere in the output (a key "user" masks every username)
 API_KEY_MIN_LENGTH = 16
@@ -123,14 +135,25 @@ OPTIONS = (
         'Surrounding spaces and line breaks are removed; a value with a space, control or non-ASCII character '
         'inside, or shorter than 8 characters, is refused.',
     ]),
-    Option('oauth_token_url', 'str', default=DEFAULT_OAUTH_TOKEN_URL, env='JC_OAUTH_TOKEN_URL', no_log=False, description=[
+    Option('oauth_token_url', 'str', env='JC_OAUTH_TOKEN_URL', no_log=False, description=[
         'Token endpoint of JumpCloud\'s OAuth 2.0 service, used only with O(client_id) and O(client_secret).',
-        'The default is the US endpoint; set it for an organisation hosted in another region.',
+        'If not set, the value of the E(JC_OAUTH_TOKEN_URL) environment variable is used; if neither is set (or '
+        'it is empty), the token endpoint of the organisation\'s region (the region of O(api_url) when that is '
+        'a JumpCloud console, else O(region), else the US one). ' + ', '.join(
+            'V(%s) is U(%s)' % item for item in REGION_TOKEN_URLS.items()) + '.',
+        'The client secret is sent there, so it must be on one of JumpCloud\'s token hosts (' +
+        ', '.join('C(%s)' % host for host in TOKEN_HOSTS) + ') or a loopback address unless '
+        'O(allow_custom_token_url) is set.',
         'It follows the rules of O(api_url); C(https://) unless it is a loopback address or '
         'O(allow_insecure_http) is set, no user name, password, query or fragment, and redirects are not '
         'followed.',
-        'If not set, the value of the E(JC_OAUTH_TOKEN_URL) environment variable is used; an empty value means '
-        'the default.',
+    ]),
+    Option('allow_custom_token_url', 'bool', default=False, description=[
+        'Allow an O(oauth_token_url) that is neither one of JumpCloud\'s token hosts nor a loopback address '
+        '(a token proxy of your own, say).',
+        'Off by default, since whoever can change the token URL could otherwise have the client secret sent to a host '
+        'of their choosing. It has no environment variable, and the AWX credential type does not offer it, so '
+        'that editing a credential cannot turn it on.',
     ]),
     Option('api_url', 'str', env='JC_API_URL', client_arg=None, description=[
         'Base URL of the JumpCloud API, without C(/api).',
@@ -148,7 +171,9 @@ OPTIONS = (
     ]),
     Option('org_id', 'str', env='JC_ORG_ID', description=[
         'Organization id (24 hexadecimal characters) sent as C(x-org-id).',
-        'Required by multi-tenant (MSP) administrator keys.',
+        'Required by multi-tenant (MSP) administrator keys, and with a service account (O(client_id)), whose '
+        'every request names its organisation as JumpCloud\'s own service-account login does. ' + ORG_ID_WHERE +
+        '.',
         'If not set, the value of the E(JC_ORG_ID) environment variable is used.',
     ]),
     Option('validate_certs', 'bool', default=True, description=[
@@ -163,7 +188,10 @@ OPTIONS = (
     ]),
     # the range checks run in this table's order
     Option('timeout', 'int', default=30, minimum=1, description=[
-        'Seconds to wait for the API to answer one request.',
+        'Seconds one request may take, from connecting to the last byte of its answer; the same for each '
+        'request for a service account\'s token.',
+        'An answer that has not arrived whole by then counts as no answer (a read is retried, a write is '
+        'reported with an unknown outcome), however steadily its bytes trickle in.',
     ]),
     Option('max_workers', 'int', default=16, minimum=1, description=[
         'How many API requests may be in flight at once (threads). One user\'s writes are never sent '
@@ -204,6 +232,32 @@ def resolve_base_url(api_url=None, region=None):
         except KeyError:
             raise ValueError('unknown region %r: choose one of %s' % (region, ', '.join(sorted(REGION_URLS))))
     return DEFAULT_API_URL
+
+
+def region_of_url(url):
+    """The region whose JumpCloud console ``url`` is on, or None for any other host."""
+    host = (urlsplit(url or '').hostname or '').lower()
+    for region, console in REGION_URLS.items():
+        if host == urlsplit(console).hostname:
+            return region
+    return None
+
+
+def resolve_token_url(oauth_token_url=None, api_url=None, region=None):
+    """The service account's token endpoint: ``oauth_token_url`` when given, else the one of the region
+    ``api_url`` is a console of, else ``region``'s, else the US one."""
+    if oauth_token_url and oauth_token_url.strip():
+        return oauth_token_url.strip()
+    base_url = resolve_base_url(api_url, region)
+    return REGION_TOKEN_URLS[region_of_url(base_url) or region or 'us']
+
+
+def check_service_account_org(client_id, org_id):
+    """ValueError when a service account (``client_id``) comes without the organisation it acts for."""
+    if client_id and not org_id:
+        raise ValueError('a service account needs org_id (or the JC_ORG_ID environment variable), the id of the '
+                         'organisation it acts for, sent as x-org-id with every request: %s (24 hexadecimal '
+                         'characters)' % ORG_ID_WHERE)
 
 
 def clean_api_key(api_key):
@@ -280,7 +334,8 @@ def check_params(params):
 
     The ranges are checked first, in table order, then the organisation id (blank means
     none), then the credentials: an API key or a service account, exactly one (stripped; see
-    :func:`clean_credentials`). A blank token URL means the default one.
+    :func:`clean_credentials`); a service account needs ``org_id``. A blank token URL means the
+    region's (:func:`resolve_token_url`).
     """
     for option in OPTIONS:
         if option.minimum is not None or option.positive:
@@ -293,7 +348,8 @@ def check_params(params):
         raise ValueError('org_id must be 24 lowercase hexadecimal characters')
     params['api_key'], params['client_id'], params['client_secret'] = clean_credentials(
         params['api_key'], params['client_id'], params['client_secret'])
-    params['oauth_token_url'] = (params['oauth_token_url'] or '').strip() or DEFAULT_OAUTH_TOKEN_URL
+    check_service_account_org(params['client_id'], params['org_id'])
+    params['oauth_token_url'] = resolve_token_url(params['oauth_token_url'], params['api_url'], params['region'])
     return params
 
 

@@ -51,6 +51,14 @@ class JumpCloudError(Exception):
         return text
 
 
+class ListingError(JumpCloudError):
+    """A paged listing whose answers cannot be trusted (a total beyond any organisation, a total that changes
+    between pages, pages that never end): the run stops rather than page on. ``message`` names the endpoint."""
+
+    def __str__(self):
+        return 'the listing was stopped: %s' % self.message
+
+
 class RunFailed(Exception):
     """A module's flow failed: ``msg`` says why, and ``result`` carries what the module returns with it
     (the results so far, the summary, the errors), so that no partial result is lost."""

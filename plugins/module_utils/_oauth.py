@@ -13,7 +13,9 @@ A JumpCloud service account trades its client id and secret for an access token
 ``x-api-key``. :class:`TokenSource` fetches one token for all threads (a lock), fetches the next
 30 seconds before it expires, and once more when the API refuses the token it gave
 (:meth:`TokenSource.send`). A refusal by the token endpoint is one error naming it, kept for the
-rest of the run so that no worker asks again.
+rest of the run so that no worker asks again. Each token request has the overall deadline of the
+client's ``timeout`` (its session's adapter, ``_deadline``), so a fetch holds the lock, and with it
+every worker, at most ``(max_retries + 1) * timeout + max_retry_wait`` seconds.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,6 +31,7 @@ except ImportError:  # pragma: no cover - the client reports the missing library
     requests = None
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._backoff import jittered_backoff, parse_retry_after
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._deadline import passed_deadline
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
 
 # a token is replaced this many seconds before it expires (JumpCloud's CLI does the same), or after
@@ -156,6 +159,9 @@ class TokenSource:
             return None, ('the token endpoint %s could not be reached: the TLS connection failed (check its '
                           'certificate, or validate_certs)' % self.token_url, None, False, None)
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            if passed_deadline(exc):
+                return None, ('the token endpoint %s did not answer whole within %ss (timeout)'
+                              % (self.token_url, self._timeout), None, True, None)
             return None, ('the token endpoint %s could not be reached (%s)' % (self.token_url, type(exc).__name__),
                           None, True, None)
         except requests.exceptions.RequestException as exc:

@@ -20,7 +20,7 @@ __metaclass__ = type
 import difflib
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import SEARCH_PAGE_LIMIT
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import SEARCH_PAGE_LIMIT, id_condition
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._edges import EdgeKind, read_edges
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import CLEAR, OBJECT_ID_RE, UserFacts
@@ -196,7 +196,9 @@ CASELESS = 'caseless'
 
 
 def _condition(field, value, how=None):
-    return caseless_condition(field, value) if how == CASELESS else {field: value}
+    if how == CASELESS:
+        return caseless_condition(field, value)
+    return id_condition(value) if field == '_id' else {field: value}
 
 
 def _get_user(client, uid):
@@ -289,7 +291,7 @@ def read_systems(client, ids):
     wanted = set(ids)
     found = []
     for batch in _batches(sorted(wanted), SEARCH_PAGE_LIMIT):
-        for system in client.v1_search('/api/search/systems', {'or': [{'_id': sid} for sid in batch]},
+        for system in client.v1_search('/api/search/systems', {'or': [id_condition(sid) for sid in batch]},
                                        fields=SYSTEM_FIELDS):
             if (system.get('_id') or system.get('id')) in wanted:
                 found.append(system)

@@ -576,12 +576,17 @@ def _v1_filter(expressions):
 
 
 def _equality_sets(parts):
-    """{field: set of values} when every part is one plain ``{field: string}``, else None (same meaning, faster)."""
+    """{field: set of values} when every part is one ``{field: string}`` or ``{field: {"$eq": string}}`` (a bare
+    ``_id`` aside, see :func:`_search_filter`), else None (same meaning, faster)."""
     sets = {}
     for part in parts:
         if not isinstance(part, dict) or len(part) != 1:
             return None
         (field, value), = part.items()
+        if isinstance(value, dict) and set(value) == {'$eq'}:
+            value = value['$eq']
+        elif field == '_id':
+            return None
         if not isinstance(value, str):
             return None
         sets.setdefault(field, set()).add(value)
@@ -611,10 +616,16 @@ def _search_filter(spec):
     for field, value in spec.items():
         if isinstance(value, dict) and '$regex' in value:
             tests.append(_regex_test(field, value))
+        elif isinstance(value, dict) and set(value) == {'$eq'}:
+            tests.append(lambda item, f=field, v=value['$eq']: item.get(f) == v)
         elif isinstance(value, dict):
             if set(value) != {'$in'}:
                 raise BadRequest('Bad Request: unsupported filter operator in %r' % (value,))
             tests.append(lambda item, f=field, v=value['$in']: item.get(f) in v)
+        elif field == '_id':
+            # an id is found by {"_id": {"$eq": id}}, the only form shown to work (JumpCloud's PowerShell
+            # module, tested on real orgs); a bare string is not taken to equal a stored ObjectId
+            tests.append(lambda item: False)
         else:
             tests.append(lambda item, f=field, v=value: item.get(f) == v)
     return lambda item: all(test(item) for test in tests)

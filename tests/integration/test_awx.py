@@ -7,7 +7,7 @@ import jinja2
 import pytest
 import yaml
 
-from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET, COLLECTIONS_PATH, ROOT
+from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET, COLLECTIONS_PATH, ORG_ID, ROOT
 from helpers import write_csv
 from playbook import fake_stats, run_playbook
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import CONNECTION_ARGSPEC
@@ -52,12 +52,13 @@ def test_credential_type_injects_the_variables_the_modules_read():
 @pytest.mark.smoke
 @pytest.mark.parametrize('login', ['api key', 'service account'])
 def test_a_run_with_the_credential_injected_as_awx_does(tmp_path, org, login):
-    """The update playbook with exactly the credential's environment (no org id) and the survey's strings."""
+    """The update playbook with exactly the credential's environment (the org id only with the service account,
+    which needs it) and the survey's strings."""
     if login == 'api key':
         env = injected_env({'api_key': API_KEY, 'region': 'us'})
     else:
         env = injected_env({'client_id': CLIENT_ID, 'client_secret': CLIENT_SECRET, 'region': 'us',
-                            'oauth_token_url': org.fake.token_url})
+                            'oauth_token_url': org.fake.token_url, 'org_id': ORG_ID})
     env['JC_API_URL'] = org.fake.url        # the fake stands in for the region's URL
     path = write_csv(tmp_path, 'Username,jobTitle\nbob,Analyst\n')
     survey = {'users_csv_path': str(path), 'users_csv_confirm': 'true', 'users_csv_skip_invalid_rows': 'false',

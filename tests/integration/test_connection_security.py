@@ -12,6 +12,7 @@ from testenv import API_KEY
 from fake_jumpcloud.seed import generate_org
 from helpers import USERS_MODULE, write_csv
 from playbook import ansible_env, fake_stats, reset_stats, run_module, run_playbook
+from localservers import LoopbackServer
 
 pytestmark = pytest.mark.integration
 UPDATE = 'jcops.jumpcloud.update_users'
@@ -130,3 +131,115 @@ def test_validate_certs_false_warns_once_per_run_and_true_refuses_at_once(tmp_pa
     assert checked.result['failed'] and 'certificate was not accepted' in checked.result['msg']
     assert 'retr' not in checked.result['msg']           # refused at once, not after retries
     assert not [w for w in checked.result.get('warnings', []) if 'validate_certs' in w]
+
+
+# -- a hostile API on loopback: paging it controls, answers that trickle in ------------------------------
+
+HOSTILE_RUN = r'''
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+import testenv  # noqa: F401  (the collection's import path)
+from inprocess import run_in_process
+started = time.monotonic()
+result = run_in_process('jcops.jumpcloud.jc_users_from_csv', json.loads(sys.argv[2]), check_mode=True)
+print(json.dumps({'result': result, 'seconds': time.monotonic() - started,
+                  'max_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}))
+'''
+
+
+class HostileApi(LoopbackServer):
+    """A JumpCloud API on 127.0.0.1 that knows one user (alice) and lies about one listing: ``scenario`` is
+    ``bigtotal`` (full group pages, x-total-count 10^8), ``endless`` (full group pages, no total, never
+    ending) or ``v1trickle`` (one user a search page, totalCount 10^9)."""
+
+    def __init__(self, scenario):
+        import http.server
+        import json as json_
+        self.requests = 0
+        api = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def answer(self, body, headers=()):
+                payload = json_.dumps(body).encode()
+                self.send_response(200)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get('Content-Length') or 0))
+                api.requests += 1
+                alice = {'_id': 'a' * 24, 'username': 'alice', 'email': 'alice@example.com'}
+                if scenario == 'v1trickle':
+                    return self.answer({'totalCount': 10 ** 9, 'results': [alice]})
+                return self.answer({'totalCount': 1, 'results': [alice]})
+
+            def do_GET(self):
+                api.requests += 1
+                if self.path.startswith('/api/v2/usergroups'):
+                    page = [{'id': '%024x' % api.requests, 'name': 'g%d' % api.requests} for dummy in range(100)]
+                    return self.answer(page, [('x-total-count', str(10 ** 8))] if scenario == 'bigtotal' else [])
+                return self.answer([], [('x-total-count', '0')])
+
+        self.serve(Handler, http.server.ThreadingHTTPServer)
+
+
+def hostile_run(tmp_path, api, csv_text):
+    """The check-mode result of a module run against ``api`` in a process of its own, with its wall time and
+    its peak memory."""
+    from testenv import TESTS
+    path = write_csv(tmp_path, csv_text)
+    args = dict(csv_path=str(path), api_url=api.url, api_key=API_KEY, max_workers=4)
+    proc = subprocess.run([sys.executable, '-c', HOSTILE_RUN, TESTS, json.dumps(args)], capture_output=True,
+                          text=True, timeout=120, cwd=str(tmp_path), env=dict(os.environ, JC_API_KEY=''), check=False)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_a_hostile_total_of_a_hundred_million_ends_the_run_quickly_with_a_clear_error(tmp_path):
+    with HostileApi('bigtotal') as api:
+        run = hostile_run(tmp_path, api, 'Username,Group1\nalice,g0\n')
+    assert run['result']['failed']
+    assert ('the listing was stopped: GET /api/v2/usergroups says it holds 100000000 items, more than the 100000 '
+            'user groups any organisation is taken to hold') in run['result']['msg']
+    assert run['seconds'] < 10 and run['max_rss_mb'] < 200, run
+    assert api.requests < 10
+
+
+@pytest.mark.parametrize('scenario, message', [
+    ('endless', 'GET /api/v2/usergroups listed more than 100000 user groups without ending'),
+    ('v1trickle', 'POST /api/search/systemusers says it holds 1000000000 items, more than the 500000 users'),
+])
+def test_an_endless_listing_ends_at_its_bound(tmp_path, scenario, message):
+    with HostileApi(scenario) as api:
+        run = hostile_run(tmp_path, api, 'Username,Group1\nalice,g0\n')
+    assert run['result']['failed'] and message in run['result']['msg'], run['result']['msg']
+    assert run['seconds'] < 60 and run['max_rss_mb'] < 200, run
+    # at most the bound's pages (1000 of 100 groups), and not one more
+    assert api.requests <= 1002
+
+
+@pytest.mark.parametrize('where', ['api_url', 'oauth_token_url'])
+def test_an_answer_that_trickles_in_does_not_hold_the_run(tmp_path, org, where):
+    from localservers import Drip
+    from testenv import CLIENT_ID, CLIENT_SECRET, ORG_ID
+    csv_path = str(write_csv(tmp_path, 'Username,jobTitle\nbob,Analyst\n'))
+    with Drip(interval=0.5) as drip:
+        args = dict(csv_path=csv_path, timeout=2, max_retries=0)
+        env = {'JC_API_KEY': API_KEY, 'JC_API_URL': drip.url}
+        if where == 'oauth_token_url':
+            env = {'JC_API_KEY': '', 'JC_API_URL': org.fake.url, 'JC_CLIENT_ID': CLIENT_ID, 'JC_ORG_ID': ORG_ID,
+                   'JC_CLIENT_SECRET': CLIENT_SECRET, 'JC_OAUTH_TOKEN_URL': drip.url + '/oauth2/token'}
+        run = run_module(tmp_path, None, USERS_MODULE, args, env=env, timeout=60)
+    assert run.result['failed']
+    assert 'did not arrive whole within 2s (timeout)' in run.result['msg'] or \
+        'did not answer whole within 2s (timeout)' in run.result['msg'], run.result['msg']
+    assert drip.requests >= 1

@@ -8,7 +8,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET
+from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET, ORG_ID
 from helpers import USERS_MODULE, configure_fake, write_csv
 from playbook import fake_stats, reset_stats, run_module
 
@@ -86,7 +86,7 @@ def test_a_refused_client_secret_is_not_echoed(tmp_path, org):
     path = write_csv(tmp_path, 'Username,Password\nbob,%s\n' % PASSWORDS[1])
     run = run_module(tmp_path, org.fake, USERS_MODULE, dict(csv_path=str(path)), verbosity=3,
                      env={'JC_API_KEY': '', 'JC_CLIENT_ID': CLIENT_ID, 'JC_CLIENT_SECRET': wrong,
-                          'JC_OAUTH_TOKEN_URL': org.fake.token_url})
+                          'JC_OAUTH_TOKEN_URL': org.fake.token_url, 'JC_ORG_ID': ORG_ID})
     assert run.result['failed']
     assert 'HTTP 401' in run.result['msg'] and org.fake.token_url in run.result['msg']
     assert 'nothing was written' in run.result['msg']
@@ -102,7 +102,7 @@ def test_a_service_account_given_as_options_is_masked_and_its_tokens_never_shown
     reset_stats(org.fake)
     run = run_module(tmp_path, org.fake, USERS_MODULE, dict(
         csv_path=str(path), report_path=str(report), client_id=CLIENT_ID + '\n', client_secret=CLIENT_SECRET + '\r\n',
-        oauth_token_url=org.fake.token_url), diff=True, verbosity=3, env={'JC_API_KEY': ''})
+        oauth_token_url=org.fake.token_url, org_id=ORG_ID), diff=True, verbosity=3, env={'JC_API_KEY': ''})
     assert run.result['summary']['by_status']['updated'] == 1 and run.result['summary']['by_status']['failed'] == 1
     shown = run.output + json.dumps(run.result) + report.read_text(encoding='utf-8')
     tokens = org.fake.oauth.issued()

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET
+from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET, ORG_ID
 from helpers import TEMPLATE_MODULE, USERS_MODULE, configure_fake, results_by_user, write_csv
 from playbook import fake_stats, reset_stats, run_module, run_playbook
 from fake_jumpcloud.seed import generate_org, username_for
@@ -19,7 +19,7 @@ WRONG_SECRET = 'not-the-5ecret-of-this-account'
 def service_account(fake, **changes):
     """The environment of a run that logs in with the fake's service account, and without an API key."""
     env = {'JC_API_KEY': '', 'JC_CLIENT_ID': CLIENT_ID, 'JC_CLIENT_SECRET': CLIENT_SECRET,
-           'JC_OAUTH_TOKEN_URL': fake.token_url}
+           'JC_OAUTH_TOKEN_URL': fake.token_url, 'JC_ORG_ID': ORG_ID}
     env.update(changes)
     return env
 
@@ -154,7 +154,8 @@ def test_no_secret_or_token_in_vvv_output_results_diff_or_report(tmp_path, org):
     report = tmp_path / 'report.csv'
     # update_password=always: the passwords go to these existing users, so that they are in the requests
     args = dict(csv_path=str(path), report_path=str(report), client_id=CLIENT_ID + '\n',
-                client_secret=CLIENT_SECRET + '\r\n', oauth_token_url=org.fake.token_url, update_password='always')
+                client_secret=CLIENT_SECRET + '\r\n', oauth_token_url=org.fake.token_url, update_password='always',
+                org_id=ORG_ID)
     env = {'JC_API_KEY': ''}
     reset_stats(org.fake)
     check = run_module(tmp_path, org.fake, USERS_MODULE, args, check=True, diff=True, verbosity=3, env=env)
@@ -180,7 +181,7 @@ def test_the_role_passes_the_service_account_through(tmp_path, org):
     reset_stats(org.fake)
     run = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.update_users', dict(
         users_csv_path=str(path), users_csv_confirm=True, users_csv_client_id=CLIENT_ID,
-        users_csv_client_secret=CLIENT_SECRET, users_csv_oauth_token_url=org.fake.token_url),
+        users_csv_client_secret=CLIENT_SECRET, users_csv_oauth_token_url=org.fake.token_url, users_csv_org_id=ORG_ID),
         verbosity=3, env={'JC_API_KEY': ''})
     assert run.rc == 0, run.output
     assert 'row 2 bob: updated: jobTitle' in run.stdout
@@ -196,7 +197,7 @@ def test_the_token_endpoint_certificate_is_checked_and_validate_certs_false_warn
     token_url = url + '/oauth2/token'
     csv_path = str(write_csv(tmp_path, 'Username,jobTitle\nbob,Analyst\n'))
     env = {'JC_API_KEY': '', 'JC_API_URL': url, 'JC_CLIENT_ID': CLIENT_ID, 'JC_CLIENT_SECRET': CLIENT_SECRET,
-           'JC_OAUTH_TOKEN_URL': token_url, 'REQUESTS_CA_BUNDLE': '', 'CURL_CA_BUNDLE': ''}
+           'JC_OAUTH_TOKEN_URL': token_url, 'JC_ORG_ID': ORG_ID, 'REQUESTS_CA_BUNDLE': '', 'CURL_CA_BUNDLE': ''}
     checked = run_module(tmp_path, None, USERS_MODULE, dict(csv_path=csv_path), env=env)
     assert checked.result['failed']
     assert checked.result['msg'] == (
@@ -209,3 +210,66 @@ def test_the_token_endpoint_certificate_is_checked_and_validate_certs_false_warn
         "validate_certs is false: the service account's secret and tokens are sent to %s and %s without checking "
         "those servers' certificates" % (url, token_url)]
     assert tls_fake.stats.as_dict()['token_requests'] == 1
+
+
+# -- the region's token host, the organisation ---------------------------------------------------------
+
+REGION_TOKEN_HOSTS = {'eu': 'admin-oauth.id.eu.jumpcloud.com', 'in': 'admin-oauth.id.in.jumpcloud.com'}
+
+
+@pytest.mark.parametrize('region', ['eu', 'in'])
+def test_a_service_account_of_a_region_asks_that_regions_token_host(tmp_path, region):
+    """The run's api_url is a local server (the fake over TLS); its token URL is not set, so it is the
+    region's, reached through the HTTPS proxy of the environment. The proxy records the host each tunnel is
+    asked for and leads it to the fake, whose certificate is made for the regions' token hosts."""
+    import copy
+    from fake_jumpcloud.server import FakeJumpCloud
+    from localservers import TunnelProxy, serve_tls
+    from org import SEED
+    fake = FakeJumpCloud(api_key=API_KEY, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, org_id=ORG_ID,
+                         seed=copy.deepcopy(SEED))
+    cert = serve_tls(fake.httpd, tmp_path, names=sorted(REGION_TOKEN_HOSTS.values()))
+    fake.start()
+    try:
+        url = 'https://127.0.0.1:%d' % fake.httpd.server_address[1]
+        path = write_csv(tmp_path, 'Username,jobTitle\nbob,Analyst\n')
+        with TunnelProxy(fake.httpd.server_address[:2]) as proxy:
+            env = {'JC_API_KEY': '', 'JC_CLIENT_ID': CLIENT_ID, 'JC_CLIENT_SECRET': CLIENT_SECRET, 'JC_ORG_ID': ORG_ID,
+                   'JC_OAUTH_TOKEN_URL': '', 'JC_API_URL': url, 'JC_REGION': region, 'REQUESTS_CA_BUNDLE': str(cert),
+                   'CURL_CA_BUNDLE': '', 'HTTPS_PROXY': proxy.url, 'https_proxy': proxy.url, 'NO_PROXY': '',
+                   'no_proxy': ''}
+            run = run_module(tmp_path, None, USERS_MODULE, dict(csv_path=str(path)), env=env)
+        assert not run.result.get('failed'), run.result.get('msg')
+        assert run.result['summary']['by_status']['updated'] == 1
+        # the token came from the region's host (and only the token: the API is loopback, never proxied)
+        assert proxy.targets == ['CONNECT %s:443' % REGION_TOKEN_HOSTS[region]]
+        stats = fake.stats.as_dict()
+        assert stats['token_requests'] == 1 and stats['writes'] == 1
+    finally:
+        fake.stop()
+
+
+def test_a_service_account_without_an_org_id_is_told_where_to_find_it_before_any_request(tmp_path, org):
+    path = write_csv(tmp_path, 'Username,jobTitle\nbob,Analyst\n')
+    reset_stats(org.fake)
+    run = run_module(tmp_path, org.fake, USERS_MODULE, dict(csv_path=str(path)),
+                     env=service_account(org.fake, JC_ORG_ID=''))
+    assert run.result['failed']
+    assert run.result['msg'] == (
+        "a service account needs org_id (or the JC_ORG_ID environment variable), the id of the organisation it acts "
+        "for, sent as x-org-id with every request: JumpCloud's admin console shows it on the Settings page, below "
+        "the organisation's contact information (24 hexadecimal characters)")
+    stats = fake_stats(org.fake)
+    assert stats['total'] == 0 and stats['token_requests'] == 0
+
+
+def test_every_bearer_request_names_the_organisation(tmp_path, fake_factory):
+    # this fake answers 401 to any API request whose x-org-id is not its organisation's
+    fake = fake_factory(generate_org(users=20, groups=2, systems=2), org_id=ORG_ID)
+    path = many_users_csv(tmp_path, 20, 'Auditor')
+    reset_stats(fake)
+    run = run_module(tmp_path, fake, USERS_MODULE, dict(csv_path=str(path), max_workers=4),
+                     env=service_account(fake))
+    assert not run.result.get('failed'), run.result.get('msg')
+    stats = fake_stats(fake)
+    assert stats['token_requests'] == 1 and stats['writes'] == 20 and '401' not in stats['statuses']

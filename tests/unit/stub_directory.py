@@ -38,6 +38,8 @@ class Directory:
     def _matches(user, condition):
         (field, wanted), = condition.items()
         value = user.get(field)
+        if isinstance(wanted, dict) and '$eq' in wanted:
+            return value == wanted['$eq']
         if isinstance(wanted, dict):
             pattern = wanted['$regex']
             return value is not None and re.match(pattern, value) is not None
@@ -75,7 +77,7 @@ class Directory:
         if path == '/api/search/systems':
             if search_filter is None:
                 return iter(self.systems)
-            ids = set(c['_id'] for c in search_filter['or'])
+            ids = set(c['_id']['$eq'] for c in search_filter['or'])   # an id is searched as {"$eq": id}
             assert len(ids) <= 1000
             return iter(s for s in self.systems if s['_id'] in ids and s['_id'] not in self.unsearchable_ids)
         if search_filter is None:

@@ -486,7 +486,6 @@ def test_module_reports_missing_requests(monkeypatch):
 @pytest.mark.parametrize('pages,limit,follow_total,expected_fetches', [
     ([([1, 2], 5), ([3, 4], 5), ([5], 5)], 2, False, [0, 2, 4]),        # total reached
     ([([1, 2], None), ([3], None)], 2, False, [0, 2]),                  # a short page ends it
-    ([([1], 3), ([2], 3), ([3], 3)], 2, True, [0, 1, 2]),               # followed past short pages
     ([([1], 3)], 2, False, [0]),                                        # not followed: a short page ends it
     ([([1], None)], 2, True, [0]),                                      # no total: a short page ends it
     ([([1, 2], None), ([], None)], 2, True, [0, 2]),                    # an empty page ends it
@@ -546,3 +545,107 @@ def test_a_first_page_already_read_is_not_read_again():
     client = make_client()[0]
     assert list(client._pages(fetch, 1, follow_total=False, first=(['first'], 3))) == ['first', 1, 2]
     assert sorted(fetched) == [1, 2]
+
+
+# -- a hostile API's paging --------------------------------------------------------------------------
+
+def hostile(path, page):
+    """Serve ``page(request)`` -> ``(headers, items or body)`` on every GET and POST of ``path``; count the calls."""
+    import json
+    calls = []
+
+    def answer(request):
+        calls.append(request)
+        headers, body = page(request)
+        return 200, headers, json.dumps(body)
+    for method in (responses.GET, responses.POST):
+        responses.add_callback(method, BASE + path, callback=answer)
+    return calls
+
+
+@responses.activate
+def test_a_total_beyond_any_organisation_stops_the_listing_at_its_first_page():
+    calls = hostile('/api/v2/usergroups', lambda r: ({'x-total-count': '100000000'},
+                                                     [{'id': str(i)} for i in range(100)]))
+    with pytest.raises(JumpCloudError) as info:
+        list(make_client()[0].v2_list('/api/v2/usergroups'))
+    assert str(info.value) == (
+        'the listing was stopped: GET /api/v2/usergroups says it holds 100000000 items, more than the 100000 user '
+        'groups any organisation is taken to hold; the API is not answering as JumpCloud does')
+    assert len(calls) == 1
+
+
+@responses.activate
+def test_a_v1_search_whose_total_is_beyond_any_organisation_stops_at_once():
+    calls = hostile('/api/search/systemusers', lambda r: ({}, {'totalCount': 10 ** 9, 'results': [{'_id': 'a'}]}))
+    with pytest.raises(JumpCloudError, match='POST /api/search/systemusers says it holds 1000000000 items, more than '
+                                             'the 500000 users'):
+        list(make_client()[0].v1_search('/api/search/systemusers'))
+    assert len(calls) == 1
+
+
+@responses.activate
+def test_a_v1_search_of_one_item_a_page_under_a_plausible_total_stops_at_its_second_page():
+    calls = hostile('/api/search/systems', lambda r: ({}, {'totalCount': 400000, 'results': [{'_id': 'a'}]}))
+    with pytest.raises(JumpCloudError, match='POST /api/search/systems answered a page of 1 items where 1000 were '
+                                             'asked, while its total says 399999 more remain'):
+        list(make_client()[0].v1_search('/api/search/systems'))
+    assert len(calls) == 1
+
+
+@responses.activate
+def test_an_endless_listing_without_a_total_ends_at_its_bound():
+    calls = hostile('/api/v2/ldapservers', lambda r: ({}, [{'id': r.params['skip']}] * 100))
+    items = []
+    with pytest.raises(JumpCloudError, match='GET /api/v2/ldapservers listed more than 1000 LDAP servers without '
+                                             'ending'):
+        for item in make_client()[0].v2_list('/api/v2/ldapservers'):
+            items.append(item)
+    assert len(items) == 1000 and len(calls) == 11
+
+
+@pytest.mark.parametrize('first_page_full', [True, False])
+@responses.activate
+def test_a_total_that_changes_between_pages_stops_the_listing(first_page_full):
+    totals = iter(['250', '251', '251'])
+    size = 100 if first_page_full else 99
+    hostile('/api/v2/usergroups', lambda r: ({'x-total-count': next(totals)}, [{'id': 'g'}] * size))
+    client = make_client()[0]
+    if not first_page_full:
+        # a v2 listing ends on its first short page: nothing to compare
+        assert len(list(client.v2_list('/api/v2/usergroups'))) == 99
+        return
+    with pytest.raises(JumpCloudError) as info:
+        list(client.v2_list('/api/v2/usergroups'))
+    assert str(info.value) == (
+        'the listing was stopped: the total of GET /api/v2/usergroups changed from 250 to 251 between its pages: '
+        'the listing changed while it was read, or the API is not answering consistently; run again')
+
+
+def test_pages_are_asked_for_through_a_window_no_wider_than_the_workers():
+    limit, total, workers = 10, 10 * 1000, 4
+    started = []
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def fetch(skip):
+        with lock:
+            started.append(skip)
+        if skip == limit:
+            assert release.wait(10)
+        return list(range(skip, min(skip + limit, total))), total
+    client = make_client(max_workers=workers)[0]
+    listing = client._pages(fetch, limit, follow_total=False)
+    first = [next(listing) for dummy in range(limit)]
+    assert first == list(range(limit))
+    waiter = threading.Thread(target=lambda: first.append(next(listing)))
+    waiter.start()
+    import time
+    time.sleep(0.5)
+    # the second page holds back: at most the window is asked for meanwhile, not the 999 pages the total promises
+    with lock:
+        assert 2 <= len(started) <= 1 + workers, started
+    release.set()
+    waiter.join(10)
+    assert list(listing) == list(range(limit + 1, total))
+    assert sorted(started) == list(range(0, total, limit))

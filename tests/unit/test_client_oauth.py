@@ -9,7 +9,7 @@ import pytest
 import requests
 import responses
 
-from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET
+from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET, ORG_ID
 from test_client import Clock, Sleeps
 from localservers import Recorder, proxy_everything
 from playbook import fake_stats
@@ -45,6 +45,7 @@ def all_at_once(count, work):
 def service_client(fake=None, **kwargs):
     kwargs.setdefault('client_id', CLIENT_ID)
     kwargs.setdefault('client_secret', CLIENT_SECRET)
+    kwargs.setdefault('org_id', ORG_ID)
     kwargs.setdefault('sleep', Sleeps())
     if fake is not None:
         kwargs.setdefault('base_url', fake.url)
@@ -214,7 +215,8 @@ def test_a_redirect_of_the_token_endpoint_is_not_followed(status):
 def test_the_token_url_follows_the_url_rules():
     with pytest.raises(ValueError, match='refusing to send the client secret over plain http to oauth.example'):
         service_client(oauth_token_url='http://oauth.example/oauth2/token')
-    assert service_client(oauth_token_url='http://oauth.example/oauth2/token', allow_insecure_http=True)
+    assert service_client(oauth_token_url='http://oauth.example/oauth2/token', allow_insecure_http=True,
+                          allow_custom_token_url=True)
     with pytest.raises(ValueError, match='oauth_token_url must not contain a user name or password'):
         service_client(oauth_token_url='https://evil.example@admin-oauth.id.jumpcloud.com/oauth2/token')
     # a blank URL is the default one; an API key client never checks it
@@ -287,3 +289,20 @@ def test_a_token_endpoint_that_echoes_the_credentials_has_them_redacted():
     text = str(info.value)
     assert 'invalid_request: bad header ******** for ********' in text
     assert CLIENT_SECRET not in text and basic.split()[1] not in text
+
+
+def test_a_token_endpoint_that_trickles_its_answer_holds_no_worker_past_its_deadline():
+    import time
+    from localservers import Drip
+    with Drip(interval=0.05) as drip, Recorder() as api:
+        client = service_client(base_url=api.url, oauth_token_url=drip.url + '/oauth2/token', timeout=1,
+                                max_retries=1, backoff_delay=0.01, max_workers=4)
+        started = time.monotonic()
+        errors = all_at_once(4, lambda: client.get(USERS))
+        took = time.monotonic() - started
+    # one fetch (and its one retry) for all four workers, each attempt cut at a second; then every worker fails
+    assert took < 4, took
+    assert drip.requests == 2 and api.requests == []
+    assert len(errors) == 4 and all(isinstance(e, JumpCloudError) for e in errors)
+    assert errors[0].message == ('the token endpoint %s/oauth2/token did not answer whole within 1s (timeout)'
+                                 % drip.url)

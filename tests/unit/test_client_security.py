@@ -8,7 +8,7 @@ import pytest
 import requests
 import responses
 
-from testenv import API_KEY, CLIENT_ID
+from testenv import API_KEY, CLIENT_ID, ORG_ID
 from localservers import Recorder, proxy_everything, serve_tls
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient, check_base_url
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
@@ -122,7 +122,7 @@ def test_escaped_forms_of_the_service_account_and_its_tokens_are_redacted():
     basic = basic_credentials(CLIENT_ID, secret).split(' ', 1)[1]
     text = ' | '.join(sorted(escaped_forms(secret) | escaped_forms(token) | escaped_forms(CLIENT_ID) | {basic}))
     responses.get(USER_URL, status=400, json={'message': 'bad: %s' % text})
-    client = make_client(api_key=None, client_id=CLIENT_ID, client_secret=secret)[0]
+    client = make_client(api_key=None, client_id=CLIENT_ID, client_secret=secret, org_id=ORG_ID)[0]
     with pytest.raises(JumpCloudError) as info:
         client.get(USER_PATH)
     shown = error_text(info.value)
@@ -297,3 +297,34 @@ def test_retry_after_zero_waits_a_minimum_and_the_budget_bounds_the_429s():
     assert sleeps and min(sleeps) >= 1.0 and sum(sleeps) <= 10
     assert len(responses.calls) <= 11
     assert client.counts['retries'] == len(sleeps)
+
+
+# -- timeout bounds the whole answer -----------------------------------------------------------------
+
+@pytest.mark.parametrize('headers_first', [False, True], ids=['status-line-drips', 'body-drips'])
+def test_an_answer_that_trickles_in_fails_once_timeout_has_passed(headers_first):
+    import time
+    from localservers import Drip
+    with Drip(interval=0.05, headers_first=headers_first) as drip:
+        client = make_client(base_url=drip.url, timeout=1, max_retries=1, backoff_delay=0.01)[0]
+        started = time.monotonic()
+        with pytest.raises(JumpCloudError) as info:
+            client.get('/api/systemusers')
+        took = time.monotonic() - started
+    # a read is retried once: two answers of a second each, where each byte came well within the timeout
+    assert took < 4, took
+    assert drip.requests == 2
+    assert str(info.value) == ('connection failed: the answer did not arrive whole within 1s (timeout) '
+                               '(GET /api/systemusers) after 1 retry')
+
+
+def test_a_write_whose_answer_trickles_in_is_not_sent_again_and_its_outcome_is_unknown():
+    import time
+    from localservers import Drip
+    with Drip(interval=0.05) as drip:
+        client = make_client(base_url=drip.url, timeout=1)[0]
+        started = time.monotonic()
+        with pytest.raises(JumpCloudError) as info:
+            client.put('/api/systemusers/5f0000000000000000000001', {'jobTitle': 'x'})
+        assert time.monotonic() - started < 3
+    assert drip.requests == 1 and info.value.outcome_unknown

@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET, ROOT
+from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET, ORG_ID, ROOT
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar, trust_as_template
 from ansible_collections.jcops.jumpcloud.plugins.doc_fragments.connection import ModuleDocFragment
@@ -48,9 +48,11 @@ def test_the_argspec_is_the_table():
     assert co.CONNECTION_ARGSPEC['client_secret'] == dict(type='str', no_log=True,
                                                           fallback=(co.env_fallback, ['JC_CLIENT_SECRET']))
     # a URL whose name reads like a secret (validate-modules asks) is said not to be one
+    # no default of its own: unset, it follows the region (see test_the_token_url_follows_the_region)
     assert co.CONNECTION_ARGSPEC['oauth_token_url'] == dict(
-        type='str', default='https://admin-oauth.id.jumpcloud.com/oauth2/token', no_log=False,
-        fallback=(co.env_fallback, ['JC_OAUTH_TOKEN_URL']))
+        type='str', no_log=False, fallback=(co.env_fallback, ['JC_OAUTH_TOKEN_URL']))
+    # no environment variable: an AWX credential (or whoever sets the environment) cannot turn it on
+    assert co.CONNECTION_ARGSPEC['allow_custom_token_url'] == dict(type='bool', default=False)
     for option in co.OPTIONS:
         spec = co.CONNECTION_ARGSPEC[option.name]
         assert spec['type'] == option.type and spec.get('default') == option.default
@@ -119,6 +121,7 @@ def test_the_role_passes_every_option_it_is_given_to_the_module():
     values = {'api_key': API_KEY, 'client_id': CLIENT_ID, 'client_secret': CLIENT_SECRET,
               'oauth_token_url': 'https://oauth.example/oauth2/token',
               'api_url': 'https://jumpcloud.example', 'region': 'eu', 'org_id': 'a' * 24,
+              'allow_custom_token_url': True,
               'validate_certs': False, 'allow_insecure_http': True, 'timeout': 7, 'max_workers': 3,
               'max_retries': 2, 'max_retry_wait': 9, 'requests_per_second': 1.5}
     assert sorted(values) == sorted(NAMES)
@@ -179,7 +182,9 @@ def test_the_awx_credential_type_injects_options_as_the_table_describes_them():
     assert set(fields) == set(option.name for option in by_env.values() if option.env in cred['injectors']['env'])
     # the credential's region default is what the module uses when no region is set
     assert co.REGION_URLS[fields['region']['default']] == co.resolve_base_url() == co.DEFAULT_API_URL
-    assert fields['oauth_token_url']['default'] == co.DEFAULT_OAUTH_TOKEN_URL == co.OPTIONS_BY_NAME['oauth_token_url'].default
+    # an empty token URL follows the region: a default here would send an EU or IN org's secret to the US host
+    assert 'default' not in fields['oauth_token_url'] and co.OPTIONS_BY_NAME['oauth_token_url'].default is None
+    assert 'allow_custom_token_url' not in fields
     # both ways of logging in are offered, so neither is required: the modules refuse both or neither
     secret = [name for name, field in fields.items() if field.get('secret')]
     assert secret == ['api_key', 'client_id', 'client_secret'] and cred['inputs']['required'] == []
@@ -239,8 +244,8 @@ def test_client_kwargs_pass_every_option_the_client_takes():
     assert kwargs == {'api_key': API_KEY, 'base_url': 'https://console.eu.jumpcloud.com', 'org_id': 'a' * 24,
                       'validate_certs': True, 'allow_insecure_http': False, 'timeout': 30, 'max_workers': 16,
                       'max_retries': 5, 'max_retry_wait': 300, 'requests_per_second': 2.0,
-                      'client_id': None, 'client_secret': None,
-                      'oauth_token_url': 'https://admin-oauth.id.jumpcloud.com/oauth2/token'}
+                      'client_id': None, 'client_secret': None, 'allow_custom_token_url': False,
+                      'oauth_token_url': 'https://admin-oauth.id.eu.jumpcloud.com/oauth2/token'}
     assert set(kwargs) <= set(inspect.signature(JumpCloudClient).parameters)
     client = JumpCloudClient(**kwargs)
     assert client.base_url == 'https://console.eu.jumpcloud.com' and client.timeout == 30
@@ -264,9 +269,9 @@ def test_resolve_base_url():
 
 def test_a_service_account_instead_of_a_key():
     params = co.check_params(given(api_key='', client_id=' %s\n' % CLIENT_ID, client_secret=CLIENT_SECRET + '\r\n',
-                                   oauth_token_url='  '))
+                                   oauth_token_url='  ', org_id=ORG_ID))
     assert (params['api_key'], params['client_id'], params['client_secret']) == (None, CLIENT_ID, CLIENT_SECRET)
-    # an empty token URL (an AWX credential's empty field) is the default one
+    # an empty token URL (an AWX credential's empty field) is the region's, here none: the US one
     assert params['oauth_token_url'] == co.DEFAULT_OAUTH_TOKEN_URL
     kwargs = co.client_kwargs(params)
     client = JumpCloudClient(**kwargs)
@@ -288,3 +293,93 @@ def test_exactly_one_of_api_key_and_service_account(changes, message):
         co.check_params(given(**changes))
     assert message in '%s' % info.value
     assert not [value for value in (API_KEY, CLIENT_ID, CLIENT_SECRET) if value in '%s' % info.value]
+
+
+# -- the service account's token endpoint and organisation -------------------------------------------
+
+EU_TOKEN = 'https://admin-oauth.id.eu.jumpcloud.com/oauth2/token'
+IN_TOKEN = 'https://admin-oauth.id.in.jumpcloud.com/oauth2/token'
+US_TOKEN = 'https://admin-oauth.id.jumpcloud.com/oauth2/token'
+
+
+@pytest.mark.parametrize('changes,expected', [
+    (dict(), US_TOKEN),
+    (dict(region='us'), US_TOKEN),
+    (dict(region='eu'), EU_TOKEN),
+    (dict(region='in'), IN_TOKEN),
+    # an api_url on a regional console says the region, whatever region says
+    (dict(api_url='https://console.eu.jumpcloud.com'), EU_TOKEN),
+    (dict(api_url='https://CONSOLE.in.jumpcloud.com/', region='us'), IN_TOKEN),
+    (dict(api_url='https://console.jumpcloud.com', region='eu'), US_TOKEN),
+    # any other api_url (a local test server, a proxy): the region's
+    (dict(api_url='http://127.0.0.1:8089', region='in'), IN_TOKEN),
+    (dict(api_url='https://jumpcloud.proxy.example'), US_TOKEN),
+    # an explicit token URL wins
+    (dict(region='eu', oauth_token_url=' %s ' % IN_TOKEN), IN_TOKEN),
+    (dict(region='eu', oauth_token_url='  '), EU_TOKEN),
+])
+def test_the_token_url_follows_the_region(changes, expected):
+    params = co.check_params(given(api_key=None, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, org_id=ORG_ID,
+                                   **changes))
+    assert params['oauth_token_url'] == expected
+    client = JumpCloudClient(**co.client_kwargs(params))
+    assert client._tokens.token_url == expected
+
+
+def test_the_client_alone_takes_the_token_url_from_a_regional_console():
+    def token_url(base_url):
+        return JumpCloudClient(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, org_id=ORG_ID,
+                               base_url=base_url)._tokens.token_url
+    assert token_url('https://console.eu.jumpcloud.com') == EU_TOKEN
+    assert token_url('https://console.in.jumpcloud.com') == IN_TOKEN
+    assert token_url('https://console.jumpcloud.com') == US_TOKEN
+
+
+SERVICE_ACCOUNT_WITHOUT_ORG = (
+    "a service account needs org_id (or the JC_ORG_ID environment variable), the id of the organisation it acts "
+    "for, sent as x-org-id with every request: JumpCloud's admin console shows it on the Settings page, below the "
+    "organisation's contact information (24 hexadecimal characters)")
+
+
+@pytest.mark.parametrize('org_id', [None, '', '  \n'])
+def test_a_service_account_needs_the_org_id_and_is_told_where_to_find_it(org_id):
+    with pytest.raises(ValueError) as info:
+        co.check_params(given(api_key=None, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, org_id=org_id))
+    assert '%s' % info.value == SERVICE_ACCOUNT_WITHOUT_ORG
+    with pytest.raises(ValueError) as info:
+        JumpCloudClient(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, org_id=org_id)
+    assert '%s' % info.value == SERVICE_ACCOUNT_WITHOUT_ORG
+    # an API key still works without one (it is needed only by multi-tenant keys)
+    assert co.check_params(given(org_id=org_id))['org_id'] is None
+
+
+@pytest.mark.parametrize('url', ['https://oauth.example/oauth2/token', 'https://admin-oauth.id.jumpcloud.com.evil.example/t',
+                                 'https://jumpcloud.com/oauth2/token', 'https://10.0.0.1/oauth2/token'])
+def test_the_token_host_must_be_jumpclouds_or_loopback_unless_allowed(url):
+    kwargs = dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, org_id=ORG_ID, oauth_token_url=url)
+    with pytest.raises(ValueError) as info:
+        JumpCloudClient(**kwargs)
+    assert ('refusing to send the client secret to %s: oauth_token_url must be on one of JumpCloud\'s token hosts '
+            '(admin-oauth.id.jumpcloud.com, admin-oauth.id.eu.jumpcloud.com, admin-oauth.id.in.jumpcloud.com) or a '
+            'loopback address' % url.split('/')[2]) in '%s' % info.value
+    assert CLIENT_SECRET not in '%s' % info.value
+    assert JumpCloudClient(allow_custom_token_url=True, **kwargs)._tokens.token_url == url
+
+
+@pytest.mark.parametrize('url', [EU_TOKEN, IN_TOKEN, US_TOKEN, 'https://ADMIN-OAUTH.id.jumpcloud.com:443/oauth2/token',
+                                 'http://127.0.0.1:8089/oauth2/token', 'http://localhost:1/t', 'http://[::1]:2/t'])
+def test_jumpclouds_token_hosts_and_loopback_are_accepted(url):
+    client = JumpCloudClient(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, org_id=ORG_ID, oauth_token_url=url)
+    assert client._tokens.token_url == url
+
+
+def test_an_api_key_client_never_checks_the_token_url():
+    assert JumpCloudClient(api_key=API_KEY, oauth_token_url='https://oauth.example/t')._tokens is None
+
+
+def test_the_client_defaults_are_the_tables():
+    defaults = dict((name, parameter.default) for name, parameter in inspect.signature(JumpCloudClient).parameters.items())
+    for name in ('timeout', 'max_workers', 'max_retries', 'max_retry_wait', 'validate_certs', 'allow_insecure_http',
+                 'allow_custom_token_url', 'oauth_token_url'):
+        assert defaults[name] == co.OPTIONS_BY_NAME[name].default, name
+    assert JumpCloudClient(api_key=API_KEY)._max_workers == 16
