@@ -28,7 +28,8 @@ __metaclass__ = type
 import re
 import time
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import id_condition
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, ListingChanged
 
 BULK_PATH = '/api/v2/bulk/users'
 USERS_SEARCH = '/api/search/systemusers'
@@ -216,6 +217,8 @@ class BulkWriter:
         try:
             results = list(self.client.v2_list('%s/%s/results' % (BULK_PATH, job_id)))
             state = job_state(results, users)
+        except ListingChanged:
+            return None             # results added while they were read: the job runs, read them again later
         except (JumpCloudError, MalformedAnswer, TypeError, ValueError):
             return users            # its results cannot be read: its users are re-read
         if state is None:
@@ -248,7 +251,7 @@ class BulkWriter:
         found = set()
         for start in range(0, len(ids), READ_BATCH):
             batch = ids[start:start + READ_BATCH]
-            for user in self.client.v1_search(USERS_SEARCH, {'or': [{'_id': uid} for uid in batch]},
+            for user in self.client.v1_search(USERS_SEARCH, {'or': [id_condition(uid) for uid in batch]},
                                               fields=self.read_fields):
                 if not isinstance(user, dict):
                     raise MalformedAnswer('a user of the search is not an object')

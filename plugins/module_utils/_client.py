@@ -45,7 +45,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_option
     region_of_url,
 )
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._deadline import DeadlineAdapter, passed_deadline
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, ListingError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, ListingChanged, ListingError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._oauth import TokenSource
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._ratelimit import RateLimiter
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._redact import Redactor
@@ -227,8 +227,9 @@ class Listing:
             self._stop('%s says it holds %d items, more than the %d %s any organisation is taken to hold; the '
                        'API is not answering as JumpCloud does' % (self.endpoint, total, self.bound, self.what))
         if first is not None and total != first:
-            self._stop('the total of %s changed from %s to %s between its pages: the listing changed while it was '
-                       'read, or the API is not answering consistently; run again' % (self.endpoint, first, total))
+            raise ListingChanged('the total of %s changed from %s to %s between its pages: the listing changed while it '
+                                 'was read, or the API is not answering consistently; run again'
+                                 % (self.endpoint, first, total), None, self.method, self.path)
 
     def check_count(self, count):
         """The items read so far: within the bound."""

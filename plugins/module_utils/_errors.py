@@ -67,3 +67,8 @@ class RunFailed(Exception):
         super(RunFailed, self).__init__(msg)
         self.msg = msg
         self.result = result
+
+
+class ListingChanged(ListingError):
+    """A listing whose total changed between its pages: on a listing that grows while it is read (a bulk job's
+    results while the job runs), a sign to read it again later rather than a broken API."""

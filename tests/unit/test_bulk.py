@@ -5,7 +5,7 @@ an answer of an unexpected shape) is unknown, never written again blind; a user 
 a refused job, fields not in place) is left to the per-user PUT."""
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _bulk as bulk
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._bulk import BulkWriter, job_item, put_rest
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, ListingChanged
 
 
 def uid(n):
@@ -73,7 +73,7 @@ class JobApi:
 
     def v1_search(self, path, search_filter=None, fields=None):
         self.calls.append(('SEARCH', path, search_filter, fields))
-        wanted = [c['_id'] for c in search_filter['or']]
+        wanted = [c['_id']['$eq'] for c in search_filter['or']]
         return iter(dict(self.users.get(u, {}), _id=u) for u in wanted)
 
     def redact(self, text):
@@ -133,7 +133,7 @@ def test_a_job_is_over_when_every_result_is_terminal_and_there_is_one_per_user()
     api.v2_list = lambda path, params=None: iter(next(answers))
     w = writer(api, clock)
     assert w.write([Plan(n, {'department': 'D'}) for n in (1, 2)]) == {uid(1), uid(2)}
-    assert [c[2] for c in calls(api, 'SEARCH')] == [{'or': [{'_id': uid(2)}]}]      # the one no result named
+    assert [c[2] for c in calls(api, 'SEARCH')] == [{'or': [{'_id': {'$eq': uid(2)}}]}]    # the one no result named
 
 
 def test_results_that_name_no_user_are_settled_by_one_batched_re_read_in_seconds_not_minutes():
@@ -270,3 +270,19 @@ def test_the_fields_jumpclouds_bulk_tests_leave_out_go_by_put():
     assert put_rest(plan) == dict((k, v) for k, v in suspend.items() if k != 'jobTitle')
     assert job_item(Plan(1, {'state': 'ACTIVATED', 'suspended': False})) is None
     assert bulk.PUT_ONLY & bulk.JOB_FIELDS == frozenset()
+
+
+def test_results_whose_total_grows_while_they_are_read_are_read_again_later_not_re_read_as_users():
+    api, clock = JobApi(), Clock()
+    listed = api.v2_list
+    changed = [ListingChanged('the total changed between its pages', None, 'GET', '/api/v2/bulk/users/job0/results')]
+
+    def growing(path, params=None):
+        if changed:
+            raise changed.pop()
+        return listed(path, params)
+    api.v2_list = growing
+    w = writer(api, clock)
+    assert w.write([Plan(n, {'department': 'D'}) for n in (1, 2)]) == {uid(1), uid(2)}
+    assert calls(api, 'SEARCH') == [] and w.unknown == {}     # the second look settled the job
+    assert sum(clock.sleeps) == 1.5
