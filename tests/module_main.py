@@ -14,7 +14,7 @@ from unittest import mock
 from ansible.module_utils import basic
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _module
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import JumpCloudClient
 
 try:
     from ansible.module_utils.testing import patch_module_args     # ansible-core 2.19 and later

@@ -55,7 +55,7 @@ _value:
 '''
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses as st
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 
 # what a write not made (check mode) would do, by what it writes
 _ADD_TO_GROUP = {st.WOULD_ADD: 'would add', st.WOULD_REMOVE: 'would remove'}

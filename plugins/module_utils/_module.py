@@ -14,19 +14,19 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import (
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     JumpCloudClient,
 )
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import (
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.connection import (
     CONNECTION_ARGSPEC,
     OPTIONS,
     check_params,
     client_kwargs,
 )
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import RunFailed
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._file_modes import (
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import (
     NEW_FILE_MODE,
     OUTPUT_FILES,
     current_bits,

@@ -240,7 +240,7 @@ systems_path:
 '''
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import JumpCloudModule
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import write_template
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.flow import write_template
 
 
 def main():

@@ -435,8 +435,8 @@ failed_rows_path:
 '''
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import JumpCloudModule
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._run_options import ARGUMENT_SPEC
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import apply_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.options import ARGUMENT_SPEC
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.flow import apply_csv
 
 
 def main():

@@ -1,5 +1,5 @@
 """Compare a real run with what check mode predicted: check mode's would-forms are the real run's statuses."""
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._statuses import as_done, is_preview
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.statuses import as_done, is_preview
 
 OUTCOME_KEYS = ('status', 'changed_fields', 'groups', 'system', 'ldap', 'remove_system')
 

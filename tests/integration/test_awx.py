@@ -10,7 +10,7 @@ import yaml
 from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET, COLLECTIONS_PATH, ORG_ID, ROOT
 from helpers import write_csv
 from playbook import fake_stats, run_playbook
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._connection_options import CONNECTION_ARGSPEC
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.connection import CONNECTION_ARGSPEC
 
 pytestmark = pytest.mark.integration
 AWX = os.path.join(ROOT, 'docs', 'awx')

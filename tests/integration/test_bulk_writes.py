@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _bulk
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import bulk as _bulk
 
 from fake_jumpcloud.seed import generate_org
 from helpers import configure_fake

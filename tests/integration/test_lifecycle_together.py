@@ -2,7 +2,7 @@
 others' fields go in a bulk job, and STAGED kept for new users only."""
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _bulk
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import bulk as _bulk
 
 from fake_jumpcloud.seed import generate_org
 from inprocess import apply_csv

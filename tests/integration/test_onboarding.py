@@ -11,7 +11,7 @@ import yaml
 from testenv import ROOT
 from helpers import TEMPLATE_MODULE, apply, results_by_user, run_task, write_csv
 from playbook import fake_stats, reset_stats, run_playbook
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._missing_users import REQUIRED_TO_CREATE
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import REQUIRED_TO_CREATE
 from predicted import assert_run_as_predicted
 
 pytestmark = pytest.mark.integration

@@ -34,11 +34,11 @@ sys.path.insert(0, os.path.dirname(HERE))
 # testenv puts the collection on sys.path
 import testenv  # noqa: E402,F401  # pylint: disable=unused-import
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient  # noqa: E402
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed  # noqa: E402
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import JumpCloudClient  # noqa: E402
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed  # noqa: E402
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _import_template  # noqa: E402
 from ansible_collections.jcops.jumpcloud.plugins.module_utils import _users_from_csv  # noqa: E402
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._template import SECTIONS  # noqa: E402
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.render import SECTIONS  # noqa: E402
 
 NEEDED = ('JC_LIVE_API_KEY', 'JC_LIVE_USER', 'JC_LIVE_GROUP', 'JC_LIVE_SYSTEM_ID')
 USER_FIELDS = ('description', 'alternateEmail', 'managedAppleId', 'recoveryEmail', 'addresses', 'phoneNumbers',

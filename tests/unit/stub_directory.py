@@ -2,7 +2,7 @@
 the collection makes (searches, listings, a user by id) and the writes, each as scripted, recording them all."""
 import re
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
 
 
 def uid(number):

@@ -4,13 +4,13 @@ import datetime
 
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Applier, Outcome
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import UserPlan, plan_user, sudo_attributes
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._report import row_result
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import State
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Applier, Outcome
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import UserPlan, plan_user, sudo_attributes
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.report import row_result
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import State
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
 
 class Client:

@@ -2,11 +2,11 @@
 answered, in the same task; a refused creation sends nothing else; check mode sends nothing and says would_create."""
 import datetime
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Applier
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import Desired, UserFacts
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan_create import plan_create
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._report import row_result
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Applier
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import Desired, UserFacts
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan_create import plan_create
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.report import row_result
 
 NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.timezone.utc)
 NEW_ID, GID, SID = '5f' + '1' * 22, '5f' + '2' * 22, '5f' + '3' * 22

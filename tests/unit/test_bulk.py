@@ -3,9 +3,9 @@ result is terminal and there is one per user; a result naming a user settles it,
 re-read in batched searches and compared with their plan; a user whose job outcome cannot be told (an interrupt,
 an answer of an unexpected shape) is unknown, never written again blind; a user not written by its job (failed,
 a refused job, fields not in place) is left to the per-user PUT."""
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _bulk as bulk
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._bulk import BulkWriter, job_item, put_rest
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, ListingChanged
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import bulk
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.bulk import BulkWriter, job_item, put_rest
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, ListingChanged
 
 
 def uid(n):

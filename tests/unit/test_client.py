@@ -6,11 +6,11 @@ import requests
 import responses
 
 from testenv import API_KEY
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _client as client_mod
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._backoff import jittered_backoff, parse_retry_after
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient, check_base_url
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._ratelimit import RateLimiter
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import client as client_mod
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.backoff import jittered_backoff, parse_retry_after
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import JumpCloudClient, check_base_url
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.ratelimit import RateLimiter
 
 BASE = 'https://console.jumpcloud.com'
 USER_URL = BASE + '/api/systemusers/5f0000000000000000000001'

@@ -5,8 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from testenv import API_KEY
 from playbook import fake_stats, reset_stats
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _state
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient, id_condition
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import state as _state
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import JumpCloudClient
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import id_condition
 
 
 def client_of(fake):

@@ -14,9 +14,9 @@ from test_client import Clock, Sleeps
 from localservers import Recorder, proxy_everything
 from playbook import fake_stats
 from helpers import configure_fake
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._oauth import basic_credentials
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import JumpCloudClient
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.oauth import basic_credentials
 
 USERS = '/api/systemusers'
 TOKEN_URL = 'https://admin-oauth.id.jumpcloud.com/oauth2/token'

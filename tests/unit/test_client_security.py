@@ -10,9 +10,9 @@ import responses
 
 from testenv import API_KEY, CLIENT_ID, ORG_ID
 from localservers import Recorder, proxy_everything, serve_tls
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient, check_base_url
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._oauth import basic_credentials
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import JumpCloudClient, check_base_url
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.oauth import basic_credentials
 
 BASE = 'https://console.jumpcloud.com'
 USER_PATH = '/api/systemusers/5f0000000000000000000001'

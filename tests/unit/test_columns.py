@@ -10,12 +10,12 @@ import string
 import pytest
 import yaml
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _template as template
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import plan_user
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import KEY_FIELDS, State, needed_fields
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import _PARSERS, CLEAR, parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import render as template
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import plan_user
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import KEY_FIELDS, State, needed_fields
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import _PARSERS, CLEAR, parse_rows
 from ansible_collections.jcops.jumpcloud.plugins.modules import jc_import_template, jc_users_from_csv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -3,7 +3,7 @@ import collections
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._concurrency import NOT_STARTED, UNFINISHED, bounded_map, drain
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.concurrency import NOT_STARTED, UNFINISHED, bounded_map, drain
 
 
 def test_results_come_in_order_with_at_most_a_window_of_items_taken_ahead():

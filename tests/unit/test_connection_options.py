@@ -11,8 +11,8 @@ from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET, ORG_ID, ROOT
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar, trust_as_template
 from ansible_collections.jcops.jumpcloud.plugins.doc_fragments.connection import ModuleDocFragment
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _connection_options as co
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import connection as co
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import JumpCloudClient
 
 ROLE = os.path.join(ROOT, 'roles', 'users_csv')
 NAMES = [option.name for option in co.OPTIONS]

@@ -1,9 +1,9 @@
 """Reading the CSV: encodings, grammar and headers give one clear problem with its place."""
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell, unescape_cell
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell, unescape_cell
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
 
 def problems(data):
@@ -69,7 +69,7 @@ def test_many_unknown_columns_are_summarised():
     header = ','.join(['Username'] + ['c%d' % i for i in range(900)])
     found = read_csv('u.csv', (header + '\nbob\n').encode())[1]
     assert len(found) == 900 and all(p.line == 1 for p in found)
-    from ansible_collections.jcops.jumpcloud.plugins.module_utils._problems import summarise
+    from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.problems import summarise
     text = summarise(found, 'u.csv')
     assert text.count('\n') == 20 and '... and 880 more problem(s)' in text
 

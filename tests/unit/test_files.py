@@ -13,14 +13,15 @@ import tracemalloc
 import pytest
 
 from testenv import ROOT
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _import_template as import_template
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import RunFailed
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_safety import escape_cell, unescape_cell
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._progress import Progress
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._template import render_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import EMAIL_RE, parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import flow as import_template
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._files import write
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell, unescape_cell
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.progress import Progress
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.render import render_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import EMAIL_RE, parse_rows
 
 
 def cell_problems(data):
@@ -226,7 +227,7 @@ def test_write_atomic_never_sets_the_mode_through_a_swapped_in_symlink(tmp_path,
         os.symlink(str(victim), path)
         return real_chmod(path, mode, *args, **kwargs)
     monkeypatch.setattr(os, 'chmod', swap_then_chmod)
-    report.write_atomic(str(target), 'row\r\n')
+    write.write_atomic(str(target), 'row\r\n')
     assert stat.S_IMODE(victim.stat().st_mode) == 0o600
     assert stat.S_IMODE(target.stat().st_mode) == 0o600 and target.read_bytes() == b'row\r\n'
 
@@ -237,13 +238,13 @@ def test_write_atomic_syncs_the_data_before_the_rename(tmp_path, monkeypatch):
     monkeypatch.setattr(os, 'fsync', lambda fd: (events.append(('fsync', stat.S_ISREG(os.fstat(fd).st_mode))),
                                                  real_fsync(fd)))
     monkeypatch.setattr(os, 'replace', lambda a, b: (events.append(('replace', True)), real_replace(a, b)))
-    report.write_atomic(str(tmp_path / 'r.csv'), 'x')
+    write.write_atomic(str(tmp_path / 'r.csv'), 'x')
     assert events[:2] == [('fsync', True), ('replace', True)]
 
 
 def test_write_atomic_takes_a_name_of_255_bytes(tmp_path):
     target = tmp_path / ('r' * 251 + '.csv')
-    report.write_atomic(str(target), 'x')
+    write.write_atomic(str(target), 'x')
     assert target.read_text() == 'x' and os.listdir(str(tmp_path)) == [target.name]
 
 
@@ -272,11 +273,11 @@ def test_write_atomic_gives_the_data_no_wider_mode_than_wanted_from_the_first_by
     monkeypatch.setattr(os, 'fdopen', lambda *args, **kwargs: Watched(real_fdopen(*args, **kwargs)))
     old = os.umask(0)
     try:
-        assert report.write_atomic(str(tmp_path / 'new.csv'), 'x' * 100) is None
+        assert write.write_atomic(str(tmp_path / 'new.csv'), 'x' * 100) is None
         existing = tmp_path / 'old.csv'
         existing.write_text('y')
         existing.chmod(0o644)
-        assert report.write_atomic(str(existing), 'z' * 100, mode='0600') == 0o644
+        assert write.write_atomic(str(existing), 'z' * 100, mode='0600') == 0o644
     finally:
         os.umask(old)
     assert seen and set(seen) == {0o600}
@@ -292,7 +293,7 @@ def test_write_atomic_keeps_or_sets_the_mode_of_an_existing_file(tmp_path, mode,
     path = tmp_path / 'r.csv'
     path.write_text('old')
     path.chmod(before)
-    assert report.write_atomic(str(path), 'new', mode=mode) == before
+    assert write.write_atomic(str(path), 'new', mode=mode) == before
     assert stat.S_IMODE(path.stat().st_mode) == after and path.read_text() == 'new'
 
 
@@ -305,12 +306,12 @@ def test_write_atomic_falls_back_to_writing_in_place_only_with_unsafe_writes(tmp
     path = tmp_path / 'mounted.csv'
     path.write_text('old')
     with pytest.raises(OSError):
-        report.write_atomic(str(path), 'new')
+        write.write_atomic(str(path), 'new')
     assert path.read_text() == 'old' and os.listdir(str(tmp_path)) == ['mounted.csv']
     with pytest.raises(OSError):        # a file that may hold passwords is never written in place
-        report.write_atomic(str(path), 'new', unsafe_writes=True, private=True)
+        write.write_atomic(str(path), 'new', unsafe_writes=True, private=True)
     assert path.read_text() == 'old' and os.listdir(str(tmp_path)) == ['mounted.csv']
-    report.write_atomic(str(path), 'new', unsafe_writes=True)
+    write.write_atomic(str(path), 'new', unsafe_writes=True)
     assert path.read_text() == 'new' and os.listdir(str(tmp_path)) == ['mounted.csv']
 
 
@@ -324,7 +325,7 @@ def test_a_private_file_takes_no_mode_and_no_earlier_mode(tmp_path):
     path = tmp_path / 'failed.csv'
     path.write_text('old')
     os.chmod(str(path), 0o644)
-    assert report.write_atomic(str(path), 'new', mode='0644', private=True) is None
+    assert write.write_atomic(str(path), 'new', mode='0644', private=True) is None
     assert path.read_text() == 'new' and stat.S_IMODE(os.stat(str(path)).st_mode) == 0o600
 
 
@@ -338,7 +339,7 @@ def test_a_private_file_planted_by_another_user_is_replaced_by_a_new_one_of_ours
     os.chmod(str(path), 0o600)
     os.link(str(path), str(keep))
     before = os.stat(str(path))
-    report.write_atomic(str(path), 'Username,Password\r\nbob,S3cret\r\n', private=True)
+    write.write_atomic(str(path), 'Username,Password\r\nbob,S3cret\r\n', private=True)
     after = os.stat(str(path))
     assert (after.st_uid, stat.S_IMODE(after.st_mode)) == (os.getuid(), 0o600)
     assert after.st_ino != before.st_ino and keep.read_text() == 'placeholder'
@@ -349,7 +350,7 @@ def test_a_private_file_replaces_a_link_and_never_follows_it(tmp_path):
     target.write_text('keep')
     os.chmod(str(target), 0o644)
     path.symlink_to(target)
-    report.write_atomic(str(path), 'new', private=True)
+    write.write_atomic(str(path), 'new', private=True)
     assert target.read_text() == 'keep' and stat.S_IMODE(os.stat(str(target)).st_mode) == 0o644
     assert not path.is_symlink() and path.read_text() == 'new'
 
@@ -407,13 +408,13 @@ SIGTERM_CHILD = r'''
 import os, sys
 sys.path.insert(0, sys.argv[1])
 import testenv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._files import write
 real_fsync = os.fsync
 def stop_here(fd):
     os.write(1, b'writing\n')
     sys.stdin.read()            # waits here until the test is done (the signal comes first)
 os.fsync = stop_here
-report.write_atomic(sys.argv[2], 'x' * 1000)
+write.write_atomic(sys.argv[2], 'x' * 1000)
 '''
 
 

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _import_template as flow
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import flow
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
 
 from stub_directory import Directory, uid
 

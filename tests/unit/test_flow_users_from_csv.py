@@ -8,10 +8,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _users_from_csv as flow
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Applier
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _concurrency as concurrency
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError, RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import flow
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Applier
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import concurrency
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
 
 from stub_directory import Directory, uid
 
@@ -197,7 +197,7 @@ def test_the_report_file_is_written_and_named(tmp_path):
 def test_a_report_that_fails_to_write_after_the_run_still_returns_the_results(tmp_path, monkeypatch):
     def refuse(path, text, **file_options):
         raise OSError(28, 'No space left on device')
-    monkeypatch.setattr(flow.report, 'write_atomic', refuse)
+    monkeypatch.setattr(flow, 'write_atomic', refuse)
     client = directory()
     result = run(tmp_path, client, 'Username,jobTitle\nbob,Boss\n', report_path=str(tmp_path / 'report.csv'))
     assert result['failed'] is True
@@ -282,7 +282,7 @@ def test_the_handlers_are_installed_from_the_main_thread_only_and_restored():
 
 
 def test_rows_reached_by_an_interrupt_say_whether_their_writes_began():
-    from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import Desired
+    from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import Desired
     row = Desired(7)
     row.username = 'bob'
     waiting = flow.interrupted_row(concurrency.NOT_STARTED, row, BOB, 'SIGINT')

@@ -5,12 +5,12 @@ import os
 
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import RunFailed
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import write_template
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import Desired
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import State
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import RowUsers, apply_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import JumpCloudClient
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.flow import write_template
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import Desired
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import State
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.flow import RowUsers, apply_csv
 from ansible_collections.jcops.jumpcloud.plugins.modules import jc_import_template, jc_users_from_csv
 
 from testenv import API_KEY

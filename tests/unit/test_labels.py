@@ -3,12 +3,12 @@ per-user lines, from what the run has read, plus one batched search per 100 ids 
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.jcops.jumpcloud.plugins.filter.user_lines import user_line
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._labels import Labels, read_labels
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import read_state
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.labels import Labels, read_labels
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import check_references
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import read_state
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
 
 from stub_directory import Directory, uid
 

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import (
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import (
     AmbiguousName, caseless_condition, match_name, regex_escape)
 
 

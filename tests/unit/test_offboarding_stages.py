@@ -7,15 +7,15 @@ import os
 
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._failed_rows import FailedRows
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import plan_user
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._progress import Progress, progress_path
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._report import REPORT_COLUMNS
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import State
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.failed_rows import FailedRows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import plan_user
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.progress import Progress, progress_path
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import check_references
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.report import REPORT_COLUMNS
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import State
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
 NOW = datetime.datetime(2026, 11, 25, tzinfo=datetime.timezone.utc)
 UID = 'a' * 24
@@ -225,7 +225,7 @@ def test_a_full_disk_does_not_fail_the_users(tmp_path):
 
 
 def test_an_unbound_device_is_named_by_its_hostname():
-    from ansible_collections.jcops.jumpcloud.plugins.module_utils._labels import Labels
+    from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.labels import Labels
     labels = Labels(systems={HOST_A: 'web-01'})
     result = labels.label_result({'remove_system': {'id': HOST_A, 'status': 'failed'},
                                   'msg': 'unbind device %s: Bad Request: no' % HOST_A})

@@ -2,7 +2,7 @@
 write permission, and an output that is the input or another output (compared as files)."""
 import os
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._outputs import output_path_problem, same_file_problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import output_path_problem, same_file_problem
 
 
 def test_a_writable_path_has_no_problem(tmp_path):

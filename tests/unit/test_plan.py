@@ -1,12 +1,12 @@
 """Planning is pure: desired plus current gives exactly the changes, and keeps everything else."""
 import datetime
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import (
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import (
     MASK, merge_addresses, merge_attributes, merge_phones, plan_user)
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import State
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import CLEAR, UserFacts
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import State
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, UserFacts
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
 NOW = datetime.datetime(2026, 11, 25, 12, 0, 0, tzinfo=datetime.timezone.utc)
 USER = {'_id': 'a' * 24, 'username': 'bob', 'jobTitle': 'Engineer', 'enable_user_portal_multifactor': False,
@@ -176,7 +176,7 @@ def test_the_row_own_sudo_cell_decides_the_user_level_flag():
 
 def planned(csv_text, user, state_setup=None):
     """The plan of the first row of ``csv_text`` against ``user``, references checked as the flow does."""
-    from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references
+    from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import check_references
     table, problems = read_csv('u.csv', csv_text.encode())
     assert problems == []
     state = State()

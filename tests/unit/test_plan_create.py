@@ -4,13 +4,13 @@ import datetime
 
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _columns as columns
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import CLEAR, UserFacts
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import MASK, plan_user
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan_create import plan_create, plan_row
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._statuses import ADD
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, UserFacts
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import MASK, plan_user
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan_create import plan_create, plan_row
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.statuses import ADD
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
 NOW = datetime.datetime(2026, 11, 25, 12, 0, 0, tzinfo=datetime.timezone.utc)
 SID = 'c' * 24

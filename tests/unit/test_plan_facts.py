@@ -3,12 +3,12 @@ import datetime
 
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import Desired, UserFacts
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import plan_user
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import State
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import Desired, UserFacts
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import plan_user
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import check_references
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import State
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
 NOW = datetime.datetime(2026, 11, 25, 12, 0, 0, tzinfo=datetime.timezone.utc)
 UID, BOSS, GID, SID, LID = 'a' * 24, 'b' * 24, 'c' * 24, 'd' * 24, 'e' * 24

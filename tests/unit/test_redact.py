@@ -8,9 +8,9 @@ import pytest
 import responses
 
 from testenv import API_KEY
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._client import JumpCloudClient
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._redact import REDACTED, Redactor
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import JumpCloudClient
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.redact import REDACTED, Redactor
 
 USER_PATH = '/api/systemusers/5f0000000000000000000001'
 USER_URL = 'https://console.jumpcloud.com' + USER_PATH

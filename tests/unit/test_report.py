@@ -7,10 +7,11 @@ import stat
 
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Outcome
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import MASK, UserPlan
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import Desired
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._files import write
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Outcome
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import MASK, UserPlan
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import Desired
 
 UID = '5f0000000000000000000001'
 SID = '5f00000000000000000000b1'
@@ -178,7 +179,7 @@ def test_the_report_has_one_line_per_result_in_its_columns_formula_safe():
 def test_the_report_is_written_whole_through_a_temporary_file(tmp_path):
     path = tmp_path / 'report.csv'
     path.write_text('old')
-    report.write_atomic(str(path), 'row,username\r\n2,bob\n')
+    write.write_atomic(str(path), 'row,username\r\n2,bob\n')
     assert path.read_bytes() == b'row,username\r\n2,bob\n'
     assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o644
     assert sorted(p.name for p in tmp_path.iterdir()) == ['report.csv']
@@ -187,5 +188,5 @@ def test_the_report_is_written_whole_through_a_temporary_file(tmp_path):
 def test_a_report_that_cannot_be_written_leaves_no_temporary_file(tmp_path):
     (tmp_path / 'report.csv').mkdir()
     with pytest.raises(OSError):
-        report.write_atomic(str(tmp_path / 'report.csv'), 'x')
+        write.write_atomic(str(tmp_path / 'report.csv'), 'x')
     assert sorted(p.name for p in tmp_path.iterdir()) == ['report.csv']

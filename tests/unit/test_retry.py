@@ -1,7 +1,7 @@
 """The retry policy on its own: what may be sent again, how long to wait first, and when to give up."""
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._retry import (
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.retry import (
     RATE_LIMIT_MIN_WAIT, RetryPolicy, is_read)
 
 USER = '/api/systemusers/5f0000000000000000000001'

@@ -5,11 +5,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._names import AmbiguousName
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import State, needed_fields, read_state
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import AmbiguousName
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import State, needed_fields, read_state
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
 from stub_directory import Directory, uid
 

@@ -5,11 +5,11 @@ import types
 
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _statuses as st
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _report as report
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._apply import Applier
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._errors import JumpCloudError
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._plan import UserPlan
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Applier
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import UserPlan
 
 UID = '5f0000000000000000000001'
 GROUPS = ('5f00000000000000000000a1', '5f00000000000000000000a2')

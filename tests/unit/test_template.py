@@ -7,9 +7,9 @@ import re
 import pytest
 import yaml
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _template as template
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._columns import BY_KEY, FIXED_COLUMNS, lookup
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import render as template
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.columns import BY_KEY, FIXED_COLUMNS, lookup
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.modules import jc_import_template
 
 ALICE = {

@@ -2,11 +2,11 @@
 words the module reports, whether it comes from the reader, from a cell's format or from a reference."""
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv_reader import read_csv
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._state import State
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._model import CLEAR
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._references import check_references, check_restricted, restricted_fields
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._validate import parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import State
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import check_references, check_restricted, restricted_fields
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
 HOST = '5f00000000000000000000b1'
 LDAP = '5f00000000000000000000d1'

@@ -1,0 +1,360 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+"""The connection options every module of the collection shares, defined once.
+
+``OPTIONS`` is the one table: each option's name, type, default, choices, environment
+variable, ``no_log``, allowed range, description and the client argument it feeds.
+From it come the argument spec (``CONNECTION_ARGSPEC``), the environment fallbacks,
+the checks of the given values (``check_params``) and the client's keyword arguments
+(``client_kwargs``). The doc fragment ``jcops.jumpcloud.connection``, the role's
+``vars/main.yml`` and ``meta/argument_specs.yml`` and the AWX credential type are
+compared with this table by the unit tests.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import OBJECT_ID_RE
+
+# JumpCloud's regions and the API each one is served from
+REGION_URLS = {
+    'us': 'https://console.jumpcloud.com',
+    'eu': 'https://console.eu.jumpcloud.com',
+    'in': 'https://console.in.jumpcloud.com',
+}
+DEFAULT_API_URL = REGION_URLS['us']
+# where a service account of each region trades its client id and secret for an access token: the
+# region's label goes before "jumpcloud.com", as for the console (JumpCloud's CLI, jc-cli
+# internal/api/region.go, and JumpCloud's PowerShell service-account login, New-JCBearerToken.ps1)
+REGION_TOKEN_URLS = {
+    'us': 'https://admin-oauth.id.jumpcloud.com/oauth2/token',
+    'eu': 'https://admin-oauth.id.eu.jumpcloud.com/oauth2/token',
+    'in': 'https://admin-oauth.id.in.jumpcloud.com/oauth2/token',
+}
+DEFAULT_OAUTH_TOKEN_URL = REGION_TOKEN_URLS['us']
+# the only hosts the client secret goes to, unless allow_custom_token_url (or a loopback test server)
+TOKEN_HOSTS = tuple(urlsplit(url).hostname for url in REGION_TOKEN_URLS.values())
+# where an administrator reads the organisation id (JumpCloud's own login says so, Connect-JCOnline.ps1)
+ORG_ID_WHERE = ("JumpCloud's admin console shows it on the Settings page, below the organisation's contact "
+                "information")
+# JumpCloud's keys are 40 characters; anything much shorter is a mistake, and Ansible would
+# mask a short key's text everywhere in the output (a key "user" masks every username)
+API_KEY_MIN_LENGTH = 16
+# the same reason for a service account's client id and secret, whose length JumpCloud does not publish
+CLIENT_CREDENTIAL_MIN_LENGTH = 8
+ORG_ID_RE = OBJECT_ID_RE      # an organisation id has the form of every JumpCloud object id
+
+
+class Option:
+    """One connection option: everything the argspec, the docs, the role and the client need to know."""
+
+    __slots__ = ('name', 'type', 'default', 'choices', 'env', 'no_log', 'minimum', 'positive', 'client_arg',
+                 'description', 'no_log_said')
+
+    def __init__(self, name, type, description, default=None, choices=None, env=None, no_log=None,
+                 minimum=None, positive=False, client_arg=True):
+        self.name = name
+        self.type = type
+        self.default = default
+        self.choices = choices
+        self.env = env
+        self.no_log = bool(no_log)
+        # no_log=False goes in the argspec only when given: for a name that reads like a secret and is not one
+        self.no_log_said = no_log is not None
+        self.minimum = minimum          # the smallest value allowed (ints)
+        self.positive = positive        # the value, when set, must be above 0
+        # the JumpCloudClient argument this option is passed as (its own name), or None when
+        # client_kwargs combines it with others
+        self.client_arg = name if client_arg is True else client_arg
+        self.description = description
+
+    def argspec(self):
+        """This option's entry in an Ansible argument spec."""
+        spec = dict(type=self.type)
+        if self.default is not None:
+            spec['default'] = self.default
+        if self.choices:
+            spec['choices'] = list(self.choices)
+        if self.no_log_said:
+            spec['no_log'] = self.no_log
+        if self.env:
+            spec['fallback'] = (env_fallback, [self.env])
+        return spec
+
+    def range_error(self, value):
+        """Why ``value`` is out of this option's range, or None."""
+        if self.positive and value is not None and value <= 0:
+            return '%s must be positive, got %s' % (self.name, value)
+        if self.minimum is not None and value < self.minimum:
+            if self.minimum == 0:
+                return '%s must not be negative, got %s' % (self.name, value)
+            return '%s must be at least %s, got %s' % (self.name, self.minimum, value)
+        return None
+
+
+OPTIONS = (
+    Option('api_key', 'str', no_log=True, env='JC_API_KEY', description=[
+        'JumpCloud API key, sent only in the C(x-api-key) header. Give either this or a service account\'s '
+        'O(client_id) and O(client_secret) whenever the module calls the API.',
+        'It never appears in results, diffs, warnings or logs.',
+        'If not set, the value of the E(JC_API_KEY) environment variable is used.',
+        'Surrounding spaces and line breaks are removed (C(echo KEY | ansible-vault encrypt_string) stores one). '
+        'A key with a space, line break, control or non-ASCII character inside, or shorter than 16 characters, '
+        'is refused before any request (JumpCloud keys are 40 characters); the error never quotes the key.',
+        'Give it here, through C(module_defaults), or in the environment of C(ansible-playbook) itself '
+        '(an AWX credential sets E(JC_API_KEY) there). Do not set E(JC_API_KEY) in a task\'s C(environment), '
+        'since Ansible puts those values on the module\'s command line, which C(-vvv) prints.',
+    ]),
+    Option('client_id', 'str', no_log=True, env='JC_CLIENT_ID', description=[
+        'Client id of a JumpCloud service account (OAuth 2.0 client credentials), to use instead of O(api_key). '
+        'Give it with O(client_secret).',
+        'The module trades the two for an access token at O(oauth_token_url) once, shares it among all its '
+        'workers, fetches a new one 30 seconds before it expires, and sends it as a bearer token in the '
+        'C(Authorization) header. When the API refuses a token, one new token is fetched and the request sent '
+        'once more.',
+        'Giving both O(api_key) and a service account, or neither, is an error before any request.',
+        'Treated as a secret, like the key. If not set, the value of the E(JC_CLIENT_ID) environment variable '
+        'is used.',
+        'Surrounding spaces and line breaks are removed; a value with a space, control or non-ASCII character '
+        'inside, or shorter than 8 characters, is refused.',
+    ]),
+    Option('client_secret', 'str', no_log=True, env='JC_CLIENT_SECRET', description=[
+        'Client secret of the JumpCloud service account of O(client_id).',
+        'It is sent only to O(oauth_token_url), and it and the access tokens never appear in results, diffs, '
+        'warnings or logs. A secret the token endpoint refuses is one error naming O(oauth_token_url), '
+        'before anything is written.',
+        'If not set, the value of the E(JC_CLIENT_SECRET) environment variable is used.',
+        'Surrounding spaces and line breaks are removed; a value with a space, control or non-ASCII character '
+        'inside, or shorter than 8 characters, is refused.',
+    ]),
+    Option('oauth_token_url', 'str', env='JC_OAUTH_TOKEN_URL', no_log=False, description=[
+        'Token endpoint of JumpCloud\'s OAuth 2.0 service, used only with O(client_id) and O(client_secret).',
+        'If not set, the value of the E(JC_OAUTH_TOKEN_URL) environment variable is used; if neither is set (or '
+        'it is empty), the token endpoint of the organisation\'s region (the region of O(api_url) when that is '
+        'a JumpCloud console, else O(region), else the US one). ' + ', '.join(
+            'V(%s) is U(%s)' % item for item in REGION_TOKEN_URLS.items()) + '.',
+        'The client secret is sent there, so it must be on one of JumpCloud\'s token hosts (' +
+        ', '.join('C(%s)' % host for host in TOKEN_HOSTS) + ') or a loopback address unless '
+        'O(allow_custom_token_url) is set.',
+        'It follows the rules of O(api_url); C(https://) unless it is a loopback address or '
+        'O(allow_insecure_http) is set, no user name, password, query or fragment, and redirects are not '
+        'followed.',
+    ]),
+    Option('allow_custom_token_url', 'bool', default=False, description=[
+        'Allow an O(oauth_token_url) that is neither one of JumpCloud\'s token hosts nor a loopback address '
+        '(a token proxy of your own, say).',
+        'Off by default, since whoever can change the token URL could otherwise have the client secret sent to a host '
+        'of their choosing. It has no environment variable, and the AWX credential type does not offer it, so '
+        'that editing a credential cannot turn it on.',
+    ]),
+    Option('api_url', 'str', env='JC_API_URL', client_arg=None, description=[
+        'Base URL of the JumpCloud API, without C(/api).',
+        'A user name or password, a backslash, a query or a fragment is refused, as a URL parser may read '
+        'another host from it than the one the key is sent to.',
+        'Redirects are never followed, so that the key goes to no other host; a redirect is an error naming '
+        'its target.',
+        'If not set, the value of the E(JC_API_URL) environment variable is used; if neither is set, the URL '
+        'of O(region), and without a region V(https://console.jumpcloud.com).',
+    ]),
+    Option('region', 'str', choices=list(REGION_URLS), env='JC_REGION', client_arg=None, description=[
+        'JumpCloud region whose API to use when O(api_url) is not set.',
+        ', '.join('V(%s) is U(%s)' % item for item in REGION_URLS.items()) + '.',
+        'If not set, the value of the E(JC_REGION) environment variable is used.',
+    ]),
+    Option('org_id', 'str', env='JC_ORG_ID', description=[
+        'Organization id (24 hexadecimal characters) sent as C(x-org-id).',
+        'Required by multi-tenant (MSP) administrator keys, and with a service account (O(client_id)), whose '
+        'every request names its organisation as JumpCloud\'s own service-account login does. ' + ORG_ID_WHERE +
+        '.',
+        'If not set, the value of the E(JC_ORG_ID) environment variable is used.',
+    ]),
+    Option('validate_certs', 'bool', default=True, description=[
+        'Verify the API\'s TLS certificate. Only turn this off against a test server.',
+        'When off, the module warns once per run. A refused certificate fails the run at once, without retries.',
+    ]),
+    Option('allow_insecure_http', 'bool', default=False, description=[
+        'Allow an C(http://) O(api_url) (or O(oauth_token_url)) that is not a loopback address.',
+        'Off by default, since the API key (or the client secret and tokens) would travel in clear text.',
+        'A loopback O(api_url) (or O(oauth_token_url)) is never reached through a proxy from E(HTTP_PROXY) or '
+        'E(HTTPS_PROXY).',
+    ]),
+    # the range checks run in this table's order
+    Option('timeout', 'int', default=30, minimum=1, description=[
+        'Seconds one request may take, from connecting to the last byte of its answer; the same for each '
+        'request for a service account\'s token.',
+        'An answer that has not arrived whole by then counts as no answer (a read is retried, a write is '
+        'reported with an unknown outcome), however steadily its bytes trickle in.',
+    ]),
+    Option('max_workers', 'int', default=16, minimum=1, description=[
+        'How many API requests may be in flight at once (threads). One user\'s writes are never sent '
+        'concurrently with each other.',
+    ]),
+    Option('max_retries', 'int', default=5, minimum=0, description=[
+        'How many times to retry one request that hit HTTP 502, 503, 504 (or 500 on a read), a dropped '
+        'connection or a timeout. Requests that may already have been applied are retried only when repeating '
+        'them is safe; a write whose answer timed out is never retried.',
+        'Waits grow exponentially with random jitter.',
+        'HTTP 429 (rate limited) is retried until O(max_retry_wait) runs out instead, honouring its C(Retry-After) '
+        'header; every worker then holds off until that time. Each such wait is at least one second, even after '
+        'a C(Retry-After) of 0.',
+    ]),
+    Option('max_retry_wait', 'int', default=300, minimum=0, description=[
+        'Cap, in seconds, on the total time one request may spend waiting between retries (including waits for '
+        'rate limits).',
+    ]),
+    Option('requests_per_second', 'float', positive=True, description=[
+        'Client-side limit on requests per second, shared by all workers.',
+        'Unlimited when not set; the API\'s own HTTP 429 answers are always honoured.',
+    ]),
+)
+OPTIONS_BY_NAME = dict((option.name, option) for option in OPTIONS)
+
+# The options every module of the collection shares. The doc fragment
+# jcops.jumpcloud.connection documents exactly these.
+CONNECTION_ARGSPEC = dict((option.name, option.argspec()) for option in OPTIONS)
+
+
+def resolve_base_url(api_url=None, region=None):
+    """The API base URL: ``api_url`` when given, else the region's, else the US one."""
+    if api_url and api_url.strip():
+        return api_url.strip().rstrip('/')
+    if region:
+        try:
+            return REGION_URLS[region]
+        except KeyError:
+            raise ValueError('unknown region %r: choose one of %s' % (region, ', '.join(sorted(REGION_URLS))))
+    return DEFAULT_API_URL
+
+
+def region_of_url(url):
+    """The region whose JumpCloud console ``url`` is on, or None for any other host."""
+    host = (urlsplit(url or '').hostname or '').lower()
+    for region, console in REGION_URLS.items():
+        if host == urlsplit(console).hostname:
+            return region
+    return None
+
+
+def resolve_token_url(oauth_token_url=None, api_url=None, region=None):
+    """The service account's token endpoint: ``oauth_token_url`` when given, else the one of the region
+    ``api_url`` is a console of, else ``region``'s, else the US one."""
+    if oauth_token_url and oauth_token_url.strip():
+        return oauth_token_url.strip()
+    base_url = resolve_base_url(api_url, region)
+    return REGION_TOKEN_URLS[region_of_url(base_url) or region or 'us']
+
+
+def check_service_account_org(client_id, org_id):
+    """ValueError when a service account (``client_id``) comes without the organisation it acts for."""
+    if client_id and not org_id:
+        raise ValueError('a service account needs org_id (or the JC_ORG_ID environment variable), the id of the '
+                         'organisation it acts for, sent as x-org-id with every request: %s (24 hexadecimal '
+                         'characters)' % ORG_ID_WHERE)
+
+
+def clean_api_key(api_key):
+    """``api_key`` without surrounding whitespace, or ValueError when it cannot be a JumpCloud key.
+
+    A key pasted or vaulted with its line break (``echo KEY | ansible-vault encrypt_string``)
+    works; a key with a space, a control or non-ASCII character inside, or a very short one,
+    is refused. The message never quotes the key.
+    """
+    key = (api_key or '').strip()
+    if not key:
+        raise ValueError('an API key is required (api_key, or the JC_API_KEY environment variable), or a service '
+                         'account\'s client_id and client_secret (JC_CLIENT_ID, JC_CLIENT_SECRET)')
+    return _clean_secret(key, 'the API key', 'JumpCloud API keys are', API_KEY_MIN_LENGTH,
+                         ' to be a JumpCloud API key (at least %d characters; JumpCloud issues 40)' % API_KEY_MIN_LENGTH)
+
+
+def _clean_secret(value, what, kind_text, minimum, short_text):
+    """``value`` (stripped), or ValueError naming ``what`` is wrong with it, never quoting it."""
+    kinds = []
+    for char in value:
+        kind = _character_kind(char)
+        if kind and kind not in kinds:
+            kinds.append(kind)
+    if kinds:
+        raise ValueError(
+            '%s contains %s inside it; %s printable ASCII without spaces. '
+            'Check how it was stored (for ansible-vault encrypt_string, pass it with printf %%s or echo -n)'
+            % (what, ' and '.join(kinds), kind_text))
+    if len(value) < minimum:
+        raise ValueError('%s is too short%s; check the value' % (what, short_text))
+    return value
+
+
+def clean_credentials(api_key, client_id, client_secret):
+    """``(api_key, client_id, client_secret)`` cleaned, with exactly one way of logging in set and the other None.
+
+    Either an API key, or a service account's client id and secret together; a blank value counts as not
+    given (an AWX credential injects empty variables for the fields left empty). Anything else is a
+    ValueError that never quotes a value.
+    """
+    api_key, client_id, client_secret = [(value or '').strip() or None for value in (api_key, client_id, client_secret)]
+    if api_key and (client_id or client_secret):
+        raise ValueError('give either an API key (api_key, JC_API_KEY) or a service account (client_id and '
+                         'client_secret, JC_CLIENT_ID and JC_CLIENT_SECRET), not both')
+    if not (client_id or client_secret):
+        return clean_api_key(api_key), None, None
+    if not (client_id and client_secret):
+        raise ValueError('a service account needs both client_id and client_secret; %s is missing (%s)' % (
+            ('client_secret', 'JC_CLIENT_SECRET') if client_id else ('client_id', 'JC_CLIENT_ID')))
+    service_account = []
+    for value, what in ((client_id, 'client_id'), (client_secret, 'client_secret')):
+        service_account.append(_clean_secret(value, 'the %s' % what, 'service account credentials are',
+                                             CLIENT_CREDENTIAL_MIN_LENGTH,
+                                             ' (at least %d characters)' % CLIENT_CREDENTIAL_MIN_LENGTH))
+    return None, service_account[0], service_account[1]
+
+
+def _character_kind(char):
+    """What is wrong with ``char`` in an API key, or None for printable ASCII."""
+    if char in '\r\n':
+        return 'a line break'
+    if char.isspace():
+        return 'a space'
+    if ord(char) < 0x20 or ord(char) == 0x7f:
+        return 'a control character'
+    if ord(char) > 0x7f:
+        return 'a non-ASCII character'
+    return None
+
+
+def check_params(params):
+    """Check and normalise the connection options in ``params`` (changed in place); ValueError says what is wrong.
+
+    The ranges are checked first, in table order, then the organisation id (blank means
+    none), then the credentials: an API key or a service account, exactly one (stripped; see
+    :func:`clean_credentials`); a service account needs ``org_id``. A blank token URL means the
+    region's (:func:`resolve_token_url`).
+    """
+    for option in OPTIONS:
+        if option.minimum is not None or option.positive:
+            error = option.range_error(params[option.name])
+            if error:
+                raise ValueError(error)
+    if params['org_id'] is not None:
+        params['org_id'] = params['org_id'].strip() or None
+    if params['org_id'] and not ORG_ID_RE.fullmatch(params['org_id']):
+        raise ValueError('org_id must be 24 lowercase hexadecimal characters')
+    params['api_key'], params['client_id'], params['client_secret'] = clean_credentials(
+        params['api_key'], params['client_id'], params['client_secret'])
+    check_service_account_org(params['client_id'], params['org_id'])
+    params['oauth_token_url'] = resolve_token_url(params['oauth_token_url'], params['api_url'], params['region'])
+    return params
+
+
+def client_kwargs(params):
+    """The ``JumpCloudClient`` keyword arguments for checked connection ``params``."""
+    kwargs = dict((option.client_arg, params[option.name]) for option in OPTIONS if option.client_arg)
+    kwargs['base_url'] = resolve_base_url(params['api_url'], params['region'])
+    return kwargs

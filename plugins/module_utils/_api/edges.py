@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+"""Read memberships and bindings from whichever side costs fewer requests, counted in pages.
+
+An edge (a membership, a device or LDAP binding) can be read from its target (the group's members, the
+device's users) or from its user (the user's groups, devices, servers). A target read costs one request
+per 100 edges: a group of 20,000 members costs 200, however few of its members the CSV names. So the side
+with fewer items is probed first, one page each; that page's ``x-total-count`` tells what the rest would
+cost. An item whose remaining pages cost more than reading each of its partners from the other side (one
+page each, as a user of a few groups is) is read from there instead; otherwise its remaining pages are
+read, concurrently. Every pair the rows ask about is then known from one complete listing.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import PAGE_LIMIT
+
+TARGET, USER = 'target', 'user'
+
+
+class EdgeKind:
+    """One kind of edge the rows ask about: the (target id, user id) pairs, where to read them from either
+    side, and ``store`` (a set of pairs, or a dict of pair -> edge attributes) to record them in."""
+
+    def __init__(self, pairs, store, target_path, target_param, user_path, user_param, memberof=False):
+        self.pairs = set(pairs)
+        self.store = store
+        self.paths = {TARGET: (target_path, {'targets': target_param} if target_param else None),
+                      USER: (user_path, {'targets': user_param} if user_param else None)}
+        self.memberof = memberof        # the user side lists groups ({id}), not edges ({to: {id}})
+        self.partners = {TARGET: {}, USER: {}}
+        for target, uid in self.pairs:
+            self.partners[TARGET].setdefault(target, set()).add(uid)
+            self.partners[USER].setdefault(uid, set()).add(target)
+
+    def probe_side(self):
+        """The side with fewer items: it is probed (one page each)."""
+        return TARGET if len(self.partners[TARGET]) <= len(self.partners[USER]) else USER
+
+    def listing(self, side, item):
+        path, params = self.paths[side]
+        return path % item, params
+
+    def record(self, side, item, edges):
+        """Record the edges of ``item`` (on ``side``) that the rows ask about."""
+        for edge in edges:
+            if side == TARGET:
+                pair, attributes = (item, edge['to']['id']), edge.get('attributes')
+            elif self.memberof:
+                pair, attributes = (edge['id'], item), None
+            else:
+                pair, attributes = (edge['to']['id'], item), edge.get('attributes')
+            if pair not in self.pairs:
+                continue
+            if isinstance(self.store, set):
+                self.store.add(pair)
+            else:
+                self.store[pair] = attributes or {}
+
+
+def pages_left(first, total):
+    """How many more requests a listing whose first page held ``first`` items of ``total`` costs."""
+    if first < PAGE_LIMIT:
+        return 0
+    if total is None:
+        return 1
+    return max(0, -(-(total - first) // PAGE_LIMIT))
+
+
+def read_edges(client, pool, kinds):
+    """Fill each :class:`EdgeKind`'s store with the edges its pairs ask about, at the fewest requests.
+
+    Three rounds on ``pool``: the first page of each item of each kind's cheaper side; then the remaining
+    pages of the items worth reading to the end, together with the other-side items read instead.
+    """
+    kinds = [kind for kind in kinds if kind.pairs]
+    probes = [(kind, kind.probe_side(), item) for kind in kinds for item in sorted(kind.partners[kind.probe_side()])]
+
+    def first_page(probe):
+        kind, side, item = probe
+        path, params = kind.listing(side, item)
+        return client.v2_page(path, params)
+    firsts = list(pool.map(first_page, probes))
+
+    reads = []          # (kind, side, item, first page or None)
+    for kind in kinds:
+        side = kind.probe_side()
+        other = USER if side == TARGET else TARGET
+        mine = [(probe[2], page) for probe, page in zip(probes, firsts) if probe[0] is kind]
+        # the costliest first: the partners they read instead may make the others free
+        mine.sort(key=lambda entry: (-pages_left(len(entry[1][0]), entry[1][1]), entry[0]))
+        instead = set()
+        for item, page in mine:
+            kind.record(side, item, page[0])
+            left = pages_left(len(page[0]), page[1])
+            if not left:
+                continue
+            partners = kind.partners[side][item] - instead
+            if len(partners) < left:
+                instead |= partners
+            else:
+                reads.append((kind, side, item, page))
+        reads += [(kind, other, item, None) for item in sorted(instead)]
+
+    def read(entry):
+        kind, side, item, page = entry
+        path, params = kind.listing(side, item)
+        return list(client.v2_list(path, params, first=page))
+    for (kind, side, item, dummy), edges in zip(reads, pool.map(read, reads)):
+        kind.record(side, item, edges)

@@ -1,0 +1,139 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+"""Readable names next to the ids in per-user results and diffs: a device's hostname, an LDAP server's name,
+a manager's username, so that a reader understands each line without looking anything up.
+
+The names come from what the run has read already (the devices and LDAP servers the rows bind, the managers
+the rows name). The one read of its own is the usernames of the CURRENT managers of the rows that change the
+manager, when the run has not read those users: one batched search per 100 ids.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import _search_users
+
+
+class Labels:
+    """The readable name of each device, LDAP server and user id a run reports: ``systems`` (id -> hostname),
+    ``ldapservers`` (id -> name) and ``users`` (id -> username). An id without a known name is shown alone."""
+
+    def __init__(self, systems=None, ldapservers=None, users=None):
+        self.systems = dict(systems or {})
+        self.ldapservers = dict(ldapservers or {})
+        self.users = dict(users or {})
+
+    def user(self, uid):
+        """A user id as results and diffs show it: ``{'id', 'username'}``; None stays None (no manager)."""
+        if uid is None:
+            return None
+        return {'id': uid, 'username': self.users.get(uid)}
+
+    def label_result(self, result, plan=None):
+        """Add the names to a row's ``result`` (in place, and returned): ``hostname`` to its ``system``, ``name``
+        to its ``ldap``, and, when the row changed the manager, ``manager: {'before', 'after'}``, each a
+        :meth:`user`."""
+        if result.get('system'):
+            result['system']['hostname'] = self.systems.get(result['system'].get('id'))
+        if result.get('ldap'):
+            result['ldap']['name'] = self.ldapservers.get(result['ldap'].get('id'))
+        if result.get('remove_system'):
+            result['remove_system']['hostname'] = self.systems.get(result['remove_system'].get('id'))
+        if plan is not None and 'manager' in plan.after and 'manager' in (result.get('changed_fields') or ()):
+            result['manager'] = {'before': self.user(plan.before.get('manager')), 'after': self.user(plan.after['manager'])}
+        # the row's messages (a failed binding, a warning about sudo) name the device and server the same way
+        said = []
+        if result.get('system'):
+            said += [('device %s', 'device %s (%s)', result['system'].get('id'), result['system'].get('hostname')),
+                     ('administrator on %s', 'administrator on %s (%s)', result['system'].get('id'),
+                      result['system'].get('hostname'))]
+        if result.get('ldap'):
+            said.append(('LDAP server %s', 'LDAP server %s (%s)', result['ldap'].get('id'), result['ldap'].get('name')))
+        if result.get('remove_system'):
+            # 'unbind device <id>' in a failure, 'device <id>' in the warning about the access left
+            said.append(('device %s', 'device %s (%s)', result['remove_system'].get('id'),
+                         result['remove_system'].get('hostname')))
+        if result.get('msg'):
+            result['msg'] = _named_text(result['msg'], said)
+        if result.get('warnings'):
+            result['warnings'] = [_named_text(text, said) for text in result['warnings']]
+        return result
+
+    def label_diff(self, diff):
+        """The per-user ``diff`` with the names beside the ids (new dicts: the plan's are shared, never changed)."""
+        if diff is None:
+            return None
+        diff = dict(diff)
+        for side in ('before', 'after'):
+            values = dict(diff.get(side) or {})
+            for key in ('system', 'unbind_system'):
+                system = values.get(key)
+                if isinstance(system, dict):
+                    values[key] = dict(system, hostname=self.systems.get(system.get('id')))
+            if values.get('ldap_server') is not None:
+                values['ldap_server'] = {'id': values['ldap_server'], 'name': self.ldapservers.get(values['ldap_server'])}
+            if 'manager' in values:
+                values['manager'] = self.user(values['manager'])
+            diff[side] = values
+        return diff
+
+
+def _named_text(text, said):
+    """``text`` with each ``bare % id`` said as ``named % (name, id)``, for the ids whose name is known."""
+    for bare, named, object_id, name in said:
+        if object_id and name:
+            text = text.replace(bare % object_id, named % (name, object_id))
+    return text
+
+
+def system_name(system):
+    """What a device is called: its hostname, else its display name."""
+    return system.get('hostname') or system.get('displayName')
+
+
+def read_labels(client, rows, state, pool):
+    """The :class:`Labels` of the checked ``rows``, from ``state`` (before its lookup indexes are let go), plus one
+    batched search per 100 ids for the usernames of current managers not read yet, only for the rows that change
+    the manager. Raises JumpCloudError when that search fails."""
+    systems, ldapservers, users = {}, {}, {}
+    current_ids = set()
+    for row in rows:
+        if row.problems:
+            continue
+        for system_id in (row.system_id, row.remove_system_id):
+            if system_id in state.systems:
+                systems[system_id] = system_name(state.systems[system_id])
+        if row.ldapserver_id in state.ldapservers:
+            ldapservers[row.ldapserver_id] = state.ldapservers[row.ldapserver_id].get('name')
+        if row.manager is None:
+            continue
+        wanted = None if row.manager is CLEAR else row.manager_id
+        if wanted is not None:
+            users[wanted] = _username(state, wanted)
+        user = state.user_by_name(row.username) if row.username else None
+        current = (user or {}).get('manager') or None
+        if user is not None and current is not None and current != wanted:
+            current_ids.add(current)
+    unknown = set()
+    for uid in current_ids:
+        name = _username(state, uid)
+        if name is None:
+            unknown.add(uid)
+        users[uid] = name
+    if unknown:
+        for found in _search_users(client, pool, [('_id', uid) for uid in unknown], '_id username'):
+            uid = found.get('_id') or found.get('id')
+            if uid in unknown:
+                users[uid] = found.get('username')
+    return Labels(systems, ldapservers, users)
+
+
+def _username(state, uid):
+    user = state.users_by_id.get(uid)
+    return None if user is None else user.get('username')

@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 jcops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
+
+"""Rows whose user does not exist: what ``missing_users`` makes of them, and what a user to create needs.
+
+This runs with the reference checks, once ``check_references`` has marked such a row's Username cell
+``not_found``. With ``fail`` the row stays invalid, as before. With ``skip`` it is set aside and reported
+``not_found`` without failing. With ``create`` the row creates its user: the columns JumpCloud's own import
+requires (``Username``, ``Email``, ``FirstName``, ``LastName``; JumpCloud's New-JCUser.ps1 makes the four
+mandatory) must be filled, and its email and employeeIdentifier may not belong to an existing user. Two rows
+of the file sharing an email or employeeIdentifier, new users or not, are found by validation already.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, Problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import _check_collision
+
+FAIL = 'fail'
+CREATE = 'create'
+SKIP = 'skip'
+MODES = (FAIL, CREATE, SKIP)
+# the columns a row must fill to create its user, in the order the messages name them
+REQUIRED_TO_CREATE = ('Username', 'Email', 'FirstName', 'LastName')
+NOT_FOUND = 'not_found'
+
+
+def settle_missing_users(rows, state, mode):
+    """Apply ``mode`` (one of ``MODES``) to the checked ``rows`` whose user does not exist; return ``rows``.
+
+    A settled row loses its ``not_found`` problem and says what becomes of it in ``desired.missing``; a row
+    that creates its user gets the problems creating finds (empty required cells, collisions).
+    """
+    if mode == FAIL:
+        return rows
+    for desired in rows:
+        if not any(p.kind == NOT_FOUND for p in desired.problems):
+            continue
+        desired.problems = [p for p in desired.problems if p.kind != NOT_FOUND]
+        desired.missing = mode
+        if mode == CREATE:
+            _check_new_user(desired, state)
+    return rows
+
+
+def _check_new_user(desired, state):
+    for name in REQUIRED_TO_CREATE:
+        column = columns.BY_KEY[name.lower()]
+        if column.get(desired) not in (None, CLEAR):
+            continue
+        where = desired.where.get(name)
+        if where is None:
+            desired.problems.append(Problem('the file has no %s column; creating user %r needs %s' % (
+                name, desired.username, _required()), desired.line, None, name))
+        elif not any(p.column == where[0] for p in desired.problems):
+            # a cell already refused (an email that is not one) is not reported twice
+            desired.problem(name, 'is empty; creating user %r needs %s' % (desired.username, _required()))
+    nobody = {'_id': None}
+    _check_collision(desired, nobody, state.users_by_email, 'email', 'Email', lambda v: v.lower())
+    _check_collision(desired, nobody, state.users_by_employee_id, 'employeeIdentifier', 'employeeIdentifier',
+                     lambda v: v)
+
+
+def _required():
+    return '%s and %s filled' % (', '.join(REQUIRED_TO_CREATE[:-1]), REQUIRED_TO_CREATE[-1])
