@@ -420,3 +420,8 @@ def test_the_closest_header_computes_few_full_ratios(monkeypatch):
     for i in range(900):
         columns.closest_header('c%d' % i)
     assert len(calls) < 900 * len(columns._FIXED_HEADER_NAMES) / 10
+
+
+def test_a_column_takes_only_the_traits_it_knows():
+    with pytest.raises(TypeError, match='unknown column traits: clearble'):
+        columns.Column('x', columns.STRING, ('scalars', 'x'), clearble=False)

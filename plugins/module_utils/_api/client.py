@@ -36,6 +36,7 @@ from ansible.module_utils.six.moves.urllib.parse import urljoin, urlsplit
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.backoff import parse_retry_after
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.concurrency import bounded_map
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.connection import (
+    COMBINED,
     DEFAULT_API_URL,
     OPTIONS_BY_NAME,
     REGION_TOKEN_URLS,
@@ -45,7 +46,9 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.connection im
     region_of_url,
 )
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.deadline import DeadlineAdapter, passed_deadline
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, ListingChanged, ListingError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import (
+    MESSAGE_MAX, JumpCloudError, ListingChanged, ListingError,
+)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.oauth import TokenSource
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.ratelimit import RateLimiter
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.redact import Redactor
@@ -54,7 +57,6 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._version import CO
 
 PAGE_LIMIT = 100            # v1 GET listings and every v2 listing take at most 100 a page
 SEARCH_PAGE_LIMIT = 1000    # POST /api/search/* takes up to 1000 (JumpCloud's Get-JCUser/Get-JCSystem page by 1000)
-API_MESSAGE_MAX = 500
 
 
 def _is_loopback(host):
@@ -263,6 +265,48 @@ def _ca_bundle():
     return True
 
 
+class Login:
+    """The checked credentials of a client: an API key, or a service account with its token URL; the org id."""
+
+    __slots__ = ('api_key', 'client_id', 'client_secret', 'org_id', 'token_url')
+
+
+def _login(settings):
+    """The :class:`Login` of ``settings``, checked before any request: credentials, the org id a service account
+    needs, the base URL and, for a service account, its token URL and host."""
+    login = Login()
+    login.api_key, login.client_id, login.client_secret = clean_credentials(
+        settings.api_key, settings.client_id, settings.client_secret)
+    login.org_id = (settings.org_id or '').strip() or None
+    check_service_account_org(login.client_id, login.org_id)
+    check_base_url(settings.base_url, settings.allow_insecure_http,
+                   secret='the API key' if login.api_key else 'the access token')
+    # not given: the token endpoint of the region whose console base_url is (the US one for any other host)
+    login.token_url = ((settings.oauth_token_url or '').strip() or
+                       REGION_TOKEN_URLS[region_of_url(settings.base_url) or 'us'])
+    if login.client_id:
+        check_base_url(login.token_url, settings.allow_insecure_http, 'oauth_token_url', 'the client secret')
+        check_token_host(login.token_url, settings.allow_custom_token_url)
+    return login
+
+
+class ClientSettings:
+    """What a client is built from: the connection options by name (a value not given takes the option's
+    default from the connection-options table, its one owner), the API's base URL, and the backoff's first
+    and longest waits."""
+
+    OWN = {'base_url': DEFAULT_API_URL, 'backoff_delay': 0.5, 'backoff_max_delay': 30.0}
+    NAMES = tuple(name for name in OPTIONS_BY_NAME if name not in COMBINED) + tuple(OWN)
+
+    def __init__(self, **values):
+        unknown = sorted(set(values) - set(self.NAMES))
+        if unknown:
+            raise TypeError('unknown client settings: %s' % ', '.join(unknown))
+        for name in self.NAMES:
+            default = self.OWN[name] if name in self.OWN else OPTIONS_BY_NAME[name].default
+            setattr(self, name, values.get(name, default))
+
+
 class JumpCloudClient:
     """A thread-safe JumpCloud REST client.
 
@@ -271,46 +315,44 @@ class JumpCloudClient:
     threads; every failure is raised as :class:`JumpCloudError`. It logs in
     with an API key, or with a service account's ``client_id`` and
     ``client_secret`` (a bearer token from ``oauth_token_url``, see
-    ``_oauth``). ``clock`` and ``sleep`` (``time.monotonic`` and
-    ``time.sleep``) can be replaced by tests.
+    ``oauth``). It is built from a :class:`ClientSettings`, or from their values by name
+    (``JumpCloudClient(api_key=..., base_url=...)``). ``clock`` and ``sleep``
+    (``time.monotonic`` and ``time.sleep``) can be replaced by tests.
     """
 
-    def __init__(self, api_key=None, base_url=DEFAULT_API_URL, org_id=None, validate_certs=True,
-                 timeout=OPTIONS_BY_NAME['timeout'].default, max_retries=OPTIONS_BY_NAME['max_retries'].default,
-                 max_workers=OPTIONS_BY_NAME['max_workers'].default, requests_per_second=None,
-                 max_retry_wait=OPTIONS_BY_NAME['max_retry_wait'].default, backoff_delay=0.5, backoff_max_delay=30.0,
-                 sleep=time.sleep, allow_insecure_http=False, clock=time.monotonic, client_id=None, client_secret=None,
-                 oauth_token_url=None, allow_custom_token_url=False):
+    def __init__(self, settings=None, clock=time.monotonic, sleep=time.sleep, **values):
         if not HAS_REQUESTS:
             raise RuntimeError('the requests library is required')
-        api_key, client_id, client_secret = clean_credentials(api_key, client_id, client_secret)
-        org_id = (org_id or '').strip() or None
-        check_service_account_org(client_id, org_id)
-        check_base_url(base_url, allow_insecure_http, secret='the API key' if api_key else 'the access token')
-        # not given: the token endpoint of the region whose console base_url is (the US one for any other host)
-        oauth_token_url = (oauth_token_url or '').strip() or REGION_TOKEN_URLS[region_of_url(base_url) or 'us']
-        if client_id:
-            check_base_url(oauth_token_url, allow_insecure_http, 'oauth_token_url', 'the client secret')
-            check_token_host(oauth_token_url, allow_custom_token_url)
-        self.base_url = base_url.rstrip('/')
-        self._api_key = api_key
+        settings = settings or ClientSettings(**values)
+        login = _login(settings)
+        self.base_url = settings.base_url.rstrip('/')
         # every value of this run that must never be shown: the key or the service account and its
         # tokens, each row's password, ...
         self._secrets = Redactor()
-        for secret in (api_key, client_id, client_secret):
+        for secret in (login.api_key, login.client_id, login.client_secret):
             self._secrets.add(secret)
-        self.timeout = timeout
-        self.retry_policy = RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait, delay=backoff_delay,
-                                        max_delay=backoff_max_delay)
+        self.timeout = settings.timeout
+        self.retry_policy = RetryPolicy(max_retries=settings.max_retries, max_retry_wait=settings.max_retry_wait,
+                                        delay=settings.backoff_delay, max_delay=settings.backoff_max_delay)
         self._sleep = sleep
         self._clock = clock
-        self._limiter = RateLimiter(requests_per_second, clock=clock, sleep=sleep) if requests_per_second else None
+        rate = settings.requests_per_second
+        self._limiter = RateLimiter(rate, clock=clock, sleep=sleep) if rate else None
         self._lock = threading.Lock()
         self._gate = 0.0         # monotonic time before which no request is sent (after a 429)
         self.counts = {'reads': 0, 'writes': 0, 'retries': 0}
-        self._max_workers = max(1, max_workers)
+        self._max_workers = max(1, settings.max_workers)
         self._leaf_pool = None    # the client's own workers for single requests (see map_requests)
+        self.session = self._new_session(settings.validate_certs, login)
+        self._tokens = None
+        if login.client_id:
+            self._tokens = TokenSource(
+                (login.client_id, login.client_secret), login.token_url,
+                _token_session(login.token_url, self.session.verify), self._secrets, self.retry_policy,
+                timeout=settings.timeout, clock=clock, sleep=sleep)
 
+    def _new_session(self, validate_certs, login):
+        """The pooled session every request goes through, with the run's login headers."""
         session = requests.Session()
         # the flow's workers and the client's own (pages, reads by id) may all have a request open
         _mount_deadlines(session, 2 * self._max_workers + 2)
@@ -328,17 +370,11 @@ class JumpCloudClient:
             'User-Agent': '%s/%s (Ansible collection) python-requests/%s' % (
                 COLLECTION_NAME, COLLECTION_VERSION, requests.__version__),
         })
-        if api_key:
-            session.headers['x-api-key'] = api_key
-        if org_id:
-            session.headers['x-org-id'] = org_id
-        self.session = session
-        self._tokens = None
-        if client_id:
-            self._tokens = TokenSource(
-                client_id, client_secret, oauth_token_url, _token_session(oauth_token_url, session.verify),
-                self.add_secret, self.redact, timeout=timeout, max_retries=max_retries, max_retry_wait=max_retry_wait,
-                backoff_delay=backoff_delay, backoff_max_delay=backoff_max_delay, clock=clock, sleep=sleep)
+        if login.api_key:
+            session.headers['x-api-key'] = login.api_key
+        if login.org_id:
+            session.headers['x-org-id'] = login.org_id
+        return session
 
     # -- helpers -----------------------------------------------------------
 
@@ -353,8 +389,8 @@ class JumpCloudClient:
     def _short_message(self, text):
         """``text`` redacted, then cut to a readable length (cutting first could leave half a secret)."""
         text = self.redact(text).strip()
-        if len(text) > API_MESSAGE_MAX:
-            text = text[:API_MESSAGE_MAX] + '...'
+        if len(text) > MESSAGE_MAX:
+            text = text[:MESSAGE_MAX] + '...'
         return text
 
     def _count(self, key, n=1):

@@ -54,13 +54,12 @@ ORG_ID_RE = OBJECT_ID_RE      # an organisation id has the form of every JumpClo
 
 
 class Option:
-    """One connection option: everything the argspec, the docs, the role and the client need to know."""
+    """One connection option: what the argspec, the role and the client need to know of it. Its description lives
+    in the doc fragment (``plugins/doc_fragments/connection.py``) alone, which the tests hold to this table."""
 
-    __slots__ = ('name', 'type', 'default', 'choices', 'env', 'no_log', 'minimum', 'positive', 'client_arg',
-                 'description', 'no_log_said')
+    __slots__ = ('name', 'type', 'default', 'choices', 'env', 'no_log', 'minimum', 'positive', 'no_log_said')
 
-    def __init__(self, name, type, description, default=None, choices=None, env=None, no_log=None,
-                 minimum=None, positive=False, client_arg=True):
+    def __init__(self, name, type, default=None, choices=None, env=None, no_log=None, minimum=None, positive=False):
         self.name = name
         self.type = type
         self.default = default
@@ -71,10 +70,6 @@ class Option:
         self.no_log_said = no_log is not None
         self.minimum = minimum          # the smallest value allowed (ints)
         self.positive = positive        # the value, when set, must be above 0
-        # the JumpCloudClient argument this option is passed as (its own name), or None when
-        # client_kwargs combines it with others
-        self.client_arg = name if client_arg is True else client_arg
-        self.description = description
 
     def argspec(self):
         """This option's entry in an Ansible argument spec."""
@@ -101,119 +96,22 @@ class Option:
 
 
 OPTIONS = (
-    Option('api_key', 'str', no_log=True, env='JC_API_KEY', description=[
-        'JumpCloud API key, sent only in the C(x-api-key) header. Give either this or a service account\'s '
-        'O(client_id) and O(client_secret) whenever the module calls the API.',
-        'It never appears in results, diffs, warnings or logs.',
-        'If not set, the value of the E(JC_API_KEY) environment variable is used.',
-        'Surrounding spaces and line breaks are removed (C(echo KEY | ansible-vault encrypt_string) stores one). '
-        'A key with a space, line break, control or non-ASCII character inside, or shorter than 16 characters, '
-        'is refused before any request (JumpCloud keys are 40 characters); the error never quotes the key.',
-        'Give it here, through C(module_defaults), or in the environment of C(ansible-playbook) itself '
-        '(an AWX credential sets E(JC_API_KEY) there). Do not set E(JC_API_KEY) in a task\'s C(environment), '
-        'since Ansible puts those values on the module\'s command line, which C(-vvv) prints.',
-    ]),
-    Option('client_id', 'str', no_log=True, env='JC_CLIENT_ID', description=[
-        'Client id of a JumpCloud service account (OAuth 2.0 client credentials), to use instead of O(api_key). '
-        'Give it with O(client_secret).',
-        'The module trades the two for an access token at O(oauth_token_url) once, shares it among all its '
-        'workers, fetches a new one 30 seconds before it expires, and sends it as a bearer token in the '
-        'C(Authorization) header. When the API refuses a token, one new token is fetched and the request sent '
-        'once more.',
-        'Giving both O(api_key) and a service account, or neither, is an error before any request.',
-        'Treated as a secret, like the key. If not set, the value of the E(JC_CLIENT_ID) environment variable '
-        'is used.',
-        'Surrounding spaces and line breaks are removed; a value with a space, control or non-ASCII character '
-        'inside, or shorter than 8 characters, is refused.',
-    ]),
-    Option('client_secret', 'str', no_log=True, env='JC_CLIENT_SECRET', description=[
-        'Client secret of the JumpCloud service account of O(client_id).',
-        'It is sent only to O(oauth_token_url), and it and the access tokens never appear in results, diffs, '
-        'warnings or logs. A secret the token endpoint refuses is one error naming O(oauth_token_url), '
-        'before anything is written.',
-        'If not set, the value of the E(JC_CLIENT_SECRET) environment variable is used.',
-        'Surrounding spaces and line breaks are removed; a value with a space, control or non-ASCII character '
-        'inside, or shorter than 8 characters, is refused.',
-    ]),
-    Option('oauth_token_url', 'str', env='JC_OAUTH_TOKEN_URL', no_log=False, description=[
-        'Token endpoint of JumpCloud\'s OAuth 2.0 service, used only with O(client_id) and O(client_secret).',
-        'If not set, the value of the E(JC_OAUTH_TOKEN_URL) environment variable is used; if neither is set (or '
-        'it is empty), the token endpoint of the organisation\'s region (the region of O(api_url) when that is '
-        'a JumpCloud console, else O(region), else the US one). ' + ', '.join(
-            'V(%s) is U(%s)' % item for item in REGION_TOKEN_URLS.items()) + '.',
-        'The client secret is sent there, so it must be on one of JumpCloud\'s token hosts (' +
-        ', '.join('C(%s)' % host for host in TOKEN_HOSTS) + ') or a loopback address unless '
-        'O(allow_custom_token_url) is set.',
-        'It follows the rules of O(api_url); C(https://) unless it is a loopback address or '
-        'O(allow_insecure_http) is set, no user name, password, query or fragment, and redirects are not '
-        'followed.',
-    ]),
-    Option('allow_custom_token_url', 'bool', default=False, description=[
-        'Allow an O(oauth_token_url) that is neither one of JumpCloud\'s token hosts nor a loopback address '
-        '(a token proxy of your own, say).',
-        'Off by default, since whoever can change the token URL could otherwise have the client secret sent to a host '
-        'of their choosing. It has no environment variable, and the AWX credential type does not offer it, so '
-        'that editing a credential cannot turn it on.',
-    ]),
-    Option('api_url', 'str', env='JC_API_URL', client_arg=None, description=[
-        'Base URL of the JumpCloud API, without C(/api).',
-        'A user name or password, a backslash, a query or a fragment is refused, as a URL parser may read '
-        'another host from it than the one the key is sent to.',
-        'Redirects are never followed, so that the key goes to no other host; a redirect is an error naming '
-        'its target.',
-        'If not set, the value of the E(JC_API_URL) environment variable is used; if neither is set, the URL '
-        'of O(region), and without a region V(https://console.jumpcloud.com).',
-    ]),
-    Option('region', 'str', choices=list(REGION_URLS), env='JC_REGION', client_arg=None, description=[
-        'JumpCloud region whose API to use when O(api_url) is not set.',
-        ', '.join('V(%s) is U(%s)' % item for item in REGION_URLS.items()) + '.',
-        'If not set, the value of the E(JC_REGION) environment variable is used.',
-    ]),
-    Option('org_id', 'str', env='JC_ORG_ID', description=[
-        'Organization id (24 hexadecimal characters) sent as C(x-org-id).',
-        'Required by multi-tenant (MSP) administrator keys, and with a service account (O(client_id)), whose '
-        'every request names its organisation as JumpCloud\'s own service-account login does. ' + ORG_ID_WHERE +
-        '.',
-        'If not set, the value of the E(JC_ORG_ID) environment variable is used.',
-    ]),
-    Option('validate_certs', 'bool', default=True, description=[
-        'Verify the API\'s TLS certificate. Only turn this off against a test server.',
-        'When off, the module warns once per run. A refused certificate fails the run at once, without retries.',
-    ]),
-    Option('allow_insecure_http', 'bool', default=False, description=[
-        'Allow an C(http://) O(api_url) (or O(oauth_token_url)) that is not a loopback address.',
-        'Off by default, since the API key (or the client secret and tokens) would travel in clear text.',
-        'A loopback O(api_url) (or O(oauth_token_url)) is never reached through a proxy from E(HTTP_PROXY) or '
-        'E(HTTPS_PROXY).',
-    ]),
+    Option('api_key', 'str', no_log=True, env='JC_API_KEY'),
+    Option('client_id', 'str', no_log=True, env='JC_CLIENT_ID'),
+    Option('client_secret', 'str', no_log=True, env='JC_CLIENT_SECRET'),
+    Option('oauth_token_url', 'str', env='JC_OAUTH_TOKEN_URL', no_log=False),
+    Option('allow_custom_token_url', 'bool', default=False),
+    Option('api_url', 'str', env='JC_API_URL'),
+    Option('region', 'str', choices=list(REGION_URLS), env='JC_REGION'),
+    Option('org_id', 'str', env='JC_ORG_ID'),
+    Option('validate_certs', 'bool', default=True),
+    Option('allow_insecure_http', 'bool', default=False),
     # the range checks run in this table's order
-    Option('timeout', 'int', default=30, minimum=1, description=[
-        'Seconds one request may take, from connecting to the last byte of its answer; the same for each '
-        'request for a service account\'s token.',
-        'An answer that has not arrived whole by then counts as no answer (a read is retried, a write is '
-        'reported with an unknown outcome), however steadily its bytes trickle in.',
-    ]),
-    Option('max_workers', 'int', default=16, minimum=1, description=[
-        'How many API requests may be in flight at once (threads). One user\'s writes are never sent '
-        'concurrently with each other.',
-    ]),
-    Option('max_retries', 'int', default=5, minimum=0, description=[
-        'How many times to retry one request that hit HTTP 502, 503, 504 (or 500 on a read), a dropped '
-        'connection or a timeout. Requests that may already have been applied are retried only when repeating '
-        'them is safe; a write whose answer timed out is never retried.',
-        'Waits grow exponentially with random jitter.',
-        'HTTP 429 (rate limited) is retried until O(max_retry_wait) runs out instead, honouring its C(Retry-After) '
-        'header; every worker then holds off until that time. Each such wait is at least one second, even after '
-        'a C(Retry-After) of 0.',
-    ]),
-    Option('max_retry_wait', 'int', default=300, minimum=0, description=[
-        'Cap, in seconds, on the total time one request may spend waiting between retries (including waits for '
-        'rate limits).',
-    ]),
-    Option('requests_per_second', 'float', positive=True, description=[
-        'Client-side limit on requests per second, shared by all workers.',
-        'Unlimited when not set; the API\'s own HTTP 429 answers are always honoured.',
-    ]),
+    Option('timeout', 'int', default=30, minimum=1),
+    Option('max_workers', 'int', default=16, minimum=1),
+    Option('max_retries', 'int', default=5, minimum=0),
+    Option('max_retry_wait', 'int', default=300, minimum=0),
+    Option('requests_per_second', 'float', positive=True),
 )
 OPTIONS_BY_NAME = dict((option.name, option) for option in OPTIONS)
 
@@ -353,8 +251,12 @@ def check_params(params):
     return params
 
 
+# the options client_kwargs combines into one JumpCloudClient argument (the API's base URL)
+COMBINED = ('api_url', 'region')
+
+
 def client_kwargs(params):
     """The ``JumpCloudClient`` keyword arguments for checked connection ``params``."""
-    kwargs = dict((option.client_arg, params[option.name]) for option in OPTIONS if option.client_arg)
+    kwargs = dict((option.name, params[option.name]) for option in OPTIONS if option.name not in COMBINED)
     kwargs['base_url'] = resolve_base_url(params['api_url'], params['region'])
     return kwargs

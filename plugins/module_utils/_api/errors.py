@@ -11,6 +11,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
+# the longest an API's or a token endpoint's own message is quoted in an error (after redaction)
+MESSAGE_MAX = 500
+
 class JumpCloudError(Exception):
     """One error type for everything the API client can fail with.
 

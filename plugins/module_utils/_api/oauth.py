@@ -30,17 +30,20 @@ try:
 except ImportError:  # pragma: no cover - the client reports the missing library
     requests = None
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.backoff import jittered_backoff, parse_retry_after
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.backoff import parse_retry_after
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.deadline import passed_deadline
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import MESSAGE_MAX, JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.retry import Failure
 
 # a token is replaced this many seconds before it expires (JumpCloud's CLI does the same), or after
 # half its life when that is shorter
 REFRESH_MARGIN = 30.0
 # the lifetime assumed when the answer gives none (JumpCloud's tokens last an hour)
 DEFAULT_LIFETIME = 3600.0
-RETRY_STATUSES = frozenset([429, 500, 502, 503, 504])
-MESSAGE_MAX = 300
+
+
+# a failure no retry can mend (a refused certificate, an answer without a token)
+FINAL = Failure(retryable=False, landed=True)
 
 
 def basic_credentials(client_id, client_secret):
@@ -64,25 +67,22 @@ def _usable_token(value):
 class TokenSource:
     """The access token of one service account, shared by every thread of a client.
 
-    ``session`` is a ``requests.Session`` used only for the token endpoint; ``add_secret`` and
-    ``redact`` are the client's, so that each token joins the run's secrets and no message shows
-    one. ``clock`` and ``sleep`` can be replaced by tests.
+    ``credentials`` is the service account's ``(client_id, client_secret)``; ``session`` a
+    ``requests.Session`` used only for the token endpoint; ``secrets`` the client's redactor, so that
+    each token joins the run's secrets and no message shows one; ``retry_policy`` the client's, so that a
+    token request is retried as every other request is. ``clock`` and ``sleep`` can be replaced by tests.
     """
 
-    def __init__(self, client_id, client_secret, token_url, session, add_secret, redact, timeout=30, max_retries=5,
-                 max_retry_wait=300.0, backoff_delay=0.5, backoff_max_delay=30.0, clock=time.monotonic,
+    def __init__(self, credentials, token_url, session, secrets, retry_policy, timeout=30, clock=time.monotonic,
                  sleep=time.sleep):
         self.token_url = token_url
-        self._authorization = basic_credentials(client_id, client_secret)
-        add_secret(self._authorization)
-        add_secret(self._authorization.split(' ', 1)[1])
+        self._authorization = basic_credentials(*credentials)
+        secrets.add(self._authorization)
+        secrets.add(self._authorization.split(' ', 1)[1])
         self._session = session
-        self._add_secret = add_secret
-        self._redact = redact
+        self._secrets = secrets
+        self._retry_policy = retry_policy
         self._timeout = timeout
-        self._max_retries = max_retries
-        self._max_retry_wait = max_retry_wait
-        self._backoff = (backoff_delay, backoff_max_delay)
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -131,25 +131,23 @@ class TokenSource:
         raise JumpCloudError(*self._failure)
 
     def _request(self):
-        """``(token, lifetime)`` from the token endpoint, retrying 429, 5xx and connection failures."""
-        delays = jittered_backoff(self._max_retries, delay=self._backoff[0], max_delay=self._backoff[1])
-        waited = 0.0
+        """``(token, lifetime)`` from the token endpoint, retried by the client's retry policy: a token request
+        changes nothing, so it is retried as a read is (429, 5xx and connection failures)."""
+        state = self._retry_policy.start('POST', self.token_url, idempotent=True)
         while True:
             self.fetches += 1
-            found, failure = self._attempt()
+            found, failure = self._attempt(state)
             if found:
                 return found
-            message, status, retryable, retry_after = failure
-            delay = next(delays, None) if retryable else None
-            if delay is not None and retry_after is not None:
-                delay = retry_after
-            if delay is None or waited + delay > self._max_retry_wait:
+            message, status, verdict = failure
+            delay = state.next_wait(verdict)
+            if delay is None:
                 raise JumpCloudError(message, status)
-            waited += delay
             self._sleep(delay)
 
-    def _attempt(self):
-        """One token request: ``((token, lifetime), None)``, or ``(None, (message, status, retryable, retry_after))``."""
+    def _attempt(self, state):
+        """One token request: ``((token, lifetime), None)``, or ``(None, (message, status, verdict))``, the
+        verdict the :class:`RetryState` ``state`` gives the failure."""
         try:
             response = self._session.post(
                 self.token_url, data={'grant_type': 'client_credentials', 'scope': 'api'},
@@ -157,17 +155,17 @@ class TokenSource:
                 timeout=self._timeout, allow_redirects=False)
         except requests.exceptions.SSLError:
             return None, ('the token endpoint %s could not be reached: the TLS connection failed (check its '
-                          'certificate, or validate_certs)' % self.token_url, None, False, None)
+                          'certificate, or validate_certs)' % self.token_url, None, FINAL)
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             if passed_deadline(exc):
                 return None, ('the token endpoint %s did not answer whole within %ss (timeout)'
-                              % (self.token_url, self._timeout), None, True, None)
+                              % (self.token_url, self._timeout), None, state.unanswered())
             return None, ('the token endpoint %s could not be reached (%s)' % (self.token_url, type(exc).__name__),
-                          None, True, None)
+                          None, state.unanswered())
         except requests.exceptions.RequestException as exc:
             # a fixed text: the exception's own may quote a header (the credentials)
             return None, ('the token request to %s could not be sent (%s)' % (self.token_url, type(exc).__name__),
-                          None, False, None)
+                          None, FINAL)
         status = response.status_code
         if status == 200:
             try:
@@ -176,12 +174,12 @@ class TokenSource:
                 body = None
             token = body.get('access_token') if isinstance(body, dict) else None
             if _usable_token(token):
-                self._add_secret(token)
+                self._secrets.add(token)
                 return (token, _lifetime(body.get('expires_in'))), None
             return None, ('the token endpoint %s answered without a usable access token' % self.token_url,
-                          status, False, None)
-        return None, (self._refusal(status, response), status, status in RETRY_STATUSES,
-                      parse_retry_after(response.headers.get('Retry-After')))
+                          status, FINAL)
+        return None, (self._refusal(status, response), status,
+                      state.answered(status, parse_retry_after(response.headers.get('Retry-After'))))
 
     def _refusal(self, status, response):
         """The message for a token request answered ``status`` (not 200); the error adds the status."""
@@ -203,5 +201,5 @@ class TokenSource:
         text = ''
         if isinstance(body, dict):
             text = ': '.join('%s' % body[key] for key in ('error', 'error_description', 'message') if body.get(key))
-        text = self._redact(text or (response.text or '').strip() or response.reason or 'no response body').strip()
+        text = self._secrets.redact(text or (response.text or '').strip() or response.reason or 'no response body').strip()
         return text[:MESSAGE_MAX] + '...' if len(text) > MESSAGE_MAX else text

@@ -134,20 +134,23 @@ class Column:
     __slots__ = ('name', 'kind', 'slot', 'api', 'reads', 'aliases', 'clearable', 'max_length', 'template', 'prefill',
                  'what', 'mark')
 
-    def __init__(self, name, kind, slot, api=None, reads=None, aliases=(), clearable=True, max_length=DEFAULT_MAX_LENGTH,
-                 template=(), prefill=False, what=None, mark=None):
+    # each trait a column may set by name, and its value when it does not
+    TRAITS = {'reads': None, 'aliases': (), 'clearable': True, 'max_length': DEFAULT_MAX_LENGTH, 'template': (),
+              'prefill': False, 'what': None, 'mark': None}
+
+    def __init__(self, name, kind, slot, api=None, **traits):
+        unknown = sorted(set(traits) - set(self.TRAITS))
+        if unknown:
+            raise TypeError('unknown column traits: %s' % ', '.join(unknown))
         self.name = name
         self.kind = kind
         self.slot = tuple(slot)
         self.api = api
-        self.reads = tuple(api.reads if reads is None and api is not None else reads or ())
-        self.aliases = tuple(aliases)
-        self.clearable = clearable
-        self.max_length = max_length
-        self.template = tuple(template)
-        self.prefill = prefill
-        self.what = what
-        self.mark = mark
+        for trait, default in self.TRAITS.items():
+            setattr(self, trait, traits.get(trait, default))
+        self.reads = tuple(api.reads if self.reads is None and api is not None else self.reads or ())
+        self.aliases = tuple(self.aliases)
+        self.template = tuple(self.template)
 
     @property
     def field(self):
