@@ -392,6 +392,8 @@ def probe_activate(checks, client, uid, probe):
                                                         after.get('suspended')), after.get('state') == 'ACTIVATED')
     finally:
         client.request('DELETE', '/api/systemusers/%s' % new_id)
+
+
 def probe_bulk_result_shape(checks, client, uid, probe):
     """One bulk job changing the sandbox user's description (restored at the end): what its results look like,
     whether one names the user and where, and what status words they pass through."""

@@ -398,13 +398,13 @@ def test_the_closest_header_is_difflibs_answer_for_typos_fragments_and_noise():
     rng = random.Random(7)
     known = sorted(columns._FIXED_HEADER_NAMES)
     headers = ['z' * 5000, '1' * 5005, 'Group' + '1' * 500, '', ' ', 'c1', 'c899']
-    for _ in range(600):
+    for dummy in range(600):
         name = list(rng.choice(known))
-        for _ in range(rng.randint(1, 4)):
+        for dummy in range(rng.randint(1, 4)):
             name[rng.randrange(len(name))] = rng.choice(string.ascii_letters + '_ ')
         headers.append(''.join(name))
         headers.append(rng.choice(known)[:rng.randint(1, 12)] + str(rng.randint(0, 99)))
-        headers.append(''.join(rng.choice(string.ascii_letters + string.digits) for _ in range(rng.randint(1, 30))))
+        headers.append(''.join(rng.choice(string.ascii_letters + string.digits) for dummy in range(rng.randint(1, 30))))
     assert [columns.closest_header(h) for h in headers] == [_difflib_closest(h) for h in headers]
 
 
