@@ -7,7 +7,7 @@ import pytest
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import flow
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
 
-from stub_directory import Directory, uid
+from doubles import Directory, uid
 
 TODAY = datetime.date(2026, 3, 4)
 USERS = [{'_id': uid(2), 'username': 'bob', 'email': 'bob@example.com', 'jobTitle': 'Clerk'},
