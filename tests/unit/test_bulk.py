@@ -198,8 +198,8 @@ def test_only_fields_the_job_takes_go_in_a_job():
 def test_the_fields_a_job_takes_are_those_of_the_published_schema():
     import json
     import os
-    here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, '..', 'fake_jumpcloud', 'api_schemas.json'), encoding='utf-8') as handle:
+    from testenv import TESTS
+    with open(os.path.join(TESTS, 'fake_jumpcloud', 'api_schemas.json'), encoding='utf-8') as handle:
         schema = json.load(handle)['definitions']['v2.bulk-user-update']['properties']
     assert bulk.BULK_FIELDS <= set(schema)
 
