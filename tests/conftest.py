@@ -1,9 +1,12 @@
 """Fixtures shared by every test: fake JumpCloud servers and small organisations."""
+import copy
+
 import pytest
 
 from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET  # noqa: F401  (sets up sys.path first)
 from fake_jumpcloud.server import FakeJumpCloud  # noqa: E402
 from fake_jumpcloud.seed import generate_org  # noqa: E402
+from org import SEED, Org  # noqa: E402
 
 
 @pytest.fixture
@@ -31,3 +34,9 @@ def small_org():
 @pytest.fixture
 def fake(fake_factory, small_org):
     return fake_factory(small_org)
+
+
+@pytest.fixture
+def org(fake_factory):
+    """The small organisation every value of which the tests know, on a fake JumpCloud."""
+    return Org(fake_factory(copy.deepcopy(SEED)))

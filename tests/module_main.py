@@ -28,11 +28,12 @@ def _module_args(args):
     return mock.patch.object(basic, '_ANSIBLE_ARGS', json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode())
 
 
-def run_main(main, args, check_mode=False, diff=False, backoff_delay=None):
+def run_main(main, args, check_mode=False, diff=False, backoff_delay=None, client=None):
     """The result ``main()`` exits with for the module arguments ``args``, as the controller reads it.
 
     ``check_mode`` and ``diff`` are the play's modes; ``backoff_delay`` (seconds) shortens the API client's
-    retry waits for tests that make the fake fail. ``warnings`` holds what the module warned, if anything.
+    retry waits for tests that make the fake fail; ``client`` (a test double) stands in for the API client the
+    module base would build. ``warnings`` holds what the module warned, if anything.
     """
     args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
     warnings = []
@@ -44,6 +45,9 @@ def run_main(main, args, check_mode=False, diff=False, backoff_delay=None):
         if backoff_delay is not None:
             stack.enter_context(mock.patch.object(_module, 'JumpCloudClient',
                                                   functools.partial(JumpCloudClient, backoff_delay=backoff_delay)))
+        if client is not None:
+            stack.enter_context(mock.patch.object(_module.JumpCloudModule, 'client', new_callable=mock.PropertyMock,
+                                                  return_value=client))
         stack.enter_context(contextlib.redirect_stdout(out))
         try:
             main()

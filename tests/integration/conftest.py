@@ -1,17 +1,12 @@
-"""Fixtures of the integration tests: the small organisation every value of which the tests know."""
+"""Fixtures of the integration tests: the small organisation served over TLS."""
 import copy
 
 import pytest
 
 from fake_jumpcloud.server import FakeJumpCloud
 from localservers import serve_tls
-from org import SEED, Org
+from org import SEED
 from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET
-
-
-@pytest.fixture
-def org(fake_factory):
-    return Org(fake_factory(copy.deepcopy(SEED)))
 
 
 @pytest.fixture

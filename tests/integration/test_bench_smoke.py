@@ -40,9 +40,14 @@ def test_bench_smoke(tmp_path):
     # each ratio is the collection's rows per second over the baseline's, as recorded
     ours = w1['first_apply']['rows_per_second']
     assert ours == round(rows / w1['first_apply']['seconds'], 2)
+    # each baseline ran its configured slice, with the requests that slice implies: the uri loop's look-up and
+    # PUT per row; the replay's look-ups and reads above plus its three writes per row
+    config = results['config']
+    assert (base['uri_loop']['rows'], base['reference_replay']['rows']) == (config['slice_rows'], config['replay_rows'])
+    assert base['uri_loop']['reads'] + base['uri_loop']['writes'] == 2 * config['slice_rows']
+    assert base['reference_replay']['reads'] + base['reference_replay']['writes'] == (2 * pages + 5) * config['replay_rows']
     for name in ('uri_loop', 'reference_replay'):
         theirs = base[name]['rows_per_second']
-        assert theirs > 0
         assert base['ratio_' + name] == round(ours / theirs, 1)
         assert base['ratio_%s_same_rows' % name] == round(base['collection']['rows_per_second'] / theirs, 1)
 

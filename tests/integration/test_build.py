@@ -5,6 +5,7 @@ import subprocess
 import sys
 import tarfile
 from importlib import metadata
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -81,12 +82,33 @@ def test_artifact_leaves_out_test_data_and_carries_the_license(tmp_path):
     assert stated * 0.67 <= size <= stated * 1.33, 'the artifact is %.0f KB, docs/development.md says %d KB' % (size, stated)
 
 
+HOME = 'https://github.com/jcops/jumpcloud'
+
+
+def reserved_host(host):
+    """A host that names no real site: a placeholder (RFC 2606, RFC 6761) or this machine."""
+    labels = host.lower().rstrip('.').split('.')
+    return labels[0] == 'example' or labels[-1] in ('invalid', 'test', 'example', 'localhost', 'local') or \
+        host.lower() == 'localhost' or labels[-2:-1] == ['example']
+
+
+@pytest.mark.parametrize('host', ['example.invalid', 'example.com', 'docs.example.org', 'jcops.invalid',
+                                  'ci.test', 'site.example', 'localhost'])
+def test_a_placeholder_host_is_refused(host):
+    assert reserved_host(host)
+
+
 def test_galaxy_metadata_is_complete():
     import yaml
     with open(os.path.join(ROOT, 'galaxy.yml')) as handle:
         galaxy = yaml.safe_load(handle)
     for field in ('repository', 'documentation', 'issues', 'homepage'):
-        assert galaxy[field].startswith('https://'), field
+        url = urlsplit(galaxy[field])
+        assert url.scheme == 'https' and not reserved_host(url.hostname), (field, galaxy[field])
+    # the collection's home, its issues, and the README on main as its documentation
+    assert (galaxy['repository'], galaxy['homepage']) == (HOME, HOME)
+    assert galaxy['issues'] == HOME + '/issues'
+    assert galaxy['documentation'] == HOME + '/blob/main/README.md'
     assert galaxy['license'] == ['GPL-3.0-or-later']
     assert 0 < len(galaxy['tags']) <= 20 and all(re.match(r'^[a-z][a-z0-9_]*$', t) for t in galaxy['tags'])
 

@@ -40,7 +40,7 @@ def read(path):
         return list(csv.reader(handle))
 
 
-# the column order of every option is a unit test (tests/unit/test_template.py); here, the file the module
+# the column order of every option is a unit test (tests/unit/plugins/module_utils/_import_template/test_template.py); here, the file the module
 # writes, once for each template type
 @pytest.mark.parametrize('options,expected', [
     ({'email': True, 'unix_ids': True}, ['Username', 'Email', 'unix_uid', 'unix_guid']),

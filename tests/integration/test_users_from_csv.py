@@ -169,7 +169,7 @@ def test_ldap_binding(tmp_path, org):
     assert run.stats['by_route']['POST /api/v2/ldapservers/{id}/associations'] == 1
 
 
-# every spelling of a boolean: tests/unit/test_validate.py and tests/unit/test_apply.py
+# every spelling of a boolean: test_validate.py and test_apply.py in tests/unit/plugins/module_utils/_users_from_csv/
 @pytest.mark.parametrize('spelling,enabled', [('TRUE', True)])
 def test_device_binding_with_an_administrator_cell(tmp_path, org, spelling, enabled):
     sid = org.system('host-b')

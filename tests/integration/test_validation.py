@@ -7,7 +7,7 @@ pytestmark = pytest.mark.integration
 
 
 # Every rule of the reader, of a cell and of a reference, with its line, column and header:
-# tests/unit/test_validate.py. Here, once each through the whole module: a problem the reader finds,
+# tests/unit/plugins/module_utils/_users_from_csv/test_validate.py. Here, once each through the whole module: a problem the reader finds,
 # one in a cell's format, and two references JumpCloud does not have (a group, and a user: not_found).
 # (name, CSV given the org's ids, expected (line, column, header), fragment of the message)
 CASES = [

@@ -11,7 +11,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import State, needed_fields, read_state
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
-from stub_directory import Directory, uid
+from doubles import Directory, uid
 
 
 def rows_of(csv_text):

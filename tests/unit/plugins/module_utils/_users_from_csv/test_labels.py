@@ -10,7 +10,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
 
-from stub_directory import Directory, uid
+from doubles import Directory, uid
 
 SYSTEM = uid(0x3a9)
 LDAP = uid(0x3e5)

@@ -13,17 +13,13 @@ from localservers import Recorder, proxy_everything, serve_tls
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import JumpCloudClient, check_base_url
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.oauth import basic_credentials
+from doubles import Sleeps
 
 BASE = 'https://console.jumpcloud.com'
 USER_PATH = '/api/systemusers/5f0000000000000000000001'
 USER_URL = BASE + USER_PATH
 TOKEN_URL = 'https://admin-oauth.id.jumpcloud.com/oauth2/token'
 PASSWORD = 'Zoë "très" secret\\42'
-
-
-class Sleeps(list):
-    def __call__(self, seconds):
-        self.append(seconds)
 
 
 def make_client(**kwargs):

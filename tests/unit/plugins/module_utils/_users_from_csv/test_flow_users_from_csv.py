@@ -13,7 +13,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.ap
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import concurrency
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
 
-from stub_directory import Directory, uid
+from doubles import Directory, uid
 
 NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.timezone.utc)
 BOB, ERIN, ODD = uid(2), uid(5), uid(9)

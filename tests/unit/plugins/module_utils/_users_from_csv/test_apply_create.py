@@ -8,23 +8,15 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan_create import plan_create
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.report import row_result
 
+from doubles import Directory
+
 NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.timezone.utc)
 NEW_ID, GID, SID = '5f' + '1' * 22, '5f' + '2' * 22, '5f' + '3' * 22
 
 
-class Client:
-    def __init__(self, answer=None, refusal=None):
-        self.calls = []
-        self.answer = {'_id': NEW_ID, 'id': NEW_ID, 'username': 'nia'} if answer is None else answer
-        self.refusal = refusal
-
-    def post(self, path, body, idempotent=False):
-        self.calls.append((path, dict(body), idempotent))
-        if path == '/api/systemusers':
-            if self.refusal is not None:
-                raise self.refusal
-            return self.answer
-        return None
+def directory(answer=None):
+    """The directory the user is created in, with the id it gives; ``answer``: the creation's answer instead."""
+    return Directory(new_ids=[NEW_ID], answers=None if answer is None else {('POST', '/api/systemusers'): [answer]})
 
 
 def plan():
@@ -39,14 +31,14 @@ def plan():
 
 
 def test_the_user_is_created_then_its_group_and_device_use_the_new_id():
-    client = Client()
+    client = directory()
     outcome = Applier(client, check_mode=False).apply_one(plan())
-    assert [(path, idempotent) for path, body, idempotent in client.calls] == [
+    assert [(path, idempotent) for method, path, body, idempotent in client.writes] == [
         ('/api/systemusers', False), ('/api/v2/usergroups/%s/members' % GID, True),
         ('/api/v2/systems/%s/associations' % SID, True)]
-    assert client.calls[0][1]['password'] == 'Pw-1!' and client.calls[0][1]['username'] == 'nia'
-    assert client.calls[1][1] == {'op': 'add', 'type': 'user', 'id': NEW_ID}
-    assert client.calls[2][1]['id'] == NEW_ID and client.calls[2][1]['attributes']['sudo']['enabled'] is True
+    assert client.writes[0][2]['password'] == 'Pw-1!' and client.writes[0][2]['username'] == 'nia'
+    assert client.writes[1][2] == {'op': 'add', 'type': 'user', 'id': NEW_ID}
+    assert client.writes[2][2]['id'] == NEW_ID and client.writes[2][2]['attributes']['sudo']['enabled'] is True
     assert (outcome.status, outcome.user_id, outcome.changed) == ('created', NEW_ID, True)
     result = row_result(outcome.plan.desired, None, outcome)
     assert (result['user_id'], result['status'], result['password']) == (NEW_ID, 'created', 'sent')
@@ -55,9 +47,9 @@ def test_the_user_is_created_then_its_group_and_device_use_the_new_id():
 
 
 def test_a_refused_creation_sends_nothing_else_and_fails_the_row_with_the_api_message():
-    client = Client(refusal=JumpCloudError('Already Exists', status=409))
+    client = directory(JumpCloudError('Already Exists', status=409))
     outcome = Applier(client, check_mode=False).apply_one(plan())
-    assert [path for path, body, idempotent in client.calls] == ['/api/systemusers']
+    assert [path for method, path, body, idempotent in client.writes] == ['/api/systemusers']
     result = row_result(outcome.plan.desired, None, outcome)
     assert (result['status'], result['failed'], result['changed'], result['user_id']) == ('failed', True, False, None)
     assert result['msg'].startswith('create: Already Exists (HTTP 409')
@@ -66,15 +58,15 @@ def test_a_refused_creation_sends_nothing_else_and_fails_the_row_with_the_api_me
 
 
 def test_an_answer_without_an_id_holds_the_rest_back():
-    client = Client(answer={'username': 'nia'})
+    client = directory({'username': 'nia'})
     outcome = Applier(client, check_mode=False).apply_one(plan())
-    assert [path for path, body, idempotent in client.calls] == ['/api/systemusers']
+    assert [path for method, path, body, idempotent in client.writes] == ['/api/systemusers']
     assert outcome.status == 'failed' and outcome.changed is True
     assert 'without the new user\'s id' in outcome.errors[0]
 
 
 def test_check_mode_sends_nothing_and_says_would_create():
-    client = Client()
+    client = directory()
     outcome = Applier(client, check_mode=True).apply_one(plan())
     assert client.calls == []
     result = row_result(outcome.plan.desired, None, outcome)
@@ -85,9 +77,9 @@ def test_check_mode_sends_nothing_and_says_would_create():
 
 def test_a_create_whose_connection_dropped_after_sending_may_have_created_the_user():
     dropped = JumpCloudError("ConnectionError: ('Connection aborted.', RemoteDisconnected('closed'))", status=None)
-    client = Client(refusal=dropped)
+    client = directory(dropped)
     outcome = Applier(client, check_mode=False).apply_one(plan())
-    assert [path for path, body, idempotent in client.calls] == ['/api/systemusers']      # nothing else sent
+    assert [path for method, path, body, idempotent in client.writes] == ['/api/systemusers']      # nothing else sent
     result = row_result(outcome.plan.desired, None, outcome)
     assert (result['status'], result['failed'], result['changed'], result['user_id']) == ('failed', True, True, None)
     assert result['msg'].startswith('create: outcome unknown: ConnectionError: ')

@@ -13,14 +13,16 @@ import tracemalloc
 import pytest
 
 from testenv import ROOT
+from doubles import Directory
+from module_main import run_main
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import flow as import_template
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files import write
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import RunFailed
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell, unescape_cell
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.progress import Progress
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.render import render_csv
+from ansible_collections.jcops.jumpcloud.plugins.modules import jc_import_template
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import EMAIL_RE, parse_rows
 
 
@@ -439,43 +441,10 @@ def test_sigterm_during_write_atomic_leaves_no_temporary_file(tmp_path):
 # --- jc_import_template's existing files -------------------------------------------------------------
 
 
-class Stop(Exception):
-    pass
-
-
-class TemplateModule:
-    def __init__(self, dest, **params):
-        self.params = dict(dest=str(dest), type='update', populate_users=False, prefill=False, force=True,
-                           groups=0, custom_attributes=0)
-        self.params.update(dict((s, False) for s in import_template.SECTION_OPTIONS))
-        self.params.update(params)
-        self.check_mode = False
-        self._diff = True
-        self.warnings = []
-        self.result = None
-
-    def warn(self, text):
-        self.warnings.append(text)
-
-    def fail_json(self, **result):
-        self.result = dict(result, failed=True)
-        raise Stop()
-
-    def exit_json(self, **result):
-        self.result = result
-        raise Stop()
-
-
-def run_template(module):
-    with pytest.raises(Stop):
-        result = None
-        try:
-            result = import_template.write_template(module.params, lambda: module.client, want_diff=module._diff,
-                                                    warn=module.warn)
-        except RunFailed as failed:
-            module.fail_json(msg=failed.msg, **failed.result)
-        module.exit_json(**result)
-    return module.result
+def run_template(dest, client=None, **params):
+    """The result jc_import_template's main() exits with, forced, with the diff, reading from ``client``."""
+    return run_main(jc_import_template.main, dict(dict(dest=str(dest), force=True), **params), diff=True,
+                    client=client or Directory())
 
 
 @pytest.mark.parametrize('kind', ['symlink to a secret', 'symlink to /dev/zero', 'fifo', 'folder'])
@@ -493,11 +462,10 @@ def test_import_template_never_reads_or_replaces_what_is_not_a_regular_file(tmp_
     else:
         target.mkdir()
         target = target.parent / 'template.csv'
-    module = TemplateModule(target.parent if kind == 'folder' else target)
     if kind == 'folder':     # dest is the folder: the dated name is created inside it; a folder of that name is refused
         name = import_template.file_names('update', import_template.datetime.date.today())[0]
         (target.parent / name).mkdir()
-    result = in_thread(run_template, module)
+    result = in_thread(run_template, target.parent if kind == 'folder' else target)
     assert result['failed'] is True and 'not a regular file' in result['msg'] and 'nothing was written' in result['msg']
     assert 'TOP-SECRET' not in repr(result) and 'diff' not in result
     if kind.startswith('symlink'):
@@ -508,20 +476,14 @@ def test_import_template_checks_the_devices_file_before_writing_the_template(tmp
     today = import_template.datetime.date.today()
     name, systems_name = import_template.file_names('update', today)
     (tmp_path / systems_name).symlink_to('/dev/zero')
-
-    class Client:
-        def v1_search(self, path, fields=None):
-            return iter([{'_id': 'a' * 24, 'hostname': 'h'}])
-    module = TemplateModule(tmp_path, systems=True)
-    module.client = Client()
-    result = in_thread(run_template, module)
+    client = Directory(systems=[{'_id': 'a' * 24, 'hostname': 'h'}])
+    result = in_thread(run_template, tmp_path, client, systems=True)
     assert result['failed'] is True and systems_name in result['msg']
     assert not (tmp_path / name).exists()
 
 
 def test_import_template_still_compares_a_regular_file(tmp_path):
-    module = TemplateModule(tmp_path / 't.csv')
-    first = run_template(module)
+    first = run_template(tmp_path / 't.csv')
     assert first['changed'] is True
-    second = run_template(TemplateModule(tmp_path / 't.csv'))
+    second = run_template(tmp_path / 't.csv')
     assert second['changed'] is False and second['diff'] == []

@@ -17,8 +17,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.pl
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import KEY_FIELDS, State, needed_fields
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import _PARSERS, CLEAR, parse_rows
 from ansible_collections.jcops.jumpcloud.plugins.modules import jc_import_template, jc_users_from_csv
+from testenv import ROOT
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLEAR_TOKEN = '__CLEAR__'
 NAMES = [c.name for c in columns.FIXED_COLUMNS]
 NUMBERED = ['Group1', 'GroupN', 'RemoveGroup1', 'RemoveGroupN', 'Attribute1_name', 'Attribute1_value']

@@ -12,27 +12,17 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.re
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import State
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
-
-class Client:
-    """Records the PUT, then meets an answer it cannot handle on the membership add."""
-
-    def __init__(self):
-        self.writes = []
-
-    def put(self, path, body):
-        self.writes.append(('PUT', path))
-
-    def post(self, path, body, idempotent=False):
-        raise ValueError('a value from the record: Z9-PRIVATE')
+from doubles import DONE, Directory
 
 
 def test_an_unexpected_exception_fails_the_user_and_keeps_the_writes_done():
     plan = UserPlan(None, {'_id': '5f0000000000000000000001'})
     plan.set_field('jobTitle', 'Old', 'New')
     plan.groups.append({'name': 'Finance', 'id': '5f00000000000000000000aa', 'action': 'add'})
-    client = Client()
+    members = ('POST', '/api/v2/usergroups/5f00000000000000000000aa/members')
+    client = Directory([{'_id': '5f0000000000000000000001'}], answers={members: [ValueError('a value from the record: Z9-PRIVATE')]})
     outcome = Applier(client, check_mode=False).apply_one(plan)
-    assert client.writes == [('PUT', '/api/systemusers/5f0000000000000000000001')]
+    assert [w[:2] for w in client.writes] == [('PUT', '/api/systemusers/5f0000000000000000000001'), members]
     assert outcome.changed and outcome.fields_written and outcome.status == 'failed'
     assert outcome.groups == [{'name': 'Finance', 'id': '5f00000000000000000000aa', 'status': 'failed'}]
     assert outcome.errors == ['internal error: ValueError; nothing more was written for this user']
@@ -47,35 +37,15 @@ SID = '5f00000000000000000000b1'
 LID = '5f00000000000000000000d1'
 
 
-class Scripted:
-    """A client whose writes answer as scripted: {(method, path): [error or None, ...]} in order (None: done),
-    and done when nothing more is scripted; it records every call."""
-
-    def __init__(self, answers=None, edges=None):
-        self.answers = dict((k, list(v)) for k, v in (answers or {}).items())
-        self.edges = edges           # what v2_list answers (a JumpCloudError is raised)
-        self.calls = []
-
-    def _answer(self, method, path, body):
-        self.calls.append((method, path, body))
-        queue = self.answers.get((method, path))
-        error = queue.pop(0) if queue else None
-        if error is not None:
-            raise error
-
-    def put(self, path, body):
-        self._answer('PUT', path, body)
-
-    def post(self, path, body, idempotent=False):
-        # every add may be sent again; an activation is not (a second one meets a user no longer STAGED)
-        assert idempotent is not path.endswith('/state/activate')
-        self._answer('POST', path, body)
-
-    def v2_list(self, path, params=None):
-        self.calls.append(('GET', path, params))
-        if isinstance(self.edges, JumpCloudError):
-            raise self.edges
-        return list(self.edges or [])
+def scripted(answers=None, edges=None, members=(), bindings=()):
+    """The directory holding the user, its writes answered as scripted first; ``edges``: what a read of the
+    user's device bindings answers (a JumpCloudError: the read fails)."""
+    users = [{'_id': UID, 'jobTitle': 'Old'}, {'_id': '5f0000000000000000000002', 'jobTitle': 'Old'}]
+    if isinstance(edges, JumpCloudError):
+        return Directory(users, members=members, bindings=bindings, answers=answers, listing_error=edges)
+    bindings = dict(bindings)
+    bindings.update(((e['to']['id'], UID), e['attributes']) for e in edges or [])
+    return Directory(users, members=members, bindings=bindings, answers=answers)
 
 
 def error(status, message='refused', **kwargs):
@@ -105,7 +75,7 @@ LDAP_BIND = ('POST', '/api/v2/ldapservers/%s/associations' % LID)
 
 
 def test_the_writes_of_a_user_go_in_order_with_their_bodies():
-    client = Scripted()
+    client = scripted()
     plan = user_plan(groups=[('Finance', 'add'), ('Ops', 'present')], system=system('add'),
                      ldap={'id': LID, 'action': 'add'})
     outcome = Applier(client, check_mode=False).apply_one(plan)
@@ -133,7 +103,7 @@ def test_before_any_write_each_operation_is_failed_until_done_or_present():
 
 
 def test_nothing_to_write_sends_nothing():
-    client = Scripted()
+    client = scripted()
     outcome = Applier(client, check_mode=False).apply_one(
         user_plan(body=False, groups=[('Ops', 'present')], system=system('present'), ldap={'id': LID, 'action': 'present'}))
     assert client.calls == []
@@ -141,7 +111,7 @@ def test_nothing_to_write_sends_nothing():
 
 
 def test_check_mode_sends_nothing_and_says_the_user_changes():
-    client = Scripted()
+    client = scripted()
     outcome = Applier(client, check_mode=True).apply_one(user_plan(groups=[('Finance', 'add')], system=system('add')))
     assert client.calls == []
     assert outcome.changed is True
@@ -152,7 +122,7 @@ def test_check_mode_sends_nothing_and_says_the_user_changes():
 
 
 def test_a_409_to_an_add_means_present_and_after_a_resend_means_added():
-    client = Scripted({MEMBERS: [error(409, 'Already Exists')], LDAP_BIND: [error(409, 'Already Exists', resent=True)]})
+    client = scripted({MEMBERS: [error(409, 'Already Exists')], LDAP_BIND: [error(409, 'Already Exists', resent=True)]})
     outcome = Applier(client, check_mode=False).apply_one(
         user_plan(body=False, groups=[('Finance', 'add')], ldap={'id': LID, 'action': 'add'}))
     assert outcome.groups[0]['status'] == 'present'
@@ -160,13 +130,13 @@ def test_a_409_to_an_add_means_present_and_after_a_resend_means_added():
     assert outcome.errors == []
     assert outcome.changed is True
     assert outcome.status == 'updated'
-    only_present = Applier(Scripted({MEMBERS: [error(409, 'Already Exists')]}), check_mode=False).apply_one(
+    only_present = Applier(scripted({MEMBERS: [error(409, 'Already Exists')]}), check_mode=False).apply_one(
         user_plan(body=False, groups=[('Finance', 'add')]))
     assert (only_present.status, only_present.changed) == ('unchanged', False)
 
 
 def test_a_409_to_the_user_put_is_a_refusal_that_says_why():
-    client = Scripted({PUT: [error(409, 'Conflict')]})
+    client = scripted({PUT: [error(409, 'Conflict')]})
     outcome = Applier(client, check_mode=False).apply_one(user_plan(groups=[('Finance', 'add')]))
     assert outcome.status == 'failed'
     assert outcome.fields_written is False
@@ -178,7 +148,7 @@ def test_a_409_to_the_user_put_is_a_refusal_that_says_why():
 
 
 def test_other_refusals_fail_the_operation_and_the_rest_is_still_tried():
-    client = Scripted({MEMBERS: [error(400, 'Bad Request: no')]})
+    client = scripted({MEMBERS: [error(400, 'Bad Request: no')]})
     outcome = Applier(client, check_mode=False).apply_one(
         user_plan(groups=[('Finance', 'add')], ldap={'id': LID, 'action': 'add'}))
     assert outcome.groups[0]['status'] == 'failed'
@@ -189,7 +159,7 @@ def test_other_refusals_fail_the_operation_and_the_rest_is_still_tried():
 
 
 def test_after_a_write_timed_out_the_user_s_other_writes_are_held():
-    client = Scripted({PUT: [error(None, 'timed out', outcome_unknown=True)]})
+    client = scripted({PUT: [error(None, 'timed out', outcome_unknown=True)]})
     applier = Applier(client, check_mode=False)
     outcome = applier.apply_one(user_plan(groups=[('Finance', 'add')], system=system('add'),
                                           ldap={'id': LID, 'action': 'add'}))
@@ -207,7 +177,7 @@ def test_after_a_write_timed_out_the_user_s_other_writes_are_held():
 
 
 def test_a_refused_key_stops_the_run_and_the_other_users_are_not_attempted():
-    client = Scripted({PUT: [error(401, 'Unauthorized')]})
+    client = scripted({PUT: [error(401, 'Unauthorized')]})
     applier = Applier(client, check_mode=False)
     first = applier.apply_one(user_plan(groups=[('Finance', 'add')]))
     assert applier.abort.is_set()
@@ -221,14 +191,14 @@ def test_a_refused_key_stops_the_run_and_the_other_users_are_not_attempted():
 
 
 def test_a_403_before_any_write_succeeded_stops_the_run():
-    applier = Applier(Scripted({PUT: [error(403, 'Forbidden')]}), check_mode=False)
+    applier = Applier(scripted({PUT: [error(403, 'Forbidden')]}), check_mode=False)
     outcome = applier.apply_one(user_plan())
     assert outcome.errors == ['update: Forbidden']
     assert applier.abort_reason == 'the run stopped after JumpCloud refused the first writes of this API key (Forbidden)'
 
 
 def test_a_403_after_a_write_succeeded_fails_that_row_only():
-    client = Scripted({MEMBERS: [error(403, 'Forbidden')]})
+    client = scripted({MEMBERS: [error(403, 'Forbidden')]})
     applier = Applier(client, check_mode=False)
     outcome = applier.apply_one(user_plan(groups=[('Finance', 'add')]))
     assert outcome.errors == ['group Finance: Forbidden']
@@ -239,7 +209,7 @@ def test_a_403_after_a_write_succeeded_fails_that_row_only():
 
 def test_a_403_after_a_409_fails_that_row_only():
     """A 409 shows the key may write: a 403 after it is about that change, not the key's role."""
-    client = Scripted({PUT: [error(409, 'Conflict: email already exists')], MEMBERS: [error(403, 'Forbidden')]})
+    client = scripted({PUT: [error(409, 'Conflict: email already exists')], MEMBERS: [error(403, 'Forbidden')]})
     applier = Applier(client, check_mode=False)
     first = applier.apply_one(user_plan())
     assert first.errors[0].startswith('update: Conflict: email already exists')
@@ -249,7 +219,7 @@ def test_a_403_after_a_409_fails_that_row_only():
 
 
 def test_an_add_retried_after_it_landed_is_reported_added():
-    client = Scripted({BIND: [error(409, 'Already Exists', resent=True)]})
+    client = scripted({BIND: [error(409, 'Already Exists', resent=True)]})
     outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('add', None)))
     assert outcome.system['status'] == 'added'
     assert outcome.changed is True
@@ -257,7 +227,7 @@ def test_an_add_retried_after_it_landed_is_reported_added():
 
 
 def test_a_binding_without_a_sudo_setting_found_existing_is_present():
-    client = Scripted({BIND: [error(409, 'Already Exists')]})
+    client = scripted({BIND: [error(409, 'Already Exists')]})
     outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('add', None)))
     assert outcome.system['status'] == 'present'
     assert [c[0] for c in client.calls] == ['POST']             # nothing read back: there is no setting to keep
@@ -267,10 +237,10 @@ def test_a_binding_without_a_sudo_setting_found_existing_is_present():
 def test_a_binding_found_existing_with_the_setting_asked_for_is_present():
     edges = [{'to': {'id': 'other'}, 'attributes': None},
              {'to': {'id': SID}, 'attributes': {'sudo': {'enabled': True, 'withoutPassword': False}}}]
-    client = Scripted({BIND: [error(409, 'Already Exists')]}, edges=edges)
+    client = scripted({BIND: [error(409, 'Already Exists')]}, edges=edges)
     outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('add')))
     assert outcome.system['status'] == 'present'
-    assert client.calls[1] == ('GET', '/api/v2/users/%s/associations' % UID, {'targets': 'system'})
+    assert client.calls[1] == ('LIST', '/api/v2/users/%s/associations' % UID, {'targets': 'system'})
     assert len(client.calls) == 2
     assert outcome.changed is False
 
@@ -279,7 +249,7 @@ def test_a_binding_found_existing_with_the_setting_asked_for_is_present():
                                    JumpCloudError('Not Found', status=404)],
                          ids=['not readable yet', 'other setting', 'read fails'])
 def test_a_binding_found_existing_otherwise_is_updated_to_the_setting(edges):
-    client = Scripted({BIND: [error(409, 'Already Exists')]}, edges=edges)
+    client = scripted({BIND: [error(409, 'Already Exists'), DONE]}, edges=edges)
     outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('add')))
     assert client.calls[-1] == BIND + ({'op': 'update', 'type': 'user', 'id': UID,
                                         'attributes': {'sudo': {'enabled': True, 'withoutPassword': False}}},)
@@ -288,7 +258,7 @@ def test_a_binding_found_existing_otherwise_is_updated_to_the_setting(edges):
 
 
 def test_a_binding_update_that_fails_is_failed():
-    client = Scripted({BIND: [error(500, 'Internal Server Error')]})
+    client = scripted({BIND: [error(500, 'Internal Server Error')]})
     outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('update')))
     assert outcome.system['status'] == 'failed'
     assert outcome.errors == ['device %s: Internal Server Error' % SID]
@@ -308,7 +278,7 @@ def test_each_administrator_spelling_binds_the_device_with_that_sudo_setting(spe
     state.systems[SID] = {'_id': SID}
     user = state.users_by_id[UID]
     plan = plan_user(desired, user, state.facts_for(desired, user), datetime.datetime(2026, 11, 25, tzinfo=datetime.timezone.utc))
-    client = Scripted()
+    client = scripted()
     outcome = Applier(client, check_mode=False).apply_one(plan)
     assert client.calls == [BIND + ({'op': 'add', 'type': 'user', 'id': UID,
                                      'attributes': {'sudo': {'enabled': enabled, 'withoutPassword': False}}},)]
@@ -327,7 +297,7 @@ def removal_plan(groups=(('Finance', 'remove'),), remove_system='remove'):
 
 
 def test_removals_are_sent_as_op_remove_and_report_removed():
-    client = Scripted()
+    client = scripted(members=[(GID, UID)], bindings={(SID, UID): None})
     outcome = Applier(client, check_mode=False).apply_one(removal_plan(groups=[('Finance', 'remove'), ('Ops', 'absent')]))
     assert client.calls == [MEMBERS + ({'op': 'remove', 'type': 'user', 'id': UID},),
                             UNBIND + ({'op': 'remove', 'type': 'user', 'id': UID},)]
@@ -337,7 +307,7 @@ def test_removals_are_sent_as_op_remove_and_report_removed():
 
 
 def test_check_mode_says_would_remove_and_what_is_absent_costs_nothing():
-    client = Scripted()
+    client = scripted()
     outcome = Applier(client, check_mode=True).apply_one(removal_plan())
     assert client.calls == []
     assert (outcome.groups[0]['status'], outcome.remove_system['status'], outcome.status) == \
@@ -348,7 +318,7 @@ def test_check_mode_says_would_remove_and_what_is_absent_costs_nothing():
 
 
 def test_a_404_to_a_removal_means_absent_and_after_a_resend_means_removed():
-    client = Scripted({MEMBERS: [error(404, 'Not Found')], UNBIND: [error(404, 'Not Found', resent=True)]})
+    client = scripted({MEMBERS: [error(404, 'Not Found')], UNBIND: [error(404, 'Not Found', resent=True)]})
     outcome = Applier(client, check_mode=False).apply_one(removal_plan())
     assert outcome.groups[0]['status'] == 'absent'
     assert outcome.remove_system['status'] == 'removed'      # the attempt before the resend landed
@@ -356,7 +326,7 @@ def test_a_404_to_a_removal_means_absent_and_after_a_resend_means_removed():
 
 
 def test_a_404_to_an_add_and_other_refusals_of_a_removal_fail():
-    client = Scripted({MEMBERS: [error(404, 'Not Found')], UNBIND: [error(400, 'Bad Request: no')]})
+    client = scripted({MEMBERS: [error(404, 'Not Found')], UNBIND: [error(400, 'Bad Request: no')]})
     outcome = Applier(client, check_mode=False).apply_one(
         removal_plan(groups=[('Finance', 'add')]))
     assert (outcome.groups[0]['status'], outcome.remove_system['status']) == ('failed', 'failed')
@@ -367,9 +337,9 @@ def test_a_passwordless_binding_found_after_409_is_kept_not_downgraded():
     # bound with passwordless sudo meanwhile (or by a run whose add is not readable yet); the row says
     # Administrator=true, which passwordless sudo already is, as the plan compares it
     edges = [{'to': {'id': SID}, 'attributes': {'sudo': {'enabled': True, 'withoutPassword': True}}}]
-    client = Scripted({BIND: [error(409, 'Already Exists')]}, edges=edges)
+    client = scripted({BIND: [error(409, 'Already Exists')]}, edges=edges)
     outcome = Applier(client, check_mode=False).apply_one(user_plan(body=False, system=system('add')))
-    assert [c[0] for c in client.calls] == ['POST', 'GET']     # no update: withoutPassword stays true
+    assert [c[0] for c in client.calls] == ['POST', 'LIST']     # no update: withoutPassword stays true
     assert outcome.system['status'] == 'present' and outcome.changed is False
 
 
@@ -377,19 +347,19 @@ def test_a_staged_user_is_activated_by_its_endpoint_with_the_email_flag_after_it
     plan = user_plan()
     plan.activate = True
     for flag in (True, False):
-        client = Scripted()
+        client = scripted()
         outcome = Applier(client, check_mode=False, activation_email=flag).apply_one(plan)
         assert client.calls == [PUT + ({'jobTitle': 'New'},),
                                 ('POST', '/api/systemusers/%s/state/activate' % UID, {'email': flag})]
         assert (outcome.status, outcome.changed, outcome.errors) == ('updated', True, [])
-    checked = Scripted()
+    checked = scripted()
     assert Applier(checked, check_mode=True).apply_one(plan).status == 'would_update' and checked.calls == []
 
 
 def test_an_activation_is_not_sent_after_its_put_failed_and_its_own_refusal_fails_the_row():
     plan = user_plan()
     plan.activate = True
-    client = Scripted({PUT: [error(400, 'Bad Request: nope')]})
+    client = scripted({PUT: [error(400, 'Bad Request: nope')]})
     outcome = Applier(client, check_mode=False).apply_one(plan)
     assert [c[:2] for c in client.calls] == [PUT]
     assert outcome.errors == ['update: Bad Request: nope',
@@ -397,5 +367,5 @@ def test_an_activation_is_not_sent_after_its_put_failed_and_its_own_refusal_fail
     alone = user_plan(body=False)
     alone.activate = True
     activate = ('POST', '/api/systemusers/%s/state/activate' % UID)
-    refused = Applier(Scripted({activate: [error(400, 'Bad Request: not STAGED')]}), check_mode=False).apply_one(alone)
+    refused = Applier(scripted({activate: [error(400, 'Bad Request: not STAGED')]}), check_mode=False).apply_one(alone)
     assert refused.status == 'failed' and refused.errors == ['activate: Bad Request: not STAGED']

@@ -1,13 +1,16 @@
 """The flow of jc_import_template: its options checked before anything is read, the file names of the day, the
 files written only when new or different (or forced), check mode, the diff, and a read that fails."""
 import datetime
+from unittest import mock
 
 import pytest
 
+from module_main import run_main
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import flow
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.modules import jc_import_template
 
-from stub_directory import Directory, uid
+from doubles import Directory, uid
 
 TODAY = datetime.date(2026, 3, 4)
 USERS = [{'_id': uid(2), 'username': 'bob', 'email': 'bob@example.com', 'jobTitle': 'Clerk'},
@@ -15,50 +18,17 @@ USERS = [{'_id': uid(2), 'username': 'bob', 'email': 'bob@example.com', 'jobTitl
 SYSTEMS = [{'_id': uid(300), 'hostname': 'host-a', 'displayName': 'A', 'lastContact': None}]
 
 
-class Finished(Exception):
-    def __init__(self, result):
-        super(Finished, self).__init__(result.get('msg'))
-        self.result = result
-
-
-class Module:
-    def __init__(self, client, check_mode=False, diff=False, **params):
-        self.params = dict(type='update', groups=0, custom_attributes=0, prefill=False, populate_users=False,
-                           force=False, **dict((name, False) for name in flow.SECTION_OPTIONS))
-        self.params.update(params)
-        self.client = client
-        self.check_mode = check_mode
-        self._diff = diff
-        self.warnings = []
-
-    def warn(self, warning):
-        self.warnings.append(warning)
-
-    def fail_json(self, **result):
-        result['failed'] = True
-        raise Finished(result)
-
-    def exit_json(self, **result):
-        raise Finished(result)
-
-
-def run_as_module(module, **kwargs):
-    """What the module base does with the template flow: exit with its result, or fail with its message."""
-    try:
-        result = flow.write_template(module.params, lambda: module.client, check_mode=module.check_mode,
-                                     want_diff=module._diff, warn=module.warn, **kwargs)
-    except RunFailed as failed:
-        module.fail_json(msg=failed.msg, **failed.result)
-    module.exit_json(**result)
+class Today(datetime.date):
+    @classmethod
+    def today(cls):
+        return TODAY
 
 
 def run(client=None, check_mode=False, diff=False, **params):
-    module = Module(client or Directory(USERS, systems=SYSTEMS), check_mode=check_mode, diff=diff, **params)
-    with pytest.raises(Finished) as done:
-        run_as_module(module, today=TODAY)
-    result = done.value.result
-    result['warnings'] = module.warnings
-    return result
+    """The result jc_import_template's main() exits with on TODAY, reading from ``client``."""
+    with mock.patch.object(flow.datetime, 'date', Today):
+        return run_main(jc_import_template.main, params, check_mode=check_mode, diff=diff,
+                        client=client or Directory(USERS, systems=SYSTEMS))
 
 
 def test_the_file_names_carry_the_date_month_first():

@@ -11,6 +11,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.ap
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import UserPlan
 
+from doubles import Directory
+
 UID = '5f0000000000000000000001'
 GROUPS = ('5f00000000000000000000a1', '5f00000000000000000000a2')
 SYSTEMS = ('5f00000000000000000000b1', '5f00000000000000000000b2')
@@ -65,23 +67,11 @@ def test_the_summary_counts_would_update_in_check_mode_in_place_of_updated():
                                  'skipped': 0}
 
 
-class Client:
-    """Records every write; a membership or binding add to an id in ``exists`` answers 409."""
-
-    def __init__(self, exists=()):
-        self.writes = []
-        self.exists = exists
-
-    def put(self, path, body):
-        self.writes.append(('PUT', path))
-
-    def post(self, path, body, idempotent=False):
-        self.writes.append(('POST', path, body['op']))
-        if path.split('/')[4] in self.exists:
-            raise JumpCloudError('Already Exists', status=409)
-
-    def v2_list(self, path, params):
-        return []
+def directory(exists=()):
+    """The directory holding the user bound to the device the plan updates; a member of the groups and
+    LDAP servers in ``exists`` already, so that an add to them answers 409."""
+    return Directory([{'_id': UID, 'jobTitle': 'Old'}], bindings={(SYSTEMS[0], UID): {}},
+                     members=[(g, UID) for g in exists if g in GROUPS], ldap_users=[(LDAP, UID)] if LDAP in exists else [])
 
 
 def user_plan():
@@ -102,7 +92,7 @@ def statuses(result):
 
 
 def test_check_mode_results_say_would_for_every_write_not_made_and_the_real_run_what_it_did():
-    check_client, real_client = Client(), Client()
+    check_client, real_client = directory(), directory()
     check = report.row_result(user_plan().desired, UID, Applier(check_client, check_mode=True).apply_one(user_plan()))
     real = report.row_result(user_plan().desired, UID, Applier(real_client, check_mode=False).apply_one(user_plan()))
     assert check_client.writes == []
@@ -116,10 +106,10 @@ def test_check_mode_results_say_would_for_every_write_not_made_and_the_real_run_
 def test_a_device_add_in_check_mode_would_add_and_an_existing_membership_stays_present():
     plan = user_plan()
     plan.system = dict(plan.system, action='add')
-    outcome = Applier(Client(), check_mode=True).apply_one(plan)
+    outcome = Applier(directory(), check_mode=True).apply_one(plan)
     assert outcome.system['status'] == 'would_add'
     # on a real run an add answered "Already Exists" is present, in either mode's vocabulary
-    real = Applier(Client(exists=(GROUPS[1], LDAP)), check_mode=False).apply_one(user_plan())
+    real = Applier(directory(exists=(GROUPS[1], LDAP)), check_mode=False).apply_one(user_plan())
     assert [g['status'] for g in real.groups] == ['present', 'present'] and real.ldap['status'] == 'present'
     assert real.status == 'updated'
 

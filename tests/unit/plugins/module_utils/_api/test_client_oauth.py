@@ -10,7 +10,7 @@ import requests
 import responses
 
 from testenv import API_KEY, CLIENT_ID, CLIENT_SECRET, ORG_ID
-from test_client import Clock, Sleeps
+from doubles import Clock, Sleeps
 from localservers import Recorder, proxy_everything
 from playbook import fake_stats
 from helpers import configure_fake
@@ -97,7 +97,7 @@ def test_the_token_is_renewed_30_seconds_before_it_expires():
         return 200, {}, json.dumps({'access_token': issued[-1], 'expires_in': 3600})
     responses.add_callback(responses.POST, TOKEN_URL, callback=token)
     responses.get(API + USERS, json={})
-    clock = Clock()
+    clock = Clock(1000.0)
     client = service_client(clock=clock)
     client.get(USERS)
     clock.now += 3569
@@ -114,7 +114,7 @@ def test_the_token_is_renewed_30_seconds_before_it_expires():
 def test_a_short_lived_token_is_renewed_after_half_its_life_not_on_every_request():
     responses.post(TOKEN_URL, json={'access_token': 'tok-short-lived', 'expires_in': 20})
     responses.get(API + USERS, json={})
-    clock = Clock()
+    clock = Clock(1000.0)
     client = service_client(clock=clock)
     for dummy in range(5):
         client.get(USERS)

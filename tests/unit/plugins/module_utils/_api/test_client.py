@@ -11,24 +11,10 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.backoff impor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import JumpCloudClient, check_base_url
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.ratelimit import RateLimiter
+from doubles import Clock, Sleeps
 
 BASE = 'https://console.jumpcloud.com'
 USER_URL = BASE + '/api/systemusers/5f0000000000000000000001'
-
-
-class Sleeps(list):
-    def __call__(self, seconds):
-        self.append(seconds)
-
-
-class Clock:
-    """A monotonic clock that stands still unless a test moves it."""
-
-    def __init__(self, now=1000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
 
 
 def make_client(**kwargs):
@@ -86,7 +72,7 @@ def test_429_without_retry_after_uses_jittered_exponential_backoff():
 def test_a_429_holds_back_the_other_workers_until_retry_after():
     responses.get(USER_URL, status=429, json={'message': 'Too Many Requests'}, headers={'Retry-After': '2'})
     responses.get(USER_URL, json={'ok': True})
-    clock = Clock()
+    clock = Clock(1000.0)
     client, sleeps = make_client(clock=clock)
     client.get('/api/systemusers/5f0000000000000000000001')
     assert sleeps == [2.0]
@@ -504,7 +490,7 @@ def test_one_paging_generator_for_every_listing(pages, limit, follow_total, expe
 @responses.activate
 def test_the_rate_limit_runs_on_the_injected_clock_and_sleep():
     responses.get(USER_URL, json={})
-    clock = Clock()
+    clock = Clock(1000.0)
     client, sleeps = make_client(requests_per_second=4, clock=clock)
     for dummy in range(3):
         client.get('/api/systemusers/5f0000000000000000000001')

@@ -7,9 +7,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import bulk
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.bulk import BulkWriter, job_item, put_rest
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, ListingChanged
 
-
-def uid(n):
-    return '%024x' % n
+from doubles import BulkJobs, Clock, uid
 
 
 class Plan:
@@ -24,62 +22,6 @@ def replan(plan, user):
     return Plan(0, dict((k, v) for k, v in plan.body.items() if user.get(k) != v))
 
 
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-class JobApi:
-    """A client that creates jobs, applies them to its users and answers their results as scripted per poll."""
-
-    def __init__(self, statuses=None, polls_before_results=0, refuse=None, name_users=True, clock=None):
-        self.statuses = statuses or {}      # user id -> status its work result reports ('failed': not applied)
-        self.polls_before_results = polls_before_results
-        self.refuse = refuse                # a JumpCloudError every PATCH raises
-        self.name_users = name_users        # False: no result names its user
-        self.clock = clock
-        self.users = {}                     # user id -> its fields, as the jobs left them
-        self.jobs = {}
-        self.calls = []
-        self.answer = None                  # a PATCH answer other than {'jobId': ...}
-
-    def request(self, method, path, params=None, body=None, idempotent=None):
-        self.calls.append((method, path, params, body, idempotent))
-        if self.refuse is not None:
-            raise self.refuse
-        job_id = 'job%d' % len(self.jobs)
-        self.jobs[job_id] = dict(users=[item['id'] for item in body], reads=0)
-        for item in body:
-            if self.statuses.get(item['id'], 'finished') == 'finished':
-                self.users.setdefault(item['id'], {}).update((k, v) for k, v in item.items() if k != 'id')
-        return type('Answer', (), {'data': {'jobId': job_id} if self.answer is None else self.answer})
-
-    def v2_list(self, path, params=None):
-        self.calls.append(('LIST', path) if self.clock is None else ('LIST', path, self.clock.now))
-        job = self.jobs[path.split('/')[-2]]
-        job['reads'] += 1
-        if job['reads'] <= self.polls_before_results:
-            return iter([])
-        return iter({'id': 'w%d' % n, 'status': self.statuses.get(u, 'finished'), 'statusMsg': '',
-                     'persistedFields': {'id': u} if self.name_users else {}} for n, u in enumerate(job['users']))
-
-    def v1_search(self, path, search_filter=None, fields=None):
-        self.calls.append(('SEARCH', path, search_filter, fields))
-        wanted = [c['_id']['$eq'] for c in search_filter['or']]
-        return iter(dict(self.users.get(u, {}), _id=u) for u in wanted)
-
-    def redact(self, text):
-        return '%s' % text
-
-
 def writer(api, clock, **kwargs):
     kwargs.setdefault('replan', replan)
     return BulkWriter(api, sleep=clock.sleep, clock=clock, **kwargs)
@@ -90,7 +32,7 @@ def calls(api, kind):
 
 
 def test_jobs_hold_at_most_800_users_and_suppress_the_result_email():
-    api, clock = JobApi(), Clock()
+    api, clock = BulkJobs(), Clock()
     plans = [Plan(n, {'jobTitle': 'T%d' % n}) for n in range(1, 1701)]
     done = writer(api, clock).write(plans)
     patches = calls(api, 'PATCH')
@@ -103,7 +45,7 @@ def test_jobs_hold_at_most_800_users_and_suppress_the_result_email():
 
 
 def test_a_user_the_job_reports_failed_is_not_done_and_the_others_are():
-    api, clock = JobApi(statuses={uid(2): 'failed'}), Clock()
+    api, clock = BulkJobs(statuses={uid(2): 'failed'}), Clock()
     w = writer(api, clock)
     assert w.write([Plan(n, {'department': 'D'}) for n in (1, 2, 3)]) == {uid(1), uid(3)}
     assert w.unknown == {}                              # the failed one gets its PUT
@@ -111,20 +53,20 @@ def test_a_user_the_job_reports_failed_is_not_done_and_the_others_are():
 
 def test_results_that_show_only_after_some_polls_are_waited_for_with_a_growing_wait():
     clock = Clock()
-    api = JobApi(polls_before_results=3, clock=clock)
+    api = BulkJobs(polls_before_results=3, clock=clock)
     done = writer(api, clock).write([Plan(n, {'department': 'D'}) for n in (1, 2)])
     assert done == {uid(1), uid(2)}
     # doubled from 0.5 s, at most 5 s, each slept in slices of at most 0.5 s (an interrupt ends it soon)
     assert [c[2] for c in calls(api, 'LIST')] == [0.5, 1.5, 3.5, 7.5]
     assert max(clock.sleeps) == 0.5
     clock = Clock()
-    api = JobApi(polls_before_results=5, clock=clock)
+    api = BulkJobs(polls_before_results=5, clock=clock)
     writer(api, clock).write([Plan(1, {'department': 'D'})])
     assert [c[2] for c in calls(api, 'LIST')] == [0.5, 1.5, 3.5, 7.5, 12.5, 17.5]
 
 
 def test_a_job_is_over_when_every_result_is_terminal_and_there_is_one_per_user():
-    api, clock = JobApi(), Clock()
+    api, clock = BulkJobs(), Clock()
     answers = iter([
         [{'status': 'finished', 'persistedFields': {'id': uid(1)}}],                        # one of two
         [{'status': 'finished', 'persistedFields': {'id': uid(1)}}, {'status': 'pending', 'persistedFields': {}}],
@@ -137,7 +79,7 @@ def test_a_job_is_over_when_every_result_is_terminal_and_there_is_one_per_user()
 
 
 def test_results_that_name_no_user_are_settled_by_one_batched_re_read_in_seconds_not_minutes():
-    api, clock = JobApi(name_users=False, statuses={uid(7): 'failed'}), Clock()
+    api, clock = BulkJobs(name_users=False, statuses={uid(7): 'failed'}), Clock()
     w = writer(api, clock, read_fields='_id department')
     done = w.write([Plan(n, {'department': 'D%d' % n}) for n in range(1, 251)])
     assert done == set(uid(n) for n in range(1, 251)) - {uid(7)}
@@ -149,21 +91,21 @@ def test_results_that_name_no_user_are_settled_by_one_batched_re_read_in_seconds
 
 
 def test_without_a_way_to_re_read_a_user_no_result_names_is_unknown_never_written_again():
-    api, clock = JobApi(name_users=False), Clock()
+    api, clock = BulkJobs(name_users=False), Clock()
     w = writer(api, clock, replan=None)
     assert w.write([Plan(1, {'department': 'D'})]) == set()
     assert w.unknown == {uid(1): 'its results do not say which users it wrote'}
 
 
 def test_a_job_whose_results_never_show_is_re_read_after_the_longest_wait():
-    api, clock = JobApi(polls_before_results=10 ** 6), Clock()
+    api, clock = BulkJobs(polls_before_results=10 ** 6), Clock()
     w = writer(api, clock, max_wait=60)
     assert w.write([Plan(1, {'department': 'D'})]) == {uid(1)}       # the job did write it
     assert sum(clock.sleeps) <= 60 and len(calls(api, 'SEARCH')) == 1
 
 
 def test_a_job_refused_with_400_leaves_its_users_to_their_put_and_is_not_polled():
-    api, clock = JobApi(refuse=JumpCloudError('Bad Request: too many users', status=400)), Clock()
+    api, clock = BulkJobs(refuse=JumpCloudError('Bad Request: too many users', status=400)), Clock()
     w = writer(api, clock)
     assert w.write([Plan(n, {'department': 'D'}) for n in (1, 2)]) == set()
     assert [c[0] for c in api.calls] == ['PATCH'] and clock.sleeps == [] and w.unknown == {}
@@ -171,7 +113,7 @@ def test_a_job_refused_with_400_leaves_its_users_to_their_put_and_is_not_polled(
 
 
 def test_a_job_whose_answer_was_lost_is_settled_by_a_re_read():
-    api, clock = JobApi(), Clock()
+    api, clock = BulkJobs(), Clock()
     sent = api.request
 
     def lost(*args, **kwargs):
@@ -184,7 +126,7 @@ def test_a_job_whose_answer_was_lost_is_settled_by_a_re_read():
 
 
 def test_an_interrupt_ends_the_wait_and_the_users_of_the_job_are_unknown():
-    api, clock = JobApi(polls_before_results=10 ** 6), Clock()
+    api, clock = BulkJobs(polls_before_results=10 ** 6), Clock()
     w = writer(api, clock, stopped=lambda: len(clock.sleeps) >= 2)
     assert w.write([Plan(1, {'department': 'D'})]) == set()
     assert len(clock.sleeps) == 2 and calls(api, 'SEARCH') == []
@@ -192,7 +134,7 @@ def test_an_interrupt_ends_the_wait_and_the_users_of_the_job_are_unknown():
 
 
 def test_an_interrupt_sends_no_later_job():
-    api, clock = JobApi(), Clock()
+    api, clock = BulkJobs(), Clock()
     w = writer(api, clock, stopped=lambda: len(calls(api, 'PATCH')) >= 1)
     assert w.write([Plan(n, {'department': 'D'}) for n in range(1, 1701)]) == set()
     assert len(calls(api, 'PATCH')) == 1
@@ -212,7 +154,7 @@ def test_bulk_answers_of_an_unexpected_shape_never_raise_and_the_users_are_re_re
               ('patch', 'text'), ('results', iter(['a string'])), ('results', iter([{'status': 7}])),
               ('results', 5), ('results', iter([None]))]
     for kind, shape in shapes:
-        api, clock = JobApi(), Clock()
+        api, clock = BulkJobs(), Clock()
         malformed(api, kind, shape)
         w = writer(api, clock)
         assert w.write([Plan(1, {'department': 'D'}), Plan(2, {'department': 'E'})]) == {uid(1), uid(2)}, shape
@@ -220,7 +162,7 @@ def test_bulk_answers_of_an_unexpected_shape_never_raise_and_the_users_are_re_re
 
 
 def test_a_failure_that_nothing_foresaw_leaves_the_users_sent_unknown():
-    api, clock = JobApi(), Clock()
+    api, clock = BulkJobs(), Clock()
 
     def broken(*args, **kwargs):
         raise RuntimeError('boom')
@@ -229,7 +171,7 @@ def test_a_failure_that_nothing_foresaw_leaves_the_users_sent_unknown():
     w = writer(api, clock)
     assert w.write([Plan(1, {'department': 'D'})]) == set()
     assert w.unknown == {uid(1): 'an internal error (RuntimeError) while reading its outcome'}
-    api, clock = JobApi(), Clock()
+    api, clock = BulkJobs(), Clock()
     api.v1_search = lambda *a, **k: iter([[]])          # a search answer of an unexpected shape
     w = writer(api, clock)
     malformed(api, 'results', 5)
@@ -256,8 +198,8 @@ def test_only_fields_the_job_takes_go_in_a_job():
 def test_the_fields_a_job_takes_are_those_of_the_published_schema():
     import json
     import os
-    here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, '..', 'fake_jumpcloud', 'api_schemas.json'), encoding='utf-8') as handle:
+    from testenv import TESTS
+    with open(os.path.join(TESTS, 'fake_jumpcloud', 'api_schemas.json'), encoding='utf-8') as handle:
         schema = json.load(handle)['definitions']['v2.bulk-user-update']['properties']
     assert bulk.BULK_FIELDS <= set(schema)
 
@@ -273,7 +215,7 @@ def test_the_fields_jumpclouds_bulk_tests_leave_out_go_by_put():
 
 
 def test_results_whose_total_grows_while_they_are_read_are_read_again_later_not_re_read_as_users():
-    api, clock = JobApi(), Clock()
+    api, clock = BulkJobs(), Clock()
     listed = api.v2_list
     changed = [ListingChanged('the total changed between its pages', None, 'GET', '/api/v2/bulk/users/job0/results')]
 
