@@ -9,7 +9,7 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     # Documents plugins/module_utils/_connection_options.py OPTIONS, option for option
-    # (tests/unit/test_connection_options.py compares the two).
+    # (tests/unit/plugins/module_utils/_api/test_connection_options.py compares the two).
     DOCUMENTATION = r'''
 options:
   api_key:

@@ -38,3 +38,13 @@ def test_nothing_generates_readme_content():
         assert '<!--' not in handle.read()
     with open(os.path.join(ROOT, 'bench', 'run_bench.py'), encoding='utf-8') as handle:
         assert 'README.md' not in handle.read().replace('the README links', '')
+
+
+def test_the_readme_lists_the_stages_of_an_update_run_as_the_run_has_them():
+    from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.flow import UsersRun
+    with open(os.path.join(ROOT, 'README.md'), encoding='utf-8') as handle:
+        section = handle.read().split('## How an update run works', 1)[1].split('\n## ', 1)[0]
+    stages = [name.lower().replace(' ', '_') for name in re.findall(r'^\d+\. \*\*([A-Za-z ]+)\*\*', section, re.M)]
+    assert stages == ['read', 'validate', 'read_the_state', 'check_references', 'plan', 'apply', 'report']
+    for stage in stages:
+        assert callable(getattr(UsersRun, stage.replace('the_', ''))), stage
