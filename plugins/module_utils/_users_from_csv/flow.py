@@ -31,7 +31,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes impor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.write import write_atomic
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.labels import read_labels
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import messages
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import output_path_problem, same_file_problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import nothing_written, output_path_problem, same_file_problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import FAIL, SKIP, settle_missing_users
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan_create import NEW_USER, plan_row
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.progress import Progress, progress_path
@@ -91,7 +91,7 @@ class UsersRun:
             [output_path_problem(target, what) for what, target in outputs]
         for problem in problems:
             if problem:
-                raise RunFailed(messages.nothing_written(problem), results=[], changed=False)
+                raise RunFailed(nothing_written(problem), results=[], changed=False)
 
     def read(self):
         """The file's table; a broken file stops the run here with its problems."""
@@ -177,7 +177,7 @@ class UsersRun:
             try:
                 self.progress.start()
             except (IOError, OSError) as exc:
-                raise RunFailed(messages.nothing_written('the progress file %s cannot be written (%s)' % (
+                raise RunFailed(nothing_written('the progress file %s cannot be written (%s)' % (
                     self.progress.path, exc.strerror or type(exc).__name__)), results=[], changed=False)
         self.interrupts.install()
 

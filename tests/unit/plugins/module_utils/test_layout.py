@@ -12,12 +12,12 @@ from testenv import ROOT
 
 UTILS = os.path.join(ROOT, 'plugins', 'module_utils')
 OURS = 'ansible_collections.jcops.jumpcloud.plugins.module_utils'
-# each package (or top-level file) and the packages it may import besides itself: the API, the CSV language
-# and the files know nothing of each other or of the flows; the flows sit on top of them; the module base
-# knows the API and the files
+# each package (or top-level file) and the packages it may import besides itself: the API and the files know
+# nothing of each other or of the flows, the CSV language knows only the files (how a file is named when it is
+# not a regular one); the flows sit on top of them; the module base knows the API and the files
 MAY_IMPORT = {
     '_api': {'_version'},
-    '_csv': set(),
+    '_csv': {'_files'},
     '_files': set(),
     '_users_from_csv': {'_api', '_csv', '_files'},
     '_import_template': {'_api', '_csv', '_files'},
