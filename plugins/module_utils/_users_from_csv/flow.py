@@ -38,6 +38,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.pr
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import check_references, check_restricted
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.options import RunOptions
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import needed_fields, read_state
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
@@ -434,7 +435,7 @@ def _in_file_order(work, done, path, signal_name):
 def internal_error_row(desired, user_id, exc, path):
     """The failed row of a user whose task raised: the exception's type only, never a value of the record."""
     result = report.row_result(desired, user_id, None, path)
-    result.update(status='failed', failed=True,
+    result.update(status=st.FAILED, failed=True,
                   msg='internal error: %s while planning or applying this user (the user record from JumpCloud has '
                   'an unexpected shape); nothing more was written for this user' % type(exc).__name__)
     return result
@@ -448,7 +449,7 @@ def interrupted_row(kind, desired, user_id, signal_name):
     else:
         msg = ('interrupted by %s while its writes were under way; they may have been applied, rerun to finish'
                % signal_name)
-    result.update(status='failed', failed=True, changed=kind == UNFINISHED, msg=msg)
+    result.update(status=st.FAILED, failed=True, changed=kind == UNFINISHED, msg=msg)
     return result
 
 

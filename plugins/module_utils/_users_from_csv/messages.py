@@ -44,7 +44,7 @@ def final_message(path, results, summary, invalid, skip_invalid_rows, abort_reas
             lead = nothing_written(lead)
         else:
             lead += '; the valid rows would be applied' if check_mode else '; the valid rows were applied'
-        failures = failure_message([r for r in results if r['status'] == 'failed'], path)
+        failures = failure_message([r for r in results if r['status'] == st.FAILED], path)
         msg = '%s:\n%s' % (lead, summarise(problems, path))
         if failures:
             msg += '\n' + failures

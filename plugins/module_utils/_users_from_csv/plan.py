@@ -23,9 +23,10 @@ import datetime
 import sys
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, DEFAULT_ENROLLMENT_DAYS, Problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, DEFAULT_ENROLLMENT_DAYS, WARNING, Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import match_name
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.statuses import ABSENT, ADD, NO_WRITE, PRESENT, REMOVE, UPDATE
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.statuses import (ABSENT, ADD, NO_WRITE, NOT_SENT, PRESENT,
+                                                                                          REMOVE, SENT, UPDATE)
 
 MASK = '********'
 SECRET_FIELDS = frozenset(['password'])
@@ -34,7 +35,7 @@ MFA_WINDOW = ('exclusion', 'exclusionUntil')
 PASSWORD_ALWAYS, PASSWORD_ON_CREATE, PASSWORD_NEVER = 'always', 'on_create', 'never'
 UPDATE_PASSWORD_CHOICES = (PASSWORD_ALWAYS, PASSWORD_ON_CREATE, PASSWORD_NEVER)
 # what became of a row's Password cell
-PASSWORD_SENT, PASSWORD_NOT_SENT = 'sent', 'not_sent'
+PASSWORD_SENT, PASSWORD_NOT_SENT = SENT, NOT_SENT      # whether a row's Password cell is sent
 
 
 class UserPlan:
@@ -72,7 +73,7 @@ class UserPlan:
 
     def warn(self, key, message):
         column, header = self.desired.where.get(key, (None, None))
-        self.warnings.append(Problem(message, self.desired.line, column, header, kind='warning'))
+        self.warnings.append(Problem(message, self.desired.line, column, header, kind=WARNING))
 
     def set_field(self, field, before, after, body_value=None, names=None):
         self.body[field] = after if body_value is None else body_value

@@ -18,6 +18,7 @@ __metaclass__ = type
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, DEFAULT_ENROLLMENT_DAYS
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import CREATE
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import (
     PASSWORD_NEVER,
     PASSWORD_NOT_SENT,
@@ -33,12 +34,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.pl
     state_fields,
 )
 
-CREATE = 'create'           # desired.missing of a row that creates its user (missing_users=create)
 # the record a user to create is planned against: it has no id and nothing else yet
 NEW_USER = {'_id': None}
-# a new user created STAGED gets its enrollment window as a number of days, counted from its activation
-# (JumpCloud's New-JCUser.ps1 sends exclusionDays for a STAGED user, exclusionUntil otherwise)
-STAGED = 'STAGED'
 
 
 def plan_row(desired, user, facts, now, update_password=PASSWORD_ON_CREATE):
@@ -88,7 +85,9 @@ def _plan_mfa(plan, desired, now):
         return
     plan.set_field('enable_user_portal_multifactor', None, desired.mfa)
     if desired.mfa:
-        if desired.scalars.get('state') == STAGED:
+        # a new user created STAGED gets its enrollment window as a number of days, counted from its
+        # activation (JumpCloud's New-JCUser.ps1 sends exclusionDays for a STAGED user, exclusionUntil otherwise)
+        if desired.scalars.get('state') == columns.STAGED:
             window = {'exclusion': True, 'exclusionDays': desired.enrollment_days or DEFAULT_ENROLLMENT_DAYS}
         else:
             window = enrollment_window(desired, now)

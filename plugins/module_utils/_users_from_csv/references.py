@@ -17,7 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, NO_SUCH_USER
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import AmbiguousName, match_name
 
 
@@ -25,7 +25,7 @@ def check_references(rows, state):
     """Problems that need the current state: what does not exist, and what would collide."""
     first_row_of = {}       # user id -> (line, username as written) of the first row updating that user
     for desired in rows:
-        if desired.problems and desired.status == 'invalid' and not desired.username:
+        if desired.problems and not desired.user_missing and not desired.username:
             continue
         user = _row_user(desired, state, first_row_of) if desired.username else None
         _check_groups(desired, state)
@@ -97,7 +97,7 @@ def _row_user(desired, state, first_row_of):
         desired.problem('Username', 'user %s' % _ambiguous(exc, 'users'))
         return None
     if user is None:
-        desired.problem('Username', 'user %r does not exist in JumpCloud' % written, kind='not_found')
+        desired.problem('Username', 'user %r does not exist in JumpCloud' % written, kind=NO_SUCH_USER)
         return None
     desired.username = user['username']
     first = first_row_of.setdefault(user['_id'], (desired.line, written))
