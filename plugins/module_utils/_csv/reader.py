@@ -23,7 +23,8 @@ import stat
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import unescape_cell
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.problems import Problem, shown
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import Problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.problems import shown
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import not_a_regular_file
 
 MAX_CELL = 131072   # the csv module's own field limit

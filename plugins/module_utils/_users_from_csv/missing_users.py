@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import fold
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, NO_SUCH_USER, Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import _check_collision
 
@@ -61,7 +62,7 @@ def _check_new_user(desired, state):
             # a cell already refused (an email that is not one) is not reported twice
             desired.problem(name, 'is empty; creating user %r needs %s' % (desired.username, _required()))
     nobody = {'_id': None}
-    _check_collision(desired, nobody, state.users_by_email, 'email', 'Email', lambda v: v.lower())
+    _check_collision(desired, nobody, state.users_by_email, 'email', 'Email', fold)
     _check_collision(desired, nobody, state.users_by_employee_id, 'employeeIdentifier', 'employeeIdentifier',
                      lambda v: v)
 

@@ -18,7 +18,7 @@ __metaclass__ = type
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, NO_SUCH_USER
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import AmbiguousName, match_name
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import AmbiguousName, fold, match_name
 
 
 def check_references(rows, state):
@@ -39,7 +39,7 @@ def check_references(rows, state):
         if user is not None:
             _check_state(desired, user)
             _check_entry_names(desired, user)
-            _check_collision(desired, user, state.users_by_email, 'email', 'Email', lambda v: v.lower())
+            _check_collision(desired, user, state.users_by_email, 'email', 'Email', fold)
             _check_collision(desired, user, state.users_by_employee_id, 'employeeIdentifier', 'employeeIdentifier',
                              lambda v: v)
     return rows

@@ -142,8 +142,8 @@ def _parse_attributes(desired, pairs, clear_token):
         pair = pairs[number]
         name = pair.get('name')
         value = pair.get('value')
-        name_key = 'Attribute%d_name' % number
-        value_key = 'Attribute%d_value' % number
+        name_key = columns.attribute_header(number, 'name')
+        value_key = columns.attribute_header(number, 'value')
         if name is None:
             desired.problem(value_key, 'has a value but %s is empty' % name_key)
             continue
@@ -176,10 +176,10 @@ def _key(kind, what):
     if kind == 'column':
         return what.name
     if kind == 'group':
-        return 'Group%d' % what
+        return columns.group_header(what)
     if kind == 'remove_group':
-        return 'RemoveGroup%d' % what
-    return 'Attribute%d_%s' % what
+        return columns.remove_group_header(what)
+    return columns.attribute_header(*what)
 
 
 def _where(table):
@@ -278,7 +278,7 @@ def _check_across_rows(rows):
             value = desired.scalars.get(field)
             if value is None or value is CLEAR:
                 continue
-            key = value.lower() if field == 'email' else value
+            key = fold(value) if field == 'email' else value
             if key in owners:
                 desired.problem(_column_of(field), '%s %r is also given to %s on line %d'
                                 % (field, value, owners[key][0], owners[key][1]))

@@ -108,7 +108,7 @@ def test_nothing_points_at_files_outside_the_repository():
 
 def test_the_row_model_is_a_bottom_layer_importing_nothing_of_ours():
     assert imports_of_ours('_csv.model') == set()
-    for name in ('_csv.problems', '_users_from_csv.validate', '_users_from_csv.state', '_users_from_csv.references',
+    for name in ('_csv.reader', '_users_from_csv.validate', '_users_from_csv.state', '_users_from_csv.references',
                  '_users_from_csv.plan'):
         assert '_csv.model' in imports_of_ours(name), name
 
