@@ -88,6 +88,13 @@ def _text(value):
     return '' if value is None else value
 
 
+def check_manager_resolved(desired):
+    """Raise ValueError when the row names a manager not resolved to an id: a row reaches planning only once
+    check_references has resolved its manager."""
+    if desired.manager is not None and desired.manager is not CLEAR and desired.manager_id is None:
+        raise ValueError('the manager of line %d has not been resolved to a user id' % desired.line)
+
+
 def plan_user(desired, user, facts, now, update_password=PASSWORD_ON_CREATE):
     """The :class:`UserPlan` for the checked row ``desired`` against the current ``user``.
 
@@ -165,9 +172,7 @@ def _plan_state(plan, desired, user):
 def _plan_manager(plan, desired, user):
     if desired.manager is None:
         return
-    if desired.manager is not CLEAR and desired.manager_id is None:
-        # a row reaches planning only once check_references has resolved its manager to an id
-        raise ValueError('the manager of line %d has not been resolved to a user id' % desired.line)
+    check_manager_resolved(desired)
     wanted = None if desired.manager is CLEAR else desired.manager_id
     current = user.get('manager') or None
     if current != wanted:

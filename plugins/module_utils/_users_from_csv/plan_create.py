@@ -25,6 +25,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.pl
     PASSWORD_ON_CREATE,
     PASSWORD_SENT,
     UserPlan,
+    check_manager_resolved,
     _plan_bindings,
     plan_user,
     enrollment_window,
@@ -61,9 +62,8 @@ def plan_create(desired, facts, now, update_password=PASSWORD_ON_CREATE):
     if desired.scalars.get('state') is not None:
         # with the matching suspended, as JumpCloud's New-JCUser.ps1 creates a user in a state
         plan.set_field('suspended', None, state_fields(desired.scalars['state'])['suspended'], names=[])
+    check_manager_resolved(desired)
     if desired.manager is not None and desired.manager is not CLEAR:
-        if desired.manager_id is None:
-            raise ValueError('the manager of line %d has not been resolved to a user id' % desired.line)
         plan.set_field('manager', None, desired.manager_id)
     if desired.password:
         if update_password != PASSWORD_NEVER:
