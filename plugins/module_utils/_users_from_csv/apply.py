@@ -198,11 +198,11 @@ class Applier:
             self._bind_system(outcome, plan, uid)
         if plan.remove_system is not None and plan.remove_system['action'] == st.REMOVE:
             sid = plan.remove_system['id']
-            outcome.remove_system['status'] = self._remove(outcome, 'unbind device %s' % sid,
+            outcome.remove_system['status'] = self._remove(outcome, 'unbind ' + st.DEVICE % sid,
                                                            endpoints.SYSTEM_ASSOCIATIONS % sid,
                                                            {'op': 'remove', 'type': 'user', 'id': uid})
         if plan.ldap is not None and plan.ldap['action'] != st.PRESENT:
-            outcome.ldap['status'] = self._add(outcome, 'LDAP server %s' % plan.ldap['id'],
+            outcome.ldap['status'] = self._add(outcome, st.LDAP_SERVER % plan.ldap['id'],
                                                endpoints.LDAP_ASSOCIATIONS % plan.ldap['id'],
                                                {'op': 'add', 'type': 'user', 'id': uid})
 
@@ -252,7 +252,7 @@ class Applier:
         body = {'op': system['action'], 'type': 'user', 'id': uid}
         if system['attributes'] is not None:
             body['attributes'] = system['attributes']
-        what = 'device %s' % system['id']
+        what = st.DEVICE % system['id']
         done = self._call(outcome, what, self.client.post, path, body, idempotent=True, add=system['action'] == st.ADD)
         if done is Call.EXISTS and system['attributes'] is not None:
             # bound meanwhile, or bound by an earlier run whose write is not readable yet

@@ -25,6 +25,7 @@ import sys
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, DEFAULT_ENROLLMENT_DAYS, WARNING, Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import match_name
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.statuses import (ABSENT, ADD, NO_WRITE, NOT_SENT, PRESENT,
                                                                                           REMOVE, SENT, UPDATE)
 
@@ -375,7 +376,7 @@ def _plan_system(plan, desired, user, current):
         if desired.administrator is False:
             plan.warn('Administrator', 'is false, but user %r has the user-level sudo flag, which makes it administrator '
                       'on every device it is bound to: the binding is set without sudo, and the user stays '
-                      'administrator on %s' % (desired.username, sid))
+                      '%s' % (desired.username, st.ADMINISTRATOR_ON % sid))
     if action != PRESENT:
         plan.before['system'] = None if current is None else \
             _administrator(sid, _sudo_enabled(current), bool(user.get('sudo')))
@@ -423,5 +424,5 @@ def _warn_remaining_access(plan, desired, sid, action, routes):
     if action == REMOVE:
         plan.after['unbind_system'] = dict(plan.after['unbind_system'], remaining_routes=routes)
     done = 'once unbound' if action == REMOVE else 'not bound directly'
-    plan.warn('RemoveSystemID', 'device %s: user %r, %s, still reaches it through %s; remove those routes in '
-              'JumpCloud to end the access' % (sid, desired.username, done, '; '.join(routes)))
+    plan.warn('RemoveSystemID', '%s: user %r, %s, still reaches it through %s; remove those routes in '
+              'JumpCloud to end the access' % (st.DEVICE % sid, desired.username, done, '; '.join(routes)))

@@ -52,6 +52,19 @@ SENT = 'sent'
 WOULD_SEND = 'would_send'
 NOT_SENT = 'not_sent'
 
+# how results and messages name the objects a row writes, each by its id; the readable-name step
+# (``labels.py``) says the same with the object's name beside the id, through :func:`named`
+DEVICE = 'device %s'
+ADMINISTRATOR_ON = 'administrator on %s'
+LDAP_SERVER = 'LDAP server %s'
+
+
+def named(form, object_id, name=None):
+    """``form`` (:data:`DEVICE`, :data:`ADMINISTRATOR_ON`, :data:`LDAP_SERVER`) said of ``object_id``, with its
+    ``name`` before the id when it is known: ``device web-01 (5f...)``."""
+    return form % ('%s (%s)' % (name, object_id) if name else object_id)
+
+
 # a write not made, in check mode, and the status the real run gives it once made
 _WOULD = {ADDED: WOULD_ADD, UPDATED: WOULD_UPDATE, REMOVED: WOULD_REMOVE, CREATED: WOULD_CREATE}
 _DONE = dict((would, done) for done, would in _WOULD.items())

@@ -18,6 +18,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import OBJECT_ID_RE
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, Desired, Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import fold
@@ -257,8 +258,8 @@ def _check_removals(desired):
     is found once the names are resolved, by the reference check)."""
     _check_named_once(desired, desired.remove_groups)
     if desired.remove_system_id is not None and desired.remove_system_id == desired.system_id:
-        desired.problem('RemoveSystemID', 'device %s is also the SystemID of this row: a row cannot bind and unbind '
-                        'the same device' % desired.remove_system_id)
+        desired.problem('RemoveSystemID', '%s is also the SystemID of this row: a row cannot bind and unbind '
+                        'the same device' % (st.DEVICE % desired.remove_system_id))
 
 
 def _check_across_rows(rows):
