@@ -189,3 +189,46 @@ def test_every_api_path_is_written_once_in_the_endpoints_table():
             if literal.search(line):
                 found.append('%s:%d' % (name, number))
     assert found == []
+
+
+def string_constants(name):
+    return [(node.lineno, node.value) for node in ast.walk(tree(name))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def test_status_words_are_written_only_in_the_statuses_module():
+    # words that are nothing but statuses; 'failed', 'added' and the like are also result keys or API ops, so
+    # those are checked where a status is set: a status= keyword or a comparison of a result's status
+    only_statuses = {'not_found', 'invalid', 'unchanged', 'skipped', 'not_sent', 'would_send'}
+    found = []
+    for name in NAMES:
+        if name == '_users_from_csv.statuses':
+            continue
+        found += ['%s:%d %r' % (name, line, value) for line, value in string_constants(name)
+                  if value in only_statuses or value.startswith('would_')]
+        for node in ast.walk(tree(name)):
+            if isinstance(node, ast.keyword) and node.arg == 'status' and isinstance(node.value, ast.Constant):
+                found.append('%s:%d status=%r' % (name, node.value.lineno, node.value.value))
+    assert found == []
+
+
+@pytest.mark.parametrize('pattern, owner', [
+    (r'''['"](Remove)?Group%|['"]Attribute%''', '_csv.columns'),            # numbered headers
+    (r'''['"](unbind )?device %s|LDAP server %s|administrator on %s''', '_users_from_csv.statuses'),
+    (r'nothing was written|not a regular file', '_files.paths'),
+    (r'has not been resolved to a user id', '_users_from_csv.plan'),
+])
+def test_a_text_that_could_drift_is_written_by_one_owner(pattern, owner):
+    found = []
+    for name in NAMES:
+        for number, line in enumerate(source(name).splitlines(), 1):
+            if re.search(pattern, line) and not line.lstrip().startswith('#'):
+                found.append(name)
+    assert sorted(set(found)) == [owner], found
+
+
+def test_emails_are_folded_by_the_one_fold_of_names():
+    lowered = ['%s:%d' % (name, number) for name in NAMES if name.startswith('_users_from_csv.')
+               for number, line in enumerate(source(name).splitlines(), 1)
+               if re.search(r'''email.*\.lower\(\)|lambda v: v\.lower\(\)''', line)]
+    assert lowered == []
