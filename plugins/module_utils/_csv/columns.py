@@ -330,6 +330,7 @@ def parse_attribute_header(header):
     match = ATTRIBUTE_RE.match(normalise_header(header))
     return (int(match.group(1)), match.group(2).lower()) if match else None
 
+
 ATTRIBUTE_READS = ('attributes',)       # the user fields a row with custom attributes must read
 # a column the reader skips: the reason a row failed, which a failed-rows file adds at its end
 IGNORED_HEADERS = ('jc_error',)

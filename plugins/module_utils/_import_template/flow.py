@@ -19,8 +19,8 @@ import stat
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import OUTPUT_FILES, write_options
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import (nothing_written, not_a_regular_file,
-                                                                                  output_path_problem)
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import (
+    nothing_written, not_a_regular_file, output_path_problem)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.write import write_atomic
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import render as template
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints

@@ -26,8 +26,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import column
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, DEFAULT_ENROLLMENT_DAYS, WARNING, Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import match_name
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.statuses import (ABSENT, ADD, NO_WRITE, NOT_SENT, PRESENT,
-                                                                                          REMOVE, SENT, UPDATE)
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.statuses import (
+    ABSENT, ADD, NO_WRITE, NOT_SENT, PRESENT, REMOVE, SENT, UPDATE)
 
 MASK = '********'
 SECRET_FIELDS = frozenset(['password'])
