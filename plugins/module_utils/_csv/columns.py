@@ -311,6 +311,29 @@ GROUP_RE = re.compile(r'^group([0-9]{1,4})$', re.IGNORECASE)
 REMOVE_GROUP_RE = re.compile(r'^removegroup([0-9]{1,4})$', re.IGNORECASE)
 ATTRIBUTE_RE = re.compile(r'^attribute([0-9]{1,4})_(name|value)$', re.IGNORECASE)
 ATTRIBUTE_NAME_RE = re.compile(r'^[A-Za-z0-9]+$')
+
+
+def group_header(number):
+    """The header of the ``number``-th group column: GroupN."""
+    return 'Group%s' % number
+
+
+def remove_group_header(number):
+    """The header of the ``number``-th group removal column: RemoveGroupN."""
+    return 'RemoveGroup%s' % number
+
+
+def attribute_header(number, part):
+    """The header of the ``part`` ('name' or 'value') of the ``number``-th custom attribute: AttributeN_name."""
+    return 'Attribute%s_%s' % (number, part)
+
+
+def parse_attribute_header(header):
+    """``(number, 'name'|'value')`` of an AttributeN_name or AttributeN_value header, else None."""
+    match = ATTRIBUTE_RE.match(normalise_header(header))
+    return (int(match.group(1)), match.group(2).lower()) if match else None
+
+
 ATTRIBUTE_READS = ('attributes',)       # the user fields a row with custom attributes must read
 # a column the reader skips: the reason a row failed, which a failed-rows file adds at its end
 IGNORED_HEADERS = ('jc_error',)
@@ -353,9 +376,9 @@ def lookup(header):
     match = REMOVE_GROUP_RE.match(key)
     if match:
         return 'remove_group', int(match.group(1))
-    match = ATTRIBUTE_RE.match(key)
-    if match:
-        return 'attribute', (int(match.group(1)), match.group(2).lower())
+    attribute = parse_attribute_header(key)
+    if attribute:
+        return 'attribute', attribute
     return None
 
 
@@ -383,7 +406,7 @@ def closest_header(header):
     names = dict(_FIXED_HEADER_NAMES)
     digits = re.search(r'[0-9]+', key)
     n = digits.group() if digits and len(digits.group()) <= 4 else '1'
-    for extra in ('Group%s' % n, 'RemoveGroup%s' % n, 'Attribute%s_name' % n, 'Attribute%s_value' % n):
+    for extra in (group_header(n), remove_group_header(n), attribute_header(n, 'name'), attribute_header(n, 'value')):
         names[extra.lower()] = extra
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(key)

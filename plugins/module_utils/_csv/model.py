@@ -27,18 +27,23 @@ class _Clear:
 
 CLEAR = _Clear()
 
+# the kinds of problem (a row's status words are the flow's, in ``_users_from_csv.statuses``)
+BROKEN_RULE = 'broken_rule'     # the input breaks a rule
+NO_SUCH_USER = 'no_such_user'   # the row's user does not exist in JumpCloud
+WARNING = 'warning'             # a warning about a row that is applied
+
 
 class Problem:
     """One thing wrong with the input, where it is and what to do about it."""
 
     __slots__ = ('line', 'column', 'header', 'message', 'kind')
 
-    def __init__(self, message, line=None, column=None, header=None, kind='invalid'):
+    def __init__(self, message, line=None, column=None, header=None, kind=BROKEN_RULE):
         self.message = message
         self.line = line
         self.column = column
         self.header = header
-        self.kind = kind          # 'invalid', or 'not_found' for a user that does not exist
+        self.kind = kind          # BROKEN_RULE, NO_SUCH_USER or WARNING
 
     def location(self, path):
         where = path
@@ -87,15 +92,14 @@ class Desired:
         self.problems = []
         self.missing = None      # the user does not exist: 'create' it, or 'skip' the row (missing_users)
 
-    def problem(self, key, message, kind='invalid'):
+    def problem(self, key, message, kind=BROKEN_RULE):
         column, header = self.where.get(key, (None, None))
         self.problems.append(Problem(message, self.line, column, header, kind))
 
     @property
-    def status(self):
-        if not self.problems:
-            return None
-        return 'not_found' if all(p.kind == 'not_found' for p in self.problems) else 'invalid'
+    def user_missing(self):
+        """Whether the row's only problem is that its user does not exist (no problem: False)."""
+        return bool(self.problems) and all(p.kind == NO_SUCH_USER for p in self.problems)
 
 
 class UserFacts:

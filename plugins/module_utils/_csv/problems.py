@@ -5,13 +5,11 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: interfaces here may change in any release.
 
-"""Problems with the input (a file, a row, a cell), where they are and how they read."""
+"""How problems with the input read: a summary of many, a value echoed in a message. The :class:`Problem` itself
+(a file, a row, a cell) is defined with the row model, ``_csv.model``."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
-
-# Problem is defined with the row model; it is imported here too for the readers of problems
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import Problem  # noqa: F401  # pylint: disable=unused-import
 
 
 def summarise(problems, path, limit=20):

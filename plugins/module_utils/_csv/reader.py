@@ -23,7 +23,9 @@ import stat
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import unescape_cell
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.problems import Problem, shown
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import Problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.problems import shown
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import not_a_regular_file
 
 MAX_CELL = 131072   # the csv module's own field limit
 MAX_COLUMNS = 1000  # far more than every column, 100 groups and 100 attribute pairs
@@ -139,7 +141,7 @@ def _kind(mode):
                        (stat.S_ISSOCK, 'a socket')):
         if test(mode):
             return name
-    return 'not a regular file'
+    return None
 
 
 def read_file(path, max_size):
@@ -153,12 +155,12 @@ def read_file(path, max_size):
         fd = os.open(path, flags)
     except (IOError, OSError) as exc:
         if exc.errno == errno.ENXIO:    # a socket, or a FIFO on some systems
-            return Problem('cannot read the file: it is not a regular file')
+            return Problem('cannot read the file: %s' % not_a_regular_file('it'))
         return Problem('cannot read the file: %s' % (exc.strerror or exc))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return Problem('cannot read the file: it is %s, not a regular file' % _kind(info.st_mode))
+            return Problem('cannot read the file: %s' % not_a_regular_file('it', _kind(info.st_mode)))
         if info.st_size > max_size:
             return Problem('the file is %d bytes, more than max_file_size (%d bytes); split it, or raise max_file_size'
                            % (info.st_size, max_size))

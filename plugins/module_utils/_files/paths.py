@@ -14,6 +14,18 @@ import os
 import stat
 
 
+def nothing_written(problem):
+    """A refusal before anything was read or written (an output path, an option, a file in the way)."""
+    return '%s; nothing was written' % problem
+
+
+def not_a_regular_file(subject, kind=None):
+    """``subject`` (a file named in a sentence) is ``kind`` (a directory, a symbolic link ...), not a regular file."""
+    if kind is None:
+        return '%s is not a regular file' % subject
+    return '%s is %s, not a regular file' % (subject, kind)
+
+
 def output_path_problem(path, what='the output file'):
     """Why ``path`` cannot be written (through a temporary file in its folder, then a rename), or None."""
     try:
@@ -24,7 +36,7 @@ def output_path_problem(path, what='the output file'):
         # never written through a link, nor onto a folder, a FIFO or a device
         kind = ('a directory' if stat.S_ISDIR(mode) else 'a symbolic link' if stat.S_ISLNK(mode)
                 else 'a special file')
-        return '%s %s is %s, not a regular file; remove it or choose another path' % (what, path, kind)
+        return '%s; remove it or choose another path' % not_a_regular_file('%s %s' % (what, path), kind)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         return 'the folder of %s (%s) does not exist' % (what, folder)

@@ -51,39 +51,16 @@ def write_atomic(path, text, mode=None, unsafe_writes=False, private=False):
     written in place.
     """
     folder = os.path.dirname(os.path.abspath(path))
-    try:
-        before = None if private else os.lstat(path)
-    except OSError:
-        before = None
-    if before is not None and not stat.S_ISREG(before.st_mode):
-        before = None
+    before = None if private else _regular_file_status(path)
     if private:
         mode, unsafe_writes = None, False
     previous_bits = None if before is None else stat.S_IMODE(before.st_mode)
     bits = resolve_mode(mode, NEW_FILE_MODE if previous_bits is None else previous_bits)
-    previous = {}
-    if threading.current_thread() is threading.main_thread():
-        for signum in TERMINATING_SIGNALS:
-            if signal.getsignal(signum) == signal.SIG_DFL:     # a handler of the caller's own is left alone
-                previous[signum] = signal.signal(signum, _raise_terminated)
+    previous = _catch_terminating_signals()
     temp = None
     try:
-        # the temporary name stays within the 255 bytes a file name may have; mkstemp creates it 0600
-        handle, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path)[:200], dir=folder)
-        with os.fdopen(handle, 'w', encoding='utf-8', newline='') as out:
-            if before is not None:
-                _keep_owner(out.fileno(), before)
-            os.fchmod(out.fileno(), bits)
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        try:
-            os.replace(temp, path)
-        except OSError as exc:
-            if not unsafe_writes or exc.errno not in RENAME_REFUSED:
-                raise
-            _write_in_place(path, text, bits)
-            _remove(temp)
+        temp = _write_temporary(path, folder, text, bits, before)
+        _rename(temp, path, text, bits, unsafe_writes)
         temp = None
         _fsync_folder(folder)
     except _Terminated as exc:
@@ -97,6 +74,59 @@ def write_atomic(path, text, mode=None, unsafe_writes=False, private=False):
     finally:
         _restore(previous)
     return previous_bits
+
+
+def _regular_file_status(path):
+    """The ``lstat`` of the regular file at ``path``; None when there is none (or something else is there)."""
+    try:
+        before = os.lstat(path)
+    except OSError:
+        return None
+    return before if stat.S_ISREG(before.st_mode) else None
+
+
+def _catch_terminating_signals():
+    """Turn SIGTERM and SIGHUP into :class:`_Terminated` while a file is written; return the handlers to restore.
+
+    Only in the main thread (where Python lets a handler be set), and a handler of the caller's own is left alone.
+    """
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in TERMINATING_SIGNALS:
+            if signal.getsignal(signum) == signal.SIG_DFL:
+                previous[signum] = signal.signal(signum, _raise_terminated)
+    return previous
+
+
+def _write_temporary(path, folder, text, bits, before):
+    """Write ``text`` to a new temporary file beside ``path``, its mode ``bits`` set before the first byte and its
+    data on disk; return its name. It takes the owner of ``before`` (the file it replaces) where it may."""
+    # the temporary name stays within the 255 bytes a file name may have; mkstemp creates it 0600
+    handle, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path)[:200], dir=folder)
+    try:
+        with os.fdopen(handle, 'w', encoding='utf-8', newline='') as out:
+            if before is not None:
+                _keep_owner(out.fileno(), before)
+            os.fchmod(out.fileno(), bits)
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        _remove(temp)
+        raise
+    return temp
+
+
+def _rename(temp, path, text, bits, unsafe_writes):
+    """Put ``temp`` in the place of ``path``; with ``unsafe_writes``, rewrite ``path`` in place when the file system
+    refuses the rename (and remove ``temp``)."""
+    try:
+        os.replace(temp, path)
+    except OSError as exc:
+        if not unsafe_writes or exc.errno not in RENAME_REFUSED:
+            raise
+        _write_in_place(path, text, bits)
+        _remove(temp)
 
 
 # the errors of a rename that the file system, not the file, refuses (as Ansible's atomic_move falls back on)

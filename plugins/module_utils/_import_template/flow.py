@@ -19,7 +19,8 @@ import stat
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import OUTPUT_FILES, write_options
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import output_path_problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import (
+    nothing_written, not_a_regular_file, output_path_problem)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.write import write_atomic
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import render as template
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
@@ -43,14 +44,46 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
     p = options
     today = today or datetime.date.today()
     warn = warn or (lambda text: None)
+    _check_options(p)
+    name, systems_name = file_names(p['type'], today)
+    path = _template_path(p['dest'], name)
+    folder = os.path.dirname(os.path.abspath(path))
+    systems_path = os.path.join(folder, systems_name) if p['systems'] else None
+    for target in [path] + ([systems_path] if systems_path else []):
+        problem = output_path_problem(target, 'the file')
+        if problem:
+            raise RunFailed(nothing_written(problem))
+
+    columns = template.template_columns(p['type'], p['groups'], p['custom_attributes'], p.get('remove_groups', 0),
+                                        p.get('all_columns', False),
+                                        **dict((s, p.get(s, False)) for s in SECTION_OPTIONS))
+    users, systems = _read_jumpcloud(p, columns, connect)
+    rows = len(users)       # counted first: the rendering consumes the list
+    files = [(path, template.render_csv(columns, template.iter_template_rows(columns, users, p['prefill'])))]
+    if systems is not None:
+        files.append((systems_path, template.render_csv(template.SYSTEM_COLUMNS, template.system_rows(systems))))
+    changed, managed, diffs = _write_files(files, p, check_mode, warn)
+
+    result = dict(changed=changed, path=path, columns=columns, rows=rows)
+    result[OUTPUT_FILES] = managed
+    if systems is not None:
+        result['systems_path'] = systems_path
+    if want_diff:
+        result['diff'] = diffs
+    return result
+
+
+def _check_options(p):
+    """Refuse the options that cannot make a template."""
     for name in ('groups', 'custom_attributes', 'remove_groups'):
         if not 0 <= p.get(name, 0) <= 100:
             raise RunFailed('%s must be from 0 to 100, got %d' % (name, p[name]))
     if p['prefill'] and not p['populate_users']:
         raise RunFailed('prefill needs populate_users: true (there are no user rows to fill otherwise)')
 
-    name, systems_name = file_names(p['type'], today)
-    dest = p['dest']
+
+def _template_path(dest, name):
+    """The template's path: ``dest`` itself (a path ending in .csv), or ``name`` in the folder ``dest``."""
     if dest.lower().endswith('.csv') and not os.path.isdir(dest):
         path = dest
     elif os.path.isdir(dest):
@@ -60,14 +93,12 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise RunFailed('the folder %s does not exist' % folder)
-    for target in [path] + ([os.path.join(folder, systems_name)] if p['systems'] else []):
-        problem = output_path_problem(target, 'the file')
-        if problem:
-            raise RunFailed('%s; nothing was written' % problem)
+    return path
 
-    columns = template.template_columns(p['type'], p['groups'], p['custom_attributes'], p.get('remove_groups', 0),
-                                        p.get('all_columns', False),
-                                        **dict((s, p.get(s, False)) for s in SECTION_OPTIONS))
+
+def _read_jumpcloud(p, columns, connect):
+    """``(users, systems)``: the users the template lists ([] unless populate_users) and the devices (None unless
+    systems), read through ``connect()`` only when either is asked for."""
     users, systems = [], None
     client = None
     try:
@@ -79,24 +110,23 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
         if p['systems']:
             systems = list(client.v1_search(endpoints.SEARCH_SYSTEMS, fields='hostname displayName lastContact'))
     except JumpCloudError as exc:
-        raise RunFailed('reading JumpCloud failed; nothing was written: %s' % client.redact(exc))
+        raise RunFailed('%s: %s' % (nothing_written('reading JumpCloud failed'), client.redact(exc)))
+    return users, systems
 
-    rows = len(users)
-    files = [(path, template.render_csv(columns, template.iter_template_rows(columns, users, p['prefill'])))]
-    if systems is not None:
-        files.append((os.path.join(folder, systems_name),
-                      template.render_csv(template.SYSTEM_COLUMNS, template.system_rows(systems))))
 
-    # every existing file is checked before the first write
+def _write_files(files, p, check_mode, warn):
+    """Write each ``(path, text)`` of ``files`` that differs from what is there (an other file only with force);
+    return ``(changed, managed, diffs)``, ``managed`` the files whose mode, owner and the rest the module then
+    sees to. Every existing file is checked before the first write."""
     currents = []
     for target, text in files:
         try:
             currents.append(_read(target, len(text.encode('utf-8'))))
         except _NotRegular as exc:
-            raise RunFailed('%s; nothing was written' % exc, changed=False)
+            raise RunFailed(nothing_written(exc), changed=False)
     changed = False
     diffs = []
-    managed = []        # the files whose mode, owner and the rest the module then sees to
+    managed = []
     for (target, text), current in zip(files, currents):
         if current == text:
             managed.append((target, None))
@@ -111,14 +141,7 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
             managed.append((target, None))
         else:
             managed.append((target, write_atomic(target, text, **write_options(p))))
-
-    result = dict(changed=changed, path=path, columns=columns, rows=rows)
-    result[OUTPUT_FILES] = managed
-    if systems is not None:
-        result['systems_path'] = files[1][0]
-    if want_diff:
-        result['diff'] = diffs
-    return result
+    return changed, managed, diffs
 
 
 class _NotRegular(Exception):
@@ -137,9 +160,9 @@ def _read(path, size):
     except OSError:
         return None
     if not stat.S_ISREG(info.st_mode):
-        raise _NotRegular('%s exists and is %s, not a regular file; it was neither read nor replaced: remove it '
-                          'or choose another dest' % (path, 'a symbolic link' if stat.S_ISLNK(info.st_mode)
-                                                      else 'a special file or folder'))
+        kind = 'a symbolic link' if stat.S_ISLNK(info.st_mode) else 'a special file or folder'
+        raise _NotRegular('%s; it was neither read nor replaced: remove it or choose another dest'
+                          % not_a_regular_file('%s exists and' % path, kind))
     flags = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0) | getattr(os, 'O_CLOEXEC', 0)
     try:
         fd = os.open(path, flags)
@@ -150,7 +173,7 @@ def _read(path, size):
     with os.fdopen(fd, 'rb') as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise _NotRegular('%s is not a regular file; it was neither read nor replaced' % path)
+            raise _NotRegular('%s; it was neither read nor replaced' % not_a_regular_file(path))
         limit = max(size, MAX_BEFORE)
         if info.st_size > limit:
             return '(a file of %d bytes, not shown)' % info.st_size

@@ -19,7 +19,8 @@ import csv
 import io
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.columns import (
-    ATTRIBUTE_NAME_RE, BY_KEY, FIXED_COLUMNS, TEMPLATE_SECTIONS, section_columns)
+    ATTRIBUTE_NAME_RE, BY_KEY, FIXED_COLUMNS, TEMPLATE_SECTIONS, attribute_header, group_header, parse_attribute_header,
+    remove_group_header, section_columns)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell
 
 # the columns every template starts with, and each option's columns, in the order they are written
@@ -70,10 +71,10 @@ def template_columns(kind='update', groups=0, custom_attributes=0, remove_groups
     for name, names in SECTIONS:
         if sections.get(name):
             columns.extend(c for c in names if c not in columns)
-    columns.extend('Group%d' % n for n in range(1, groups + 1))
-    columns.extend('RemoveGroup%d' % n for n in range(1, remove_groups + 1))
+    columns.extend(group_header(n) for n in range(1, groups + 1))
+    columns.extend(remove_group_header(n) for n in range(1, remove_groups + 1))
     for n in range(1, custom_attributes + 1):
-        columns.extend(['Attribute%d_name' % n, 'Attribute%d_value' % n])
+        columns.extend([attribute_header(n, 'name'), attribute_header(n, 'value')])
     return columns
 
 
@@ -99,10 +100,10 @@ def cell_reader(column):
             return lambda user: ''
         read = entry.api.read
         return lambda user: _text(read(user))
-    if column.startswith('Attribute') and '_' in column:
-        number, dummy, part = column[len('Attribute'):].partition('_')
-        index = int(number) - 1
-        key = 'name' if part == 'name' else 'value'
+    attribute = parse_attribute_header(column)
+    if attribute:
+        index = attribute[0] - 1
+        key = attribute[1]
 
         def attribute(user):
             attributes = [a for a in user.get('attributes') or []
@@ -120,7 +121,7 @@ def prefill_fields(columns):
         entry = BY_KEY.get(column.lower())
         if entry is not None and entry.name == column and entry.prefill:
             fields.update(entry.reads)
-        elif column.startswith('Attribute'):
+        elif parse_attribute_header(column):
             fields.add('attributes')
     return ' '.join(sorted(fields))
 

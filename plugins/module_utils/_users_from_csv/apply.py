@@ -33,11 +33,20 @@ run's email flag (whether JumpCloud sends its welcome or activation email).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import enum
 import threading
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
+
+
+class Call(enum.Enum):
+    """What one write came to (see :meth:`Applier._call`)."""
+    DONE = enum.auto()     # written (in check mode: would be)
+    FAILED = enum.auto()     # refused, not sent or not attempted; the reason is in the outcome's errors
+    EXISTS = enum.auto()     # an add met "Already Exists", a removal "Not Found": it was so already
+    LANDED = enum.auto()     # the same, for a write sent again after an attempt that may have been applied: it was
 
 
 class Outcome:
@@ -91,25 +100,25 @@ class Applier:
         self.abort.set()
 
     def _call(self, outcome, what, func, *args, **kwargs):
-        """Run one write; True when done, False when it failed.
+        """Run one write; :attr:`Call.DONE` when done, :attr:`Call.FAILED` when it failed.
 
         With ``add=True`` (a membership or binding add) a 409 "Already Exists" is
-        not a failure: it answers 'exists', or 'landed' when the add was sent again
+        not a failure: it answers :attr:`Call.EXISTS`, or :attr:`Call.LANDED` when the add was sent again
         after an attempt that may have been applied (that attempt made it). Any other
         409 (the user PUT's, for one) fails like every other refusal. With ``remove=True`` (a membership or
-        binding removal) a 404 answers 'exists' (already gone) or 'landed' the same way.
+        binding removal) a 404 answers :attr:`Call.EXISTS` (already gone) or :attr:`Call.LANDED` the same way.
         """
         add = kwargs.pop('add', False)
         remove = kwargs.pop('remove', False)
         outcome.last_error = None
         if self.abort.is_set():
             outcome.errors.append('%s: not attempted: %s' % (what, self.abort_reason))
-            return False
+            return Call.FAILED
         if outcome.held:
             outcome.errors.append('%s: not sent: %s' % (what, outcome.held))
-            return False
+            return Call.FAILED
         if self.check_mode:
-            return True
+            return Call.DONE
         try:
             func(*args, **kwargs)
         except JumpCloudError as exc:
@@ -119,7 +128,7 @@ class Applier:
                 # later 403 is that row's alone, as after a write that succeeded
                 self.wrote.set()
             if (add and exc.status == 409) or (remove and exc.status == 404):
-                return 'landed' if exc.resent else 'exists'
+                return Call.LANDED if exc.resent else Call.EXISTS
             if exc.unauthorized:
                 self._stop('the run stopped after JumpCloud refused the %s (%s)' % (self.credential, exc.message))
             elif exc.status == 403 and not self.wrote.is_set():
@@ -134,9 +143,9 @@ class Applier:
                 message += (' (HTTP 409: JumpCloud refused the change; a value that must be unique, such as the'
                             ' email, may belong to another user, possibly of another organisation)')
             outcome.errors.append('%s: %s' % (what, message))
-            return False
+            return Call.FAILED
         self.wrote.set()
-        return True
+        return Call.DONE
 
     def _add(self, outcome, what, path, body):
         """One membership or binding add: 'added' ('would_add' in check mode), 'present' or 'failed'."""
@@ -150,10 +159,10 @@ class Applier:
         """An ``action`` (add or remove) of a membership or binding; ``already`` when JumpCloud says it is so."""
         done = self._call(outcome, what, self.client.post, path, body, idempotent=True,
                           **{'add' if action == st.ADD else 'remove': True})
-        if done is True or done == 'landed':
+        if done in (Call.DONE, Call.LANDED):
             outcome.changed = True
             return st.item_done(action, self.check_mode)
-        return already if done == 'exists' else st.FAILED
+        return already if done is Call.EXISTS else st.FAILED
 
     def apply_one(self, plan, fields_written=False):
         """Apply ``plan``; ``fields_written`` says a bulk job has written its fields already (no PUT)."""
@@ -175,7 +184,7 @@ class Applier:
         elif plan.body and fields_written:
             outcome.changed = outcome.fields_written = True
         elif plan.body:
-            if self._call(outcome, 'update', client.put, endpoints.USER % uid, plan.body) is True:
+            if self._call(outcome, 'update', client.put, endpoints.USER % uid, plan.body) is Call.DONE:
                 outcome.changed = outcome.fields_written = True
         if plan.activate:
             self._activate(outcome, uid)
@@ -189,11 +198,11 @@ class Applier:
             self._bind_system(outcome, plan, uid)
         if plan.remove_system is not None and plan.remove_system['action'] == st.REMOVE:
             sid = plan.remove_system['id']
-            outcome.remove_system['status'] = self._remove(outcome, 'unbind device %s' % sid,
+            outcome.remove_system['status'] = self._remove(outcome, 'unbind ' + st.DEVICE % sid,
                                                            endpoints.SYSTEM_ASSOCIATIONS % sid,
                                                            {'op': 'remove', 'type': 'user', 'id': uid})
         if plan.ldap is not None and plan.ldap['action'] != st.PRESENT:
-            outcome.ldap['status'] = self._add(outcome, 'LDAP server %s' % plan.ldap['id'],
+            outcome.ldap['status'] = self._add(outcome, st.LDAP_SERVER % plan.ldap['id'],
                                                endpoints.LDAP_ASSOCIATIONS % plan.ldap['id'],
                                                {'op': 'add', 'type': 'user', 'id': uid})
 
@@ -204,7 +213,7 @@ class Applier:
         """
         created = []
         done = self._call(outcome, 'create', lambda: created.append(self.client.post(endpoints.USERS, plan.body)))
-        if done is not True:
+        if done is not Call.DONE:
             if outcome.last_error is not None and outcome.last_error.status is None:
                 # sent, and no answer came back: JumpCloud may have created the user
                 outcome.errors[-1] = ('create: outcome unknown: %s; the request was sent and no answer came back, '
@@ -234,7 +243,7 @@ class Applier:
             return
         done = self._call(outcome, 'activate', self.client.post, endpoints.USER_ACTIVATE % uid,
                           {'email': self.activation_email}, idempotent=False)
-        if done is True:
+        if done is Call.DONE:
             outcome.changed = outcome.fields_written = True
 
     def _bind_system(self, outcome, plan, uid):
@@ -243,23 +252,23 @@ class Applier:
         body = {'op': system['action'], 'type': 'user', 'id': uid}
         if system['attributes'] is not None:
             body['attributes'] = system['attributes']
-        what = 'device %s' % system['id']
+        what = st.DEVICE % system['id']
         done = self._call(outcome, what, self.client.post, path, body, idempotent=True, add=system['action'] == st.ADD)
-        if done == 'exists' and system['attributes'] is not None:
+        if done is Call.EXISTS and system['attributes'] is not None:
             # bound meanwhile, or bound by an earlier run whose write is not readable yet
             done = self._settle_binding(outcome, what, path, body, system['id'])
             system = dict(system, action=st.UPDATE)
-        if done is True or done == 'landed':
+        if done in (Call.DONE, Call.LANDED):
             outcome.system['status'] = st.item_done(system['action'], self.check_mode)
             outcome.changed = True
         else:
-            outcome.system['status'] = st.PRESENT if done == 'exists' else st.FAILED
+            outcome.system['status'] = st.PRESENT if done is Call.EXISTS else st.FAILED
 
     def _settle_binding(self, outcome, what, path, body, sid):
         """An add of a binding answered "Already Exists": make its Administrator value the one asked for.
 
         The binding is read back first; when its sudo ``enabled`` is the one asked for, nothing is
-        written ('exists'), as the plan compares it: a passwordless sudo (``withoutPassword``) is the
+        written (:attr:`Call.EXISTS`), as the plan compares it: a passwordless sudo (``withoutPassword``) is the
         admin's choice and is kept. When it differs, or cannot be read yet (JumpCloud applies
         association writes asynchronously), it is updated to the setting asked for.
         """
@@ -270,7 +279,7 @@ class Applier:
         except JumpCloudError:
             current = []
         if current and _sudo_flags(current[0].get('attributes'))[0] == wanted[0]:
-            return 'exists'
+            return Call.EXISTS
         # a stored passwordless sudo is enabled sudo, so an update (enabled differs) never meets one to keep
         return self._call(outcome, what, self.client.post, path, dict(body, op='update'), idempotent=True)
 

@@ -31,13 +31,14 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes impor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.write import write_atomic
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.labels import read_labels
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import messages
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import output_path_problem, same_file_problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import nothing_written, output_path_problem, same_file_problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import FAIL, SKIP, settle_missing_users
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan_create import NEW_USER, plan_row
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.progress import Progress, progress_path
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import check_references, check_restricted
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.options import RunOptions
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import needed_fields, read_state
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
@@ -91,7 +92,7 @@ class UsersRun:
             [output_path_problem(target, what) for what, target in outputs]
         for problem in problems:
             if problem:
-                raise RunFailed(messages.nothing_written(problem), results=[], changed=False)
+                raise RunFailed(nothing_written(problem), results=[], changed=False)
 
     def read(self):
         """The file's table; a broken file stops the run here with its problems."""
@@ -177,7 +178,7 @@ class UsersRun:
             try:
                 self.progress.start()
             except (IOError, OSError) as exc:
-                raise RunFailed(messages.nothing_written('the progress file %s cannot be written (%s)' % (
+                raise RunFailed(nothing_written('the progress file %s cannot be written (%s)' % (
                     self.progress.path, exc.strerror or type(exc).__name__)), results=[], changed=False)
         self.interrupts.install()
 
@@ -434,7 +435,7 @@ def _in_file_order(work, done, path, signal_name):
 def internal_error_row(desired, user_id, exc, path):
     """The failed row of a user whose task raised: the exception's type only, never a value of the record."""
     result = report.row_result(desired, user_id, None, path)
-    result.update(status='failed', failed=True,
+    result.update(status=st.FAILED, failed=True,
                   msg='internal error: %s while planning or applying this user (the user record from JumpCloud has '
                   'an unexpected shape); nothing more was written for this user' % type(exc).__name__)
     return result
@@ -448,7 +449,7 @@ def interrupted_row(kind, desired, user_id, signal_name):
     else:
         msg = ('interrupted by %s while its writes were under way; they may have been applied, rerun to finish'
                % signal_name)
-    result.update(status='failed', failed=True, changed=kind == UNFINISHED, msg=msg)
+    result.update(status=st.FAILED, failed=True, changed=kind == UNFINISHED, msg=msg)
     return result
 
 

@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import _search_users
 
 
@@ -50,15 +51,13 @@ class Labels:
         # the row's messages (a failed binding, a warning about sudo) name the device and server the same way
         said = []
         if result.get('system'):
-            said += [('device %s', 'device %s (%s)', result['system'].get('id'), result['system'].get('hostname')),
-                     ('administrator on %s', 'administrator on %s (%s)', result['system'].get('id'),
-                      result['system'].get('hostname'))]
+            said += [(st.DEVICE, result['system'].get('id'), result['system'].get('hostname')),
+                     (st.ADMINISTRATOR_ON, result['system'].get('id'), result['system'].get('hostname'))]
         if result.get('ldap'):
-            said.append(('LDAP server %s', 'LDAP server %s (%s)', result['ldap'].get('id'), result['ldap'].get('name')))
+            said.append((st.LDAP_SERVER, result['ldap'].get('id'), result['ldap'].get('name')))
         if result.get('remove_system'):
             # 'unbind device <id>' in a failure, 'device <id>' in the warning about the access left
-            said.append(('device %s', 'device %s (%s)', result['remove_system'].get('id'),
-                         result['remove_system'].get('hostname')))
+            said.append((st.DEVICE, result['remove_system'].get('id'), result['remove_system'].get('hostname')))
         if result.get('msg'):
             result['msg'] = _named_text(result['msg'], said)
         if result.get('warnings'):
@@ -85,10 +84,11 @@ class Labels:
 
 
 def _named_text(text, said):
-    """``text`` with each ``bare % id`` said as ``named % (name, id)``, for the ids whose name is known."""
-    for bare, named, object_id, name in said:
+    """``text`` with each object ``form`` names by its id said with its name too (``statuses.named``), for the
+    ids whose name is known."""
+    for form, object_id, name in said:
         if object_id and name:
-            text = text.replace(bare % object_id, named % (name, object_id))
+            text = text.replace(st.named(form, object_id), st.named(form, object_id, name))
     return text
 
 

@@ -11,21 +11,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.problems import summarise
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import nothing_written
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.report import failure_message
 
 
-def nothing_written(problem):
-    """A refusal before anything was read or written (an output path, an option)."""
-    return '%s; nothing was written' % problem
-
-
 def csv_rejected(path, problems):
-    return '%s cannot be used; nothing was written:\n%s' % (path, summarise(problems, path))
+    return '%s:\n%s' % (nothing_written('%s cannot be used' % path), summarise(problems, path))
 
 
 def state_read_failed(detail):
-    return 'reading the current JumpCloud state failed; nothing was written: %s' % detail
+    return '%s: %s' % (nothing_written('reading the current JumpCloud state failed'), detail)
 
 
 def report_not_written(report_path, exc, what='the results report'):
@@ -45,10 +41,10 @@ def final_message(path, results, summary, invalid, skip_invalid_rows, abort_reas
         problems = [x for r in invalid for x in r.problems]
         lead = '%s has %d invalid row(s)' % (path, len(invalid))
         if not skip_invalid_rows:
-            lead += '; nothing was written'
+            lead = nothing_written(lead)
         else:
             lead += '; the valid rows would be applied' if check_mode else '; the valid rows were applied'
-        failures = failure_message([r for r in results if r['status'] == 'failed'], path)
+        failures = failure_message([r for r in results if r['status'] == st.FAILED], path)
         msg = '%s:\n%s' % (lead, summarise(problems, path))
         if failures:
             msg += '\n' + failures

@@ -19,7 +19,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, Problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import fold
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, NO_SUCH_USER, Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import _check_collision
 
 FAIL = 'fail'
@@ -28,7 +29,6 @@ SKIP = 'skip'
 MODES = (FAIL, CREATE, SKIP)
 # the columns a row must fill to create its user, in the order the messages name them
 REQUIRED_TO_CREATE = ('Username', 'Email', 'FirstName', 'LastName')
-NOT_FOUND = 'not_found'
 
 
 def settle_missing_users(rows, state, mode):
@@ -40,9 +40,9 @@ def settle_missing_users(rows, state, mode):
     if mode == FAIL:
         return rows
     for desired in rows:
-        if not any(p.kind == NOT_FOUND for p in desired.problems):
+        if not any(p.kind == NO_SUCH_USER for p in desired.problems):
             continue
-        desired.problems = [p for p in desired.problems if p.kind != NOT_FOUND]
+        desired.problems = [p for p in desired.problems if p.kind != NO_SUCH_USER]
         desired.missing = mode
         if mode == CREATE:
             _check_new_user(desired, state)
@@ -62,7 +62,7 @@ def _check_new_user(desired, state):
             # a cell already refused (an email that is not one) is not reported twice
             desired.problem(name, 'is empty; creating user %r needs %s' % (desired.username, _required()))
     nobody = {'_id': None}
-    _check_collision(desired, nobody, state.users_by_email, 'email', 'Email', lambda v: v.lower())
+    _check_collision(desired, nobody, state.users_by_email, 'email', 'Email', fold)
     _check_collision(desired, nobody, state.users_by_employee_id, 'employeeIdentifier', 'employeeIdentifier',
                      lambda v: v)
 

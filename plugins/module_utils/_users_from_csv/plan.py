@@ -23,9 +23,11 @@ import datetime
 import sys
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, DEFAULT_ENROLLMENT_DAYS, Problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, DEFAULT_ENROLLMENT_DAYS, WARNING, Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import match_name
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.statuses import ABSENT, ADD, NO_WRITE, PRESENT, REMOVE, UPDATE
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.statuses import (
+    ABSENT, ADD, NO_WRITE, NOT_SENT, PRESENT, REMOVE, SENT, UPDATE)
 
 MASK = '********'
 SECRET_FIELDS = frozenset(['password'])
@@ -34,7 +36,7 @@ MFA_WINDOW = ('exclusion', 'exclusionUntil')
 PASSWORD_ALWAYS, PASSWORD_ON_CREATE, PASSWORD_NEVER = 'always', 'on_create', 'never'
 UPDATE_PASSWORD_CHOICES = (PASSWORD_ALWAYS, PASSWORD_ON_CREATE, PASSWORD_NEVER)
 # what became of a row's Password cell
-PASSWORD_SENT, PASSWORD_NOT_SENT = 'sent', 'not_sent'
+PASSWORD_SENT, PASSWORD_NOT_SENT = SENT, NOT_SENT      # whether a row's Password cell is sent
 
 
 class UserPlan:
@@ -72,7 +74,7 @@ class UserPlan:
 
     def warn(self, key, message):
         column, header = self.desired.where.get(key, (None, None))
-        self.warnings.append(Problem(message, self.desired.line, column, header, kind='warning'))
+        self.warnings.append(Problem(message, self.desired.line, column, header, kind=WARNING))
 
     def set_field(self, field, before, after, body_value=None, names=None):
         self.body[field] = after if body_value is None else body_value
@@ -85,6 +87,13 @@ class UserPlan:
 
 def _text(value):
     return '' if value is None else value
+
+
+def check_manager_resolved(desired):
+    """Raise ValueError when the row names a manager not resolved to an id: a row reaches planning only once
+    check_references has resolved its manager."""
+    if desired.manager is not None and desired.manager is not CLEAR and desired.manager_id is None:
+        raise ValueError('the manager of line %d has not been resolved to a user id' % desired.line)
 
 
 def plan_user(desired, user, facts, now, update_password=PASSWORD_ON_CREATE):
@@ -164,9 +173,7 @@ def _plan_state(plan, desired, user):
 def _plan_manager(plan, desired, user):
     if desired.manager is None:
         return
-    if desired.manager is not CLEAR and desired.manager_id is None:
-        # a row reaches planning only once check_references has resolved its manager to an id
-        raise ValueError('the manager of line %d has not been resolved to a user id' % desired.line)
+    check_manager_resolved(desired)
     wanted = None if desired.manager is CLEAR else desired.manager_id
     current = user.get('manager') or None
     if current != wanted:
@@ -369,7 +376,7 @@ def _plan_system(plan, desired, user, current):
         if desired.administrator is False:
             plan.warn('Administrator', 'is false, but user %r has the user-level sudo flag, which makes it administrator '
                       'on every device it is bound to: the binding is set without sudo, and the user stays '
-                      'administrator on %s' % (desired.username, sid))
+                      '%s' % (desired.username, st.ADMINISTRATOR_ON % sid))
     if action != PRESENT:
         plan.before['system'] = None if current is None else \
             _administrator(sid, _sudo_enabled(current), bool(user.get('sudo')))
@@ -417,5 +424,5 @@ def _warn_remaining_access(plan, desired, sid, action, routes):
     if action == REMOVE:
         plan.after['unbind_system'] = dict(plan.after['unbind_system'], remaining_routes=routes)
     done = 'once unbound' if action == REMOVE else 'not bound directly'
-    plan.warn('RemoveSystemID', 'device %s: user %r, %s, still reaches it through %s; remove those routes in '
-              'JumpCloud to end the access' % (sid, desired.username, done, '; '.join(routes)))
+    plan.warn('RemoveSystemID', '%s: user %r, %s, still reaches it through %s; remove those routes in '
+              'JumpCloud to end the access' % (st.DEVICE % sid, desired.username, done, '; '.join(routes)))

@@ -18,12 +18,14 @@ __metaclass__ = type
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, DEFAULT_ENROLLMENT_DAYS
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import CREATE
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import (
     PASSWORD_NEVER,
     PASSWORD_NOT_SENT,
     PASSWORD_ON_CREATE,
     PASSWORD_SENT,
     UserPlan,
+    check_manager_resolved,
     _plan_bindings,
     plan_user,
     enrollment_window,
@@ -33,12 +35,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.pl
     state_fields,
 )
 
-CREATE = 'create'           # desired.missing of a row that creates its user (missing_users=create)
 # the record a user to create is planned against: it has no id and nothing else yet
 NEW_USER = {'_id': None}
-# a new user created STAGED gets its enrollment window as a number of days, counted from its activation
-# (JumpCloud's New-JCUser.ps1 sends exclusionDays for a STAGED user, exclusionUntil otherwise)
-STAGED = 'STAGED'
 
 
 def plan_row(desired, user, facts, now, update_password=PASSWORD_ON_CREATE):
@@ -64,9 +62,8 @@ def plan_create(desired, facts, now, update_password=PASSWORD_ON_CREATE):
     if desired.scalars.get('state') is not None:
         # with the matching suspended, as JumpCloud's New-JCUser.ps1 creates a user in a state
         plan.set_field('suspended', None, state_fields(desired.scalars['state'])['suspended'], names=[])
+    check_manager_resolved(desired)
     if desired.manager is not None and desired.manager is not CLEAR:
-        if desired.manager_id is None:
-            raise ValueError('the manager of line %d has not been resolved to a user id' % desired.line)
         plan.set_field('manager', None, desired.manager_id)
     if desired.password:
         if update_password != PASSWORD_NEVER:
@@ -88,7 +85,9 @@ def _plan_mfa(plan, desired, now):
         return
     plan.set_field('enable_user_portal_multifactor', None, desired.mfa)
     if desired.mfa:
-        if desired.scalars.get('state') == STAGED:
+        # a new user created STAGED gets its enrollment window as a number of days, counted from its
+        # activation (JumpCloud's New-JCUser.ps1 sends exclusionDays for a STAGED user, exclusionUntil otherwise)
+        if desired.scalars.get('state') == columns.STAGED:
             window = {'exclusion': True, 'exclusionDays': desired.enrollment_days or DEFAULT_ENROLLMENT_DAYS}
         else:
             window = enrollment_window(desired, now)

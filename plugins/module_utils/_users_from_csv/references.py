@@ -17,29 +17,30 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import AmbiguousName, match_name
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, NO_SUCH_USER
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import AmbiguousName, fold, match_name
 
 
 def check_references(rows, state):
     """Problems that need the current state: what does not exist, and what would collide."""
     first_row_of = {}       # user id -> (line, username as written) of the first row updating that user
     for desired in rows:
-        if desired.problems and desired.status == 'invalid' and not desired.username:
+        if desired.problems and not desired.user_missing and not desired.username:
             continue
         user = _row_user(desired, state, first_row_of) if desired.username else None
         _check_groups(desired, state)
         if desired.system_id and desired.system_id not in state.systems:
-            desired.problem('SystemID', 'device %s does not exist' % desired.system_id)
+            desired.problem('SystemID', '%s does not exist' % (st.DEVICE % desired.system_id))
         if desired.ldapserver_id and desired.ldapserver_id not in state.ldapservers:
-            desired.problem('ldapserver_id', 'LDAP server %s does not exist' % desired.ldapserver_id)
+            desired.problem('ldapserver_id', '%s does not exist' % (st.LDAP_SERVER % desired.ldapserver_id))
         _check_removals(desired, state)
         if desired.manager is not None and desired.manager is not CLEAR:
             _check_manager(desired, state, user)
         if user is not None:
             _check_state(desired, user)
             _check_entry_names(desired, user)
-            _check_collision(desired, user, state.users_by_email, 'email', 'Email', lambda v: v.lower())
+            _check_collision(desired, user, state.users_by_email, 'email', 'Email', fold)
             _check_collision(desired, user, state.users_by_employee_id, 'employeeIdentifier', 'employeeIdentifier',
                              lambda v: v)
     return rows
@@ -97,7 +98,7 @@ def _row_user(desired, state, first_row_of):
         desired.problem('Username', 'user %s' % _ambiguous(exc, 'users'))
         return None
     if user is None:
-        desired.problem('Username', 'user %r does not exist in JumpCloud' % written, kind='not_found')
+        desired.problem('Username', 'user %r does not exist in JumpCloud' % written, kind=NO_SUCH_USER)
         return None
     desired.username = user['username']
     first = first_row_of.setdefault(user['_id'], (desired.line, written))
@@ -152,7 +153,7 @@ def _check_removals(desired, state):
                 desired.problem(key, 'user group %r is also added by %s of this row: a row cannot add and remove the '
                                 'same group' % (name, added[gid]))
     if desired.remove_system_id and desired.remove_system_id not in state.systems:
-        desired.problem('RemoveSystemID', 'device %s does not exist' % desired.remove_system_id)
+        desired.problem('RemoveSystemID', '%s does not exist' % (st.DEVICE % desired.remove_system_id))
 
 
 def _check_state(desired, user):

@@ -41,7 +41,7 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         'msg': '',
     }
     if desired.problems:
-        result['status'] = desired.status
+        result['status'] = st.problem_status(desired)
         result['failed'] = True
         result['msg'] = '; '.join(p.format(path) for p in desired.problems)
         result['errors'] = [p.as_dict(path) for p in desired.problems]
@@ -82,7 +82,7 @@ def _password_result(result, plan, outcome):
     """Say what became of the row's Password cell (never its value): ``sent`` (``would_send`` in check mode),
     or ``not_sent`` with the reason in the message."""
     if plan.password == PASSWORD_SENT:
-        result['password'] = 'would_send' if outcome.check_mode else 'sent'
+        result['password'] = st.password_sent(outcome.check_mode)
         if outcome.failed and not outcome.fields_written:
             result['password'] = PASSWORD_NOT_SENT
         return

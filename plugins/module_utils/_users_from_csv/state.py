@@ -57,7 +57,7 @@ class State:
         if user.get('username'):
             _index(self.users_by_folded, fold(user['username']), user)
         if user.get('email'):
-            _index(self.users_by_email, user['email'].lower(), user)
+            _index(self.users_by_email, fold(user['email']), user)
         if user.get('employeeIdentifier'):
             _index(self.users_by_employee_id, user['employeeIdentifier'], user)
 
@@ -145,7 +145,7 @@ class State:
         return {'id': group['id'], 'name': group['name'], 'member': (group['id'], uid) in self.group_members}
 
     def _owner_of_email(self, ref):
-        owners = self.users_by_email.get(ref.lower())
+        owners = self.users_by_email.get(fold(ref))
         if owners and len(owners) == 1:
             return owners[0]
         return None

@@ -47,6 +47,24 @@ NOT_FOUND = 'not_found'         # no such user (with missing_users=skip, reporte
 SKIPPED = 'skipped'             # valid, not applied because other rows are invalid
 ROW_STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED, INVALID, NOT_FOUND, SKIPPED, WOULD_CREATE, WOULD_UPDATE)
 
+# what became of a row's Password cell (never its value)
+SENT = 'sent'
+WOULD_SEND = 'would_send'
+NOT_SENT = 'not_sent'
+
+# how results and messages name the objects a row writes, each by its id; the readable-name step
+# (``labels.py``) says the same with the object's name beside the id, through :func:`named`
+DEVICE = 'device %s'
+ADMINISTRATOR_ON = 'administrator on %s'
+LDAP_SERVER = 'LDAP server %s'
+
+
+def named(form, object_id, name=None):
+    """``form`` (:data:`DEVICE`, :data:`ADMINISTRATOR_ON`, :data:`LDAP_SERVER`) said of ``object_id``, with its
+    ``name`` before the id when it is known: ``device web-01 (5f...)``."""
+    return form % ('%s (%s)' % (name, object_id) if name else object_id)
+
+
 # a write not made, in check mode, and the status the real run gives it once made
 _WOULD = {ADDED: WOULD_ADD, UPDATED: WOULD_UPDATE, REMOVED: WOULD_REMOVE, CREATED: WOULD_CREATE}
 _DONE = dict((would, done) for done, would in _WOULD.items())
@@ -80,6 +98,19 @@ def initial(action):
     ``failed`` until the write is done (a write never reached, after an unexpected error, is not reported as
     made)."""
     return action if action in NO_WRITE else FAILED
+
+
+def password_sent(check_mode):
+    """The password status of a row whose Password cell was sent (in check mode: would be)."""
+    return WOULD_SEND if check_mode else SENT
+
+
+def problem_status(desired):
+    """The status of a row (a ``Desired``) refused with problems: ``not_found`` when its only problem is a user
+    that does not exist, else ``invalid``; None for a row without problems."""
+    if not desired.problems:
+        return None
+    return NOT_FOUND if desired.user_missing else INVALID
 
 
 def row_status(failed, changed, check_mode, created=False):

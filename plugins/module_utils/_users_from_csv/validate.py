@@ -18,6 +18,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import OBJECT_ID_RE
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, Desired, Problem
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import fold
@@ -142,8 +143,8 @@ def _parse_attributes(desired, pairs, clear_token):
         pair = pairs[number]
         name = pair.get('name')
         value = pair.get('value')
-        name_key = 'Attribute%d_name' % number
-        value_key = 'Attribute%d_value' % number
+        name_key = columns.attribute_header(number, 'name')
+        value_key = columns.attribute_header(number, 'value')
         if name is None:
             desired.problem(value_key, 'has a value but %s is empty' % name_key)
             continue
@@ -176,10 +177,10 @@ def _key(kind, what):
     if kind == 'column':
         return what.name
     if kind == 'group':
-        return 'Group%d' % what
+        return columns.group_header(what)
     if kind == 'remove_group':
-        return 'RemoveGroup%d' % what
-    return 'Attribute%d_%s' % what
+        return columns.remove_group_header(what)
+    return columns.attribute_header(*what)
 
 
 def _where(table):
@@ -257,8 +258,8 @@ def _check_removals(desired):
     is found once the names are resolved, by the reference check)."""
     _check_named_once(desired, desired.remove_groups)
     if desired.remove_system_id is not None and desired.remove_system_id == desired.system_id:
-        desired.problem('RemoveSystemID', 'device %s is also the SystemID of this row: a row cannot bind and unbind '
-                        'the same device' % desired.remove_system_id)
+        desired.problem('RemoveSystemID', '%s is also the SystemID of this row: a row cannot bind and unbind '
+                        'the same device' % (st.DEVICE % desired.remove_system_id))
 
 
 def _check_across_rows(rows):
@@ -278,7 +279,7 @@ def _check_across_rows(rows):
             value = desired.scalars.get(field)
             if value is None or value is CLEAR:
                 continue
-            key = value.lower() if field == 'email' else value
+            key = fold(value) if field == 'email' else value
             if key in owners:
                 desired.problem(_column_of(field), '%s %r is also given to %s on line %d'
                                 % (field, value, owners[key][0], owners[key][1]))

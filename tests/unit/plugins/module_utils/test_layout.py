@@ -12,12 +12,12 @@ from testenv import ROOT
 
 UTILS = os.path.join(ROOT, 'plugins', 'module_utils')
 OURS = 'ansible_collections.jcops.jumpcloud.plugins.module_utils'
-# each package (or top-level file) and the packages it may import besides itself: the API, the CSV language
-# and the files know nothing of each other or of the flows; the flows sit on top of them; the module base
-# knows the API and the files
+# each package (or top-level file) and the packages it may import besides itself: the API and the files know
+# nothing of each other or of the flows, the CSV language knows only the files (how a file is named when it is
+# not a regular one); the flows sit on top of them; the module base knows the API and the files
 MAY_IMPORT = {
     '_api': {'_version'},
-    '_csv': set(),
+    '_csv': {'_files'},
     '_files': set(),
     '_users_from_csv': {'_api', '_csv', '_files'},
     '_import_template': {'_api', '_csv', '_files'},
@@ -108,7 +108,7 @@ def test_nothing_points_at_files_outside_the_repository():
 
 def test_the_row_model_is_a_bottom_layer_importing_nothing_of_ours():
     assert imports_of_ours('_csv.model') == set()
-    for name in ('_csv.problems', '_users_from_csv.validate', '_users_from_csv.state', '_users_from_csv.references',
+    for name in ('_csv.reader', '_users_from_csv.validate', '_users_from_csv.state', '_users_from_csv.references',
                  '_users_from_csv.plan'):
         assert '_csv.model' in imports_of_ours(name), name
 
@@ -189,3 +189,46 @@ def test_every_api_path_is_written_once_in_the_endpoints_table():
             if literal.search(line):
                 found.append('%s:%d' % (name, number))
     assert found == []
+
+
+def string_constants(name):
+    return [(node.lineno, node.value) for node in ast.walk(tree(name))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def test_status_words_are_written_only_in_the_statuses_module():
+    # words that are nothing but statuses; 'failed', 'added' and the like are also result keys or API ops, so
+    # those are checked where a status is set: a status= keyword or a comparison of a result's status
+    only_statuses = {'not_found', 'invalid', 'unchanged', 'skipped', 'not_sent', 'would_send'}
+    found = []
+    for name in NAMES:
+        if name == '_users_from_csv.statuses':
+            continue
+        found += ['%s:%d %r' % (name, line, value) for line, value in string_constants(name)
+                  if value in only_statuses or value.startswith('would_')]
+        for node in ast.walk(tree(name)):
+            if isinstance(node, ast.keyword) and node.arg == 'status' and isinstance(node.value, ast.Constant):
+                found.append('%s:%d status=%r' % (name, node.value.lineno, node.value.value))
+    assert found == []
+
+
+@pytest.mark.parametrize('pattern, owner', [
+    (r'''['"](Remove)?Group%|['"]Attribute%''', '_csv.columns'),            # numbered headers
+    (r'''['"](unbind )?device %s|LDAP server %s|administrator on %s''', '_users_from_csv.statuses'),
+    (r'nothing was written|not a regular file', '_files.paths'),
+    (r'has not been resolved to a user id', '_users_from_csv.plan'),
+])
+def test_a_text_that_could_drift_is_written_by_one_owner(pattern, owner):
+    found = []
+    for name in NAMES:
+        for number, line in enumerate(source(name).splitlines(), 1):
+            if re.search(pattern, line) and not line.lstrip().startswith('#'):
+                found.append(name)
+    assert sorted(set(found)) == [owner], found
+
+
+def test_emails_are_folded_by_the_one_fold_of_names():
+    lowered = ['%s:%d' % (name, number) for name in NAMES if name.startswith('_users_from_csv.')
+               for number, line in enumerate(source(name).splitlines(), 1)
+               if re.search(r'''email.*\.lower\(\)|lambda v: v\.lower\(\)''', line)]
+    assert lowered == []

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Applier, Outcome
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Applier, Call, Outcome
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import UserPlan, plan_user, sudo_attributes
@@ -369,3 +369,20 @@ def test_an_activation_is_not_sent_after_its_put_failed_and_its_own_refusal_fail
     activate = ('POST', '/api/systemusers/%s/state/activate' % UID)
     refused = Applier(scripted({activate: [error(400, 'Bad Request: not STAGED')]}), check_mode=False).apply_one(alone)
     assert refused.status == 'failed' and refused.errors == ['activate: Bad Request: not STAGED']
+
+
+@pytest.mark.parametrize('error, add, remove, answer', [
+    (None, False, False, Call.DONE),
+    (JumpCloudError('Already Exists', status=409), True, False, Call.EXISTS),
+    (JumpCloudError('Already Exists', status=409, resent=True), True, False, Call.LANDED),
+    (JumpCloudError('Not Found', status=404), False, True, Call.EXISTS),
+    (JumpCloudError('Not Found', status=404, resent=True), False, True, Call.LANDED),
+    (JumpCloudError('Already Exists', status=409), False, False, Call.FAILED),
+    (JumpCloudError('Bad Request', status=400), True, False, Call.FAILED),
+])
+def test_a_write_answers_one_named_result(error, add, remove, answer):
+    client = Scripted({('POST', '/p'): [error]})
+    outcome = Outcome(UserPlan(None, {'_id': UID}))
+    assert Applier(client, check_mode=False)._call(outcome, 'w', client.post, '/p', {}, idempotent=True,
+                                                   add=add, remove=remove) is answer
+    assert (outcome.errors != []) is (answer is Call.FAILED)

@@ -7,6 +7,7 @@ import stat
 
 import pytest
 
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import NO_SUCH_USER
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files import write
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Outcome
@@ -68,7 +69,7 @@ def test_an_invalid_row_says_each_problem_with_its_place():
 
 
 def test_a_row_whose_only_problem_is_its_missing_user_is_not_found():
-    row = desired(problems=[('Username', "user 'zed' does not exist in JumpCloud", 'not_found')])
+    row = desired(problems=[('Username', "user 'zed' does not exist in JumpCloud", NO_SUCH_USER)])
     assert report.row_result(row, None, None, 'users.csv')['status'] == 'not_found'
 
 

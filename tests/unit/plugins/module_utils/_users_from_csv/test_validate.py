@@ -5,6 +5,7 @@ import pytest
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import State
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import check_references, check_restricted, restricted_fields
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 
@@ -124,7 +125,7 @@ def test_each_problem_names_its_line_column_and_header(name, csv_text, where, fr
 def test_all_problems_are_reported_at_once():
     rows, problems = validate('Username,sudo,unix_uid,Group1\nbob,maybe,x,Finance\nzed,true,1,\nerin,true,2,Nope\n')
     assert sorted((p.line, p.column) for p in problems) == [(2, 2), (2, 3), (3, 1), (4, 4)]
-    assert [r.status for r in rows] == ['invalid', 'not_found', 'invalid']
+    assert [st.problem_status(r) for r in rows] == ['invalid', 'not_found', 'invalid']
 
 
 @pytest.mark.parametrize('spelling,enabled', [('true', True), ('TRUE', True), ('yes', True), ('1', True),
@@ -150,7 +151,7 @@ def test_a_row_without_problems_has_no_status_and_cells_land_where_planning_read
                               'bob,pw,alice,__CLEAR__,Denver,__CLEAR__,7,yes,30,%s,Finance,Ops\n' % LDAP)
     assert problems == []
     row = rows[0]
-    assert row.status is None
+    assert st.problem_status(row) is None
     assert (row.username, row.password, row.manager, row.manager_id) == ('bob', 'pw', 'alice', USERS[0]['_id'])
     assert row.scalars == {'jobTitle': CLEAR, 'unix_uid': 7}
     assert row.addresses == {'home': {'locality': 'Denver'}}
