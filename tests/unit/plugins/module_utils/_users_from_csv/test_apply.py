@@ -381,7 +381,7 @@ def test_an_activation_is_not_sent_after_its_put_failed_and_its_own_refusal_fail
     (JumpCloudError('Bad Request', status=400), True, False, Call.FAILED),
 ])
 def test_a_write_answers_one_named_result(error, add, remove, answer):
-    client = Scripted({('POST', '/p'): [error]})
+    client = Directory(answers={('POST', '/p'): [error]})
     outcome = Outcome(UserPlan(None, {'_id': UID}))
     assert Applier(client, check_mode=False)._call(outcome, 'w', client.post, '/p', {}, idempotent=True,
                                                    add=add, remove=remove) is answer
