@@ -14,6 +14,7 @@ __metaclass__ = type
 # the longest an API's or a token endpoint's own message is quoted in an error (after redaction)
 MESSAGE_MAX = 500
 
+
 class JumpCloudError(Exception):
     """One error type for everything the API client can fail with.
 

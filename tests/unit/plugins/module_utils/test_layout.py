@@ -171,8 +171,8 @@ def test_the_update_runs_top_level_method_is_its_stages():
     run, = [node for node in functions(os.path.join(UTILS, '_users_from_csv', 'flow.py'))
             if node.name == 'run']
     assert run.end_lineno - run.lineno + 1 <= 30
-    called = [node.func.attr for node in sorted(ast.walk(run), key=lambda n: (getattr(n, 'lineno', 0),
-                                                                             getattr(n, 'col_offset', 0)))
+    in_order = sorted(ast.walk(run), key=lambda n: (getattr(n, 'lineno', 0), getattr(n, 'col_offset', 0)))
+    called = [node.func.attr for node in in_order
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
               and isinstance(node.func.value, ast.Name) and node.func.value.id == 'self']
     assert called == ['check_outputs', 'validate', 'read', 'connect', 'read_state', 'check_references',

@@ -8,7 +8,6 @@ import pytest
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Applier
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import UserPlan
 
 from doubles import Directory
