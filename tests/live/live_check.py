@@ -36,8 +36,8 @@ import testenv  # noqa: E402,F401  # pylint: disable=unused-import
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import JumpCloudClient  # noqa: E402
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed  # noqa: E402
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _import_template  # noqa: E402
-from ansible_collections.jcops.jumpcloud.plugins.module_utils import _users_from_csv  # noqa: E402
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import flow as _import_template  # noqa: E402
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import flow as _users_from_csv  # noqa: E402
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.render import SECTIONS  # noqa: E402
 
 NEEDED = ('JC_LIVE_API_KEY', 'JC_LIVE_USER', 'JC_LIVE_GROUP', 'JC_LIVE_SYSTEM_ID')
