@@ -112,16 +112,19 @@ class UserFacts:
     one entry per RemoveGroupN cell, of the same shape as ``groups``; ``remove_system_bound`` says whether
     the user is bound to the row's RemoveSystemID device, and ``remove_system_routes`` names the other routes
     (through user groups, device groups) by which the user reaches that device, which unbinding leaves.
+    ``names`` holds the readable names of the row's device (``system``), device to unbind (``remove_system``)
+    and LDAP server (``ldap``), for the messages that name them.
     """
 
     __slots__ = ('groups', 'system_binding', 'ldap_bound', 'remove_groups', 'remove_system_bound',
-                 'remove_system_routes')
+                 'remove_system_routes', 'names')
 
     def __init__(self, groups=(), system_binding=None, ldap_bound=False, remove_groups=(), remove_system_bound=False,
-                 remove_system_routes=()):
+                 remove_system_routes=(), names=None):
         self.groups = list(groups)
         self.system_binding = system_binding
         self.ldap_bound = ldap_bound
         self.remove_groups = list(remove_groups)
         self.remove_system_bound = remove_system_bound
         self.remove_system_routes = list(remove_system_routes)
+        self.names = dict(names or {})

@@ -198,13 +198,13 @@ class Applier:
             self._bind_system(outcome, plan, uid)
         if plan.remove_system is not None and plan.remove_system['action'] == st.REMOVE:
             sid = plan.remove_system['id']
-            outcome.remove_system['status'] = self._remove(outcome, 'unbind ' + st.DEVICE % sid,
-                                                           endpoints.SYSTEM_ASSOCIATIONS % sid,
+            what = 'unbind ' + st.named(st.DEVICE, sid, plan.names.get('remove_system'))
+            outcome.remove_system['status'] = self._remove(outcome, what, endpoints.SYSTEM_ASSOCIATIONS % sid,
                                                            {'op': 'remove', 'type': 'user', 'id': uid})
         if plan.ldap is not None and plan.ldap['action'] != st.PRESENT:
-            outcome.ldap['status'] = self._add(outcome, st.LDAP_SERVER % plan.ldap['id'],
-                                               endpoints.LDAP_ASSOCIATIONS % plan.ldap['id'],
-                                               {'op': 'add', 'type': 'user', 'id': uid})
+            lid = plan.ldap['id']
+            outcome.ldap['status'] = self._add(outcome, st.named(st.LDAP_SERVER, lid, plan.names.get('ldap')),
+                                               endpoints.LDAP_ASSOCIATIONS % lid, {'op': 'add', 'type': 'user', 'id': uid})
 
     def _create(self, outcome, plan):
         """Create the user of a creating plan (POST, never resent after an unknown outcome); its id, or None.
@@ -252,7 +252,7 @@ class Applier:
         body = {'op': system['action'], 'type': 'user', 'id': uid}
         if system['attributes'] is not None:
             body['attributes'] = system['attributes']
-        what = st.DEVICE % system['id']
+        what = st.named(st.DEVICE, system['id'], plan.names.get('system'))
         done = self._call(outcome, what, self.client.post, path, body, idempotent=True, add=system['action'] == st.ADD)
         if done is Call.EXISTS and system['attributes'] is not None:
             # bound meanwhile, or bound by an earlier run whose write is not readable yet

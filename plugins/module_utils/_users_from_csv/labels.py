@@ -17,7 +17,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import _search_users
 
 
@@ -48,20 +47,6 @@ class Labels:
             result['remove_system']['hostname'] = self.systems.get(result['remove_system'].get('id'))
         if plan is not None and 'manager' in plan.after and 'manager' in (result.get('changed_fields') or ()):
             result['manager'] = {'before': self.user(plan.before.get('manager')), 'after': self.user(plan.after['manager'])}
-        # the row's messages (a failed binding, a warning about sudo) name the device and server the same way
-        said = []
-        if result.get('system'):
-            said += [(st.DEVICE, result['system'].get('id'), result['system'].get('hostname')),
-                     (st.ADMINISTRATOR_ON, result['system'].get('id'), result['system'].get('hostname'))]
-        if result.get('ldap'):
-            said.append((st.LDAP_SERVER, result['ldap'].get('id'), result['ldap'].get('name')))
-        if result.get('remove_system'):
-            # 'unbind device <id>' in a failure, 'device <id>' in the warning about the access left
-            said.append((st.DEVICE, result['remove_system'].get('id'), result['remove_system'].get('hostname')))
-        if result.get('msg'):
-            result['msg'] = _named_text(result['msg'], said)
-        if result.get('warnings'):
-            result['warnings'] = [_named_text(text, said) for text in result['warnings']]
         return result
 
     def label_diff(self, diff):
@@ -83,20 +68,6 @@ class Labels:
         return diff
 
 
-def _named_text(text, said):
-    """``text`` with each object ``form`` names by its id said with its name too (``statuses.named``), for the
-    ids whose name is known."""
-    for form, object_id, name in said:
-        if object_id and name:
-            text = text.replace(st.named(form, object_id), st.named(form, object_id, name))
-    return text
-
-
-def system_name(system):
-    """What a device is called: its hostname, else its display name."""
-    return system.get('hostname') or system.get('displayName')
-
-
 def read_labels(client, rows, state, pool):
     """The :class:`Labels` of the checked ``rows``, from ``state`` (before its lookup indexes are let go), plus one
     batched search per 100 ids for the usernames of current managers not read yet, only for the rows that change
@@ -106,11 +77,12 @@ def read_labels(client, rows, state, pool):
     for row in rows:
         if row.problems:
             continue
-        for system_id in (row.system_id, row.remove_system_id):
-            if system_id in state.systems:
-                systems[system_id] = system_name(state.systems[system_id])
-        if row.ldapserver_id in state.ldapservers:
-            ldapservers[row.ldapserver_id] = state.ldapservers[row.ldapserver_id].get('name')
+        names = state.names_of(row)
+        for key, system_id in (('system', row.system_id), ('remove_system', row.remove_system_id)):
+            if key in names:
+                systems[system_id] = names[key]
+        if 'ldap' in names:
+            ldapservers[row.ldapserver_id] = names['ldap']
         if row.manager is None:
             continue
         wanted = None if row.manager is CLEAR else row.manager_id

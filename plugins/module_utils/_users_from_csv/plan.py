@@ -46,7 +46,7 @@ class UserPlan:
     other (nothing mutates them after planning), so that a plan costs little memory.
     """
 
-    __slots__ = ('desired', 'user_id', 'body', 'changed_fields', 'before', 'after', 'groups', 'system', 'ldap',
+    __slots__ = ('desired', 'user_id', 'body', 'changed_fields', 'before', 'after', 'groups', 'system', 'ldap', 'names',
                  'warnings', 'create', 'password', 'remove_system', 'activate')
 
     def __init__(self, desired, user):
@@ -59,6 +59,7 @@ class UserPlan:
         self.groups = []           # [{'name', 'id', 'action': ADD | PRESENT | REMOVE | ABSENT}]
         self.system = None         # {'id', 'action': ADD | UPDATE | PRESENT, 'sudo', 'attributes'}
         self.ldap = None           # {'id', 'action': ADD | PRESENT}
+        self.names = {}            # the readable names of the row's device, device to unbind, LDAP server
         self.warnings = []         # [Problem]: what the row gets, but not quite as it may expect
         self.create = False        # the user does not exist: the body is a POST that creates it
         self.password = None       # the row's Password cell: PASSWORD_SENT, PASSWORD_NOT_SENT, or None (empty)
@@ -331,6 +332,7 @@ def _plan_groups(plan, groups, adding):
 
 
 def _plan_bindings(plan, desired, user, facts):
+    plan.names = dict(facts.names)
     added_groups = _plan_groups(plan, facts.groups, adding=True)
     if added_groups:
         plan.before['groups'] = []
@@ -376,7 +378,7 @@ def _plan_system(plan, desired, user, current):
         if desired.administrator is False:
             plan.warn('Administrator', 'is false, but user %r has the user-level sudo flag, which makes it administrator '
                       'on every device it is bound to: the binding is set without sudo, and the user stays '
-                      '%s' % (desired.username, st.ADMINISTRATOR_ON % sid))
+                      '%s' % (desired.username, st.named(st.ADMINISTRATOR_ON, sid, plan.names.get('system'))))
     if action != PRESENT:
         plan.before['system'] = None if current is None else \
             _administrator(sid, _sudo_enabled(current), bool(user.get('sudo')))
@@ -425,4 +427,5 @@ def _warn_remaining_access(plan, desired, sid, action, routes):
         plan.after['unbind_system'] = dict(plan.after['unbind_system'], remaining_routes=routes)
     done = 'once unbound' if action == REMOVE else 'not bound directly'
     plan.warn('RemoveSystemID', '%s: user %r, %s, still reaches it through %s; remove those routes in '
-              'JumpCloud to end the access' % (st.DEVICE % sid, desired.username, done, '; '.join(routes)))
+              'JumpCloud to end the access' % (st.named(st.DEVICE, sid, plan.names.get('remove_system')), desired.username, done,
+                                               '; '.join(routes)))

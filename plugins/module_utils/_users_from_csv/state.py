@@ -138,7 +138,17 @@ class State:
         removals = [self._group_fact(name, uid) for name, dummy in desired.remove_groups]
         unbind = bool(desired.remove_system_id) and (desired.remove_system_id, uid) in self.system_bindings
         routes = self.system_routes.get((desired.remove_system_id, uid), ()) if desired.remove_system_id else ()
-        return UserFacts(groups, binding, ldap_bound, removals, unbind, routes)
+        return UserFacts(groups, binding, ldap_bound, removals, unbind, routes, self.names_of(desired))
+
+    def names_of(self, desired):
+        """The readable names of the device, the device to unbind and the LDAP server the row names."""
+        names = {}
+        for key, system_id in (('system', desired.system_id), ('remove_system', desired.remove_system_id)):
+            if system_id in self.systems:
+                names[key] = system_name(self.systems[system_id])
+        if desired.ldapserver_id in self.ldapservers:
+            names['ldap'] = self.ldapservers[desired.ldapserver_id].get('name')
+        return names
 
     def _group_fact(self, name, uid):
         group = self.group_by_name(name)
@@ -149,6 +159,11 @@ class State:
         if owners and len(owners) == 1:
             return owners[0]
         return None
+
+
+def system_name(system):
+    """What a device is called: its hostname, else its display name."""
+    return system.get('hostname') or system.get('displayName')
 
 
 def _index(table, key, user):

@@ -232,3 +232,8 @@ def test_emails_are_folded_by_the_one_fold_of_names():
                for number, line in enumerate(source(name).splitlines(), 1)
                if re.search(r'''email.*\.lower\(\)|lambda v: v\.lower\(\)''', line)]
     assert lowered == []
+
+
+def test_readable_names_are_given_where_a_message_is_written_never_patched_in_afterwards():
+    labels = source('_users_from_csv.labels')
+    assert '.replace(' not in labels and "result['msg']" not in labels and "result['warnings']" not in labels

@@ -9,6 +9,9 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.re
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import read_state
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Applier
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import plan_user
 
 from doubles import Directory, uid
 
@@ -141,14 +144,25 @@ def test_the_diff_names_devices_ldap_servers_and_managers_without_changing_the_p
 
 
 def test_a_failed_binding_and_a_sudo_warning_name_the_device_and_the_server():
-    result = {'row': 6, 'username': 'gus', 'status': 'failed', 'failed': True, 'changed_fields': [], 'groups': [],
-              'system': {'id': SYSTEM, 'sudo': True, 'status': 'failed'}, 'ldap': {'id': LDAP, 'status': 'failed'},
-              'msg': 'device %s: HTTP 403: Forbidden (POST /api/v2/systems/%s/associations); LDAP server %s: HTTP 500: '
-                     'oops' % (SYSTEM, SYSTEM, LDAP),
-              'warnings': ['users.csv line 6 column 3 (Administrator): is false, but user \'gus\' has the user-level sudo '
-                           'flag, ...: the binding is set without sudo, and the user stays administrator on %s' % SYSTEM]}
-    LABELS.label_result(result)
-    assert result['msg'] == ('device web-01 (%s): HTTP 403: Forbidden (POST /api/v2/systems/%s/associations); '
-                             'LDAP server Corp LDAP (%s): HTTP 500: oops' % (SYSTEM, SYSTEM, LDAP))
+    """The plan and the writes name the device and the server as the state read them: no message is
+    rewritten afterwards."""
+    gus = {'_id': uid(6), 'username': 'gus', 'email': 'gus@example.com', 'sudo': True}
+    bind, ldap = '/api/v2/systems/%s/associations' % SYSTEM, '/api/v2/ldapservers/%s/associations' % LDAP
+    client = Directory([gus], systems=[{'_id': SYSTEM, 'hostname': 'web-01'}],
+                       ldapservers=[{'id': LDAP, 'name': 'Corp LDAP'}],
+                       answers={('POST', bind): [JumpCloudError('Bad Request: no', status=400)],
+                                ('POST', ldap): [JumpCloudError('oops', status=500)]})
+    table, problems = read_csv('users.csv', b'Username,SystemID,Administrator,ldapserver_id\n'
+                               b'gus,%s,false,%s\n' % (SYSTEM.encode(), LDAP.encode()))
+    rows = parse_rows(table, '__CLEAR__')
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        state = read_state(client, rows, pool)
+    check_references(rows, state)
+    desired, = rows
+    user = state.users_by_name['gus']
+    plan = plan_user(desired, user, state.facts_for(desired, user), None)
+    outcome = Applier(client, check_mode=False).apply_one(plan)
+    result = LABELS.label_result(report.row_result(desired, user['_id'], outcome, 'users.csv'), plan)
+    assert result['msg'] == 'device web-01 (%s): Bad Request: no; LDAP server Corp LDAP (%s): oops' % (SYSTEM, LDAP)
     assert result['warnings'][0].endswith('stays administrator on web-01 (%s)' % SYSTEM)
-    assert user_line(result).startswith('row 6 gus: failed: device web-01 (%s): HTTP 403' % SYSTEM)
+    assert user_line(result).startswith('row 2 gus: failed: device web-01 (%s): Bad Request' % SYSTEM)

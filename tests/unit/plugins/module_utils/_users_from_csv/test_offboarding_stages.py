@@ -10,12 +10,16 @@ import pytest
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.failed_rows import FailedRows
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import plan_user
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Applier
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import UserPlan, plan_user
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.progress import Progress, progress_path
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import check_references
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.report import REPORT_COLUMNS
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import State
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
+
+from doubles import Directory
 
 NOW = datetime.datetime(2026, 11, 25, tzinfo=datetime.timezone.utc)
 UID = 'a' * 24
@@ -227,8 +231,14 @@ def test_a_full_disk_does_not_fail_the_users(tmp_path):
 def test_an_unbound_device_is_named_by_its_hostname():
     from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.labels import Labels
     labels = Labels(systems={HOST_A: 'web-01'})
-    result = labels.label_result({'remove_system': {'id': HOST_A, 'status': 'failed'},
-                                  'msg': 'unbind device %s: Bad Request: no' % HOST_A})
+    plan = UserPlan(None, {'_id': UID})
+    plan.remove_system = {'id': HOST_A, 'action': 'remove'}
+    plan.names = {'remove_system': 'web-01'}
+    path = '/api/v2/systems/%s/associations' % HOST_A
+    client = Directory([{'_id': UID}], bindings={(HOST_A, UID): {}},
+                       answers={('POST', path): [JumpCloudError('Bad Request: no', status=400)]})
+    outcome = Applier(client, check_mode=False).apply_one(plan)
+    result = labels.label_result({'remove_system': outcome.remove_system, 'msg': '; '.join(outcome.errors)})
     assert result['remove_system'] == {'id': HOST_A, 'status': 'failed', 'hostname': 'web-01'}
     assert result['msg'] == 'unbind device web-01 (%s): Bad Request: no' % HOST_A
     diff = labels.label_diff({'before': {'unbind_system': {'id': HOST_A, 'bound': True}},
