@@ -48,3 +48,11 @@ def test_the_readme_lists_the_stages_of_an_update_run_as_the_run_has_them():
     assert stages == ['read', 'validate', 'read_the_state', 'check_references', 'plan', 'apply', 'report']
     for stage in stages:
         assert callable(getattr(UsersRun, stage.replace('the_', ''))), stage
+
+
+def test_every_test_file_the_docs_name_exists():
+    named = set()
+    for page in PAGES + [os.path.join(ROOT, 'roles', 'users_csv', 'README.md')]:
+        with open(page, encoding='utf-8') as handle:
+            named.update(re.findall(r'tests/[A-Za-z0-9_/]+\.py', handle.read()))
+    assert sorted(path for path in named if not os.path.exists(os.path.join(ROOT, path))) == []
