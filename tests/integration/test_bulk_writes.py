@@ -173,8 +173,17 @@ def test_a_suspension_goes_by_put_and_the_rest_of_the_row_in_the_job(fake_factor
     assert [set(r['persistedFields']) for r in job.results] == [{'id', 'jobTitle'}] * 2
     routes = fake.stats.as_dict()['by_route']
     assert routes['PUT /api/systemusers/{id}'] == 1              # the state, alone: the job wrote the title
-    assert 'jobTitle' not in fake.org.last_put[leaver['id']] and fake.org.last_put[leaver['id']]['state'] == 'SUSPENDED'
+    # the state with its suspended flag, in one PUT, as in put mode; nothing else of the row
+    assert fake.org.last_put[leaver['id']] == {'state': 'SUSPENDED', 'suspended': True}
+    assert leaver['suspended'] is True
     assert {'state', 'jobTitle'} <= set(result['results'][0]['changed_fields'])
+    # and back: the reactivation likewise
+    path.write_text('Username,state,jobTitle\n%s,ACTIVATED,Back\n' % users[1]['username'])
+    result = apply_csv(fake, path, write_mode='bulk')
+    assert [r['status'] for r in result['results']] == ['updated'], result['results']
+    assert fake.org.last_put[leaver['id']] == {'state': 'ACTIVATED', 'suspended': False}
+    back = dict((u['id'], u) for u in fake.org.snapshot()['users'])[leaver['id']]
+    assert (back['state'], back['suspended'], back['jobTitle']) == ('ACTIVATED', False, 'Back')
 
 
 def test_sigterm_during_the_first_job_sends_no_later_job_and_reports_the_job_accepted(

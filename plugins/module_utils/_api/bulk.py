@@ -30,7 +30,7 @@ import time
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, ListingChanged
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import id_condition
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import id_condition, object_id
 
 JOB_MAX_USERS = 800         # JumpCloud refuses larger jobs
 POLL_FIRST = 0.5            # seconds before the first look at a job's results, doubled up to POLL_MAX
@@ -254,7 +254,7 @@ class BulkWriter:
                                               fields=self.read_fields):
                 if not isinstance(user, dict):
                     raise MalformedAnswer('a user of the search is not an object')
-                uid = user.get('_id') or user.get('id')
+                uid = object_id(user)
                 plan = self._plans.get(uid) if isinstance(uid, str) else None
                 if plan is None or uid not in batch:
                     continue

@@ -44,3 +44,9 @@ def id_condition(ident):
     """A search filter condition: the object's id is ``ident``, in the form JumpCloud's PowerShell module sends
     and its tests read back on real organisations (Convert-JCUserToID.ps1): ``{"_id": {"$eq": id}}``."""
     return {'_id': {'$eq': ident}}
+
+
+def object_id(record):
+    """The id of a JumpCloud object as an answer gives it: v1 answers name it ``_id``, v2 and some v1 answers
+    ``id``; None when the record has neither."""
+    return record.get('_id') or record.get('id')

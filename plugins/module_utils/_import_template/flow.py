@@ -73,11 +73,16 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
     return result
 
 
+# the most numbered columns of one kind a template takes (the module docs, the role and the AWX survey say so)
+MAX_NUMBERED_COLUMNS = 100
+NUMBERED_OPTIONS = ('groups', 'remove_groups', 'custom_attributes')
+
+
 def _check_options(p):
     """Refuse the options that cannot make a template."""
-    for name in ('groups', 'custom_attributes', 'remove_groups'):
-        if not 0 <= p.get(name, 0) <= 100:
-            raise RunFailed('%s must be from 0 to 100, got %d' % (name, p[name]))
+    for name in NUMBERED_OPTIONS:
+        if not 0 <= p.get(name, 0) <= MAX_NUMBERED_COLUMNS:
+            raise RunFailed('%s must be from 0 to %d, got %d' % (name, MAX_NUMBERED_COLUMNS, p[name]))
     if p['prefill'] and not p['populate_users']:
         raise RunFailed('prefill needs populate_users: true (there are no user rows to fill otherwise)')
 

@@ -22,6 +22,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.columns impor
     ATTRIBUTE_NAME_RE, BY_KEY, FIXED_COLUMNS, TEMPLATE_SECTIONS, attribute_header, group_header, parse_attribute_header,
     remove_group_header, section_columns)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import object_id
 
 # the columns every template starts with, and each option's columns, in the order they are written
 UPDATE_BASE = section_columns('update')
@@ -148,9 +149,9 @@ def iter_template_rows(columns, users, prefill):
 def system_rows(systems):
     """The devices file: hostname, displayName, SystemID, lastContact, sorted by hostname."""
     rows = []
-    for system in sorted(systems, key=lambda s: ((s.get('hostname') or '').lower(), s.get('_id') or '')):
+    for system in sorted(systems, key=lambda s: ((s.get('hostname') or '').lower(), object_id(s) or '')):
         rows.append([_text(system.get('hostname')), _text(system.get('displayName')),
-                     _text(system.get('_id') or system.get('id')), _text(system.get('lastContact'))])
+                     _text(object_id(system)), _text(system.get('lastContact'))])
     return rows
 
 

@@ -39,6 +39,7 @@ import threading
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import object_id
 
 
 class Call(enum.Enum):
@@ -225,7 +226,7 @@ class Applier:
         if self.check_mode:
             return None
         answer = created[0] if isinstance(created[0], dict) else {}
-        outcome.user_id = answer.get('_id') or answer.get('id')
+        outcome.user_id = object_id(answer)
         if not outcome.user_id:
             outcome.errors.append('create: JumpCloud answered without the new user\'s id; its groups and bindings '
                                   'were not sent, rerun to finish')

@@ -18,6 +18,7 @@ __metaclass__ = type
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import _search_users
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import object_id
 
 
 class Labels:
@@ -100,7 +101,7 @@ def read_labels(client, rows, state, pool):
         users[uid] = name
     if unknown:
         for found in _search_users(client, pool, [('_id', uid) for uid in unknown], '_id username'):
-            uid = found.get('_id') or found.get('id')
+            uid = object_id(found)
             if uid in unknown:
                 users[uid] = found.get('username')
     return Labels(systems, ldapservers, users)

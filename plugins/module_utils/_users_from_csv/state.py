@@ -26,7 +26,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, UserFacts
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import AmbiguousName, caseless_condition, fold, match_name
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import OBJECT_ID_RE, id_condition
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import OBJECT_ID_RE, id_condition, object_id
 
 SEARCH_BATCH = 100
 
@@ -50,7 +50,7 @@ class State:
         self._groups_folded = None    # (number of groups, {folded name: [groups]}), built when first needed
 
     def add_user(self, user):
-        uid = user.get('_id') or user.get('id')
+        uid = object_id(user)
         user.setdefault('_id', uid)
         self.users_by_id[uid] = user
         self.users_by_name[user.get('username')] = user
@@ -270,7 +270,7 @@ def read_state(client, rows, pool):
             if name == 'groups':
                 state.groups.setdefault(item['name'], item)
             elif name == 'systems':
-                state.systems[item.get('_id') or item.get('id')] = item
+                state.systems[object_id(item)] = item
             else:
                 state.ldapservers[item['id']] = item
 
@@ -309,9 +309,9 @@ def read_systems(client, ids):
     for batch in _batches(sorted(wanted), SEARCH_PAGE_LIMIT):
         for system in client.v1_search(endpoints.SEARCH_SYSTEMS, {'or': [id_condition(sid) for sid in batch]},
                                        fields=SYSTEM_FIELDS):
-            if (system.get('_id') or system.get('id')) in wanted:
+            if object_id(system) in wanted:
                 found.append(system)
-    seen = set(s.get('_id') or s.get('id') for s in found)
+    seen = set(object_id(s) for s in found)
     for system in client.map_requests(lambda sid: _get_system(client, sid), sorted(wanted - seen)):
         if system is not None:
             found.append(system)
@@ -386,7 +386,7 @@ def route_text(path, group_names):
     steps = []
     for edge in path[:-1]:
         target = (edge.get('to') if isinstance(edge, dict) else None) or {}
-        kind, object_id = target.get('type'), target.get('id')
-        name = group_names.get(object_id) if kind == 'user_group' else None
-        steps.append('%s %s' % (ROUTE_KINDS.get(kind, kind), '%r (%s)' % (name, object_id) if name else object_id))
+        kind, target_id = target.get('type'), target.get('id')
+        name = group_names.get(target_id) if kind == 'user_group' else None
+        steps.append('%s %s' % (ROUTE_KINDS.get(kind, kind), '%r (%s)' % (name, target_id) if name else target_id))
     return ' > '.join(steps)

@@ -237,3 +237,9 @@ def test_emails_are_folded_by_the_one_fold_of_names():
 def test_readable_names_are_given_where_a_message_is_written_never_patched_in_afterwards():
     labels = source('_users_from_csv.labels')
     assert '.replace(' not in labels and "result['msg']" not in labels and "result['warnings']" not in labels
+
+
+def test_an_objects_id_is_read_in_one_place():
+    """v1 answers name an id ``_id``, v2 ones ``id``: endpoints.object_id reads either, and nothing else does."""
+    either = re.compile(r"get\('_id'\) or")
+    assert [name for name in NAMES if name != '_api.endpoints' and either.search(source(name))] == []

@@ -164,3 +164,34 @@ def test_a_prefilled_full_template_reads_the_fields_of_every_column(tmp_path):
         assert field in fields, field
     table = (tmp_path / 'all.csv').read_bytes().decode('utf-8-sig').split('\r\n')
     assert result['rows'] == 2 and table[1].startswith('alice,,,,alice@example.com,')
+
+
+def test_the_limit_on_numbered_columns_is_said_as_the_flow_has_it():
+    """The module docs, the role and the AWX survey say the limit the flow holds (MAX_NUMBERED_COLUMNS)."""
+    import os
+    import yaml
+    from testenv import ROOT
+    from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import flow
+    from ansible_collections.jcops.jumpcloud.plugins.modules import jc_import_template
+    limit = flow.MAX_NUMBERED_COLUMNS
+    options = yaml.safe_load(jc_import_template.DOCUMENTATION)['options']
+    for name in flow.NUMBERED_OPTIONS:
+        assert options[name]['description'].endswith('0 to %d.' % limit), name
+    with open(os.path.join(ROOT, 'roles', 'users_csv', 'meta', 'argument_specs.yml'), encoding='utf-8') as handle:
+        role = yaml.safe_load(handle)['argument_specs']['template']['options']
+    for name in flow.NUMBERED_OPTIONS:
+        assert role['users_csv_template_%s' % name]['description'].endswith('(0 to %d).' % limit), name
+    with open(os.path.join(ROOT, 'docs', 'awx', 'job_templates.yml'), encoding='utf-8') as handle:
+        questions = [q for t in yaml.safe_load(handle)['job_templates'] for q in t.get('survey', [])]
+    numbered = [q for q in questions if q['variable'].replace('users_csv_template_', '') in flow.NUMBERED_OPTIONS]
+    assert numbered and all(q['max'] == limit for q in numbered)
+
+
+def test_the_version_is_galaxys():
+    import os
+    import yaml
+    from testenv import ROOT
+    from ansible_collections.jcops.jumpcloud.plugins.module_utils._version import COLLECTION_NAME, COLLECTION_VERSION
+    with open(os.path.join(ROOT, 'galaxy.yml'), encoding='utf-8') as handle:
+        galaxy = yaml.safe_load(handle)
+    assert (COLLECTION_NAME, COLLECTION_VERSION) == ('%s.%s' % (galaxy['namespace'], galaxy['name']), galaxy['version'])
