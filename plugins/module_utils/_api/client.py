@@ -39,11 +39,10 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.connection im
     COMBINED,
     DEFAULT_API_URL,
     OPTIONS_BY_NAME,
-    REGION_TOKEN_URLS,
     TOKEN_HOSTS,
     check_service_account_org,
     clean_credentials,
-    region_of_url,
+    resolve_token_url,
 )
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.deadline import DeadlineAdapter, passed_deadline
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import (
@@ -282,8 +281,7 @@ def _login(settings):
     check_base_url(settings.base_url, settings.allow_insecure_http,
                    secret='the API key' if login.api_key else 'the access token')
     # not given: the token endpoint of the region whose console base_url is (the US one for any other host)
-    login.token_url = ((settings.oauth_token_url or '').strip() or
-                       REGION_TOKEN_URLS[region_of_url(settings.base_url) or 'us'])
+    login.token_url = resolve_token_url(settings.oauth_token_url, settings.base_url)
     if login.client_id:
         check_base_url(login.token_url, settings.allow_insecure_http, 'oauth_token_url', 'the client secret')
         check_token_host(login.token_url, settings.allow_custom_token_url)
