@@ -436,7 +436,7 @@ failed_rows_path:
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import JumpCloudModule
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.options import ARGUMENT_SPEC
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.flow import apply_csv
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan_run import run_users
 
 
 def main():
@@ -444,10 +444,11 @@ def main():
         argument_spec=JumpCloudModule.generate_argspec(**ARGUMENT_SPEC),
         supports_check_mode=True,
         add_file_common_args=True,
+        mutually_exclusive=[('plan', 'plan_path')],
     )
     if module.params['max_file_size'] < 1:
         module.fail_json(msg='max_file_size must be at least 1 byte, got %s' % module.params['max_file_size'])
-    module.run_flow(apply_csv)
+    module.run_flow(run_users)
 
 
 if __name__ == '__main__':

@@ -41,6 +41,7 @@ MAX_LIMIT = 100
 # since module 1.10.0. Over it the fake answers as the GET listings do over 100 (the same message shape).
 MAX_SEARCH_LIMIT = 1000
 DEFAULT_LIMIT = 10
+DEFAULT_ORG_ID = '5f0000000000000000000000'
 UNAUTHORIZED = {'error': 'Unauthorized', 'message': 'Unauthorized: api key user not found'}
 FORBIDDEN = {'message': 'Forbidden: the administrator of this API key may not make this change'}
 ID = r'(?P<id>[^/]+)'
@@ -156,6 +157,7 @@ class Stats:
             self.key_seen_outside_header = []   # where the API key was sent other than in x-api-key (or a
             # service account's id, secret or token other than in Authorization)
             self.token_requests = 0             # requests to the token endpoint, answered or refused
+            self.write_log = []                 # every write request that reached a route: method, path and body
             self.first_at = self.last_at = None  # monotonic times of the first and last counted request
 
     def as_dict(self):
@@ -171,6 +173,7 @@ class Stats:
                 'max_concurrency': self.max_concurrency,
                 'key_seen_outside_header': list(self.key_seen_outside_header),
                 'token_requests': self.token_requests,
+                'write_log': list(self.write_log),
                 'window_seconds': (self.last_at - self.first_at) if self.first_at is not None else 0.0,
             }
 
@@ -182,6 +185,8 @@ class FakeJumpCloud:
                  client_id='test-client-id-0123', client_secret='test-client-secret-0123', **faults):
         self.api_key = api_key
         self.org_id = org_id
+        # the org the key belongs to, as GET /api/organizations lists it
+        self.organization = {'_id': org_id or DEFAULT_ORG_ID, 'displayName': 'Fake Org', 'logoUrl': ''}
         self.oauth = TokenService(client_id, client_secret)
         self.org = FakeOrg()
         if seed:
@@ -342,6 +347,8 @@ def _make_handler(fake):
                 fake.stats.concurrency += 1
                 fake.stats.max_concurrency = max(fake.stats.max_concurrency, fake.stats.concurrency)
                 fake.stats.last_at = time.monotonic()
+                if kind == 'write':
+                    fake.stats.write_log.append({'method': method, 'path': self.path.split('?', 1)[0], 'body': body})
                 if fake.stats.first_at is None:
                     fake.stats.first_at = fake.stats.last_at
                 number = fake.stats.total
@@ -751,6 +758,15 @@ def delete_user(fake, ident, _query, _body):
 def activate_user(fake, ident, _query, body):
     fake.org.activate_user(ident, body)
     return 200, None, None
+
+
+@route('GET', '/api/organizations', 'read')
+def list_organizations(fake, _id, query, _body):
+    """The organisations the key reaches, as the v1 listing of organizationslist: a key of one org lists that
+    org alone (Set-JCOrganization.ps1 reads ``_id`` and ``displayName`` and takes a single result as the key's org)."""
+    limit, skip = _paging(_one(query, 'limit'), _one(query, 'skip'))
+    found = [dict(fake.organization)][skip:skip + limit]
+    return 200, {'results': _fields(found, _one(query, 'fields'), ' '), 'totalCount': 1}, None
 
 
 @route('GET', '/api/systems', 'read')

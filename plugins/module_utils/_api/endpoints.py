@@ -21,6 +21,8 @@ USERS = '/api/systemusers'
 USER = '/api/systemusers/%s'
 USER_ACTIVATE = '/api/systemusers/%s/state/activate'
 SYSTEM = '/api/systems/%s'
+# the organisations the key reaches (a key of one org: that org alone)
+ORGANIZATIONS = '/api/organizations'
 SEARCH = '/api/search/'
 SEARCH_USERS = SEARCH + 'systemusers'
 SEARCH_SYSTEMS = SEARCH + 'systems'

@@ -88,7 +88,7 @@ class UsersRun:
         outputs = [(name, getattr(o, name)) for name in ('report_path', 'failed_rows_path') if getattr(o, name)]
         if o.report_path:
             outputs.append(('the progress file of report_path', progress_path(o.report_path)))
-        problems = [same_file_problem([('csv_path', o.csv_path)], outputs)] + \
+        problems = [same_file_problem([('csv_path', o.csv_path)] if o.csv_path else [], outputs)] + \
             [output_path_problem(target, what) for what, target in outputs]
         for problem in problems:
             if problem:
@@ -217,7 +217,7 @@ class UsersRun:
             for warning in result.get('warnings', ()):
                 self.warn(warning)
         output = dict(changed=any(r['changed'] for r in results), results=results,
-                      summary=report.summary(results, self.client.counts, o.check_mode))
+                      summary=report.summary(results, self.client.counts, o.check_mode, o.plan_given))
         if o.want_diff:
             output['diff'] = diffs
         self.write_report(output)
@@ -286,13 +286,14 @@ class Selection:
     def __init__(self, rows, records, skip_invalid_rows):
         self.records = records
         self.invalid = [r for r in rows if r.problems]
-        valid = [r for r in rows if not r.problems and r.missing != SKIP]
+        valid = [r for r in rows if not r.problems and r.missing != SKIP and not getattr(r, 'stale', None)]
         self.skipped_reason = None
         if self.invalid and not skip_invalid_rows:
             self.skipped_reason = 'not applied: %d row(s) are invalid and skip_invalid_rows is false' % len(self.invalid)
             valid = []
         self.order = [r.line for r in rows]
-        self.others = dict((r.line, r) for r in rows if r.problems or self.skipped_reason or r.missing == SKIP)
+        self.others = dict((r.line, r) for r in rows if r.problems or self.skipped_reason or r.missing == SKIP or
+                           getattr(r, 'stale', None))
         self.lines = [r.line for r in valid]
         self.queue = collections.deque(valid)
 

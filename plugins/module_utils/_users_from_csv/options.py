@@ -19,10 +19,14 @@ WRITE_PUT = 'put'
 WRITE_BULK = 'bulk'
 WRITE_MODES = (WRITE_PUT, WRITE_BULK)
 MAX_FILE_SIZE = 100 * 1024 * 1024
+# on_stale: what a plan run does with a row whose user changed since the plan
+ON_STALE_SKIP, ON_STALE_FAIL = 'skip', 'fail'
+ON_STALE_CHOICES = (ON_STALE_SKIP, ON_STALE_FAIL)
+DEFAULT_PLAN_MAX_AGE = 86400
 
 # the module's own options beside the connection's (jc_users_from_csv builds its argument spec from this)
 ARGUMENT_SPEC = dict(
-    csv_path=dict(type='path', required=True),
+    csv_path=dict(type='path'),
     max_file_size=dict(type='bytes', default='%dMB' % (MAX_FILE_SIZE // (1024 * 1024))),
     skip_invalid_rows=dict(type='bool', default=False),
     update_password=dict(type='str', choices=list(UPDATE_PASSWORD_CHOICES), default=PASSWORD_ON_CREATE, no_log=False),
@@ -32,7 +36,18 @@ ARGUMENT_SPEC = dict(
     report_path=dict(type='path'),
     failed_rows_path=dict(type='path'),
     write_mode=dict(type='str', choices=list(WRITE_MODES), default=WRITE_PUT),
+    plan_path=dict(type='path'),
+    plan=dict(type='dict'),
+    return_plan=dict(type='bool', default=False),
+    on_stale=dict(type='str', choices=list(ON_STALE_CHOICES), default=ON_STALE_SKIP),
+    plan_max_age=dict(type='int', default=DEFAULT_PLAN_MAX_AGE),
 )
+
+# the options that shape a saved plan: recorded in it, taken from it by the run that applies it, and refused
+# there when given another value than the plan's (an option added later that changes what a row writes belongs
+# here too)
+PLAN_SHAPING_OPTIONS = ('skip_invalid_rows', 'update_password', 'missing_users', 'activation_email', 'clear_token',
+                        'write_mode')
 
 
 class RunOptions:
@@ -48,6 +63,16 @@ class RunOptions:
         self.credential = 'service account' if params.get('client_id') else 'API key'
         # what the report's atomic write takes of the module's file options
         self.file_options = write_options(params)
+
+    @property
+    def plan_given(self):
+        """Whether the run applies a saved plan (or, in check mode with ``plan``, predicts its run)."""
+        return self.plan is not None or (self.plan_path is not None and not self.check_mode)
+
+    @property
+    def makes_plan(self):
+        """Whether the run is a check mode run that saves or returns its plan."""
+        return self.check_mode and self.plan is None and (self.plan_path is not None or self.return_plan)
 
     @property
     def bulk(self):

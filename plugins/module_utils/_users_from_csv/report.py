@@ -40,6 +40,9 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         'remove_system': None,
         'msg': '',
     }
+    if getattr(desired, 'stale', None):
+        result.update(status=st.STALE, msg=desired.stale)       # a saved plan's row whose user changed since
+        return result
     if desired.problems:
         result['status'] = st.problem_status(desired)
         result['failed'] = True
@@ -93,10 +96,10 @@ def _password_result(result, plan, outcome):
     result['msg'] = '%s; %s' % (result['msg'], note) if result['msg'] else note
 
 
-def summary(results, counts, check_mode=False):
+def summary(results, counts, check_mode=False, plan_run=False):
     """Counts of the rows by status and of the API requests; in check mode ``by_status`` counts
-    ``would_update`` where a real run counts ``updated``."""
-    by_status = dict((s, 0) for s in st.summary_statuses(check_mode))
+    ``would_update`` where a real run counts ``updated``, and a run applying a saved plan counts ``stale``."""
+    by_status = dict((s, 0) for s in st.summary_statuses(check_mode, plan_run))
     for result in results:
         by_status[result['status']] += 1
     return {

@@ -46,6 +46,8 @@ INVALID = 'invalid'             # the row breaks a rule
 NOT_FOUND = 'not_found'         # no such user (with missing_users=skip, reported without failing)
 SKIPPED = 'skipped'             # valid, not applied because other rows are invalid
 ROW_STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED, INVALID, NOT_FOUND, SKIPPED, WOULD_CREATE, WOULD_UPDATE)
+# a row of a saved plan whose user changed, in what the row touches, since the plan: nothing is written for it
+STALE = 'stale'
 
 # what became of a row's Password cell (never its value)
 SENT = 'sent'
@@ -122,10 +124,11 @@ def row_status(failed, changed, check_mode, created=False):
     return preview(UPDATED, check_mode) if changed else UNCHANGED
 
 
-def summary_statuses(check_mode):
+def summary_statuses(check_mode, plan_run=False):
     """The row statuses one run can report, in order: the keys of the summary's ``by_status``.
 
     A real run has ``created`` and ``updated``, check mode ``would_create`` and ``would_update`` in their
-    place: a count of updates that were not made never reads as one that was.
+    place: a count of updates that were not made never reads as one that was. A run applying a saved plan
+    (``plan_run``) also has ``stale``.
     """
-    return tuple(preview(s, check_mode) for s in ROW_STATUSES if not is_preview(s))
+    return tuple(preview(s, check_mode) for s in ROW_STATUSES if not is_preview(s)) + ((STALE,) if plan_run else ())

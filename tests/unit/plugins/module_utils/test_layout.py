@@ -19,7 +19,7 @@ MAY_IMPORT = {
     '_api': {'_version'},
     '_csv': {'_files'},
     '_files': set(),
-    '_users_from_csv': {'_api', '_csv', '_files'},
+    '_users_from_csv': {'_api', '_csv', '_files', '_version'},
     '_import_template': {'_api', '_csv', '_files'},
     '_module': {'_api', '_files'},
     '_version': set(),
