@@ -120,8 +120,10 @@ options:
       - Path of the CSV on the host running the module (normally the controller). UTF-8, comma-separated,
         with a header row.
       - It must be a regular file (not a FIFO, device or folder) of at most O(max_file_size).
+      - Required, unless the run applies a saved plan (O(plan_path) in a real run, or O(plan)). Then it is needed
+        only when rows of the plan create users with a password (a plan holds none), and when given its sha256 must
+        be the plan's (a file edited after the plan is refused).
     type: path
-    required: true
   max_file_size:
     description:
       - The largest O(csv_path) accepted, in bytes or with a unit such as V(100MB) or V(1GB).
@@ -239,6 +241,54 @@ options:
       - In check mode the report is not written, but a change of an existing report's mode, owner or group is
         reported (and shown with C(--diff)).
     type: raw
+  plan_path:
+    description:
+      - A saved plan (see C(docs/plans.md)). In check mode the run writes there the plan it would apply; in a real
+        run it reads the plan there and applies exactly its writes, without planning again from the CSV.
+      - The plan holds, for each row, the user (its id, or a user to create), the current value of everything the
+        row depends on (the fields it names, the groups, bindings, addresses, phone numbers and attributes it
+        names, the C(state)), and the writes it would make; the CSV's sha256, the options that shaped it, the org,
+        the collection's version, when it was made, and its id (the sha256 of its content). It never holds a
+        password, key or token. It is written as a new file readable by its owner only (V('0600')).
+      - A real run refuses, before any user is read and writing nothing, a plan made for another org, by another
+        version of the collection, older than O(plan_max_age), or whose content does not match its id (edited by
+        hand). It takes O(skip_invalid_rows), O(update_password), O(missing_users), O(activation_email),
+        O(clear_token) and O(write_mode) from the plan, and refuses one given another value than the plan's.
+      - A row whose user changed, since the plan, in what the row depends on is V(stale) (see O(on_stale)); one
+        already as the plan leaves it is V(unchanged), so applying a plan twice writes nothing the second time.
+      - Mutually exclusive with O(plan).
+    type: path
+    version_added: 0.2.0
+  plan:
+    description:
+      - The same plan as data, as a check mode run returns it in RV(plan), for example handed from a preview job to
+        an apply job across an AWX approval node with C(set_stats). Applied as O(plan_path) applies its file; in
+        check mode, the run predicts the plan's run, V(stale) rows included.
+      - Mutually exclusive with O(plan_path).
+    type: dict
+    version_added: 0.2.0
+  return_plan:
+    description:
+      - In check mode, return the plan in RV(plan) even without O(plan_path).
+    type: bool
+    default: false
+    version_added: 0.2.0
+  on_stale:
+    description:
+      - What a run applying a plan does when rows are V(stale).
+      - V(skip) writes nothing for the stale rows, applies the others and does not fail; the summary counts the
+        stale rows and the message names them.
+      - V(fail) writes nothing at all when any row is stale, and fails.
+    type: str
+    choices: [skip, fail]
+    default: skip
+    version_added: 0.2.0
+  plan_max_age:
+    description:
+      - The age, in seconds, beyond which a plan is refused.
+    type: int
+    default: 86400
+    version_added: 0.2.0
 notes:
   - Runs on the controller; use C(hosts=localhost) or C(delegate_to=localhost).
   - Group memberships and device bindings are removed only by C(RemoveGroupN) and C(RemoveSystemID) cells; LDAP
@@ -281,6 +331,18 @@ EXAMPLES = r'''
     region: eu
     skip_invalid_rows: true
 
+- name: Save the plan of a preview, for an approver
+  jcops.jumpcloud.jc_users_from_csv:
+    csv_path: users.csv
+    plan_path: /srv/jumpcloud/users.plan.json
+  check_mode: true
+  register: preview
+
+- name: Apply exactly that plan once approved (a row changed since is stale)
+  jcops.jumpcloud.jc_users_from_csv:
+    plan_path: /srv/jumpcloud/users.plan.json
+    csv_path: users.csv
+
 - name: Several tasks sharing one connection through module_defaults
   module_defaults:
     group/jcops.jumpcloud.jumpcloud:
@@ -322,6 +384,8 @@ results:
           V(unchanged), V(failed), V(invalid) (the row breaks a rule), V(not_found) (no such user; invalid with
           O(missing_users=fail), left alone and not failed with O(missing_users=skip)), or V(skipped) (a valid
           row not applied because other rows are invalid and O(skip_invalid_rows=false)).
+        - V(stale), in a run applying a saved plan, for a row whose user changed since the plan in what the row
+          depends on; nothing was written for it, and C(msg) names what changed.
         - In check mode, V(would_create) and V(would_update) in place of V(created) and V(updated).
       type: str
     password:
@@ -406,6 +470,7 @@ summary:
     - C(by_status) has one key per status a run can report, counted 0 when no row has it. In check mode the keys
       V(would_create) and V(would_update) replace V(created) and V(updated), so that a preview's count is never
       read as writes made.
+      A run applying a saved plan also has V(stale).
   returned: when the file could be read
   type: dict
   sample:
@@ -428,6 +493,23 @@ failed_rows:
   description: How many rows failed, were invalid or were skipped (0 when none, and then no file is written).
   returned: when O(failed_rows_path) is set and the file's rows were checked
   type: int
+plan_id:
+  description:
+    - The id of the saved plan (the sha256 of its content) a check mode run made, or a run applied.
+  returned: in check mode with O(plan_path) or O(return_plan), and when the run applies a plan
+  type: str
+  version_added: 0.2.0
+plan:
+  description:
+    - The saved plan a check mode run made, to hand to a later run's O(plan).
+  returned: in check mode with O(plan_path) or O(return_plan)
+  type: dict
+  version_added: 0.2.0
+plan_path:
+  description: Where the plan was written.
+  returned: in check mode with O(plan_path)
+  type: str
+  version_added: 0.2.0
 failed_rows_path:
   description: Where the failed rows were written.
   returned: when O(failed_rows_path) is set and some row failed (never in check mode)
