@@ -79,6 +79,7 @@ def test_every_route_answers_per_schema(api, fake):
     api.call('GET', '/api/v2/ldapservers/{id}/associations', lid, params={'targets': 'user'})
     api.call('POST', '/api/v2/ldapservers/{id}/associations', lid, json={'op': 'add', 'type': 'user', 'id': other})
     api.call('GET', '/api/systems/{id}', sid, params={'fields': 'hostname displayName'})
+    api.call('GET', '/api/organizations', params={'fields': '_id', 'limit': 2})
     job = api.call('PATCH', '/api/v2/bulk/users', params={'suppressEmail': 'true'},
                    json=[{'id': uid, 'jobTitle': 'Bulk'}]).json()['jobId']
     api.call('GET', '/api/v2/bulk/users/{id}/results', job, params={'limit': 100})

@@ -29,6 +29,7 @@ OPERATIONS = [
     ('v1', 'get', '/systems', '/api/systems'),
     ('v1', 'post', '/search/systems', '/api/search/systems'),
     ('v1', 'get', '/systems/{id}', '/api/systems/{id}'),
+    ('v1', 'get', '/organizations', '/api/organizations'),
     ('v2', 'get', '/usergroups', '/api/v2/usergroups'),
     ('v2', 'get', '/usergroups/{group_id}/members', '/api/v2/usergroups/{id}/members'),
     ('v2', 'post', '/usergroups/{group_id}/members', '/api/v2/usergroups/{id}/members'),

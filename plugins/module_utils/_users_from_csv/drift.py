@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import stored_name
 
 
@@ -93,8 +94,7 @@ def changes(planned, current):
         before = dict((str(g[0]), g[1]) for g in planned.get(part) or [])
         after = dict((str(g[0]), g[1]) for g in current.get(part) or [])
         found.extend(what % gid for gid in sorted(set(before) | set(after)) if before.get(gid) != after.get(gid))
-    for part, what in (('system', 'binding to device %s'), ('ldap', 'binding to LDAP server %s'),
-                       ('remove_system', 'binding to device %s')):
+    for part, form in (('system', st.DEVICE), ('ldap', st.LDAP_SERVER), ('remove_system', st.DEVICE)):
         if planned.get(part) != current.get(part):
-            found.append(what % ((planned.get(part) or current.get(part) or [None])[0]))
+            found.append('binding to ' + st.named(form, (planned.get(part) or current.get(part) or [None])[0]))
     return found

@@ -33,7 +33,6 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.mi
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.options import (
     ARGUMENT_SPEC, ON_STALE_FAIL, PLAN_SHAPING_OPTIONS, RunOptions)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan_create import NEW_USER
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._version import COLLECTION_VERSION
 
 # the rows a saved plan holds: those a check mode run would write or found as asked
@@ -205,11 +204,10 @@ class PlanRun(UsersRun):
         """Each planned row as it stood at planning, with its password from the CSV when it needs one."""
         rows = [saved_plan.decode_row(entry) for entry in self.document['rows']]
         if table is not None:
-            passwords = dict((r.line, r.password) for r in parse_rows(table, self.options.clear_token))
+            passwords = dict((r.line, r.password) for r in super(PlanRun, self).validate(table))
             for row, entry in zip(rows, self.document['rows']):
                 if entry.get('needs_password'):
                     row.password = passwords.get(row.line)
-            super(PlanRun, self).validate(table)
         return rows
 
     def connect(self, rows):
@@ -228,14 +226,13 @@ class PlanRun(UsersRun):
             if row.problems or row.missing == SKIP:
                 reasons = [p.message for p in row.problems] or ['the user no longer exists']
                 row.problems = []
-                row.stale = 'changed since the plan: %s; nothing was written for this user' % '; '.join(reasons)
+                row.stale = _stale(reasons)
                 continue
             user = dict(NEW_USER) if row.missing == CREATE else state.users_by_name.get(row.username)
             facts = state.facts_for(row, user)
             current = _json(depends(row, user, facts))
             if current != planned[row.line] and self.plan(row, user, facts).has_changes:
-                row.stale = 'changed since the plan: %s; nothing was written for this user' % ', '.join(
-                    changes(planned[row.line], current))
+                row.stale = _stale(changes(planned[row.line], current))
         stale = [r for r in rows if getattr(r, 'stale', None)]
         if stale and self.options.on_stale == ON_STALE_FAIL:
             self._fail_stale(rows, stale, state)
@@ -260,6 +257,11 @@ class PlanRun(UsersRun):
         output['plan_id'] = self.document['id']
         output['msg'] = _with_plan(output['msg'], output['results'], self.document['id'], self.options.check_mode)
         return output
+
+
+def _stale(changed):
+    """The message of a stale row: what changed since the plan."""
+    return 'stale: changed since the plan: %s; this user was left as it is' % '; '.join(changed)
 
 
 def _named(rows):
