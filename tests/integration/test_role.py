@@ -40,7 +40,8 @@ def test_preview_only_writes_nothing_then_confirm_applies_then_rerun_changes_not
     assert 'row 3 bob: would update: jobTitle' in preview.stdout
     assert 'row 4 erin: unchanged' in preview.stdout
     assert 'added' not in preview.stdout and ': updated' not in preview.stdout     # no write it did not make
-    assert 'Preview only, nothing was written: would update 2 user(s); 1 unchanged.' in preview.stdout
+    assert re.search(r'Preview only, nothing was written: would update 2 user\(s\); 1 unchanged; plan [0-9a-f]{64} '
+                     r'\(3 row\(s\)\)\.', preview.stdout)
     assert re.search(r'TASK \[jcops.jumpcloud.users_csv : Update the users\] \**\nskipping', preview.stdout)
     assert '--- before' not in preview.stdout        # no diff unless asked for: it is personal data
     shown = update(tmp_path, org, csv_path, users_csv_show_diff=True)

@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from fake_jumpcloud.server import FakeJumpCloud
 from helpers import USERS_MODULE, apply, results_by_user, run_task, write_csv
 from org import SEED
-from playbook import fake_stats, reset_stats
+from playbook import fake_stats, reset_stats, run_playbook
 from test_secrets import PASSWORDS, forms
 from testenv import API_KEY, CLIENT_SECRET
 
@@ -256,3 +257,25 @@ def test_the_plan_holds_no_password_key_or_token(tmp_path, org):
     assert not run.result['failed'], run.result['msg']
     assert org.fake.org.password_sets.get(org.uid('bob')) == 1       # and yet the passwords are sent
     assert [f for s in secrets for f in forms(s) if f in json.dumps(run.result)] == []
+
+
+def test_the_role_applies_the_plan_its_own_preview_made(tmp_path, org):
+    path = str(write_csv(tmp_path, 'Username,jobTitle\nalice,Lead\nbob,Analyst\n'))
+    plan = tmp_path / 'role.plan.json'
+    preview = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.update_users',
+                           dict(users_csv_path=path, users_csv_plan_path=str(plan)))
+    assert preview.rc == 0, preview.output
+    saved = json.loads(plan.read_text(encoding='utf-8'))
+    assert 'Plan %s: the update applies this plan and nothing else' % saved['id'] in preview.stdout
+    org.fake.org.update_user(org.uid('bob'), {'jobTitle': 'Director'})
+    reset_stats(org.fake)
+    later = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.update_users',
+                         dict(users_csv_path=path, users_csv_plan_path=str(plan), users_csv_preview=False))
+    assert later.rc == 0, later.output
+    assert 'row 3 bob: stale' in later.stdout and 'plan %s applied' % saved['id'] in later.stdout
+    assert [w['path'] for w in fake_stats(org.fake)['write_log']] == ['/api/systemusers/%s' % org.uid('alice')]
+
+    confirmed = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.update_users',
+                             dict(users_csv_path=path, users_csv_confirm=True))
+    shown = re.search(r'Plan ([0-9a-f]{64}): the update applies this plan', confirmed.stdout)
+    assert shown and 'plan %s applied' % shown.group(1) in confirmed.stdout, confirmed.output
