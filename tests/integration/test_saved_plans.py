@@ -118,8 +118,8 @@ def test_a_user_changed_since_the_plan_is_stale_and_the_others_apply(tmp_path, o
                   (w['body'] or {}).get('id') == org.uid('bob')]
     assert bob_writes == []
     others = [w for row in document['rows'] if row['username'] != 'bob' for w in row['writes']]
-    assert sent(run.stats['write_log'], {by_user['zed']['user_id']}) == sorted(json.dumps(w, sort_keys=True)
-                                                                                for w in others)
+    expected = sorted(json.dumps(w, sort_keys=True) for w in others)
+    assert sent(run.stats['write_log'], {by_user['zed']['user_id']}) == expected
 
 
 def test_on_stale_fail_writes_nothing(tmp_path, org):
@@ -279,3 +279,12 @@ def test_the_role_applies_the_plan_its_own_preview_made(tmp_path, org):
                              dict(users_csv_path=path, users_csv_confirm=True))
     shown = re.search(r'Plan ([0-9a-f]{64}): the update applies this plan', confirmed.stdout)
     assert shown and 'plan %s applied' % shown.group(1) in confirmed.stdout, confirmed.output
+
+
+def test_a_plan_path_that_is_not_a_regular_file_or_not_json_is_refused(tmp_path, org):
+    folder = tmp_path / 'plans'
+    folder.mkdir()
+    _refused(tmp_path, org.fake, 'is not a regular file', plan_path=str(folder))
+    (folder / 'bad.json').write_text('{"rows": [', encoding='utf-8')
+    _refused(tmp_path, org.fake, 'it is not JSON', plan_path=str(folder / 'bad.json'))
+    _refused(tmp_path, org.fake, 'not a plan of jc_users_from_csv', plan={'rows': []})

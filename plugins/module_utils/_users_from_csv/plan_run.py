@@ -18,10 +18,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import stat
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import nothing_written, output_path_problem, same_file_problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import (
+    not_a_regular_file, nothing_written, output_path_problem, same_file_problem)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.write import write_atomic
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import saved_plan
@@ -106,6 +109,7 @@ class PlanMaker(UsersRun):
         self.now = self.now.replace(microsecond=0)     # the plan records its time to the second
         self.org_id = org_id
         self.kept = {}
+        self.csv_sha256 = None
 
     def check_outputs(self):
         super(PlanMaker, self).check_outputs()
@@ -115,6 +119,12 @@ class PlanMaker(UsersRun):
                 output_path_problem(path, 'the plan')
             if problem:
                 raise RunFailed(nothing_written(problem), results=[], changed=False)
+
+    def read(self):
+        """The file's table, and its sha256 (the plan records it) once the file is known to be a regular one."""
+        table = super(PlanMaker, self).read()
+        self.csv_sha256 = saved_plan.file_sha256(self.path)
+        return table
 
     def connect(self, rows):
         super(PlanMaker, self).connect(rows)
@@ -134,7 +144,7 @@ class PlanMaker(UsersRun):
                 rows.append(saved_plan.row_entry(plan, _json(facts), writes_of(plan, self.options.activation_email)))
         o = self.options
         document = saved_plan.make_document(rows, dict((name, getattr(o, name)) for name in PLAN_SHAPING_OPTIONS),
-                                            saved_plan.file_sha256(o.csv_path), self.org_id, COLLECTION_VERSION,
+                                            self.csv_sha256, self.org_id, COLLECTION_VERSION,
                                             self.now)
         if o.plan_path:
             try:
@@ -172,7 +182,8 @@ class PlanRun(UsersRun):
                          plan_id=(self.document or {}).get('id'))
 
     def read(self):
-        """The plan, checked (its id, version, age, options and CSV), and the CSV's table when it is given."""
+        """The plan, checked (its id, version, age and options), then the CSV's table when it is given, checked
+        against the plan's sha256."""
         o = self.options
         self.document = o.plan if o.plan is not None else self._load(o.plan_path)
         try:
@@ -180,19 +191,33 @@ class PlanRun(UsersRun):
             shaping = dict((name, getattr(o, name)) for name in PLAN_SHAPING_OPTIONS)
             defaults = dict((name, ARGUMENT_SPEC[name].get('default')) for name in PLAN_SHAPING_OPTIONS)
             saved_plan.check_options(self.document, shaping, defaults)
-            saved_plan.check_csv(self.document, saved_plan.file_sha256(o.csv_path) if o.csv_path else None)
+            if not o.csv_path:
+                saved_plan.check_csv(self.document, None)
         except saved_plan.PlanRefused as exc:
             raise self.refuse(str(exc))
-        except (IOError, OSError) as exc:
-            raise self.refuse('csv_path %s cannot be read (%s)' % (o.csv_path, exc.strerror or type(exc).__name__))
         for name, value in self.document['options'].items():
             if name in PLAN_SHAPING_OPTIONS:
                 setattr(o, name, value)
         self.now = made             # an MFA enrollment window is the plan's, to the second
-        return super(PlanRun, self).read() if o.csv_path else None
+        if not o.csv_path:
+            return None
+        table = super(PlanRun, self).read()      # a regular file of at most max_file_size, or refused here
+        try:
+            saved_plan.check_csv(self.document, saved_plan.file_sha256(o.csv_path))
+        except saved_plan.PlanRefused as exc:
+            raise self.refuse(str(exc))
+        except (IOError, OSError) as exc:
+            raise self.refuse('csv_path %s cannot be read (%s)' % (o.csv_path, exc.strerror or type(exc).__name__))
+        return table
 
     def _load(self, path):
+        """The plan file's JSON; a path that is not a regular file, or a file over max_file_size, is refused."""
         try:
+            info = os.stat(path)
+            if not stat.S_ISREG(info.st_mode):
+                raise self.refuse(not_a_regular_file('it'))
+            if info.st_size > self.options.max_file_size:
+                raise self.refuse('it is larger than max_file_size (%d bytes)' % self.options.max_file_size)
             with open(path, 'rb') as handle:
                 return json.loads(handle.read().decode('utf-8'))
         except (IOError, OSError) as exc:

@@ -30,8 +30,8 @@ def test_a_row_round_trips_through_json_without_its_password():
     desired = row()
     encoded = json.loads(json.dumps(saved_plan.encode_row(desired)))
     assert 'Secret-pw-9' not in json.dumps(encoded) and 'password' not in encoded
-    back = saved_plan.decode_row({'line': 2, 'row': encoded, 'where': dict((k, list(v)) for k, v in
-                                                                             desired.where.items())})
+    where = dict((k, list(v)) for k, v in desired.where.items())
+    back = saved_plan.decode_row({'line': 2, 'row': encoded, 'where': where})
     assert back.password is None and back.line == 2
     assert back.scalars == {'jobTitle': CLEAR}
     assert back.groups == desired.groups and back.remove_groups == desired.remove_groups
