@@ -12,7 +12,7 @@ import stat
 import pytest
 
 from fake_jumpcloud.server import FakeJumpCloud
-from helpers import USERS_MODULE, apply, results_by_user, run_task, write_csv
+from helpers import USERS_MODULE, apply, configure_fake, results_by_user, run_task, write_csv
 from org import SEED
 from playbook import fake_stats, reset_stats, run_playbook
 from test_secrets import PASSWORDS, forms
@@ -288,3 +288,17 @@ def test_a_plan_path_that_is_not_a_regular_file_or_not_json_is_refused(tmp_path,
     (folder / 'bad.json').write_text('{"rows": [', encoding='utf-8')
     _refused(tmp_path, org.fake, 'it is not JSON', plan_path=str(folder / 'bad.json'))
     _refused(tmp_path, org.fake, 'not a plan of jc_users_from_csv', plan={'rows': []})
+
+
+def test_the_report_and_the_failed_rows_work_in_a_plan_run(tmp_path, org):
+    dummy, plan, path = make_plan(tmp_path, org.fake)
+    configure_fake(org.fake, delete_before_first_write=[org.uid('bob')])
+    report, failed = tmp_path / 'report.csv', tmp_path / 'failed.csv'
+    run = apply_plan(tmp_path, org.fake, plan_path=str(plan), csv_path=str(path), report_path=str(report),
+                     failed_rows_path=str(failed))
+    assert run.result['failed'] and results_by_user(run.result)['bob']['status'] == 'failed'
+    assert run.result['report_path'] == str(report) and report.read_text(encoding='utf-8').count('\n') == 5
+    rows = failed.read_text(encoding='utf-8').splitlines()
+    assert len(rows) == 2 and rows[1].startswith('bob,Analyst,Ops,')
+    assert stat.S_IMODE(os.stat(failed).st_mode) == 0o600
+    _refused(tmp_path, org.fake, 'give csv_path', plan_path=str(plan), failed_rows_path=str(failed))
