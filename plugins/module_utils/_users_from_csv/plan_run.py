@@ -211,7 +211,7 @@ class PlanRun(UsersRun):
         return table
 
     def _load(self, path):
-        """The plan file's JSON; a path that is not a regular file, or a file over max_file_size, is refused."""
+        """The plan file's JSON; a folder, a FIFO or a device, or a file over max_file_size, is refused."""
         try:
             info = os.stat(path)
             if not stat.S_ISREG(info.st_mode):
