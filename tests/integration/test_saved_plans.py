@@ -302,3 +302,16 @@ def test_the_report_and_the_failed_rows_work_in_a_plan_run(tmp_path, org):
     assert len(rows) == 2 and rows[1].startswith('bob,Analyst,Ops,')
     assert stat.S_IMODE(os.stat(failed).st_mode) == 0o600
     _refused(tmp_path, org.fake, 'give csv_path', plan_path=str(plan), failed_rows_path=str(failed))
+
+
+def test_a_plan_made_for_bulk_jobs_applies_in_them_and_leaves_a_stale_user_out(tmp_path, org):
+    check, plan, path = make_plan(tmp_path, org.fake, csv='Username,jobTitle\nalice,Lead\nbob,Analyst\n',
+                                  write_mode='bulk')
+    assert check.result['plan']['options']['write_mode'] == 'bulk'
+    org.fake.org.update_user(org.uid('bob'), {'jobTitle': 'Director'})
+    run = apply_plan(tmp_path, org.fake, plan_path=str(plan))         # write_mode comes from the plan
+    assert not run.result['failed'], run.result['msg']
+    assert [w['method'] + ' ' + w['path'] for w in run.stats['write_log']] == ['PATCH /api/v2/bulk/users']
+    assert [u['id'] for u in run.stats['write_log'][0]['body']] == [org.uid('alice')]
+    assert org.user('alice')['jobTitle'] == 'Lead' and org.user('bob')['jobTitle'] == 'Director'
+    assert results_by_user(run.result)['bob']['status'] == 'stale'
