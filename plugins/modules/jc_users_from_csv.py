@@ -196,6 +196,20 @@ options:
     type: str
     choices: [put, bulk]
     default: put
+  return_results:
+    description:
+      - Which rows' results RV(results) holds. V(all), every row. V(changed), the rows that changed (would change,
+        in check mode) or did not succeed. V(problems), only the rows that did not succeed (V(failed), V(invalid),
+        V(not_found), V(skipped), or any row whose C(failed) is true).
+      - RV(summary), O(report_path), O(failed_rows_path), the closing message and the module's warnings always cover
+        every row, whatever this says.
+      - A large file's results make a large module result. AWX and Automation Platform drop a job event's result
+        data beyond 700,000 bytes (about 700 to 2,000 rows of results); V(problems) keeps the result small when few
+        rows fail, and a row not returned is not held in memory until the run ends. C(--diff) still shows every
+        changed user.
+    type: str
+    choices: [all, changed, problems]
+    default: all
   report_path:
     description:
       - Also write the per-row results to this CSV file. It holds no secrets.
@@ -243,7 +257,8 @@ notes:
   - Runs on the controller; use C(hosts=localhost) or C(delegate_to=localhost).
   - Group memberships and device bindings are removed only by C(RemoveGroupN) and C(RemoveSystemID) cells; LDAP
     bindings are only ever added.
-  - A run that wrote anything always returns every row's result (and writes the report). A user whose record from
+  - A run that wrote anything always returns every row's result (of the rows O(return_results) returns) and writes
+    the report. A user whose record from
     JumpCloud has an unexpected shape fails on its own row (C(internal error) and the exception's type only).
   - SIGINT or SIGTERM (what AWX's Cancel sends) during the writes stops the run in order, no further user is
     started, the users already under way get up to 10 seconds to finish, and every row is reported (updated,
@@ -299,7 +314,8 @@ EXAMPLES = r'''
 RETURN = r'''
 results:
   description:
-    - One entry per CSV row, in file order.
+    - One entry per CSV row, in file order; with O(return_results=changed) or O(return_results=problems), only the
+      rows it returns (RV(summary) counts every row).
     - A real run says what happened. In check mode, each write not made says what would happen
       (V(would_update), V(would_add)); the statuses of what is already so (V(present), V(unchanged)) and of
       rows that fail read the same in both modes.
