@@ -210,6 +210,14 @@ options:
     type: str
     choices: [all, changed, problems]
     default: all
+  return_user_lines:
+    description:
+      - Also return RV(user_lines), one readable line per row for every row of the file, whatever
+        O(return_results) returns; much smaller than the results.
+      - The role C(jcops.jumpcloud.users_csv) prints them in tasks of a bounded size, so that an AWX job shows
+        every user's line however large the file.
+    type: bool
+    default: false
   report_path:
     description:
       - Also write the per-row results to this CSV file. It holds no secrets.
@@ -430,6 +438,16 @@ summary:
     failed: 0
     by_status: {created: 0, updated: 1, unchanged: 1, failed: 0, invalid: 0, not_found: 0, skipped: 0}
     requests: {reads: 5, writes: 2, retries: 0}
+user_lines:
+  description:
+    - One line per row of the file, as the P(jcops.jumpcloud.user_lines#filter) filter makes them of
+      RV(results), for example V(row 2 alice: updated: jobTitle, group Finance added); the rows that failed come
+      last, each part in file order.
+    - Every row is here, whatever O(return_results) says.
+  returned: with O(return_user_lines=true), when the file could be read
+  type: list
+  elements: str
+  sample: ['row 2 alice: updated: jobTitle', 'row 3 bob: failed: update: Forbidden (HTTP 403)']
 errors:
   description: Every validation problem of the file, each with C(path), C(line), C(column), C(header), C(message)
     and C(text).

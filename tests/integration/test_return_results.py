@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from ansible_collections.jcops.jumpcloud.plugins.filter.user_lines import user_lines
 from helpers import apply
 
 pytestmark = pytest.mark.integration
@@ -43,9 +44,17 @@ def report_rows(tmp_path):
 
 @pytest.mark.parametrize('which', ['all', 'changed', 'problems'])
 def test_return_results_returns_its_rows_and_the_summary_report_and_failed_rows_cover_every_row(tmp_path, org, which):
-    result = run(tmp_path, org, return_results=which).result
+    result = run(tmp_path, org, return_results=which, return_user_lines=True).result
 
     assert [r['username'] for r in result['results']] == RETURNED[which]
+    # every row's line, the failed ones last, whatever was returned
+    assert [line.split(':')[0] for line in result['user_lines']] == [
+        'row 2 alice', 'row 3 bob', 'row 4 carol', 'row 7 ghost', 'row 8 abcdefabcdefabcdefabcdef', 'row 5 erin',
+        'row 6 frank.o+1']
+    assert result['user_lines'][0] == 'row 2 alice: updated: jobTitle'
+    assert result['user_lines'][4] == 'row 8 abcdefabcdefabcdefabcdef: updated: group Finance added'
+    if which == 'all':
+        assert result['user_lines'] == user_lines(result['results'])
     assert all(r['status'] == STATUSES[r['username']] for r in result['results'])
     # the rows returned are whole results, as return_results: all gives them
     frank = next(r for r in result['results'] if r['username'] == 'frank.o+1')

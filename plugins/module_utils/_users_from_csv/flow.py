@@ -65,7 +65,7 @@ class UsersRun:
         self.now = now or datetime.datetime.now(datetime.timezone.utc)
         self.client = self.applier = self.interrupts = self.pool = self.progress = self.failed_rows = None
         # every row's result as it is made: return_results applies there (report.RunResults)
-        self.rows = report.RunResults(options.return_results, options.check_mode,
+        self.rows = report.RunResults(options.return_results, options.check_mode, lines=options.return_user_lines,
                                       report=bool(options.report_path) and not options.check_mode)
 
     def run(self):
@@ -221,6 +221,8 @@ class UsersRun:
         output = dict(changed=self.rows.changed > 0, results=results, summary=self.rows.summary(self.client.counts))
         if o.want_diff:
             output['diff'] = diffs
+        if o.return_user_lines:
+            output['user_lines'] = self.rows.user_lines()
         self.write_report(output)
         if self.failed_rows is not None:
             self.write_failed_rows(output)

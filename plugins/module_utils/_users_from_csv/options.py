@@ -34,6 +34,7 @@ ARGUMENT_SPEC = dict(
     failed_rows_path=dict(type='path'),
     write_mode=dict(type='str', choices=list(WRITE_MODES), default=WRITE_PUT),
     return_results=dict(type='str', choices=list(RETURN_RESULTS), default=RETURN_ALL),
+    return_user_lines=dict(type='bool', default=False),
 )
 
 

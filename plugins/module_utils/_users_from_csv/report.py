@@ -15,6 +15,7 @@ import csv
 import io
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.lines import user_line
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import SKIP
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_NOT_SENT, PASSWORD_SENT
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
@@ -125,8 +126,9 @@ def returned(result, return_results):
     return True
 
 
-# what a run holds of a row whose result it does not return: its counts, its warnings and its report line
-Kept = collections.namedtuple('Kept', 'status changed failed warnings line')
+# what a run holds of a row whose result it does not return: its counts, its warnings, its report line and its
+# user line
+Kept = collections.namedtuple('Kept', 'status changed failed warnings line user_line')
 
 
 class RunResults:
@@ -134,15 +136,17 @@ class RunResults:
 
     :meth:`keep` runs as soon as a row's result exists (on the worker): a row that is not returned is let go of
     there, down to a :data:`Kept`. :meth:`add` then takes each row in the order of the file: it counts it for
-    the summary, keeps its warnings and its report line (with ``report``), and the results that are returned.
-    Rows that fail are always returned, so the failed-rows file and the closing message have them all.
+    the summary, keeps its warnings, its report line (with ``report``) and its user line (with ``lines``), and
+    the results that are returned. Rows that fail are always returned, so the failed-rows file and the closing
+    message have them all.
     """
 
-    def __init__(self, return_results=RETURN_ALL, check_mode=False, report=False):
+    def __init__(self, return_results=RETURN_ALL, check_mode=False, report=False, lines=False):
         self.which = return_results
         self.results = []
         self.warnings = []
         self.report_lines = [] if report else None
+        self.lines = ([], []) if lines else None        # the user lines of the rows that succeeded, that failed
         self.by_status = dict((s, 0) for s in st.summary_statuses(check_mode))
         self.rows = self.changed = self.failed = 0
 
@@ -150,19 +154,19 @@ class RunResults:
         """What the run holds of ``result`` until its end: the result when it is returned, else its :data:`Kept`."""
         if returned(result, self.which):
             return result
-        return Kept(result['status'], result['changed'], result['failed'], result.get('warnings') or (),
-                    self._line(result))
+        return self._kept(result)
 
-    def _line(self, result):
-        return render_report([result], header=False) if self.report_lines is not None else None
+    def _kept(self, result):
+        return Kept(result['status'], result['changed'], result['failed'], result.get('warnings') or (),
+                    render_report([result], header=False) if self.report_lines is not None else None,
+                    user_line(result) if self.lines is not None else None)
 
     def add(self, item):
         """Count one row, a result or what :meth:`keep` made of it; rows come in the order of the file."""
         if not isinstance(item, Kept):
             if returned(item, self.which):
                 self.results.append(item)
-            item = Kept(item['status'], item['changed'], item['failed'], item.get('warnings') or (),
-                        self._line(item))
+            item = self._kept(item)
         self.rows += 1
         self.changed += bool(item.changed)
         self.failed += bool(item.failed)
@@ -170,6 +174,8 @@ class RunResults:
         self.warnings.extend(item.warnings)
         if self.report_lines is not None:
             self.report_lines.append(item.line)
+        if self.lines is not None:
+            self.lines[bool(item.failed)].append(item.user_line)
 
     def summary(self, counts):
         """The summary: the rows by status, and the API requests of ``counts``."""
@@ -181,6 +187,10 @@ class RunResults:
             'requests': {'reads': counts.get('reads', 0), 'writes': counts.get('writes', 0),
                          'retries': counts.get('retries', 0)},
         }
+
+    def user_lines(self):
+        """Every row's user line (with ``lines``), the rows that failed last, as the user_lines filter orders them."""
+        return self.lines[0] + self.lines[1]
 
     def report_text(self):
         """The report CSV of every row (with ``report``)."""

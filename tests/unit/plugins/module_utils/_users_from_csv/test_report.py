@@ -8,6 +8,7 @@ import stat
 import pytest
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import NO_SUCH_USER
+from ansible_collections.jcops.jumpcloud.plugins.filter.user_lines import user_lines
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files import write
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Outcome
@@ -235,3 +236,14 @@ def test_run_results_without_a_report_keep_no_report_lines():
     assert kept.line is None and kept.warnings == ['users.csv:2:3: a warning']
     rows.add(kept)
     assert rows.results == [] and rows.report_lines is None and rows.summary({})['changed'] == 1
+
+
+def test_run_results_give_every_row_its_user_line_failed_rows_last_whatever_is_returned():
+    every = report.RunResults('all', lines=True)
+    few = report.RunResults('problems', lines=True)
+    for result in run_rows():
+        every.add(every.keep(result))
+        few.add(few.keep(result))
+    assert few.user_lines() == every.user_lines() == user_lines(run_rows())
+    assert few.user_lines()[-2:] == ['row 5 u3: failed: failed', 'row 6 u4: invalid: failed']
+    assert report.RunResults('all').lines is None
