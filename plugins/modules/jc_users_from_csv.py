@@ -440,9 +440,9 @@ summary:
     requests: {reads: 5, writes: 2, retries: 0}
 user_lines:
   description:
-    - One line per row of the file, as the P(jcops.jumpcloud.user_lines#filter) filter makes them of
+    - "One line per row of the file, as the P(jcops.jumpcloud.user_lines#filter) filter makes them of
       RV(results), for example V(row 2 alice: updated: jobTitle, group Finance added); the rows that failed come
-      last, each part in file order.
+      last, each part in file order."
     - Every row is here, whatever O(return_results) says.
   returned: with O(return_user_lines=true), when the file could be read
   type: list
