@@ -14,6 +14,7 @@ __metaclass__ = type
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import write_options
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import FAIL, MODES
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_ON_CREATE, UPDATE_PASSWORD_CHOICES
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.report import RETURN_ALL, RETURN_RESULTS
 
 WRITE_PUT = 'put'
 WRITE_BULK = 'bulk'
@@ -41,6 +42,8 @@ ARGUMENT_SPEC = dict(
     return_plan=dict(type='bool', default=False),
     on_stale=dict(type='str', choices=list(ON_STALE_CHOICES), default=ON_STALE_SKIP),
     plan_max_age=dict(type='int', default=DEFAULT_PLAN_MAX_AGE),
+    return_results=dict(type='str', choices=list(RETURN_RESULTS), default=RETURN_ALL),
+    return_user_lines=dict(type='bool', default=False),
 )
 
 # the options that shape a saved plan: recorded in it, taken from it by the run that applies it, and refused

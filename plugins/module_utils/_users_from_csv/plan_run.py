@@ -101,8 +101,24 @@ def _json(value):
     return json.loads(json.dumps(value))
 
 
+class _PlannedRows(report.RunResults):
+    """Every row's result, as a run holds them, and the lines of the rows a saved plan keeps (planned rows, noted
+    as their results are made, whether or not ``return_results`` returns them)."""
+
+    planned = None
+
+    def keep(self, result):
+        if result['status'] in _PLANNED:
+            if self.planned is None:
+                self.planned = set()
+            self.planned.add(result['row'])
+        return super(_PlannedRows, self).keep(result)
+
+
 class PlanMaker(UsersRun):
     """A check mode run that keeps each row's plan and writes (``plan_path``) or returns (``return_plan``) it."""
+
+    results_class = _PlannedRows
 
     def __init__(self, options, connect, warn=None, now=None, org_id=None):
         super(PlanMaker, self).__init__(options, connect, warn=warn, now=now)
@@ -138,9 +154,9 @@ class PlanMaker(UsersRun):
     def report(self, work, done):
         output = super(PlanMaker, self).report(work, done)
         rows = []
-        for result in output['results']:
-            if result['status'] in _PLANNED and result['row'] in self.kept:
-                plan, facts = self.kept[result['row']]
+        for line in sorted(self.rows.planned or ()):
+            if line in self.kept:
+                plan, facts = self.kept[line]
                 rows.append(saved_plan.row_entry(plan, _json(facts), writes_of(plan, self.options.activation_email)))
         o = self.options
         document = saved_plan.make_document(rows, dict((name, getattr(o, name)) for name in PLAN_SHAPING_OPTIONS),

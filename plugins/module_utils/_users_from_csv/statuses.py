@@ -48,6 +48,9 @@ SKIPPED = 'skipped'             # valid, not applied because other rows are inva
 ROW_STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED, INVALID, NOT_FOUND, SKIPPED, WOULD_CREATE, WOULD_UPDATE)
 # a row of a saved plan whose user changed, in what the row touches, since the plan: nothing is written for it
 STALE = 'stale'
+# the rows that did not succeed: what ``return_results: problems`` returns (a row whose ``failed`` is true is one
+# whatever its status); a new status of a row that was not done as asked belongs here
+PROBLEMS = (FAILED, INVALID, NOT_FOUND, SKIPPED, STALE)
 
 # what became of a row's Password cell (never its value)
 SENT = 'sent'
