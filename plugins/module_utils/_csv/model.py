@@ -46,6 +46,9 @@ class Problem:
         self.kind = kind          # BROKEN_RULE, NO_SUCH_USER or WARNING
 
     def location(self, path):
+        locate = getattr(path, 'locate', None)     # a list of items (``_csv.items.ItemsPath``): users[3]
+        if locate is not None:
+            return locate(self.line, None)
         where = path
         if self.line is not None:
             where += ':%d' % self.line
@@ -54,6 +57,8 @@ class Problem:
         return where
 
     def format(self, path):
+        if getattr(path, 'locate', None) is not None:
+            return '%s: %s' % (path.locate(self.line, self.header), self.message)
         text = '%s: ' % self.location(path)
         if self.header:
             text += '%s: ' % self.header

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Applier
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.bulk import BulkWriter, job_fields, put_rest
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.concurrency import NOT_STARTED, UNFINISHED, bounded_map, drain
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.items import read_items
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.failed_rows import FailedRows
@@ -59,7 +60,7 @@ class UsersRun:
 
     def __init__(self, options, connect, warn=None, now=None):
         self.options = options
-        self.path = options.csv_path
+        self.path = options.source
         self._connect = connect
         self.warn = warn or (lambda text: None)
         self.now = now or datetime.datetime.now(datetime.timezone.utc)
@@ -88,15 +89,18 @@ class UsersRun:
         outputs = [(name, getattr(o, name)) for name in ('report_path', 'failed_rows_path') if getattr(o, name)]
         if o.report_path:
             outputs.append(('the progress file of report_path', progress_path(o.report_path)))
-        problems = [same_file_problem([('csv_path', o.csv_path)], outputs)] + \
+        problems = [same_file_problem([('csv_path', o.csv_path)] if o.csv_path else [], outputs)] + \
             [output_path_problem(target, what) for what, target in outputs]
         for problem in problems:
             if problem:
                 raise RunFailed(nothing_written(problem), results=[], changed=False)
 
     def read(self):
-        """The file's table; a broken file stops the run here with its problems."""
-        table, problems = read_csv(self.path, max_size=self.options.max_file_size)
+        """The file's table (or the ``users`` items'); a broken file stops the run here with its problems."""
+        if self.options.users is not None:
+            table, problems = read_items(self.options.users)
+        else:
+            table, problems = read_csv(self.path, max_size=self.options.max_file_size)
         if problems:
             raise RunFailed(messages.csv_rejected(self.path, problems), errors=[x.as_dict(self.path) for x in problems],
                             results=[], changed=False)
