@@ -96,6 +96,8 @@ class Desired:
         self.where = {}          # reference key -> (column number, header), shared by the rows of a file
         self.problems = []
         self.missing = None      # the user does not exist: 'create' it, or 'skip' the row (missing_users)
+        self.key = None          # (name, value) of the cell that finds the user, with a match_on other than username
+        self.key_cell = None     # the reference key of that cell
 
     def problem(self, key, message, kind=BROKEN_RULE):
         column, header = self.where.get(key, (None, None))

@@ -100,7 +100,8 @@ class UsersRun:
         if self.options.users is not None:
             table, problems = read_items(self.options.users)
         else:
-            table, problems = read_csv(self.path, max_size=self.options.max_file_size)
+            table, problems = read_csv(self.path, max_size=self.options.max_file_size,
+                                       require_username=not self.options.matcher.keyed)
         if problems:
             raise RunFailed(messages.csv_rejected(self.path, problems), errors=[x.as_dict(self.path) for x in problems],
                             results=[], changed=False)
@@ -109,7 +110,8 @@ class UsersRun:
     def validate(self, table):
         """Each row with its cells checked in form; the table itself is kept only to write the failed rows back
         (a large file is not held twice otherwise)."""
-        rows = parse_rows(table, self.options.clear_token)
+        rows = self.options.matcher.check_rows(parse_rows(table, self.options.clear_token,
+                                                          username_required=not self.options.matcher.keyed))
         self.failed_rows = FailedRows(table) if self.options.failed_rows_path else None
         return rows
 
@@ -127,13 +129,14 @@ class UsersRun:
     def read_state(self, rows):
         """What the rows refer to, read in bulk."""
         try:
-            return read_state(self.client, rows, self.pool)
+            return read_state(self.client, rows, self.pool, self.options.matcher)
         except JumpCloudError as exc:
             raise RunFailed(messages.state_read_failed(self.client.redact(exc)), results=[], changed=False)
 
     def check_references(self, rows, state):
         """Users, groups, devices, LDAP servers and managers that do not exist; what to do with missing users;
         the fields JumpCloud keeps from being written (each a problem on its cell)."""
+        self.options.matcher.check_users(rows, state)
         check_references(rows, state)
         settle_missing_users(rows, state, self.options.missing_users or FAIL)
         check_restricted(rows, state, lambda desired, user: self.plan(

@@ -14,7 +14,7 @@ __metaclass__ = type
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.items import ITEMS_OPTION, ItemsPath, secret_values
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import write_options
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.match import ATTRIBUTE, MATCH_ON, USERNAME
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.match import ATTRIBUTE, MATCH_ON, USERNAME, Matcher
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import FAIL, MODES
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_ON_CREATE, UPDATE_PASSWORD_CHOICES
 
@@ -47,8 +47,6 @@ SOURCE_RULES = dict(mutually_exclusive=[('csv_path', 'users')], required_one_of=
 def option_problem(params):
     """Why the options cannot be used together, beyond what the argument spec checks; None when they can."""
     name = params.get('match_attribute')
-    if params.get('match_on', USERNAME) != USERNAME:
-        return 'match_on: %s is not available yet' % params['match_on']
     if name is not None and params.get('match_on') != ATTRIBUTE:
         return 'match_attribute is only for match_on: %s (match_on is %s)' % (ATTRIBUTE, params.get('match_on'))
     if name is not None and not columns.ATTRIBUTE_NAME_RE.match(name):
@@ -76,6 +74,8 @@ class RunOptions:
         self.file_options = write_options(params)
         # where problems are located: the file's path, or ``users`` for a list of items
         self.source = self.csv_path if self.users is None else ItemsPath(ITEMS_OPTION)
+        # which cell finds each row's user
+        self.matcher = Matcher(self.match_on, self.match_attribute)
 
     @property
     def bulk(self):
