@@ -123,7 +123,7 @@ class UsersRun:
             self.client.add_secret(row.password)
         self.applier = Applier(self.client, o.check_mode, credential=o.credential, activation_email=o.activation_email)
         self.interrupts = Interrupts(self.applier)
-        self.progress = Progress(progress_path(o.report_path)) if o.writes_progress else None
+        self.progress = Progress(progress_path(o.report_path), o.matcher.keyed) if o.writes_progress else None
         self.pool = ThreadPoolExecutor(max_workers=o.max_workers)
 
     def read_state(self, rows):
@@ -250,7 +250,8 @@ class UsersRun:
             output.setdefault(OUTPUT_FILES, []).append((path, None))
             return
         try:
-            before = write_atomic(path, report.render_report(output['results']), **self.options.file_options)
+            before = write_atomic(path, report.render_report(output['results'], keyed=self.options.matcher.keyed),
+                                  **self.options.file_options)
         except (IOError, OSError) as exc:
             raise RunFailed(messages.report_not_written(path, exc), **output)
         output['report_path'] = path

@@ -19,9 +19,11 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.mi
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_NOT_SENT, PASSWORD_SENT
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 
-# remove_system and match_key last: a report's earlier columns keep their places
+# remove_system last: a report's earlier columns keep their places
 REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', 'changed_fields', 'groups',
-                  'system', 'ldap', 'msg', 'remove_system', 'match_key')
+                  'system', 'ldap', 'msg', 'remove_system')
+# the column after those of a run whose rows find their users by a key other than the username (match_on)
+KEY_COLUMN = 'match_key'
 ARRAY_FIELDS = ('addresses', 'phoneNumbers', 'attributes')
 
 
@@ -199,14 +201,15 @@ def _cell(value):
     return escape_cell(_text(value))
 
 
-def render_report(results, header=True):
-    """The report CSV (its rows only, without ``header``). CRLF line endings make the csv module quote every
-    cell holding a CR or an LF."""
+def render_report(results, header=True, keyed=False):
+    """The report CSV (its rows only, without ``header``); ``keyed`` adds the ``match_key`` column. CRLF line
+    endings make the csv module quote every cell holding a CR or an LF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator='\r\n')
+    names = REPORT_COLUMNS + ((KEY_COLUMN,) if keyed else ())
     if header:
-        writer.writerow(REPORT_COLUMNS)
+        writer.writerow(names)
     for result in results:
         writer.writerow([_cell(_labelled(result.get(column)) if column in LABELLED_COLUMNS else _key_text(result.get(column)))
-                         for column in REPORT_COLUMNS])
+                         for column in names])
     return buffer.getvalue()
