@@ -17,7 +17,7 @@ KEYS = {'alice': ('alice@example.com', 'E1', 'W1'), 'bob': ('bob@example.com', '
 # how a row gives each key: the header and the cell (an email in another case, an attribute name in another)
 KINDS = {
     'email': ('Email', lambda user: KEYS[user][0].upper(), {}),
-    'employeeIdentifier': ('employeeIdentifier', lambda user: KEYS[user][1], {}),
+    'employeeIdentifier': ('employeeIdentifier', lambda user: KEYS[user][1].lower(), {}),
     'attribute': ('Attribute1_name,Attribute1_value', lambda user: 'workdayID,' + KEYS[user][2],
                   {'match_attribute': 'WorkdayID'}),
 }
@@ -130,6 +130,13 @@ def test_a_blank_or_repeated_key_or_another_username_is_a_cell_error_and_nothing
     assert "is 'carol': renaming a user is not supported" in results[3]['msg']
     # results and lines name each user by the key
     assert results[2]['match_key']['name'] == name and results[2]['username'] is None
+
+
+def test_two_keys_that_differ_only_by_case_find_one_user_once(tmp_path, keyed_org):
+    run = apply(tmp_path, keyed_org.fake, 'employeeIdentifier,jobTitle\nE1,Boss\ne1,Chief\n',
+                match_on='employeeIdentifier')
+    assert run.result['failed'] is True and run.stats['writes'] == 0
+    assert "employeeIdentifier 'e1' finds user 'alice', already updated by line 2" in run.result['results'][1]['msg']
 
 
 @pytest.mark.parametrize('kind', ['employeeIdentifier', 'attribute'])

@@ -11,8 +11,9 @@
 With a key other than the username, :class:`Matcher` checks each row's key cell (filled, not cleared, not
 repeated), reads the users the keys name in bulk, gives each row its user's username, and takes the key out of
 what the row writes: the key finds the user and is never written as a change (a user to create is written with
-it). The key is matched as JumpCloud compares it: an email without regard to case, an employeeIdentifier and a
-custom attribute's value exactly (the attribute's name without regard to case, as every attribute name).
+it). The key is matched as JumpCloud's own tooling compares it: an email or an employeeIdentifier as names are
+(exactly, else without regard to case: ``Get-JCUser`` searches both with ``(?i)``), a custom attribute's value
+exactly (its name without regard to case, as every attribute name).
 
 JumpCloud's search cannot filter on custom attributes (``docs/api-fidelity.md``, R12): with ``attribute`` the
 users are listed, 1000 a page, and matched here, keeping only the users the rows name.
@@ -63,17 +64,24 @@ class Matcher:
         return None, None
 
     def owners_in(self, state):
-        """A function giving the users of ``state`` whose key is a value, as JumpCloud compares it."""
-        if self.match_on == EMAIL:
-            return lambda value: list(state.users_by_email.get(fold(value), ()))
-        if self.match_on == EMPLOYEE_ID:
-            return lambda value: list(state.users_by_employee_id.get(value, ()))
-        index = {}
+        """A function giving the users of ``state`` whose key is a value: an email or employeeIdentifier as
+        names are matched (B14: the users holding it exactly, else those holding it without regard to case), a
+        custom attribute's value exactly."""
+        exact, loose = {}, {}
         for user in state.users_by_id.values():
-            value = self.attribute_value(user)
-            if value is not None:
-                index.setdefault(value, []).append(user)
-        return lambda value: list(index.get(value, ()))
+            value = self.value_of(user)
+            if isinstance(value, str) and value:
+                exact.setdefault(value, []).append(user)
+                loose.setdefault(fold(value), []).append(user)
+        if self.match_on == ATTRIBUTE:
+            return lambda value: list(exact.get(value, ()))
+        return lambda value: list(exact.get(value) or loose.get(fold(value), ()))
+
+    def value_of(self, user):
+        """The user's key: its email, employeeIdentifier or custom attribute ``match_attribute``."""
+        if self.match_on in _FIELDS:
+            return user.get(_FIELDS[self.match_on][0])
+        return self.attribute_value(user)
 
     def attribute_value(self, user):
         """The value of the user's custom attribute ``match_attribute`` (its name without regard to case)."""
@@ -110,18 +118,17 @@ class Matcher:
 
     def read_users(self, client, pool, rows, fields):
         """The users the rows' keys name, read in bulk: the state's batched search, 100 conditions a request,
-        concurrently on ``pool``. Emails not found exactly are searched again without regard to case (as
-        usernames are); a custom attribute lists the users (see the module's docstring)."""
+        concurrently on ``pool``. Emails and employeeIdentifiers no user holds exactly are searched again without
+        regard to case (as usernames are); a custom attribute lists the users (see the module's docstring)."""
         keys = sorted(set(r.key[1] for r in rows if r.key is not None))
         if self.match_on == ATTRIBUTE:
             return self._list_attribute_owners(client, keys, fields)
         field = _FIELDS[self.match_on][0]
         users = list(_search_users(client, pool, [(field, k) for k in keys], fields))
-        if self.match_on == EMAIL:
-            found = set(fold(u.get('email') or '') for u in users)
-            missed = [(field, k, CASELESS) for k in keys if fold(k) not in found]
-            if missed:
-                users.extend(_search_users(client, pool, missed, fields))
+        found = set(u.get(field) for u in users)
+        missed = [(field, k, CASELESS) for k in keys if k not in found]
+        if missed:
+            users.extend(_search_users(client, pool, missed, fields))
         return users
 
     def _list_attribute_owners(self, client, keys, fields):
@@ -157,12 +164,16 @@ class Matcher:
         if not self.keyed:
             return rows
         owners_of = self.owners_in(state)
+        claimed = {}        # user id -> the line of the first row its key found
         for desired in rows:
             if desired.key is None or desired.problems:
                 continue
             key = desired.key_cell
             owners = owners_of(desired.key[1])
-            if len(owners) > 1:
+            if len(owners) == 1 and claimed.setdefault(owners[0]['_id'], desired.line) != desired.line:
+                desired.problem(key, '%s %r finds user %r, already updated by line %d' % (
+                    self.name, desired.key[1], owners[0].get('username'), claimed[owners[0]['_id']]))
+            elif len(owners) > 1:
                 desired.problem(key, '%s %r is held by %d users (%s): it must name one user' % (
                     self.name, desired.key[1], len(owners), ', '.join(sorted(repr(u.get('username')) for u in owners))))
             elif owners and fold(owners[0].get('username') or '') != fold(desired.username or ''):
