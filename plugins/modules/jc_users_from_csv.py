@@ -350,11 +350,19 @@ results:
   elements: dict
   contains:
     row:
-      description: The CSV line number the row starts on (the header is line 1).
+      description: The CSV line number the row starts on (the header is line 1); with O(users), the item's index
+        (from 0).
       type: int
     username:
-      description: The row's Username, as JumpCloud spells it once the user is found.
+      description: The row's Username, as JumpCloud spells it once the user is found (with O(match_on), the
+        username of the user its key found).
       type: str
+    match_key:
+      description: The cell that found the user, C(name) (V(email), V(employeeIdentifier) or the custom
+        attribute's name) and C(value) as the row wrote it.
+      type: dict
+      returned: when O(match_on) is not V(username) and the row has its key
+      sample: {name: WorkdayID, value: W12345}
     user_id:
       description: The user's JumpCloud id, when the user exists (for a user created, the id JumpCloud gave it).
       type: str

@@ -8,6 +8,7 @@ import pytest
 from fake_jumpcloud.seed import generate_org
 from helpers import apply
 from org import SEED, Org
+from playbook import fake_stats, reset_stats, run_playbook
 
 pytestmark = pytest.mark.integration
 
@@ -201,3 +202,19 @@ def test_request_counts_for_1000_rows_stay_within_10_percent_of_match_on_usernam
     assert counts['email'] == counts['employeeIdentifier'] == counts['username'], counts
     # the attribute lists the 2000 users: 2 pages of 1000, fewer than 10 searches
     assert counts['attribute'][1] == base_rerun - 10 + 2, counts
+
+
+def test_the_role_passes_match_on_and_the_items_to_the_preview_and_the_update(tmp_path, keyed_org):
+    org = keyed_org
+    items = [{'Attribute1_name': 'WorkdayID', 'Attribute1_value': 'W1', 'jobTitle': 'Role Engineer'},
+             {'Username': 'bob', 'Attribute1_name': 'WorkdayID', 'Attribute1_value': 'W2', 'jobTitle': 'Role Analyst'}]
+    reset_stats(org.fake)
+    run = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.update_users', dict(
+        users_csv_users=items, users_csv_match_on='attribute', users_csv_match_attribute='WorkdayID',
+        users_csv_confirm=True))
+    assert run.rc == 0, run.output
+    # the preview found the users by the key (no Username in the first item), then the update wrote them
+    assert 'row 0 alice WorkdayID=W1: would update: jobTitle' in run.stdout
+    assert 'row 1 bob WorkdayID=W2: updated: jobTitle' in run.stdout
+    assert (org.user('alice')['jobTitle'], org.user('bob')['jobTitle']) == ('Role Engineer', 'Role Analyst')
+    assert fake_stats(org.fake)['writes'] == 2
