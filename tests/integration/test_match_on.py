@@ -36,7 +36,7 @@ def keyed_org(fake_factory):
 
 
 def _rows(kind, lines):
-    header, cell, _ = KINDS[kind]
+    header, cell = KINDS[kind][:2]
     text = 'Username,jobTitle,%s\n' % header
     for username, user, title in lines:
         text += '%s,%s,%s\n' % (username, title, cell(user))
@@ -85,7 +85,7 @@ def test_a_key_finds_each_user_and_is_never_written_then_a_rerun_writes_nothing(
 @pytest.mark.parametrize('kind', sorted(KINDS))
 def test_a_key_no_user_holds_creates_the_user_with_missing_users_create(tmp_path, keyed_org, kind):
     org = keyed_org
-    header, _, args = KINDS[kind]
+    header = KINDS[kind][0]
     new_key = {'email': 'Nina@Example.com', 'employeeIdentifier': 'E9', 'attribute': 'workdayID,W9'}[kind]
     extra = '' if kind == 'email' else ',nina@example.com'
     csv = 'Username,FirstName,LastName,%s%s\nnina,Nina,Novak,%s%s\n' % (header, ',Email' if extra else '', new_key, extra)
@@ -111,7 +111,7 @@ def test_a_key_no_user_holds_creates_the_user_with_missing_users_create(tmp_path
 @pytest.mark.parametrize('kind', sorted(KINDS))
 def test_a_blank_or_repeated_key_or_another_username_is_a_cell_error_and_nothing_is_written(tmp_path, keyed_org, kind):
     org = keyed_org
-    header, cell, _ = KINDS[kind]
+    header, cell = KINDS[kind][:2]
     blanks = ',' * header.count(',')
     csv = 'Username,jobTitle,%s\n' % header + \
         ',Boss,%s\n' % cell('alice') + \

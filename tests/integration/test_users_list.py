@@ -153,8 +153,8 @@ def test_the_items_passwords_are_masked_in_the_invocation_its_log_and_the_result
     monkeypatch.setattr(basic.AnsibleModule, 'log', lambda self, msg, log_args=None: logged.append((msg, log_args)))
     items = [{'Username': 'alice', 'jobTitle': 'Boss', 'Password': SECRET},
              {'Username': 'bob', 'passWORD ': 12345678901, 'jobTitle': 'Clerk'}]
-    run = run_task(tmp_path, org.fake, USERS_MODULE, dict(users=items, update_password='always',
-                                                         _ansible_inject_invocation=True))
+    args = dict(users=items, update_password='always', _ansible_inject_invocation=True)
+    run = run_task(tmp_path, org.fake, USERS_MODULE, args)
     assert run.result['changed'] is True and org.user('alice')['jobTitle'] == 'Boss'
     assert run.result['invocation']['module_args']['users'][1]['jobTitle'] == 'Clerk'
     dumped = json.dumps(run.result)
