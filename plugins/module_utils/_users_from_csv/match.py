@@ -101,10 +101,12 @@ class Matcher:
         for desired in rows:
             value, key = self.cell(desired)
             if value is None:
-                if not any(p.header == key and key for p in desired.problems):
+                column = desired.where.get(key, (None,))[0]
+                if column is None or not any(p.column == column for p in desired.problems):
+                    # a cell refused already (an email that is not one) is not said to be empty too
                     desired.problems.append(Problem(
                         '%s is empty: with match_on %s it finds the row\'s user' % (self.name, self.match_on),
-                        desired.line, desired.where.get(key, (None,))[0], key or self.name))
+                        desired.line, column, key or self.name))
                 continue
             if value is CLEAR:
                 desired.problem(key, 'cannot be cleared: with match_on %s it finds the row\'s user' % self.match_on)

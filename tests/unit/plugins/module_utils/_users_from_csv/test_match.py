@@ -46,6 +46,11 @@ def test_a_blank_or_cleared_key_is_an_error_on_its_cell():
         'u.csv:3:2: employeeIdentifier: cannot be cleared: with match_on employeeIdentifier it finds the row\'s user']
 
 
+def test_a_key_cell_refused_for_its_form_is_not_also_called_empty():
+    rows = rows_of('email,jobTitle\nnot-an-email,Boss\n', Matcher('email'))
+    assert [p.format('u.csv') for p in rows[0].problems] == ["u.csv:2:1: email: 'not-an-email' is not an email address"]
+
+
 def test_username_rows_are_left_as_they_were():
     rows = rows_of('Username,Email\nbob,b@example.com\n', Matcher())
     assert rows[0].key is None and rows[0].scalars['email'] == 'b@example.com'
