@@ -69,8 +69,17 @@ def _status(status):
     return status.replace('_', ' ') if st.is_preview(status) else status
 
 
+def named(result):
+    """A result's user as a line names it: the username, and the key that found it (match_on) when there is one."""
+    key = result.get('match_key')
+    name = result.get('username') or ('' if key else '(no username)')
+    if key:
+        name = ('%s %s=%s' % (name, key['name'], key['value'])).strip()
+    return name
+
+
 def user_line(result):
-    head = 'row %s %s: %s' % (result.get('row'), result.get('username') or '(no username)', _status(result.get('status')))
+    head = 'row %s %s: %s' % (result.get('row'), named(result), _status(result.get('status')))
     if result.get('failed'):
         return '%s: %s' % (head, result.get('msg') or 'failed')
     parts = _changes(result) + ['warning: %s' % w for w in result.get('warnings') or []]

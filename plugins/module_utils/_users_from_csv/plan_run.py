@@ -50,9 +50,9 @@ def run_users(params, connect, check_mode=False, want_diff=False, warn=None, now
                         changed=False)
     if options.plan_given:
         return PlanRun(options, connect, warn=warn, org_id=params.get('org_id')).run()
-    if not options.csv_path:
-        raise RunFailed(nothing_written('csv_path is required, unless the run applies a saved plan (plan_path or '
-                                        'plan)'), results=[], changed=False)
+    if not options.csv_path and options.users is None:
+        raise RunFailed(nothing_written('csv_path or users is required, unless the run applies a saved plan '
+                                        '(plan_path or plan)'), results=[], changed=False)
     if options.makes_plan:
         return PlanMaker(options, connect, warn=warn, now=now, org_id=params.get('org_id')).run()
     return UsersRun(options, connect, warn=warn, now=now).run()
@@ -139,7 +139,7 @@ class PlanMaker(UsersRun):
     def read(self):
         """The file's table, and its sha256 (the plan records it) once the file is known to be a regular one."""
         table = super(PlanMaker, self).read()
-        self.csv_sha256 = saved_plan.file_sha256(self.path)
+        self.csv_sha256 = saved_plan.source_sha256(self.options)
         return table
 
     def connect(self, rows):
@@ -182,12 +182,12 @@ class PlanRun(UsersRun):
 
     def __init__(self, options, connect, warn=None, org_id=None):
         super(PlanRun, self).__init__(options, connect, warn=warn)
-        self.path = options.csv_path or options.plan_path or 'plan'
+        self.path = options.source if options.csv_path or options.users is not None else options.plan_path or 'plan'
         self.org_id = org_id
         self.document = None
 
     def check_outputs(self):
-        if self.options.failed_rows_path and not self.options.csv_path:
+        if self.options.failed_rows_path and not self.options.csv_path and self.options.users is None:
             raise RunFailed(nothing_written('failed_rows_path writes the failed rows in the CSV\'s format: give '
                                             'csv_path, the file the plan was made from'), results=[], changed=False)
         super(PlanRun, self).check_outputs()
@@ -207,7 +207,7 @@ class PlanRun(UsersRun):
             shaping = dict((name, getattr(o, name)) for name in PLAN_SHAPING_OPTIONS)
             defaults = dict((name, ARGUMENT_SPEC[name].get('default')) for name in PLAN_SHAPING_OPTIONS)
             saved_plan.check_options(self.document, shaping, defaults)
-            if not o.csv_path:
+            if not o.csv_path and o.users is None:
                 saved_plan.check_csv(self.document, None)
         except saved_plan.PlanRefused as exc:
             raise self.refuse(str(exc))
@@ -215,11 +215,11 @@ class PlanRun(UsersRun):
             if name in PLAN_SHAPING_OPTIONS:
                 setattr(o, name, value)
         self.now = made             # an MFA enrollment window is the plan's, to the second
-        if not o.csv_path:
+        if not o.csv_path and o.users is None:
             return None
         table = super(PlanRun, self).read()      # a regular file of at most max_file_size, or refused here
         try:
-            saved_plan.check_csv(self.document, saved_plan.file_sha256(o.csv_path))
+            saved_plan.check_csv(self.document, saved_plan.source_sha256(o))
         except saved_plan.PlanRefused as exc:
             raise self.refuse(str(exc))
         except (IOError, OSError) as exc:

@@ -15,7 +15,8 @@ import csv
 import io
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.lines import user_line
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.lines import named, user_line
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.match import who
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import SKIP
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_NOT_SENT, PASSWORD_SENT
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
@@ -23,6 +24,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv im
 # remove_system last: a report's earlier columns keep their places
 REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', 'changed_fields', 'groups',
                   'system', 'ldap', 'msg', 'remove_system')
+# the column after those of a run whose rows find their users by a key other than the username (match_on)
+KEY_COLUMN = 'match_key'
 ARRAY_FIELDS = ('addresses', 'phoneNumbers', 'attributes')
 
 # return_results: the rows whose results the module returns; the summary, the report and the failed-rows file
@@ -52,6 +55,9 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
     if getattr(desired, 'stale', None):
         result.update(status=st.STALE, msg=desired.stale)       # a saved plan's row whose user changed since
         return result
+    key = getattr(desired, 'key', None)
+    if key is not None:
+        result['match_key'] = {'name': key[0], 'value': key[1]}     # the cell that found the user (match_on)
     if desired.problems:
         result['status'] = st.problem_status(desired)
         result['failed'] = True
@@ -59,8 +65,8 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         result['errors'] = [p.as_dict(path) for p in desired.problems]
         return result
     if getattr(desired, 'missing', None) == SKIP:
-        result.update(status=st.NOT_FOUND, msg='user %r does not exist in JumpCloud; left alone (missing_users=skip)'
-                      % desired.username)
+        result.update(status=st.NOT_FOUND, msg='%s does not exist in JumpCloud; left alone (missing_users=skip)'
+                      % who(desired))
         return result
     if outcome is None:
         result['status'] = st.SKIPPED
@@ -144,8 +150,10 @@ class RunResults:
     message have them all.
     """
 
-    def __init__(self, return_results=RETURN_ALL, check_mode=False, report=False, lines=False, plan_run=False):
+    def __init__(self, return_results=RETURN_ALL, check_mode=False, report=False, lines=False, plan_run=False,
+                 keyed=False):
         self.which = return_results
+        self.keyed = keyed          # the report has the match_key column (match_on)
         self.results = []
         self.warnings = []
         self.report_lines = [] if report else None
@@ -161,7 +169,7 @@ class RunResults:
 
     def _kept(self, result):
         return Kept(result['status'], result['changed'], result['failed'], result.get('warnings') or (),
-                    render_report([result], header=False) if self.report_lines is not None else None,
+                    render_report([result], header=False, keyed=self.keyed) if self.report_lines is not None else None,
                     user_line(result) if self.lines is not None else None)
 
     def add(self, item):
@@ -197,7 +205,7 @@ class RunResults:
 
     def report_text(self):
         """The report CSV of every row (with ``report``)."""
-        return render_report([]) + ''.join(self.report_lines)
+        return render_report([], keyed=self.keyed) + ''.join(self.report_lines)
 
 
 def user_diff(outcome):
@@ -205,10 +213,12 @@ def user_diff(outcome):
     plan = outcome.plan
     if not plan.has_changes:
         return None
+    key = getattr(plan.desired, 'key', None)
+    keyed = '%s %s, ' % key if key is not None else ''
     if plan.create:
-        header = '%s (row %d, new user)' % (plan.desired.username, plan.desired.line)
+        header = '%s (%srow %d, new user)' % (plan.desired.username, keyed, plan.desired.line)
     else:
-        header = '%s (row %d, id %s)' % (plan.desired.username, plan.desired.line, plan.user_id)
+        header = '%s (%srow %d, id %s)' % (plan.desired.username, keyed, plan.desired.line, plan.user_id)
     before, after = dict(plan.before), dict(plan.after)
     for field in ARRAY_FIELDS:
         if field in after:
@@ -234,8 +244,7 @@ def failure_message(results, path, rows=None):
         return None
     lines = ['%d of %d row(s) of %s failed:' % (len(failed), len(results) if rows is None else rows, path)]
     for result in failed[:20]:
-        lines.append('  row %s %s (%s): %s' % (
-            result['row'], result['username'] or '(no username)', result['status'], result['msg']))
+        lines.append('  row %s %s (%s): %s' % (result['row'], named(result), result['status'], result['msg']))
     if len(failed) > 20:
         lines.append('  ... and %d more' % (len(failed) - 20))
     return '\n'.join(lines)
@@ -265,19 +274,27 @@ def _labelled(value):
     return '%s:%s' % ('%s (%s)' % (name, object_id) if name and object_id else name or object_id, value.get('status'))
 
 
+def _key_text(value):
+    """A report cell's value; a ``match_key`` as ``email=j@x.org``."""
+    if isinstance(value, dict) and set(value) == {'name', 'value'}:
+        return '%s=%s' % (value['name'], value['value'])
+    return value
+
+
 def _cell(value):
     """The report cell of ``value``, formula-safe whatever it holds (group names come from JumpCloud)."""
     return escape_cell(_text(value))
 
 
-def render_report(results, header=True):
-    """The report CSV (its rows only, without ``header``). CRLF line endings make the csv module quote every
-    cell holding a CR or an LF."""
+def render_report(results, header=True, keyed=False):
+    """The report CSV (its rows only, without ``header``); ``keyed`` adds the ``match_key`` column. CRLF line
+    endings make the csv module quote every cell holding a CR or an LF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator='\r\n')
+    names = REPORT_COLUMNS + ((KEY_COLUMN,) if keyed else ())
     if header:
-        writer.writerow(REPORT_COLUMNS)
+        writer.writerow(names)
     for result in results:
-        writer.writerow([_cell(_labelled(result.get(column)) if column in LABELLED_COLUMNS else result.get(column))
-                         for column in REPORT_COLUMNS])
+        writer.writerow([_cell(_labelled(result.get(column)) if column in LABELLED_COLUMNS else _key_text(result.get(column)))
+                         for column in names])
     return buffer.getvalue()

@@ -56,6 +56,17 @@ def file_sha256(path):
     return digest.hexdigest()
 
 
+def items_sha256(items):
+    """The sha256 of a ``users`` list as canonical JSON: what a plan made from items records in place of a file's."""
+    text = json.dumps(items, sort_keys=True, separators=(',', ':'), ensure_ascii=True, default=str)
+    return hashlib.sha256(text.encode('utf-8')).hexdigest()
+
+
+def source_sha256(options):
+    """The sha256 of the run's rows: of the file at ``csv_path``, or of the ``users`` items."""
+    return items_sha256(options.users) if options.users is not None else file_sha256(options.csv_path)
+
+
 def make_document(rows, shaping, csv_sha256, org_id, version, made_at):
     """The plan document of ``rows`` (each a dict from :func:`row_entry`), with its id."""
     document = {
