@@ -78,7 +78,8 @@ description:
   - 'Numbered: C(Group1)...C(GroupN), a user group''s name; C(RemoveGroup1)...C(RemoveGroupN), the name of a user
     group to take the user out of; C(Attribute1_name)/C(Attribute1_value)..., a custom attribute''s name (letters and
     digits) and value.'
-  - A C(jc_error) column (the reason a row failed, which O(failed_rows_path) adds) is ignored.
+  - 'Every column whose header starts with C(jc_) is ignored: C(jc_error) (the reason a row failed, which
+    O(failed_rows_path) adds), C(jc_note) (what O(rollback_path) cannot restore).'
   - 'The O(clear_token) cannot clear: C(Username), C(Email), C(Password), C(unix_uid), C(unix_guid),
     C(enable_user_portal_multifactor), C(EnrollmentDays), C(ldap_binding_user), C(ldapserver_id), C(SystemID),
     C(Administrator), C(RemoveSystemID), C(account_locked), C(allow_public_key), C(enable_managed_uid),
@@ -224,6 +225,31 @@ options:
         mode. Its folder must exist and be writable; this is checked before anything is read or written.
       - It may not be the O(csv_path) file (to apply a failed-rows file, give the rerun another O(failed_rows_path)),
         nor the O(report_path) file or its progress file.
+    type: path
+  rollback_path:
+    description:
+      - After a real run, write here a CSV in this module's own columns that, applied with this module, returns
+        every user the run wrote to what the run read before writing it. Apply it with the same O(clear_token),
+        with O(missing_users=create) when the run deleted users, and with the delete options when it created
+        users (its rows for them hold C(state=DELETED)).
+      - "It undoes each write JumpCloud accepted, and each write whose outcome is unknown (no answer came back
+        once it was sent) as if it had landed: a changed field gets its earlier value (or O(clear_token) where it
+        was empty); addresses, phone numbers and custom attributes get their earlier values (an attribute the run
+        added is removed, one it removed comes back); a group added gets a C(RemoveGroupN) cell, one removed a
+        C(GroupN) cell; a device bound gets C(RemoveSystemID), one unbound or whose administrator changed gets
+        C(SystemID) and its earlier C(Administrator); an LDAP binding made gets C(RemoveLdapServerID); a state
+        goes back; a user created gets a row deleting it, a user deleted a row recreating it."
+      - What the columns cannot restore (a password, an MFA enrolment window, passwordless sudo, a state of
+        V(STAGED), an email's verified flag, a deleted user's old id) is named in the row's C(jc_note) column
+        and in RV(rollback_notes). The file never holds a password. The reader ignores every column whose header
+        starts with C(jc_), so the file applies as it is.
+      - Applying it with a O(rollback_path) of its own gives a file that redoes the first run.
+      - Written at the end of the run even when it failed or was interrupted (before the report), never in check
+        mode. A run with nothing to undo writes the header alone. A run refused before its first write leaves
+        the path alone.
+      - A new file is readable by its owner only (V('0600')); O(mode) and the other file options apply to it as to
+        the report. Its folder must exist and be writable, and it may not be the O(csv_path), O(report_path) or
+        O(failed_rows_path) file; this is checked before anything is read or written.
     type: path
   mode:
     description:
@@ -428,6 +454,20 @@ failed_rows:
   description: How many rows failed, were invalid or were skipped (0 when none, and then no file is written).
   returned: when O(failed_rows_path) is set and the file's rows were checked
   type: int
+rollback_path:
+  description: Where the rollback file was written.
+  returned: when O(rollback_path) is set and the file was written (never in check mode)
+  type: str
+rollback_rows:
+  description: How many users the rollback file has a row for (every user the run wrote).
+  returned: when O(rollback_path) is set (never in check mode)
+  type: int
+rollback_notes:
+  description: What the rollback file cannot restore, each the username, a colon and the note (the first 100; every
+    row's notes are in the file's C(jc_note) column).
+  returned: when O(rollback_path) is set (never in check mode)
+  type: list
+  elements: str
 failed_rows_path:
   description: Where the failed rows were written.
   returned: when O(failed_rows_path) is set and some row failed (never in check mode)

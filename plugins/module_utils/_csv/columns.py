@@ -337,6 +337,9 @@ def parse_attribute_header(header):
 ATTRIBUTE_READS = ('attributes',)       # the user fields a row with custom attributes must read
 # a column the reader skips: the reason a row failed, which a failed-rows file adds at its end
 IGNORED_HEADERS = ('jc_error',)
+# every column whose header starts with this is the collection's own note (jc_error, a rollback file's jc_note):
+# the reader skips it, so such a file applies as it is
+IGNORED_PREFIX = 'jc_'
 
 
 def section_columns(section):
@@ -441,5 +444,5 @@ def parse_state(text):
 
 
 def is_ignored_header(header):
-    """Whether the reader skips the column of ``header`` (see ``IGNORED_HEADERS``)."""
-    return normalise_header(header) in IGNORED_HEADERS
+    """Whether the reader skips the column of ``header``: every header starting with ``IGNORED_PREFIX`` (``jc_``)."""
+    return normalise_header(header).startswith(IGNORED_PREFIX)

@@ -113,14 +113,15 @@ class UserFacts:
     the user is bound to the row's RemoveSystemID device, and ``remove_system_routes`` names the other routes
     (through user groups, device groups) by which the user reaches that device, which unbinding leaves.
     ``names`` holds the readable names of the row's device (``system``), device to unbind (``remove_system``)
-    and LDAP server (``ldap``), for the messages that name them.
+    and LDAP server (``ldap``), for the messages that name them. ``remove_system_binding`` is the edge
+    attributes of the binding RemoveSystemID would remove (None when unbound), which a rollback restores.
     """
 
     __slots__ = ('groups', 'system_binding', 'ldap_bound', 'remove_groups', 'remove_system_bound',
-                 'remove_system_routes', 'names')
+                 'remove_system_routes', 'names', 'remove_system_binding')
 
     def __init__(self, groups=(), system_binding=None, ldap_bound=False, remove_groups=(), remove_system_bound=False,
-                 remove_system_routes=(), names=None):
+                 remove_system_routes=(), names=None, remove_system_binding=None):
         self.groups = list(groups)
         self.system_binding = system_binding
         self.ldap_bound = ldap_bound
@@ -128,3 +129,4 @@ class UserFacts:
         self.remove_system_bound = remove_system_bound
         self.remove_system_routes = list(remove_system_routes)
         self.names = dict(names or {})
+        self.remove_system_binding = remove_system_binding

@@ -38,6 +38,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.pr
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import check_references, check_restricted
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.options import RunOptions
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import rollback
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import needed_fields, read_state
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
@@ -64,6 +65,7 @@ class UsersRun:
         self.warn = warn or (lambda text: None)
         self.now = now or datetime.datetime.now(datetime.timezone.utc)
         self.client = self.applier = self.interrupts = self.pool = self.progress = self.failed_rows = None
+        self.rollback = None        # what the run wrote, for the rollback file (a real run with rollback_path)
 
     def run(self):
         """Read, validate, read the state, check references, plan and apply each user, report."""
@@ -85,7 +87,8 @@ class UsersRun:
         """The report, the failed-rows file and the progress file can be written, and none of them is the input
         or another of them (compared as files); checked before anything is read."""
         o = self.options
-        outputs = [(name, getattr(o, name)) for name in ('report_path', 'failed_rows_path') if getattr(o, name)]
+        outputs = [(name, getattr(o, name)) for name in ('report_path', 'failed_rows_path', 'rollback_path')
+                   if getattr(o, name)]
         if o.report_path:
             outputs.append(('the progress file of report_path', progress_path(o.report_path)))
         problems = [same_file_problem([('csv_path', o.csv_path)], outputs)] + \
@@ -115,7 +118,9 @@ class UsersRun:
         self.client = self._connect()
         for row in rows:
             self.client.add_secret(row.password)
-        self.applier = Applier(self.client, o.check_mode, credential=o.credential, activation_email=o.activation_email)
+        self.rollback = rollback.Recorder() if o.rollback_path and not o.check_mode else None
+        self.applier = Applier(self.client, o.check_mode, credential=o.credential, activation_email=o.activation_email,
+                               recorder=self.rollback)
         self.interrupts = Interrupts(self.applier)
         self.progress = Progress(progress_path(o.report_path)) if o.writes_progress else None
         self.pool = ThreadPoolExecutor(max_workers=o.max_workers)
@@ -220,6 +225,7 @@ class UsersRun:
                       summary=report.summary(results, self.client.counts, o.check_mode))
         if o.want_diff:
             output['diff'] = diffs
+        self.write_rollback(output)
         self.write_report(output)
         if self.failed_rows is not None:
             self.write_failed_rows(output)
@@ -232,6 +238,22 @@ class UsersRun:
             raise RunFailed(msg, **output)
         output['msg'] = msg
         return output
+
+    def write_rollback(self, output):
+        """The rollback file: the rows that undo every write JumpCloud accepted, or may have (never in check mode),
+        written first, so that a report that cannot be written does not cost it."""
+        path = self.options.rollback_path
+        if self.rollback is None:
+            return
+        rows = list(rollback.rollback_rows(self.rollback.entries()))
+        output.update(rollback.rollback_result(rows))
+        try:
+            before = write_atomic(path, rollback.render_rollback(rows, self.options.clear_token),
+                                  **self.options.file_options)
+        except (IOError, OSError) as exc:
+            raise RunFailed(messages.report_not_written(path, exc, 'the rollback file'), **output)
+        output['rollback_path'] = path
+        output.setdefault(OUTPUT_FILES, []).append((path, before))
 
     def write_report(self, output):
         """The CSV report (never in check mode, where an existing report's file attributes are still shown as a
@@ -397,6 +419,8 @@ class BulkPlans:
             outcome = applier.apply_one(plan)
         finally:
             plan.body = body
+        # the job's fields are undone with the rest (undoing what was not written writes nothing)
+        applier.record(plan, rollback.FIELDS, rollback.UNKNOWN if uid in self._unknown else rollback.ACCEPTED)
         outcome.changed = True
         if uid in self._unknown:
             outcome.errors.insert(0, 'outcome unknown: its bulk job was accepted, but %s; %s not sent again, '

@@ -32,6 +32,7 @@ ARGUMENT_SPEC = dict(
     report_path=dict(type='path'),
     failed_rows_path=dict(type='path'),
     write_mode=dict(type='str', choices=list(WRITE_MODES), default=WRITE_PUT),
+    rollback_path=dict(type='path'),
 )
 
 

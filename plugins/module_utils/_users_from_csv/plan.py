@@ -47,7 +47,7 @@ class UserPlan:
     """
 
     __slots__ = ('desired', 'user_id', 'body', 'changed_fields', 'before', 'after', 'groups', 'system', 'ldap', 'names',
-                 'warnings', 'create', 'password', 'remove_system', 'activate')
+                 'warnings', 'create', 'password', 'remove_system', 'activate', 'previous_bindings')
 
     def __init__(self, desired, user):
         self.desired = desired
@@ -65,6 +65,7 @@ class UserPlan:
         self.password = None       # the row's Password cell: PASSWORD_SENT, PASSWORD_NOT_SENT, or None (empty)
         self.remove_system = None  # {'id', 'action': REMOVE | ABSENT, 'remaining_routes'}: the device to unbind
         self.activate = False      # the user is STAGED and the row sets it ACTIVATED: its activate endpoint
+        self.previous_bindings = {}  # 'system', 'remove_system': the edge attributes read before (for a rollback)
 
     @property
     def has_changes(self):
@@ -373,6 +374,7 @@ def _plan_system(plan, desired, user, current):
     binding_sudo = desired.administrator if wanted is not None else _sudo_enabled(current)
     everywhere = global_sudo(desired, user)
     plan.system = {'id': sid, 'action': action, 'attributes': wanted, 'sudo': binding_sudo or everywhere}
+    plan.previous_bindings['system'] = current
     if everywhere:
         plan.system.update(global_sudo=True, binding_sudo=binding_sudo)
         if desired.administrator is False:
@@ -412,6 +414,7 @@ def _plan_removals(plan, desired, facts):
         action = REMOVE if facts.remove_system_bound else ABSENT
         routes = list(facts.remove_system_routes)
         plan.remove_system = {'id': sid, 'action': action}
+        plan.previous_bindings['remove_system'] = facts.remove_system_binding
         if action == REMOVE:
             plan.before['unbind_system'] = {'id': sid, 'bound': True}
             plan.after['unbind_system'] = {'id': sid, 'bound': False}

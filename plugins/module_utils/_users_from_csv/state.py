@@ -138,7 +138,8 @@ class State:
         removals = [self._group_fact(name, uid) for name, dummy in desired.remove_groups]
         unbind = bool(desired.remove_system_id) and (desired.remove_system_id, uid) in self.system_bindings
         routes = self.system_routes.get((desired.remove_system_id, uid), ()) if desired.remove_system_id else ()
-        return UserFacts(groups, binding, ldap_bound, removals, unbind, routes, self.names_of(desired))
+        return UserFacts(groups, binding, ldap_bound, removals, unbind, routes, self.names_of(desired),
+                         self.system_bindings.get((desired.remove_system_id, uid)) if unbind else None)
 
     def names_of(self, desired):
         """The readable names of the device, the device to unbind and the LDAP server the row names."""

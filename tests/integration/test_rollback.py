@@ -1,0 +1,129 @@
+"""The rollback file: a real run's rollback_path, applied, returns every user it wrote to what the run read before
+writing; applied with its own rollback_path, it gives a file that redoes the first run."""
+import copy
+import csv
+import io
+import os
+import stat
+
+import pytest
+
+from helpers import apply, results_by_user
+from org import SEED, Org
+
+pytestmark = pytest.mark.integration
+
+# what a user's stored record holds that no run sets: its ids, creation, organisation
+NOT_COMPARED = ('_id', 'id', 'created', 'organization')
+
+
+def seeded(fake_factory):
+    """The known organisation, with erin bound to host-b as administrator without a password."""
+    seed = copy.deepcopy(SEED)
+    seed['systems'][1]['users'] = [{'username': 'erin', 'sudo': True, 'withoutPassword': True}]
+    return Org(fake_factory(seed))
+
+
+def snapshot(org):
+    """Every user (by username) with its record, groups, device bindings and LDAP bindings, ids of other users
+    as usernames; what a rollback must restore."""
+    fake = org.fake.org
+    with fake.lock:
+        names = dict((uid, u['username']) for uid, u in fake.users.items())
+        hosts = dict((sid, s['hostname']) for sid, s in fake.systems.items())
+        users = {}
+        for uid, user in fake.users.items():
+            record = dict((k, copy.deepcopy(v)) for k, v in user.items() if k not in NOT_COMPARED)
+            for key in ('addresses', 'phoneNumbers'):
+                record[key] = sorted((dict((k, v) for k, v in e.items() if k != 'id') for e in record.get(key) or []),
+                                     key=repr)
+            record['manager'] = names.get(record.get('manager'), record.get('manager'))
+            # its address only: the verified flag is JumpCloud's (the rollback file's note says it is not restored),
+            # and an emptied recovery email is no recovery email
+            record['recoveryEmail'] = (record.get('recoveryEmail') or {}).get('address') or None
+            record['groups'] = sorted(g['name'] for gid, g in fake.groups.items() if uid in fake.group_members[gid])
+            record['systems'] = sorted((hosts[sid], repr(edges[uid])) for sid, edges in fake.system_users.items()
+                                       if uid in edges)
+            record['ldap'] = sorted(lid for lid, members in fake.ldap_users.items() if uid in members)
+            users[user['username']] = record
+        return users
+
+
+def differences(before, after, skip=()):
+    """``[(username, field, before, after)]`` where ``after`` differs from ``before``."""
+    found = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name) or {}, after.get(name) or {}
+        for key in sorted(set(old) | set(new)):
+            if (name, key) not in skip and old.get(key) != new.get(key):
+                found.append((name, key, old.get(key), new.get(key)))
+    return found
+
+
+def read_rows(path):
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding='utf-8'))))
+
+
+FIRST_RUN = (
+    'Username,jobTitle,department,preferredName,alternateEmail,recoveryEmail,manager,home_city,work_postalCode,'
+    'mobile_number,home_number,unix_uid,enable_user_portal_multifactor,sudo,password_never_expires,external_dn,'
+    'state,SystemID,Administrator,RemoveSystemID,Group1,RemoveGroup1,Attribute1_name,Attribute1_value,'
+    'Attribute2_name,Attribute2_value,Attribute3_name,Attribute3_value\n'
+    # every column group: plain fields set and cleared, addresses, phones, unix id, custom attributes changed,
+    # added and removed, a group joined and one left, a device bound as administrator, suspended
+    'alice,Manager,__CLEAR__,Ally,,,,Aurora,80301,+1 555 0199,+1 555 0200,6001,,,,,SUSPENDED,{host_b},true,,'
+    'Finance,Engineering,team,blue,site,__CLEAR__,floor,3\n'
+    # a manager, MFA switched on, the administrator of a binding changed, a group left
+    'bob,,,,,,alice,,,,,,true,,,,,{host_a},true,,,Ops,,,,,,\n'
+    # MFA switched off (the enrolment window cannot come back)
+    'carol,,,,,,,,,,,,false,,,,,,,,,,,,,,,\n'
+    # a device unbound whose binding had passwordless sudo
+    'erin,,,,,,,,,,,,,,,,,,,{host_b},,,,,,,,\n'
+    # emails, flags, an external DN
+    'frank.o+1,,,,frank.alt@example.com,frank.rec@example.com,,,,,,,,true,true,cn=frank,,,,,,,,,,,,\n'
+)
+
+
+def first_run_csv(org):
+    return FIRST_RUN.format(host_a=org.system('host-a'), host_b=org.system('host-b'))
+
+
+def test_a_rollback_file_undoes_every_column_group_and_its_rollback_redoes_the_run(tmp_path, fake_factory):
+    org = seeded(fake_factory)
+    before = snapshot(org)
+    rollback = tmp_path / 'rollback.csv'
+    run = apply(tmp_path, org.fake, first_run_csv(org), rollback_path=str(rollback))
+    assert not run.result.get('failed'), run.result['msg']
+    assert run.result['rollback_path'] == str(rollback) and run.result['rollback_rows'] == 5
+    assert stat.S_IMODE(os.stat(str(rollback)).st_mode) == 0o600
+    after = snapshot(org)
+    assert len(differences(before, after)) > 20
+
+    rows = dict((r['Username'], r) for r in read_rows(rollback))
+    assert 'Password' not in rows['alice']
+    assert rows['alice']['department'] == 'R&D' and rows['alice']['state'] == 'ACTIVATED'
+    assert rows['alice']['home_number'] == '__CLEAR__' and rows['alice']['RemoveGroup1'] == 'Finance'
+    assert 'passwordless sudo' in rows['erin']['jc_note']
+    assert 'enrolment' in rows['carol']['jc_note'] and rows['carol']['enable_user_portal_multifactor'] == 'true'
+    assert 'recoveryEmail was verified' in rows['frank.o+1']['jc_note']
+
+    redo = tmp_path / 'redo.csv'
+    undone = apply(tmp_path, org.fake, rollback, rollback_path=str(redo))
+    assert not undone.result.get('failed'), undone.result['msg']
+    # what the columns cannot restore: carol's MFA enrolment window, erin's passwordless sudo
+    assert differences(before, snapshot(org)) == [
+        ('carol', 'mfa', before['carol']['mfa'], snapshot(org)['carol']['mfa']),
+        ('erin', 'systems', before['erin']['systems'], snapshot(org)['erin']['systems'])]
+    assert snapshot(org)['erin']['systems'] == [('host-b', repr({'sudo': {'enabled': True, 'withoutPassword': False}}))]
+
+    redone = apply(tmp_path, org.fake, redo, rollback_path=str(tmp_path / 'again.csv'))
+    assert not redone.result.get('failed'), redone.result['msg']
+    # the first run's effect, but for carol's enrolment window (a rollback cannot restore it either way)
+    assert differences(after, snapshot(org), skip=[('carol', 'mfa'), ('bob', 'mfa')]) == []
+    assert set(results_by_user(redone.result)) == set(rows)
+
+
+def test_check_mode_writes_no_rollback_file(tmp_path, org):
+    rollback = tmp_path / 'rollback.csv'
+    run = apply(tmp_path, org.fake, 'Username,jobTitle\nbob,Previewed\n', check=True, rollback_path=str(rollback))
+    assert run.result['changed'] and not rollback.exists() and 'rollback_rows' not in run.result
