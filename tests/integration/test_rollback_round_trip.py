@@ -5,11 +5,16 @@ import csv
 import io
 import os
 import stat
+import subprocess
 
 import pytest
 
-from helpers import apply, results_by_user
+from fake_jumpcloud.seed import generate_org
+from helpers import USERS_MODULE, apply, configure_fake, module_processes, results_by_user, wait_until, write_csv
 from org import SEED, Org
+from playbook import start_play
+from test_run_safety import signal_slowly
+from workload import to_csv, w1_rows
 
 pytestmark = pytest.mark.integration
 
@@ -127,3 +132,43 @@ def test_check_mode_writes_no_rollback_file(tmp_path, org):
     rollback = tmp_path / 'rollback.csv'
     run = apply(tmp_path, org.fake, 'Username,jobTitle\nbob,Previewed\n', check=True, rollback_path=str(rollback))
     assert run.result['changed'] and not rollback.exists() and 'rollback_rows' not in run.result
+
+
+def test_a_run_interrupted_by_sigterm_leaves_a_rollback_file_that_undoes_exactly_what_it_wrote(tmp_path, fake_factory):
+    """ansible-playbook applying 300 rows on 4 workers, SIGTERM to the module once 150 writes are done: the rollback
+    file it still writes, applied, gives back every user as it was, including the users whose writes were under
+    way at the signal (undone as if they had landed)."""
+    fake = fake_factory(generate_org(users=320, groups=12, systems=30), latency=0.02)
+    org = Org(fake)
+    before = snapshot(org)
+    path = write_csv(tmp_path, to_csv(w1_rows(fake, 300)))
+    rollback = tmp_path / 'rollback.csv'
+    play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        {'name': 'module under test', USERS_MODULE: {'csv_path': str(path), 'max_workers': 4,
+                                                     'rollback_path': str(rollback)},
+         'register': 'out', 'ignore_errors': True}]}]
+    proc = start_play(tmp_path, fake, play, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until(lambda: fake.stats.as_dict()['writes'] >= 150 or proc.poll() is not None, 120, '150 writes')
+        assert proc.poll() is None, 'the run ended before it could be interrupted: %s' % proc.communicate()[0]
+        modules = module_processes(proc.pid)
+        assert len(modules) == 1, 'the module process was not found'
+        signal_slowly(fake, modules[0])
+        output = proc.communicate(timeout=60)[0]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert 'interrupted by SIGTERM' in output, output
+    configure_fake(fake, latency=0)
+    interrupted = snapshot(org)
+    touched = set(name for name, field, old, new in differences(before, interrupted))
+    rows = read_rows(rollback)
+    assert 0 < len(touched) < 300
+    # a row for every user the run wrote, and only for them (a user whose writes were still under way may have
+    # a row undoing writes that never landed: undoing them writes nothing)
+    assert touched <= set(r['Username'] for r in rows) <= touched | set(
+        r['Username'] for r in rows if 'unknown' in r['jc_note'])
+    undone = apply(tmp_path, fake, rollback)
+    assert not undone.result.get('failed'), undone.result['msg']
+    assert differences(before, snapshot(org)) == []
