@@ -41,6 +41,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv im
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import needed_fields, read_state
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.deletes import check_deletes, over_limit, too_many_deletes
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.whole_record import read_whole_records
 
 
 def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, now=None):
@@ -123,7 +125,9 @@ class UsersRun:
     def read_state(self, rows):
         """What the rows refer to, read in bulk."""
         try:
-            return read_state(self.client, rows, self.pool)
+            state = read_state(self.client, rows, self.pool)
+            read_whole_records(self.client, rows, state, self.pool)     # of the users the rows delete
+            return state
         except JumpCloudError as exc:
             raise RunFailed(messages.state_read_failed(self.client.redact(exc)), results=[], changed=False)
 
@@ -131,9 +135,14 @@ class UsersRun:
         """Users, groups, devices, LDAP servers and managers that do not exist; what to do with missing users;
         the fields JumpCloud keeps from being written (each a problem on its cell)."""
         check_references(rows, state)
+        check_deletes(rows, state, self.options)
         settle_missing_users(rows, state, self.options.missing_users or FAIL)
         check_restricted(rows, state, lambda desired, user: self.plan(
             desired, user, state.facts_for(desired, user)).changed_fields)
+        deleting = over_limit(rows, state, self.options.max_deletes)
+        if deleting:
+            raise RunFailed(nothing_written(too_many_deletes(deleting, self.options.max_deletes)), results=[],
+                            changed=False, deletes=len(deleting))
 
     def read_labels(self, rows, state):
         """The readable names of the devices, LDAP servers and managers the rows name."""

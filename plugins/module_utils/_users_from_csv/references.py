@@ -143,7 +143,8 @@ def _check_groups(desired, state, cells=None):
 
 def _check_removals(desired, state):
     """RemoveGroupN cells name existing groups, none of which a GroupN cell of the row adds; RemoveSystemID
-    names an existing device. A removal that is already so (not a member, not bound) is no problem."""
+    names an existing device, RemoveLdapServerID an existing LDAP server. A removal that is already so (not a
+    member, not bound) is no problem."""
     if desired.remove_groups:
         added = dict((group['id'], key) for name, key in desired.groups
                      for group in [state.group_by_name(name)] if group is not None)
@@ -154,6 +155,8 @@ def _check_removals(desired, state):
                                 'same group' % (name, added[gid]))
     if desired.remove_system_id and desired.remove_system_id not in state.systems:
         desired.problem('RemoveSystemID', '%s does not exist' % (st.DEVICE % desired.remove_system_id))
+    if desired.remove_ldapserver_id and desired.remove_ldapserver_id not in state.ldapservers:
+        desired.problem('RemoveLdapServerID', '%s does not exist' % (st.LDAP_SERVER % desired.remove_ldapserver_id))
 
 
 def _check_state(desired, user):
