@@ -23,6 +23,16 @@ description:
   - A row that adds and removes the same group (C(GroupN) and C(RemoveGroupN)), or binds and unbinds the same device
     (C(SystemID) and C(RemoveSystemID)), is invalid. C(state=STAGED) is for a user being created; on an existing user
     it is invalid unless the user is already staged.
+  - C(RemoveLdapServerID) unbinds the user from that LDAP server (V(absent) when it is not bound); a row that binds
+    and unbinds the same server (C(ldapserver_id) and C(RemoveLdapServerID)) is invalid.
+  - 'C(state=DELETED) deletes the user (C(DELETE /api/systemusers/{id})), which JumpCloud cannot undo: only with
+    O(allow_delete=true), and only when the guardrails allow it (O(delete_requires_suspended), O(protected_groups),
+    O(cascade_manager), O(max_deletes)); each refusal is an error on the row''s C(state) cell, found before
+    anything is written. Such a row may fill nothing but C(Username) and C(state). Before deleting, the run reads
+    the user''s whole record (every field, groups, device bindings with their sudo settings, LDAP bindings,
+    custom attributes, manager and the users it manages), which the diff shows going away. A row deleting a user
+    that does not exist is V(absent), whatever O(missing_users) says; a rerun after a delete is V(absent) and
+    writes nothing. Check mode never deletes.'
   - A C(state) is written as JumpCloud's own C(Set-JCUser) and C(New-JCUser) write it, C(suspended=true) beside
     C(state=SUSPENDED) and C(suspended=false) beside C(state=ACTIVATED), on an update and on a creation; a user whose
     C(suspended) flag disagrees with the state its row asks for is corrected. A C(STAGED) user set C(ACTIVATED) is
@@ -73,16 +83,18 @@ description:
   - 'A boolean: C(enable_user_portal_multifactor), C(ldap_binding_user), C(Administrator), C(account_locked),
     C(allow_public_key), C(enable_managed_uid), C(externally_managed), C(passwordless_sudo), C(sudo),
     C(password_never_expires).'
-  - 'A JumpCloud id (24 lowercase hexadecimal characters): C(ldapserver_id), C(SystemID), C(RemoveSystemID).'
-  - 'A user state, V(ACTIVATED) or V(SUSPENDED) in any case (V(STAGED) only for a user being created): C(state).'
+  - 'A JumpCloud id (24 lowercase hexadecimal characters): C(ldapserver_id), C(RemoveLdapServerID), C(SystemID),
+    C(RemoveSystemID).'
+  - 'A user state, V(ACTIVATED) or V(SUSPENDED) in any case (V(STAGED) only for a user being created; V(DELETED)
+    deletes the user, with O(allow_delete=true)): C(state).'
   - 'Numbered: C(Group1)...C(GroupN), a user group''s name; C(RemoveGroup1)...C(RemoveGroupN), the name of a user
     group to take the user out of; C(Attribute1_name)/C(Attribute1_value)..., a custom attribute''s name (letters and
     digits) and value.'
   - 'Every column whose header starts with C(jc_) is ignored: C(jc_error) (the reason a row failed, which
     O(failed_rows_path) adds), C(jc_note) (what O(rollback_path) cannot restore).'
   - 'The O(clear_token) cannot clear: C(Username), C(Email), C(Password), C(unix_uid), C(unix_guid),
-    C(enable_user_portal_multifactor), C(EnrollmentDays), C(ldap_binding_user), C(ldapserver_id), C(SystemID),
-    C(Administrator), C(RemoveSystemID), C(account_locked), C(allow_public_key), C(enable_managed_uid),
+    C(enable_user_portal_multifactor), C(EnrollmentDays), C(ldap_binding_user), C(ldapserver_id),
+    C(RemoveLdapServerID), C(SystemID), C(Administrator), C(RemoveSystemID), C(account_locked), C(allow_public_key), C(enable_managed_uid),
     C(externally_managed), C(passwordless_sudo), C(sudo), C(password_never_expires), C(state).'
   - Booleans accept true/false, yes/no, y/n, 1/0 and $true/$false in any case. An unknown column is an error
     naming the closest known column.
@@ -197,6 +209,40 @@ options:
     type: str
     choices: [put, bulk]
     default: put
+  allow_delete:
+    description:
+      - Whether a C(state) cell V(DELETED) may delete its user. Without it such a cell is an error and nothing is
+        written. JumpCloud cannot restore a deleted user.
+    type: bool
+    default: false
+  delete_requires_suspended:
+    description:
+      - A user is deleted only when it is V(SUSPENDED) in JumpCloud before the run (offboarding suspends first and
+        deletes later); otherwise its C(state) cell is an error. V(false) deletes users in any state.
+    type: bool
+    default: true
+  protected_groups:
+    description:
+      - Names of user groups whose members are never deleted (matched without regard to case); a row deleting
+        one is an error on its C(state) cell.
+    type: list
+    elements: str
+    default: []
+  cascade_manager:
+    description:
+      - What becomes of the users a deleted user manages. Without it a user who manages others is not deleted,
+        and its C(state) cell says how many it manages.
+      - V(clear) clears their manager (C(cascade_manager=null) on the C(DELETE)).
+      - V(automatic) gives them the deleted user's own manager (sent as that manager's id), or clears it when
+        the deleted user has none, as JumpCloud's C(Remove-JCUser -CascadeManager Automatic) does.
+    type: str
+    choices: [clear, automatic]
+  max_deletes:
+    description:
+      - The most users one run may delete. A file that would delete more deletes none, writes nothing, fails and
+        says how many.
+    type: int
+    default: 10
   report_path:
     description:
       - Also write the per-row results to this CSV file. It holds no secrets.
@@ -267,8 +313,8 @@ options:
     type: raw
 notes:
   - Runs on the controller; use C(hosts=localhost) or C(delegate_to=localhost).
-  - Group memberships and device bindings are removed only by C(RemoveGroupN) and C(RemoveSystemID) cells; LDAP
-    bindings are only ever added.
+  - Group memberships, device bindings and LDAP bindings are removed only by C(RemoveGroupN), C(RemoveSystemID)
+    and C(RemoveLdapServerID) cells, or with the whole user by C(state=DELETED).
   - A run that wrote anything always returns every row's result (and writes the report). A user whose record from
     JumpCloud has an unexpected shape fails on its own row (C(internal error) and the exception's type only).
   - SIGINT or SIGTERM (what AWX's Cancel sends) during the writes stops the run in order, no further user is
@@ -348,7 +394,10 @@ results:
           V(unchanged), V(failed), V(invalid) (the row breaks a rule), V(not_found) (no such user; invalid with
           O(missing_users=fail), left alone and not failed with O(missing_users=skip)), or V(skipped) (a valid
           row not applied because other rows are invalid and O(skip_invalid_rows=false)).
-        - In check mode, V(would_create) and V(would_update) in place of V(created) and V(updated).
+        - V(deleted) (a C(state=DELETED) row deleted its user) or V(absent) (its user does not exist: nothing to
+          delete).
+        - In check mode, V(would_create), V(would_update) and V(would_delete) in place of V(created), V(updated) and
+          V(deleted).
       type: str
     password:
       description:
@@ -392,6 +441,10 @@ results:
         the user still reaches the device through groups, each route naming the groups it passes through, for
         example C(user group 'Ops' > device group 5f1b2c3d4e5f6a7b8c9d0e24), a user group with its id after its
         name.
+      type: dict
+    remove_ldap:
+      description: The C(RemoveLdapServerID) LDAP server, with C(id), C(name) and C(status) (V(removed), V(absent)
+        when the user is not bound to it, V(failed); in check mode V(would_remove) in place of V(removed)).
       type: dict
     manager:
       description: The manager change, C(before) and C(after), each C(id) and C(username) of the manager, or null for

@@ -72,6 +72,10 @@ class Outcome:
         if plan.remove_system is not None and plan.remove_system.get('remaining_routes'):
             # the user still reaches the device through groups: unbinding the direct binding leaves that access
             self.remove_system['remaining_routes'] = list(plan.remove_system['remaining_routes'])
+        self.remove_ldap = None if plan.remove_ldap is None else {
+            'id': plan.remove_ldap['id'], 'status': st.initial(plan.remove_ldap['action'])}
+        # a row deleting its user: True once deleted (in check mode: would be), False when it was gone already
+        self.deleted = None
         self.fields_written = False
         self.held = None        # why this user's remaining writes are not sent
         self.user_id = plan.user_id     # a created user's id once JumpCloud gave it
@@ -84,7 +88,7 @@ class Outcome:
 
     @property
     def status(self):
-        return st.row_status(self.failed, self.changed, self.check_mode, self.created)
+        return st.row_status(self.failed, self.changed, self.check_mode, self.created, self.deleted)
 
 
 class Applier:
@@ -192,6 +196,9 @@ class Applier:
     def _apply_steps(self, outcome, plan, fields_written=False):
         client = self.client
         uid = plan.user_id
+        if plan.delete is not None:
+            self._delete(outcome, plan)
+            return
         if plan.create:
             uid = self._create(outcome, plan)
             if not outcome.created:
@@ -223,6 +230,28 @@ class Applier:
             outcome.ldap['status'] = self._add(outcome, st.named(st.LDAP_SERVER, lid, plan.names.get('ldap')),
                                                endpoints.LDAP_ASSOCIATIONS % lid, {'op': 'add', 'type': 'user', 'id': uid},
                                                rollback.LDAP)
+        if plan.remove_ldap is not None and plan.remove_ldap['action'] == st.REMOVE:
+            lid = plan.remove_ldap['id']
+            what = 'unbind ' + st.named(st.LDAP_SERVER, lid, plan.names.get('remove_ldap'))
+            outcome.remove_ldap['status'] = self._remove(outcome, what, endpoints.LDAP_ASSOCIATIONS % lid,
+                                                         {'op': 'remove', 'type': 'user', 'id': uid}, rollback.UNBIND_LDAP)
+
+    def _delete(self, outcome, plan):
+        """Delete the user (``DELETE /api/systemusers/{id}``, with ``cascade_manager`` when it manages others).
+
+        A 5xx is retried (a DELETE is idempotent); a 404 after such a retry means an earlier attempt deleted the
+        user (``deleted``), a 404 at the first attempt that it was gone already (``absent``).
+        """
+        cascade = plan.delete.get('cascade_manager')
+        params = {'cascade_manager': cascade} if cascade else None
+        done = self._call(outcome, 'delete', self.client.delete, endpoints.USER % plan.user_id, params, remove=True,
+                          undo=rollback.DELETE)
+        if done in (Call.DONE, Call.LANDED):
+            outcome.deleted = outcome.changed = True
+        elif done is Call.EXISTS:
+            outcome.deleted = False
+        elif outcome.last_error is not None and outcome.last_error.outcome_unknown:
+            outcome.changed = True      # sent, and no answer came back: the user may be deleted
 
     def _create(self, outcome, plan):
         """Create the user of a creating plan (POST, never resent after an unknown outcome); its id, or None.

@@ -32,16 +32,20 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.write impor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.labels import read_labels
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import messages
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import nothing_written, output_path_problem, same_file_problem
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import FAIL, SKIP, settle_missing_users
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import (
+    FAIL, SKIP, NewUsers, settle_missing_users)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan_create import NEW_USER, plan_row
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.progress import Progress, progress_path
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import check_references, check_restricted
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import (
+    check_new_managers, check_references, check_restricted)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.options import RunOptions
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import rollback
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import needed_fields, read_state
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.deletes import check_deletes, over_limit, too_many_deletes
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.whole_record import read_whole_records
 
 
 def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, now=None):
@@ -66,6 +70,7 @@ class UsersRun:
         self.now = now or datetime.datetime.now(datetime.timezone.utc)
         self.client = self.applier = self.interrupts = self.pool = self.progress = self.failed_rows = None
         self.rollback = None        # what the run wrote, for the rollback file (a real run with rollback_path)
+        self.new_users = None       # the ids of the users the run creates, for the rows they manage
 
     def run(self):
         """Read, validate, read the state, check references, plan and apply each user, report."""
@@ -128,7 +133,9 @@ class UsersRun:
     def read_state(self, rows):
         """What the rows refer to, read in bulk."""
         try:
-            return read_state(self.client, rows, self.pool)
+            state = read_state(self.client, rows, self.pool)
+            read_whole_records(self.client, rows, state, self.pool)     # of the users the rows delete
+            return state
         except JumpCloudError as exc:
             raise RunFailed(messages.state_read_failed(self.client.redact(exc)), results=[], changed=False)
 
@@ -136,9 +143,15 @@ class UsersRun:
         """Users, groups, devices, LDAP servers and managers that do not exist; what to do with missing users;
         the fields JumpCloud keeps from being written (each a problem on its cell)."""
         check_references(rows, state)
+        check_deletes(rows, state, self.options)
         settle_missing_users(rows, state, self.options.missing_users or FAIL)
+        check_new_managers(rows)
         check_restricted(rows, state, lambda desired, user: self.plan(
             desired, user, state.facts_for(desired, user)).changed_fields)
+        deleting = over_limit(rows, state, self.options.max_deletes)
+        if deleting:
+            raise RunFailed(nothing_written(too_many_deletes(deleting, self.options.max_deletes)), results=[],
+                            changed=False, deletes=len(deleting))
 
     def read_labels(self, rows, state):
         """The readable names of the devices, LDAP servers and managers the rows name."""
@@ -156,6 +169,7 @@ class UsersRun:
         as it is handed out, so a large file costs about one result per row. With write_mode bulk every user is
         planned first and the field changes go in bulk jobs. Returns each line's answer."""
         records = work.records
+        self.new_users = NewUsers(work.queue, self.options.check_mode, self.interrupts.stopped)
         bulk = BulkPlans(records) if self.options.bulk else None
         self.start_writing()
         if bulk:
@@ -190,6 +204,8 @@ class UsersRun:
     def write_jobs(self, bulk, work):
         """write_mode bulk: plan every selected user, then send the field changes in bulk jobs."""
         def plan_user(desired, user):
+            if desired.manager_row is not None:
+                raise ValueError('planned on the pool, once its manager exists')
             return self.plan(desired, user, work.records.facts(desired, user))
         bulk.plan(work.queue, plan_user)
         writer = BulkWriter(self.client, stopped=self.interrupts.stopped, read_fields=bulk.read_fields(),
@@ -201,10 +217,15 @@ class UsersRun:
         """One user's result and diff: planned, written and labelled (on a worker of the pool)."""
         desired, user = item
         try:
+            waited = self.new_users.manager_id(desired) if desired.manager_row is not None else None
+            if waited:
+                return not_written_row(desired, user['_id'], waited), None
             plan = bulk.plan_of(desired) if bulk else None
             if plan is None:
                 plan = self.plan(desired, user, records.facts(desired, user))
             outcome = bulk.apply(self.applier, plan) if bulk else self.applier.apply_one(plan)
+            if plan.create:
+                self.new_users.done(desired.username, outcome.user_id if outcome.created else None)
             result = labels.label_result(report.row_result(desired, user['_id'], outcome, self.path), plan)
             if self.progress is not None:
                 self.progress.add(result)
@@ -212,6 +233,8 @@ class UsersRun:
         except Exception as exc:  # pylint: disable=broad-except
             # a record of an unexpected shape fails its own row, never the other users' results
             return internal_error_row(desired, user['_id'], exc, self.path), None
+        finally:
+            self.new_users.done(desired.username, None)     # a row that raised created no manager of another
 
     def report(self, work, done):
         """The module's result: every row's result in the file's order, the summary, the diffs, the report and
@@ -313,6 +336,8 @@ class Selection:
         if self.invalid and not skip_invalid_rows:
             self.skipped_reason = 'not applied: %d row(s) are invalid and skip_invalid_rows is false' % len(self.invalid)
             valid = []
+        # a row whose manager another row creates goes last: every row creating a user has started before it
+        valid = [r for r in valid if r.manager_row is None] + [r for r in valid if r.manager_row is not None]
         self.order = [r.line for r in rows]
         self.others = dict((r.line, r) for r in rows if r.problems or self.skipped_reason or r.missing == SKIP)
         self.lines = [r.line for r in valid]
@@ -462,6 +487,13 @@ def internal_error_row(desired, user_id, exc, path):
     result.update(status=st.FAILED, failed=True,
                   msg='internal error: %s while planning or applying this user (the user record from JumpCloud has '
                   'an unexpected shape); nothing more was written for this user' % type(exc).__name__)
+    return result
+
+
+def not_written_row(desired, user_id, why):
+    """The failed row of a user none of whose writes was sent, and why."""
+    result = report.row_result(desired, user_id, None)
+    result.update(status=st.FAILED, failed=True, msg=why)
     return result
 
 

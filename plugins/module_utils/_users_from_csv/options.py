@@ -14,6 +14,7 @@ __metaclass__ = type
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import write_options
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import FAIL, MODES
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_ON_CREATE, UPDATE_PASSWORD_CHOICES
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.deletes import CASCADE_CHOICES, DEFAULT_MAX_DELETES
 
 WRITE_PUT = 'put'
 WRITE_BULK = 'bulk'
@@ -32,6 +33,12 @@ ARGUMENT_SPEC = dict(
     report_path=dict(type='path'),
     failed_rows_path=dict(type='path'),
     write_mode=dict(type='str', choices=list(WRITE_MODES), default=WRITE_PUT),
+    # deleting users (a state cell DELETED) and its guardrails
+    allow_delete=dict(type='bool', default=False),
+    delete_requires_suspended=dict(type='bool', default=True),
+    protected_groups=dict(type='list', elements='str', default=[]),
+    cascade_manager=dict(type='str', choices=list(CASCADE_CHOICES)),
+    max_deletes=dict(type='int', default=DEFAULT_MAX_DELETES),
     rollback_path=dict(type='path'),
 )
 

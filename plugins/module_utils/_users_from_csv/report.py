@@ -18,9 +18,9 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.mi
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_NOT_SENT, PASSWORD_SENT
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 
-# remove_system last: a report's earlier columns keep their places
+# remove_system, then remove_ldap, last: a report's earlier columns keep their places
 REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', 'changed_fields', 'groups',
-                  'system', 'ldap', 'msg', 'remove_system')
+                  'system', 'ldap', 'msg', 'remove_system', 'remove_ldap')
 ARRAY_FIELDS = ('addresses', 'phoneNumbers', 'attributes')
 
 
@@ -38,6 +38,7 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         'system': None,
         'ldap': None,
         'remove_system': None,
+        'remove_ldap': None,
         'msg': '',
     }
     if desired.problems:
@@ -45,6 +46,9 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         result['failed'] = True
         result['msg'] = '; '.join(p.format(path) for p in desired.problems)
         result['errors'] = [p.as_dict(path) for p in desired.problems]
+        return result
+    if getattr(desired, 'missing', None) == SKIP and desired.delete:
+        result.update(status=st.ABSENT, msg='user %r does not exist in JumpCloud: nothing to delete' % desired.username)
         return result
     if getattr(desired, 'missing', None) == SKIP:
         result.update(status=st.NOT_FOUND, msg='user %r does not exist in JumpCloud; left alone (missing_users=skip)'
@@ -66,6 +70,7 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         system=dict(outcome.system) if outcome.system else None,
         ldap=dict(outcome.ldap) if outcome.ldap else None,
         remove_system=dict(outcome.remove_system) if outcome.remove_system else None,
+        remove_ldap=dict(outcome.remove_ldap) if outcome.remove_ldap else None,
         msg='; '.join(outcome.errors),
     )
     if plan.system is not None and plan.system.get('global_sudo') and result['system'] is not None:
@@ -116,6 +121,10 @@ def user_diff(outcome):
         return None
     if plan.create:
         header = '%s (row %d, new user)' % (plan.desired.username, plan.desired.line)
+    elif plan.delete is not None:
+        # the whole record going away
+        header = '%s (row %d, id %s, deleted)' % (plan.desired.username, plan.desired.line, plan.user_id)
+        return {'before_header': header, 'after_header': header, 'before': dict(plan.before), 'after': {}}
     else:
         header = '%s (row %d, id %s)' % (plan.desired.username, plan.desired.line, plan.user_id)
     before, after = dict(plan.before), dict(plan.after)

@@ -49,6 +49,8 @@ SYSTEM = 'system'               # the SystemID binding: added or its Administrat
 SYSTEM_SETTLED = 'system_settled'   # an add met "Already Exists" and the binding's Administrator was updated
 UNBIND = 'remove_system'
 LDAP = 'ldap'
+UNBIND_LDAP = 'remove_ldap'     # a RemoveLdapServerID
+DELETE = 'delete'               # the user deleted (its plan holds its whole record)
 
 
 def group_write(index):
@@ -57,16 +59,19 @@ def group_write(index):
 
 
 # plan.before keys that are not fields of the user PUT (or are written with another)
-_NOT_FIELDS = frozenset(['groups', 'system', 'ldap_server', 'unbind_system', 'suspended', 'username'])
+_NOT_FIELDS = frozenset(['groups', 'system', 'ldap_server', 'unbind_system', 'unbind_ldap_server', 'suspended',
+                         'username'])
 _WHAT = {FIELDS: 'the update of its fields', CREATE: 'its creation', ACTIVATE: 'its activation',
          SYSTEM: 'its device binding', SYSTEM_SETTLED: 'its device binding', UNBIND: 'its device unbinding',
-         LDAP: 'its LDAP binding'}
+         LDAP: 'its LDAP binding', UNBIND_LDAP: 'its LDAP unbinding', DELETE: 'its deletion'}
 
 
 # ---- the inverse of one write (pure) ----------------------------------------------------------------------
 
 # cells: ['c', header, text or None (the clear token)], ['g', group], ['rg', group], ['a', name, value or None],
-# ['m', manager id or None], ['s', device id, administrator], ['d'] (delete the user), ['n', note]
+# ['m', manager id or None], ['s', device id, administrator], ['d'] (delete the user), ['n', note],
+# ['r', user id] (the row recreates the user the run deleted, whose id that was), ['mg', [usernames]] (the users
+# the deleted user managed: their rows point their manager at it again)
 
 def inverse_cells(plan, write):
     """The cells that undo the ``write`` (see the names above) of ``plan``: what the plan read before writing."""
@@ -88,7 +93,67 @@ def inverse_cells(plan, write):
         return [['s', sid, _sudo(previous)[0]]] + _passwordless_note(sid, previous, 'unbound')
     if write == LDAP:
         return [['c', REMOVE_LDAP_COLUMN, plan.ldap['id']]]
+    if write == UNBIND_LDAP:
+        return [['c', 'ldapserver_id', plan.remove_ldap['id']]]
+    if write == DELETE:
+        return recreate_cells(plan.whole_record)
     raise ValueError('unknown write %r' % write)
+
+
+def recreate_cells(record):
+    """The cells of a row recreating the user of ``record`` (a whole record, see ``whole_record.py``): every field
+    a column holds, its groups, device binding, LDAP binding, custom attributes and manager (by username); what
+    no column holds, and its password, in notes."""
+    user = record['user']
+    cells = [['r', record['id']]]
+    for column in columns.FIXED_COLUMNS:
+        if column.api is None or column.kind in (columns.KEY, columns.SECRET, columns.USER_REF) or not column.prefill:
+            continue
+        value = column.api.read(user)
+        if column.kind == columns.BOOL:
+            cells.append(['c', column.name, 'true' if value else 'false'])
+        elif value not in (None, ''):
+            cells.append(['c', column.name, str(value)])
+    if (record.get('manager') or {}).get('username'):
+        cells.append(['m', record['manager']['username']])
+    cells.extend(['g', g['name']] for g in record.get('groups') or [] if g.get('name'))
+    cells.extend(['a', a.get('name'), '' if a.get('value') is None else str(a.get('value'))]
+                 for a in record.get('attributes') or [] if a.get('name'))
+    for n, system in enumerate(record.get('systems') or []):
+        if n == 0:
+            cells.append(['s', system['id'], bool(system.get('administrator'))])
+        else:
+            cells.append(['n', '%s: the column language binds one device a row; bind it again in JumpCloud%s' % (
+                st.named(st.DEVICE, system['id'], system.get('hostname')),
+                ' as administrator' if system.get('administrator') else '')])
+        if system.get('passwordless_sudo'):
+            cells.extend(_passwordless_note(system['id'], {'sudo': {'withoutPassword': True}}, 'deleted'))
+    for n, server in enumerate(record.get('ldap_servers') or []):
+        cells.append(['c', 'ldapserver_id', server['id']] if n == 0 else
+                     ['n', '%s: one LDAP server a row; bind it again in JumpCloud'
+                      % st.named(st.LDAP_SERVER, server['id'], server.get('name'))])
+    if record.get('manages'):
+        cells.append(['mg', [p['username'] for p in record['manages'] if p.get('username')]])
+    cells.append(['n', 'recreated from what the run read before deleting it: JumpCloud gives it a new id (it was %s) '
+                       'and its password cannot come back (it sets a new one)' % record['id']])
+    if user.get('enable_user_portal_multifactor'):
+        cells.append(['n', 'MFA comes back on with a new enrolment window; its earlier enrolment is gone'])
+    cells.extend(['n', note] for note in _unkept(user))
+    return cells
+
+
+def _unkept(user):
+    """What of a deleted user's record no column recreates: other address types, extended addresses."""
+    notes = []
+    for entry in user.get('addresses') or []:
+        if not isinstance(entry, dict):
+            continue
+        kind = entry.get('type')
+        if match_name(str(kind), ['home', 'work']) is None:
+            notes.append('its %s address is not recreated (no column holds it)' % kind)
+        elif entry.get('extendedAddress'):
+            notes.append('the extendedAddress of its %s address is not recreated' % kind)
+    return notes
 
 
 def _previous(plan, key):
@@ -272,6 +337,8 @@ class RollbackRow:
         self.groups, self.remove_groups, self.attributes, self.notes = [], [], [], []
         self.manager = False        # False: no manager cell; else the manager's id, or None to clear it
         self.delete = False
+        self.recreates = None       # the id of the deleted user this row recreates
+        self.manages = []           # the usernames of the users a recreated user managed
 
     def add(self, cell, unknown_what=None):
         kind = cell[0]
@@ -291,17 +358,23 @@ class RollbackRow:
             self.manager = cell[1]
         elif kind == 'd':
             self.delete = True
+        elif kind == 'r':
+            self.recreates = cell[1]
+        elif kind == 'mg':
+            self.manages.extend(cell[1])
         else:
             self.notes.append(cell[1])
 
 
 def rollback_rows(entries, deleted_names=None):
-    """The :class:`RollbackRow` of each recorded user (``Recorder.entries()``) that has something to undo.
+    """The :class:`RollbackRow` of each recorded user (``Recorder.entries()``) that has something to undo, in the
+    file's order.
 
-    ``deleted_names`` maps the id of each user the run deleted to its username: a manager cell pointing at one
-    names it by username, since its recreation gives it a new id.
+    A manager cell pointing at a user the run deleted names it by username, since its recreation gives it a new
+    id (``deleted_names`` adds {id: username} pairs to the ones the rows recreating users give); and each user a
+    deleted user managed gets its manager back by username, in its own row or in a row of its own.
     """
-    deleted_names = deleted_names or {}
+    rows = []
     for dummy, username, writes in entries:
         row = RollbackRow(username)
         for write, mark, cells in writes:
@@ -313,11 +386,31 @@ def rollback_rows(entries, deleted_names=None):
                 row.notes.append('the outcome of %s is unknown (no answer came back once it was sent): it is undone '
                                  'here as if it had landed, which writes nothing if it did not'
                                  % _WHAT.get(write, 'its group change'))
-        if row.manager not in (False, None) and row.manager in deleted_names:
-            row.manager = deleted_names[row.manager]
         if row.delete or row.cells or row.groups or row.remove_groups or row.attributes or row.notes or \
                 row.manager is not False:
-            yield row
+            rows.append(row)
+    _relink_managers(rows, dict(deleted_names or {}))
+    return rows
+
+
+def _relink_managers(rows, deleted_names):
+    """Point at each recreated user, by username, the manager cells naming its old id and the users it managed."""
+    deleted_names.update((row.recreates, row.username) for row in rows if row.recreates)
+    by_name = dict((row.username, row) for row in rows)
+    for row in rows:
+        if row.manager not in (False, None) and row.manager in deleted_names:
+            row.manager = deleted_names[row.manager]
+    for manager in [row for row in rows if row.recreates]:
+        for name in manager.manages:
+            row = by_name.get(name)
+            if row is None:
+                row = by_name[name] = RollbackRow(name)
+                row.notes.append('its manager %s was deleted by the run' % manager.username)
+                rows.append(row)
+            if row.recreates or row.delete:
+                continue        # its own row recreates it with its manager, or deletes it
+            if row.manager is False:
+                row.manager = manager.username
 
 
 def render_rollback(rows, clear_token):
