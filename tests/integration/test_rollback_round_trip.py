@@ -23,10 +23,28 @@ NOT_COMPARED = ('_id', 'id', 'created', 'organization')
 
 
 def seeded(fake_factory):
-    """The known organisation, with erin bound to host-b as administrator without a password."""
+    """The known organisation, with erin bound to host-b as administrator without a password, and a suspended
+    leaver, gone, who has every kind of data (fields, addresses, phones, attributes, groups, a device binding
+    as administrator, an LDAP binding, a manager) and manages kim."""
     seed = copy.deepcopy(SEED)
+    seed['users'] += [
+        {'username': 'gone', 'email': 'gone@example.com', 'firstname': 'Gone', 'lastname': 'Leaver',
+         'jobTitle': 'Analyst', 'department': 'Finance', 'employeeIdentifier': 'E9', 'unix_uid': 7001,
+         'unix_guid': 7001, 'state': 'SUSPENDED', 'suspended': True, 'password_never_expires': True,
+         'recoveryEmail': {'address': 'gone.rec@example.com'},
+         'addresses': [{'type': 'home', 'locality': 'Lyon', 'country': 'FR'}],
+         'phoneNumbers': [{'type': 'mobile', 'number': '+33 6 00'}],
+         'attributes': [{'name': 'badge', 'value': '42'}, {'name': 'site', 'value': 'lyon'}]},
+        {'username': 'kim', 'email': 'kim@example.com', 'firstname': 'Kim', 'lastname': 'Lee'},
+    ]
+    seed['groups'][1]['members'] = ['gone']
+    seed['systems'][0]['users'].append({'username': 'gone', 'sudo': True})
     seed['systems'][1]['users'] = [{'username': 'erin', 'sudo': True, 'withoutPassword': True}]
-    return Org(fake_factory(seed))
+    seed['ldapservers'][0]['users'].append('gone')
+    org = Org(fake_factory(seed))
+    org.set_fields('gone', manager=org.uid('alice'))
+    org.set_fields('kim', manager=org.uid('gone'))
+    return org
 
 
 def snapshot(org):
@@ -69,62 +87,101 @@ def read_rows(path):
     return list(csv.DictReader(io.StringIO(path.read_text(encoding='utf-8'))))
 
 
-FIRST_RUN = (
-    'Username,jobTitle,department,preferredName,alternateEmail,recoveryEmail,manager,home_city,work_postalCode,'
-    'mobile_number,home_number,unix_uid,enable_user_portal_multifactor,sudo,password_never_expires,external_dn,'
-    'state,SystemID,Administrator,RemoveSystemID,Group1,RemoveGroup1,Attribute1_name,Attribute1_value,'
-    'Attribute2_name,Attribute2_value,Attribute3_name,Attribute3_value\n'
-    # every column group: plain fields set and cleared, addresses, phones, unix id, custom attributes changed,
-    # added and removed, a group joined and one left, a device bound as administrator, suspended
-    'alice,Manager,__CLEAR__,Ally,,,,Aurora,80301,+1 555 0199,+1 555 0200,6001,,,,,SUSPENDED,{host_b},true,,'
-    'Finance,Engineering,team,blue,site,__CLEAR__,floor,3\n'
-    # a manager, MFA switched on, the administrator of a binding changed, a group left
-    'bob,,,,,,alice,,,,,,true,,,,,{host_a},true,,,Ops,,,,,,\n'
-    # MFA switched off (the enrolment window cannot come back)
-    'carol,,,,,,,,,,,,false,,,,,,,,,,,,,,,\n'
-    # a device unbound whose binding had passwordless sudo
-    'erin,,,,,,,,,,,,,,,,,,,{host_b},,,,,,,,\n'
-    # emails, flags, an external DN
-    'frank.o+1,,,,frank.alt@example.com,frank.rec@example.com,,,,,,,,true,true,cn=frank,,,,,,,,,,,,\n'
-)
+COLUMNS = ('Username,Email,FirstName,LastName,Password,jobTitle,department,preferredName,alternateEmail,recoveryEmail,'
+           'manager,home_city,work_postalCode,mobile_number,home_number,unix_uid,enable_user_portal_multifactor,sudo,'
+           'password_never_expires,external_dn,state,SystemID,Administrator,RemoveSystemID,ldapserver_id,'
+           'RemoveLdapServerID,Group1,RemoveGroup1,Attribute1_name,Attribute1_value,Attribute2_name,Attribute2_value,'
+           'Attribute3_name,Attribute3_value').split(',')
 
 
 def first_run_csv(org):
-    return FIRST_RUN.format(host_a=org.system('host-a'), host_b=org.system('host-b'))
+    """A run that changes every column group, adds and removes groups, binds, unbinds and changes the
+    administrator on devices, binds and unbinds LDAP, suspends, creates a user and deletes a manager."""
+    host_a, host_b, ldap = org.system('host-a'), org.system('host-b'), org.ldap()
+    rows = [
+        # plain fields set and cleared, addresses, phones, a unix id, custom attributes changed, added and
+        # removed, a group joined and one left, a device bound as administrator, suspended
+        dict(Username='alice', jobTitle='Manager', department='__CLEAR__', preferredName='Ally', home_city='Aurora',
+             work_postalCode='80301', mobile_number='+1 555 0199', home_number='+1 555 0200', unix_uid='6001',
+             state='SUSPENDED', SystemID=host_b, Administrator='true', Group1='Finance', RemoveGroup1='Engineering',
+             Attribute1_name='team', Attribute1_value='blue', Attribute2_name='site', Attribute2_value='__CLEAR__',
+             Attribute3_name='floor', Attribute3_value='3'),
+        # a manager, MFA switched on, the administrator of a binding changed, a group left, an LDAP binding
+        dict(Username='bob', manager='alice', enable_user_portal_multifactor='true', SystemID=host_a,
+             Administrator='true', RemoveGroup1='Ops', ldapserver_id=ldap),
+        # MFA switched off (the enrolment window cannot come back), an LDAP binding taken away
+        dict(Username='carol', enable_user_portal_multifactor='false', RemoveLdapServerID=ldap),
+        # a device unbound whose binding had passwordless sudo
+        dict(Username='erin', RemoveSystemID=host_b),
+        # emails, flags, an external DN
+        dict(Username='frank.o+1', alternateEmail='frank.alt@example.com', recoveryEmail='frank.rec@example.com',
+             sudo='true', password_never_expires='true', external_dn='cn=frank'),
+        # a new hire with a password, a group and a device
+        dict(Username='newbie', Email='newbie@example.com', FirstName='New', LastName='Hire',
+             Password='N3w-Hire-Passw0rd!', Group1='Ops', SystemID=host_a, Administrator='false'),
+        # a suspended leaver who manages kim
+        dict(Username='gone', state='DELETED'),
+    ]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, COLUMNS, lineterminator='\n')
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+# what the rollback file names as not restorable, and so stays as the first run left it
+NOT_RESTORED = [('carol', 'mfa'), ('erin', 'systems'), ('bob', 'mfa')]
+DELETES = dict(allow_delete=True, cascade_manager='clear', delete_requires_suspended=False)
 
 
 def test_a_rollback_file_undoes_every_column_group_and_its_rollback_redoes_the_run(tmp_path, fake_factory):
     org = seeded(fake_factory)
-    before = snapshot(org)
+    before, gone_id = snapshot(org), org.uid('gone')
     rollback = tmp_path / 'rollback.csv'
-    run = apply(tmp_path, org.fake, first_run_csv(org), rollback_path=str(rollback))
+    run = apply(tmp_path, org.fake, first_run_csv(org), playbook=True, rollback_path=str(rollback),
+                missing_users='create', allow_delete=True, cascade_manager='clear')
     assert not run.result.get('failed'), run.result['msg']
-    assert run.result['rollback_path'] == str(rollback) and run.result['rollback_rows'] == 5
+    assert [results_by_user(run.result)[n]['status'] for n in ('newbie', 'gone')] == ['created', 'deleted']
+    assert run.result['rollback_path'] == str(rollback) and run.result['rollback_rows'] == 8
+    assert any(n.startswith('gone: ') and 'password cannot come back' in n for n in run.result['rollback_notes'])
     assert stat.S_IMODE(os.stat(str(rollback)).st_mode) == 0o600
+    text = rollback.read_text()
+    assert 'N3w-Hire-Passw0rd!' not in text and 'N3w-Hire-Passw0rd!' not in run.output
     after = snapshot(org)
-    assert len(differences(before, after)) > 20
+    assert 'gone' not in after and after['kim']['manager'] is None and 'newbie' in after
 
     rows = dict((r['Username'], r) for r in read_rows(rollback))
+    assert set(rows) == {'alice', 'bob', 'carol', 'erin', 'frank.o+1', 'newbie', 'gone', 'kim'}
     assert 'Password' not in rows['alice']
     assert rows['alice']['department'] == 'R&D' and rows['alice']['state'] == 'ACTIVATED'
     assert rows['alice']['home_number'] == '__CLEAR__' and rows['alice']['RemoveGroup1'] == 'Finance'
+    assert rows['bob']['RemoveLdapServerID'] == org.ldap() and rows['carol']['ldapserver_id'] == org.ldap()
     assert 'passwordless sudo' in rows['erin']['jc_note']
     assert 'enrolment' in rows['carol']['jc_note'] and rows['carol']['enable_user_portal_multifactor'] == 'true'
     assert 'recoveryEmail was verified' in rows['frank.o+1']['jc_note']
+    assert rows['newbie']['state'] == 'DELETED' and rows['gone']['state'] == 'SUSPENDED'
+    assert (rows['gone']['manager'], rows['kim']['manager']) == ('alice', 'gone')
+    assert 'new id' in rows['gone']['jc_note'] and 'password cannot come back' in rows['gone']['jc_note']
 
     redo = tmp_path / 'redo.csv'
-    undone = apply(tmp_path, org.fake, rollback, rollback_path=str(redo))
+    undone = apply(tmp_path, org.fake, rollback, playbook=True, rollback_path=str(redo), missing_users='create',
+                   **DELETES)
     assert not undone.result.get('failed'), undone.result['msg']
-    # what the columns cannot restore: carol's MFA enrolment window, erin's passwordless sudo
-    assert differences(before, snapshot(org)) == [
-        ('carol', 'mfa', before['carol']['mfa'], snapshot(org)['carol']['mfa']),
-        ('erin', 'systems', before['erin']['systems'], snapshot(org)['erin']['systems'])]
-    assert snapshot(org)['erin']['systems'] == [('host-b', repr({'sudo': {'enabled': True, 'withoutPassword': False}}))]
+    assert [results_by_user(undone.result)[n]['status'] for n in ('newbie', 'gone')] == ['deleted', 'created']
+    # every field, membership, binding, attribute and state as before (the recreated user but for its id and
+    # password), but what the columns cannot restore: carol's MFA enrolment window, erin's passwordless sudo
+    restored = snapshot(org)
+    assert differences(before, restored, skip=NOT_RESTORED) == []
+    assert [d[:2] for d in differences(before, restored)] == NOT_RESTORED[:2]
+    assert restored['erin']['systems'] == [('host-b', repr({'sudo': {'enabled': True, 'withoutPassword': False}}))]
+    assert org.uid('gone') != gone_id and gone_id in rows['gone']['jc_note']
 
-    redone = apply(tmp_path, org.fake, redo, rollback_path=str(tmp_path / 'again.csv'))
+    again = tmp_path / 'again.csv'
+    redone = apply(tmp_path, org.fake, redo, playbook=True, rollback_path=str(again), missing_users='create',
+                   **DELETES)
     assert not redone.result.get('failed'), redone.result['msg']
-    # the first run's effect, but for carol's enrolment window (a rollback cannot restore it either way)
-    assert differences(after, snapshot(org), skip=[('carol', 'mfa'), ('bob', 'mfa')]) == []
+    # the first run's effect again (newbie recreated without its password)
+    assert differences(after, snapshot(org), skip=NOT_RESTORED) == []
     assert set(results_by_user(redone.result)) == set(rows)
 
 
