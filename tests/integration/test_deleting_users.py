@@ -40,6 +40,7 @@ def test_check_mode_deletes_nothing_the_run_deletes_the_whole_user_and_a_rerun_i
     row = results_by_user(check.result)['bob']
     assert (row['status'], row['changed'], row['user_id']) == ('would_delete', True, bob)
     assert check.result['summary']['by_status']['would_delete'] == 1
+    assert check.result['msg'] == 'would update 0 user(s); 0 unchanged; would delete 1 user(s)'
     diff, = check.result['diff']
     assert diff['after'] == {} and diff['before_header'].endswith('deleted)')
     record = diff['before']
@@ -60,6 +61,7 @@ def test_check_mode_deletes_nothing_the_run_deletes_the_whole_user_and_a_rerun_i
     row = results_by_user(real.result)['bob']
     assert (row['status'], row['changed'], row['failed']) == ('deleted', True, False)
     assert real.result['summary']['by_status']['deleted'] == 1 and real.result['changed'] is True
+    assert real.result['msg'] == 'updated 0 user(s); 0 unchanged; deleted 1 user(s)'
     assert real.result['diff'][0]['before'] == record
     assert bob not in org.fake.org.users
     assert bob not in org.fake.org.group_members[org.group('Ops')]
@@ -72,6 +74,7 @@ def test_check_mode_deletes_nothing_the_run_deletes_the_whole_user_and_a_rerun_i
     row = results_by_user(again.result)['bob']
     assert (row['status'], row['failed'], row['changed']) == ('absent', False, False)
     assert again.result['summary']['by_status']['absent'] == 1
+    assert again.result['msg'] == 'updated 0 user(s); 0 unchanged; 1 to delete did not exist (absent)'
 
 
 @pytest.mark.parametrize('missing_users', ['fail', 'skip', 'create'])
