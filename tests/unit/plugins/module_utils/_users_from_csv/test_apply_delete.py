@@ -38,10 +38,10 @@ def test_the_delete_carries_cascade_manager_and_the_row_is_deleted():
     assert directory.users == []
 
 
-def test_a_user_who_manages_nobody_is_deleted_without_cascade_manager():
+def test_cascade_manager_null_is_sent_as_the_word_null():
     directory = client()
-    Applier(directory, check_mode=False).apply_one(delete_plan())
-    assert directory.writes == [('DELETE', PATH, None, True)]
+    Applier(directory, check_mode=False).apply_one(delete_plan('null'))
+    assert directory.writes == [('DELETE', PATH, {'cascade_manager': 'null'}, True)]
 
 
 def test_check_mode_sends_nothing_and_would_delete():
