@@ -2,11 +2,13 @@
 diff, a rerun, and a DELETE whose answer is lost."""
 import pytest
 
-from helpers import apply, configure_fake, results_by_user
+from helpers import apply, configure_fake, results_by_user, write_csv
+from playbook import fake_stats, reset_stats, run_playbook
 
 pytestmark = pytest.mark.integration
 
 DELETE = 'DELETE /api/systemusers/{id}'
+UPDATE = 'jcops.jumpcloud.update_users'
 ALLOW = dict(allow_delete=True)
 
 
@@ -40,6 +42,7 @@ def test_check_mode_deletes_nothing_the_run_deletes_the_whole_user_and_a_rerun_i
     row = results_by_user(check.result)['bob']
     assert (row['status'], row['changed'], row['user_id']) == ('would_delete', True, bob)
     assert check.result['summary']['by_status']['would_delete'] == 1
+    assert check.result['msg'] == 'would update 0 user(s); 0 unchanged; would delete 1 user(s)'
     diff, = check.result['diff']
     assert diff['after'] == {} and diff['before_header'].endswith('deleted)')
     record = diff['before']
@@ -60,6 +63,7 @@ def test_check_mode_deletes_nothing_the_run_deletes_the_whole_user_and_a_rerun_i
     row = results_by_user(real.result)['bob']
     assert (row['status'], row['changed'], row['failed']) == ('deleted', True, False)
     assert real.result['summary']['by_status']['deleted'] == 1 and real.result['changed'] is True
+    assert real.result['msg'] == 'updated 0 user(s); 0 unchanged; deleted 1 user(s)'
     assert real.result['diff'][0]['before'] == record
     assert bob not in org.fake.org.users
     assert bob not in org.fake.org.group_members[org.group('Ops')]
@@ -72,6 +76,7 @@ def test_check_mode_deletes_nothing_the_run_deletes_the_whole_user_and_a_rerun_i
     row = results_by_user(again.result)['bob']
     assert (row['status'], row['failed'], row['changed']) == ('absent', False, False)
     assert again.result['summary']['by_status']['absent'] == 1
+    assert again.result['msg'] == 'updated 0 user(s); 0 unchanged; 1 to delete did not exist (absent)'
 
 
 @pytest.mark.parametrize('missing_users', ['fail', 'skip', 'create'])
@@ -185,3 +190,33 @@ def test_a_delete_answered_503_after_it_landed_is_retried_and_its_404_is_deleted
     row = results_by_user(run.result)['bob']
     assert (row['status'], row['changed'], row['failed']) == ('deleted', True, False)
     assert all(u['username'] != 'bob' for u in org.fake.org.users.values())
+
+
+def test_the_role_previews_then_deletes_and_its_guardrails_reach_the_module(tmp_path, org):
+    """Through ansible-playbook and the update_users playbook: protected_groups given as a survey gives it (names
+    separated by commas), the preview says what it would delete, the update deletes, a rerun is absent."""
+    suspend(org, 'bob')
+    path = str(write_csv(tmp_path, 'Username,state\nbob,DELETED\nghost,deleted\n'))
+    args = dict(users_csv_path=path, users_csv_confirm=True, users_csv_allow_delete='true')
+
+    reset_stats(org.fake)
+    refused = run_playbook(tmp_path, org.fake, UPDATE, dict(args, users_csv_protected_groups='Finance, ops'))
+    assert refused.rc != 0
+    assert "member of 'Ops', in protected_groups" in refused.stdout
+    assert fake_stats(org.fake)['writes'] == 0 and org.user('bob')['username'] == 'bob'
+
+    reset_stats(org.fake)
+    run = run_playbook(tmp_path, org.fake, UPDATE, dict(args, users_csv_protected_groups='Finance',
+                                                        users_csv_cascade_manager='clear', users_csv_max_deletes=1))
+    assert run.rc == 0, run.output
+    assert 'row 2 bob: would delete' in run.stdout and 'row 2 bob: deleted' in run.stdout
+    assert "row 3 ghost: absent: user 'ghost' does not exist in JumpCloud: nothing to delete" in run.stdout
+    assert 'deleted 1 user(s); 1 to delete did not exist (absent)' in run.stdout
+    assert fake_stats(org.fake)['by_route'][DELETE] == 1
+    assert all(u['username'] != 'bob' for u in org.fake.org.users.values())
+
+    reset_stats(org.fake)
+    again = run_playbook(tmp_path, org.fake, UPDATE, args)
+    assert again.rc == 0, again.output
+    assert fake_stats(org.fake)['writes'] == 0
+    assert 'row 2 bob: absent' in again.stdout

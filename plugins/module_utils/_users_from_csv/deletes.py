@@ -85,9 +85,11 @@ def _check_one(desired, state, options, deleting):
 
 
 def _settle_cascade(desired, record, cascade):
-    """The DELETE's cascade_manager for a user who manages others (None for one who manages nobody)."""
+    """The DELETE's cascade_manager. A user who manages nobody is deleted with ``null``, as Remove-JCUser.ps1
+    deletes every user that is not a manager (and every user with -Force)."""
     manages = record['manages']
     if not manages:
+        desired.cascade_manager = API_NULL
         return
     if cascade is None:
         desired.problem('state', 'user %r manages %d user(s) (%s): set cascade_manager to clear (their manager is '

@@ -64,7 +64,7 @@ def done_message(summary, check_mode):
     counts = summary['by_status']
     verb = 'would update' if check_mode else 'updated'
     text = '%s %d user(s); %d unchanged' % (verb, counts[st.preview(st.UPDATED, check_mode)], counts[st.UNCHANGED])
-    return text + _onboarding_counts(counts, check_mode)
+    return text + _onboarding_counts(counts, check_mode) + _deletion_counts(counts, check_mode)
 
 
 def _onboarding_counts(counts, check_mode):
@@ -75,4 +75,15 @@ def _onboarding_counts(counts, check_mode):
         text += '; %s %d user(s)' % ('would create' if check_mode else 'created', created)
     if counts.get(st.NOT_FOUND):
         text += '; %d not found, left alone' % counts[st.NOT_FOUND]
+    return text
+
+
+def _deletion_counts(counts, check_mode):
+    """The users deleted and the rows deleting users already gone, when a run has any: counted apart."""
+    text = ''
+    deleted = counts.get(st.preview(st.DELETED, check_mode), 0)
+    if deleted:
+        text += '; %s %d user(s)' % ('would delete' if check_mode else 'deleted', deleted)
+    if counts.get(st.ABSENT):
+        text += '; %d to delete did not exist (absent)' % counts[st.ABSENT]
     return text
