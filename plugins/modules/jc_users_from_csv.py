@@ -167,7 +167,8 @@ options:
       - V(create) creates the user from the row, then adds its groups and bindings (status V(created)). The
         row needs C(Username), C(Email), C(FirstName) and C(LastName); the other filled cells are set on the
         new user. Without a C(state) JumpCloud gives the new user the organization's default state for users
-        created by hand. A C(manager) must be a user that exists before the run.
+        created by hand. A C(manager) is a user that exists before the run, or (by username) one that another
+        row of the same file creates: the rows it manages are then applied after the others, once it exists.
       - V(skip) leaves the row alone; it is reported V(not_found) and does not fail the run.
     type: str
     choices: [fail, create, skip]

@@ -229,3 +229,28 @@ def test_a_run_interrupted_by_sigterm_leaves_a_rollback_file_that_undoes_exactly
     undone = apply(tmp_path, fake, rollback)
     assert not undone.result.get('failed'), undone.result['msg']
     assert differences(before, snapshot(org)) == []
+
+
+@pytest.mark.parametrize('write_mode', ['put', 'bulk'])
+def test_a_manager_that_the_same_file_creates_is_linked_once_it_exists(tmp_path, org, write_mode):
+    """What a rollback recreating a deleted manager needs: rows naming as manager a user another row creates."""
+    text = ('Username,Email,FirstName,LastName,manager\n'
+            'bob,,,,boss\n'
+            'intern,intern@example.com,In,Tern,Boss\n'
+            'boss,boss@example.com,Big,Boss,\n')
+    check = apply(tmp_path, org.fake, text, check=True, missing_users='create')
+    assert not check.result.get('failed'), check.result['msg']
+    assert [r['status'] for r in check.result['results']] == ['would_update', 'would_create', 'would_create']
+    assert check.stats['writes'] == 0
+    run = apply(tmp_path, org.fake, text, missing_users='create', max_workers=4, write_mode=write_mode)
+    assert not run.result.get('failed'), run.result['msg']
+    boss = org.uid('boss')
+    assert org.user('bob')['manager'] == boss and org.user('intern')['manager'] == boss
+    # the rows come back in the file's order
+    assert [r['username'] for r in run.result['results']] == ['bob', 'intern', 'boss']
+    # a manager that no valid row creates is an error on the manager cell, and nothing is written
+    refused = apply(tmp_path, org.fake, 'Username,Email,FirstName,LastName,manager\nerin,,,,chief\n'
+                    'chief,not-an-email,Chief,One,\n', missing_users='create')
+    assert refused.result['failed'] and refused.stats['writes'] == 0
+    erin = results_by_user(refused.result)['erin']
+    assert erin['status'] == 'invalid' and "manager 'chief' matches no user id" in erin['msg']
