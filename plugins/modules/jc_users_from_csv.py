@@ -168,7 +168,7 @@ options:
         row needs C(Username), C(Email), C(FirstName) and C(LastName); the other filled cells are set on the
         new user. Without a C(state) JumpCloud gives the new user the organization's default state for users
         created by hand. A C(manager) is a user that exists before the run, or (by username) one that another
-        row of the same file creates: the rows it manages are then applied after the others, once it exists.
+        row of the same file creates; the rows it manages are then applied after the others, once it exists.
       - V(skip) leaves the row alone; it is reported V(not_found) and does not fail the run.
     type: str
     choices: [fail, create, skip]
@@ -395,7 +395,7 @@ results:
           V(unchanged), V(failed), V(invalid) (the row breaks a rule), V(not_found) (no such user; invalid with
           O(missing_users=fail), left alone and not failed with O(missing_users=skip)), or V(skipped) (a valid
           row not applied because other rows are invalid and O(skip_invalid_rows=false)).
-        - V(deleted) (a C(state=DELETED) row deleted its user) or V(absent) (its user does not exist: nothing to
+        - V(deleted) (a C(state=DELETED) row deleted its user) or V(absent) (its user does not exist, nothing to
           delete).
         - In check mode, V(would_create), V(would_update) and V(would_delete) in place of V(created), V(updated) and
           V(deleted).

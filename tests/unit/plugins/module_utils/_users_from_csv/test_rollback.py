@@ -189,5 +189,5 @@ def test_a_user_costs_the_recorder_one_short_text():
     for write in (rollback.FIELDS, rollback.group_write(0), rollback.SYSTEM):
         recorder.record(plan, write, rollback.SENT)
         recorder.record(plan, write, rollback.ACCEPTED)
-    stored, = recorder._users.values()          # pylint: disable=protected-access
-    assert isinstance(stored, str) and len(stored) < 400, stored
+    stored = list(recorder._users.values())     # pylint: disable=protected-access
+    assert len(stored) == 1 and isinstance(stored[0], str) and len(stored[0]) < 400, stored
