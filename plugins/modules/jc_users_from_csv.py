@@ -292,8 +292,9 @@ options:
         starts with C(jc_), so the file applies as it is.
       - Applying it with a O(rollback_path) of its own gives a file that redoes the first run.
       - Written at the end of the run even when it failed or was interrupted (before the report), never in check
-        mode. A run with nothing to undo writes the header alone. A run refused before its first write leaves
-        the path alone.
+        mode. A run with nothing to undo (it wrote nothing) writes no file and leaves an earlier one at this path
+        alone; RV(rollback_rows) is 0. Give each run its own path to keep the way back from every run (the role's
+        output folder does).
       - A new file is readable by its owner only (V('0600')); O(mode) and the other file options apply to it as to
         the report. Its folder must exist and be writable, and it may not be the O(csv_path), O(report_path) or
         O(failed_rows_path) file; this is checked before anything is read or written.

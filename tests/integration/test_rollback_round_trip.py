@@ -185,10 +185,16 @@ def test_a_rollback_file_undoes_every_column_group_and_its_rollback_redoes_the_r
     assert set(results_by_user(redone.result)) == set(rows)
 
 
-def test_check_mode_writes_no_rollback_file(tmp_path, org):
+def test_check_mode_writes_no_rollback_file_and_a_run_with_nothing_to_undo_keeps_the_earlier_one(tmp_path, org):
     rollback = tmp_path / 'rollback.csv'
     run = apply(tmp_path, org.fake, 'Username,jobTitle\nbob,Previewed\n', check=True, rollback_path=str(rollback))
     assert run.result['changed'] and not rollback.exists() and 'rollback_rows' not in run.result
+    run = apply(tmp_path, org.fake, 'Username,jobTitle\nbob,Applied\n', rollback_path=str(rollback))
+    # bob had no job title: the clear token takes it away again
+    assert run.result['rollback_rows'] == 1 and rollback.read_text() == 'Username,jobTitle,jc_note\nbob,__CLEAR__,\n'
+    rerun = apply(tmp_path, org.fake, 'Username,jobTitle\nbob,Applied\n', rollback_path=str(rollback))
+    assert rerun.result['rollback_rows'] == 0 and rerun.stats['writes'] == 0 and 'rollback_path' not in rerun.result
+    assert rollback.read_text() == 'Username,jobTitle,jc_note\nbob,__CLEAR__,\n'
 
 
 def test_a_run_interrupted_by_sigterm_leaves_a_rollback_file_that_undoes_exactly_what_it_wrote(tmp_path, fake_factory):

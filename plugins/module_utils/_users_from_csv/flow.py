@@ -270,6 +270,8 @@ class UsersRun:
             return
         rows = list(rollback.rollback_rows(self.rollback.entries()))
         output.update(rollback.rollback_result(rows))
+        if not rows:
+            return          # nothing to undo: an earlier file there (the way back from an earlier run) is left alone
         try:
             before = write_atomic(path, rollback.render_rollback(rows, self.options.clear_token),
                                   **self.options.file_options)
