@@ -308,6 +308,7 @@ options:
       - The mode is set on the new file before anything is written to it, so its content is never readable by more
         than O(mode) allows, even for a moment.
       - O(owner), O(group), the SELinux options and O(attributes) apply to the same file, once it is written.
+      - All of these apply to the O(rollback_path) file as to the report.
       - These options do not apply to the O(failed_rows_path) file, which holds passwords and is always V('0600'),
         nor to the progress file C(<report_path>.partial), created readable by its owner only.
       - In check mode the report is not written, but a change of an existing report's mode, owner or group is

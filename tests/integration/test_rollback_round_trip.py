@@ -260,3 +260,17 @@ def test_a_manager_that_the_same_file_creates_is_linked_once_it_exists(tmp_path,
     assert refused.result['failed'] and refused.stats['writes'] == 0
     erin = results_by_user(refused.result)['erin']
     assert erin['status'] == 'invalid' and "manager 'chief' matches no user id" in erin['msg']
+
+
+@pytest.mark.parametrize('where', ['a directory', 'the input'])
+def test_a_rollback_path_that_cannot_be_written_is_refused_before_anything_is_written(tmp_path, org, where):
+    path = tmp_path / 'users.csv'
+    path.write_text('Username,jobTitle\nbob,Written Too Early\n', encoding='utf-8')
+    rollback = path if where == 'the input' else tmp_path / 'rollback.csv'
+    if where == 'a directory':
+        rollback.mkdir()
+    run = apply(tmp_path, org.fake, path, rollback_path=str(rollback))
+    assert run.result['failed'] and not run.result['changed'] and run.stats['writes'] == 0
+    expected = 'is a directory, not a regular file' if where == 'a directory' else 'rollback_path (%s) are the same file' % path
+    assert expected in run.result['msg'] and run.result['msg'].endswith('nothing was written'), run.result['msg']
+    assert org.user('bob')['jobTitle'] != 'Written Too Early'
