@@ -397,8 +397,8 @@ results:
           V(unchanged), V(failed), V(invalid) (the row breaks a rule), V(not_found) (no such user; invalid with
           O(missing_users=fail), left alone and not failed with O(missing_users=skip)), or V(skipped) (a valid
           row not applied because other rows are invalid and O(skip_invalid_rows=false)).
-        - V(deleted) (a C(state=DELETED) row deleted its user) or V(absent) (its user does not exist, nothing to
-          delete).
+        - V(deleted) (a C(state=DELETED) row deleted its user) or V(absent) (its user does not exist, so there is
+          nothing to delete).
         - In check mode, V(would_create), V(would_update) and V(would_delete) in place of V(created), V(updated) and
           V(deleted).
       type: str

@@ -220,3 +220,13 @@ def test_the_role_previews_then_deletes_and_its_guardrails_reach_the_module(tmp_
     assert again.rc == 0, again.output
     assert fake_stats(org.fake)['writes'] == 0
     assert 'row 2 bob: absent' in again.stdout
+
+
+def test_with_write_mode_bulk_a_delete_goes_by_its_own_request_and_the_other_rows_by_jobs(tmp_path, org):
+    suspend(org, 'bob')
+    run = apply(tmp_path, org.fake, 'Username,state,jobTitle\nbob,DELETED,\nalice,,Boss\n', write_mode='bulk', **ALLOW)
+    assert not run.result.get('failed'), run.result.get('msg')
+    rows = results_by_user(run.result)
+    assert (rows['bob']['status'], rows['alice']['status']) == ('deleted', 'updated')
+    assert writes_of(run) == {DELETE: 1, 'PATCH /api/v2/bulk/users': 1}
+    assert org.user('alice')['jobTitle'] == 'Boss'

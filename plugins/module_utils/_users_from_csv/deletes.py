@@ -73,9 +73,9 @@ def _check_one(desired, state, options, deleting):
     deleting[uid] = desired.line
     user = record['user']
     if options.delete_requires_suspended and user.get('state') != columns.SUSPENDED:
+        state = user.get('state') or 'of unknown state'
         desired.problem('state', 'user %r is %s, not SUSPENDED: suspend users before deleting them (in an earlier '
-                        'run), or set delete_requires_suspended: false' % (desired.username, user.get('state') or
-                                                                          'of unknown state'))
+                        'run), or set delete_requires_suspended: false' % (desired.username, state))
     protected = set(fold(name) for name in options.protected_groups or ())
     hits = [g['name'] for g in record['groups'] if g['name'] is not None and fold(g['name']) in protected]
     if hits:
