@@ -71,7 +71,8 @@ options:
         C(EnrollmentDays), C(ldap_binding_user), C(ldapserver_id), C(account_locked), C(allow_public_key),
         C(enable_managed_uid), C(externally_managed), C(external_dn), C(external_source_type),
         C(passwordless_sudo), C(sudo), C(password_never_expires); then the columns that tool does not have,
-        C(SystemID), C(Administrator), C(RemoveSystemID) and C(state); then the numbered columns.
+        C(RemoveLdapServerID), C(SystemID), C(Administrator), C(RemoveSystemID) and C(state); then the numbered
+        columns.
       - It stands for every column option (O(email), O(user_information), O(location), O(telephony), O(unix_ids),
         O(mfa), O(ldap_binding), O(systems), O(state)); setting one of them to V(false) does not take its columns
         out. It chooses columns only; it reads nothing from JumpCloud and writes no other file, so the devices file
@@ -91,8 +92,8 @@ options:
     description:
       - With O(populate_users), fill every chosen column with the user's current value (with O(all_columns), the
         seven booleans, C(external_dn) and C(external_source_type) too).
-      - C(Password), the enrollment window (C(EnrollmentDays)), the bindings (C(ldapserver_id), C(SystemID),
-        C(Administrator), C(RemoveSystemID)) and groups are never prefilled.
+      - C(Password), the enrollment window (C(EnrollmentDays)), the bindings (C(ldapserver_id),
+        C(RemoveLdapServerID), C(SystemID), C(Administrator), C(RemoveSystemID)) and groups are never prefilled.
     type: bool
     default: false
   email:
@@ -126,7 +127,8 @@ options:
     type: bool
     default: false
   ldap_binding:
-    description: Add C(ldap_binding_user) and C(ldapserver_id).
+    description: Add C(ldap_binding_user), C(ldapserver_id) and C(RemoveLdapServerID) (unbinds the user from that
+      LDAP server; never prefilled).
     type: bool
     default: false
   systems:

@@ -23,6 +23,16 @@ description:
   - A row that adds and removes the same group (C(GroupN) and C(RemoveGroupN)), or binds and unbinds the same device
     (C(SystemID) and C(RemoveSystemID)), is invalid. C(state=STAGED) is for a user being created; on an existing user
     it is invalid unless the user is already staged.
+  - C(RemoveLdapServerID) unbinds the user from that LDAP server (V(absent) when it is not bound); a row that binds
+    and unbinds the same server (C(ldapserver_id) and C(RemoveLdapServerID)) is invalid.
+  - 'C(state=DELETED) deletes the user (C(DELETE /api/systemusers/{id})), which JumpCloud cannot undo: only with
+    O(allow_delete=true), and only when the guardrails allow it (O(delete_requires_suspended), O(protected_groups),
+    O(cascade_manager), O(max_deletes)); each refusal is an error on the row''s C(state) cell, found before
+    anything is written. Such a row may fill nothing but C(Username) and C(state). Before deleting, the run reads
+    the user''s whole record (every field, groups, device bindings with their sudo settings, LDAP bindings,
+    custom attributes, manager and the users it manages), which the diff shows going away. A row deleting a user
+    that does not exist is V(absent), whatever O(missing_users) says; a rerun after a delete is V(absent) and
+    writes nothing. Check mode never deletes.'
   - A C(state) is written as JumpCloud's own C(Set-JCUser) and C(New-JCUser) write it, C(suspended=true) beside
     C(state=SUSPENDED) and C(suspended=false) beside C(state=ACTIVATED), on an update and on a creation; a user whose
     C(suspended) flag disagrees with the state its row asks for is corrected. A C(STAGED) user set C(ACTIVATED) is
@@ -73,15 +83,18 @@ description:
   - 'A boolean: C(enable_user_portal_multifactor), C(ldap_binding_user), C(Administrator), C(account_locked),
     C(allow_public_key), C(enable_managed_uid), C(externally_managed), C(passwordless_sudo), C(sudo),
     C(password_never_expires).'
-  - 'A JumpCloud id (24 lowercase hexadecimal characters): C(ldapserver_id), C(SystemID), C(RemoveSystemID).'
-  - 'A user state, V(ACTIVATED) or V(SUSPENDED) in any case (V(STAGED) only for a user being created): C(state).'
+  - 'A JumpCloud id (24 lowercase hexadecimal characters): C(ldapserver_id), C(RemoveLdapServerID), C(SystemID),
+    C(RemoveSystemID).'
+  - 'A user state, V(ACTIVATED) or V(SUSPENDED) in any case (V(STAGED) only for a user being created; V(DELETED)
+    deletes the user, with O(allow_delete=true)): C(state).'
   - 'Numbered: C(Group1)...C(GroupN), a user group''s name; C(RemoveGroup1)...C(RemoveGroupN), the name of a user
     group to take the user out of; C(Attribute1_name)/C(Attribute1_value)..., a custom attribute''s name (letters and
     digits) and value.'
-  - A C(jc_error) column (the reason a row failed, which O(failed_rows_path) adds) is ignored.
+  - 'Every column whose header starts with C(jc_) is ignored: C(jc_error) (the reason a row failed, which
+    O(failed_rows_path) adds), C(jc_note) (what O(rollback_path) cannot restore).'
   - 'The O(clear_token) cannot clear: C(Username), C(Email), C(Password), C(unix_uid), C(unix_guid),
-    C(enable_user_portal_multifactor), C(EnrollmentDays), C(ldap_binding_user), C(ldapserver_id), C(SystemID),
-    C(Administrator), C(RemoveSystemID), C(account_locked), C(allow_public_key), C(enable_managed_uid),
+    C(enable_user_portal_multifactor), C(EnrollmentDays), C(ldap_binding_user), C(ldapserver_id),
+    C(RemoveLdapServerID), C(SystemID), C(Administrator), C(RemoveSystemID), C(account_locked), C(allow_public_key), C(enable_managed_uid),
     C(externally_managed), C(passwordless_sudo), C(sudo), C(password_never_expires), C(state).'
   - Booleans accept true/false, yes/no, y/n, 1/0 and $true/$false in any case. An unknown column is an error
     naming the closest known column.
@@ -156,7 +169,8 @@ options:
       - V(create) creates the user from the row, then adds its groups and bindings (status V(created)). The
         row needs C(Username), C(Email), C(FirstName) and C(LastName); the other filled cells are set on the
         new user. Without a C(state) JumpCloud gives the new user the organization's default state for users
-        created by hand. A C(manager) must be a user that exists before the run.
+        created by hand. A C(manager) is a user that exists before the run, or (by username) one that another
+        row of the same file creates; the rows it manages are then applied after the others, once it exists.
       - V(skip) leaves the row alone; it is reported V(not_found) and does not fail the run.
     type: str
     choices: [fail, create, skip]
@@ -262,6 +276,40 @@ options:
       - JumpCloud's search cannot filter on custom attributes, so the users are listed with their custom
         attributes (1,000 a request, read concurrently) and matched here; see C(docs/api-fidelity.md).
     type: str
+  allow_delete:
+    description:
+      - Whether a C(state) cell V(DELETED) may delete its user. Without it such a cell is an error and nothing is
+        written. JumpCloud cannot restore a deleted user.
+    type: bool
+    default: false
+  delete_requires_suspended:
+    description:
+      - A user is deleted only when it is V(SUSPENDED) in JumpCloud before the run (offboarding suspends first and
+        deletes later); otherwise its C(state) cell is an error. V(false) deletes users in any state.
+    type: bool
+    default: true
+  protected_groups:
+    description:
+      - Names of user groups whose members are never deleted (matched without regard to case); a row deleting
+        one is an error on its C(state) cell.
+    type: list
+    elements: str
+    default: []
+  cascade_manager:
+    description:
+      - What becomes of the users a deleted user manages. Without it a user who manages others is not deleted,
+        and its C(state) cell says how many it manages.
+      - V(clear) clears their manager (C(cascade_manager=null) on the C(DELETE)).
+      - V(automatic) gives them the deleted user's own manager (sent as that manager's id), or clears it when
+        the deleted user has none, as JumpCloud's C(Remove-JCUser -CascadeManager Automatic) does.
+    type: str
+    choices: [clear, automatic]
+  max_deletes:
+    description:
+      - The most users one run may delete. A file that would delete more deletes none, writes nothing, fails and
+        says how many.
+    type: int
+    default: 10
   report_path:
     description:
       - Also write the per-row results to this CSV file. It holds no secrets.
@@ -291,6 +339,32 @@ options:
       - It may not be the O(csv_path) file (to apply a failed-rows file, give the rerun another O(failed_rows_path)),
         nor the O(report_path) file or its progress file.
     type: path
+  rollback_path:
+    description:
+      - After a real run, write here a CSV in this module's own columns that, applied with this module, returns
+        every user the run wrote to what the run read before writing it. Apply it with the same O(clear_token),
+        with O(missing_users=create) when the run deleted users, and with the delete options when it created
+        users (its rows for them hold C(state=DELETED)).
+      - "It undoes each write JumpCloud accepted, and each write whose outcome is unknown (no answer came back
+        once it was sent) as if it had landed: a changed field gets its earlier value (or O(clear_token) where it
+        was empty); addresses, phone numbers and custom attributes get their earlier values (an attribute the run
+        added is removed, one it removed comes back); a group added gets a C(RemoveGroupN) cell, one removed a
+        C(GroupN) cell; a device bound gets C(RemoveSystemID), one unbound or whose administrator changed gets
+        C(SystemID) and its earlier C(Administrator); an LDAP binding made gets C(RemoveLdapServerID); a state
+        goes back; a user created gets a row deleting it, a user deleted a row recreating it."
+      - What the columns cannot restore (a password, an MFA enrolment window, passwordless sudo, a state of
+        V(STAGED), an email's verified flag, a deleted user's old id) is named in the row's C(jc_note) column
+        and in RV(rollback_notes). The file never holds a password. The reader ignores every column whose header
+        starts with C(jc_), so the file applies as it is.
+      - Applying it with a O(rollback_path) of its own gives a file that redoes the first run.
+      - Written at the end of the run even when it failed or was interrupted (before the report), never in check
+        mode. A run with nothing to undo (it wrote nothing) writes no file and leaves an earlier one at this path
+        alone; RV(rollback_rows) is 0. Give each run its own path to keep the way back from every run (the role's
+        output folder does).
+      - A new file is readable by its owner only (V('0600')); O(mode) and the other file options apply to it as to
+        the report. Its folder must exist and be writable, and it may not be the O(csv_path), O(report_path) or
+        O(failed_rows_path) file; this is checked before anything is read or written.
+    type: path
   mode:
     description:
       - The permissions of the results report (O(report_path)), as C(chmod) takes them (an octal number, quoted
@@ -300,6 +374,7 @@ options:
       - The mode is set on the new file before anything is written to it, so its content is never readable by more
         than O(mode) allows, even for a moment.
       - O(owner), O(group), the SELinux options and O(attributes) apply to the same file, once it is written.
+      - All of these apply to the O(rollback_path) file as to the report.
       - These options do not apply to the O(failed_rows_path) file, which holds passwords and is always V('0600'),
         nor to the progress file C(<report_path>.partial), created readable by its owner only.
       - In check mode the report is not written, but a change of an existing report's mode, owner or group is
@@ -317,7 +392,8 @@ options:
       - A real run refuses, before any user is read and writing nothing, a plan made for another org, by another
         version of the collection, older than O(plan_max_age), or whose content does not match its id (edited by
         hand). It takes O(skip_invalid_rows), O(update_password), O(missing_users), O(activation_email),
-        O(clear_token), O(write_mode), O(match_on) and O(match_attribute) from the plan, and refuses one given another value than the plan's.
+        O(clear_token), O(write_mode), O(match_on), O(match_attribute) and the deleting options (O(allow_delete)
+        and its guardrails) from the plan, and refuses one given another value than the plan's.
       - A row whose user changed, since the plan, in what the row depends on is V(stale) (see O(on_stale)); one
         already as the plan leaves it is V(unchanged), so applying a plan twice writes nothing the second time.
       - Mutually exclusive with O(plan).
@@ -355,10 +431,9 @@ options:
     version_added: 0.2.0
 notes:
   - Runs on the controller; use C(hosts=localhost) or C(delegate_to=localhost).
-  - Group memberships and device bindings are removed only by C(RemoveGroupN) and C(RemoveSystemID) cells; LDAP
-    bindings are only ever added.
-  - A run that wrote anything always returns every row's result (of the rows O(return_results) returns) and writes
-    the report. A user whose record from
+  - Group memberships, device bindings and LDAP bindings are removed only by C(RemoveGroupN), C(RemoveSystemID)
+    and C(RemoveLdapServerID) cells, or with the whole user by C(state=DELETED).
+  - A run that wrote anything always returns the result of every row O(return_results) returns (and writes the report). A user whose record from
     JumpCloud has an unexpected shape fails on its own row (C(internal error) and the exception's type only).
   - SIGINT or SIGTERM (what AWX's Cancel sends) during the writes stops the run in order, no further user is
     started, the users already under way get up to 10 seconds to finish, and every row is reported (updated,
@@ -460,7 +535,10 @@ results:
           row not applied because other rows are invalid and O(skip_invalid_rows=false)).
         - V(stale), in a run applying a saved plan, for a row whose user changed since the plan in what the row
           depends on; nothing was written for it, and C(msg) names what changed.
-        - In check mode, V(would_create) and V(would_update) in place of V(created) and V(updated).
+        - V(deleted) (a C(state=DELETED) row deleted its user) or V(absent) (its user does not exist, so there is
+          nothing to delete).
+        - In check mode, V(would_create), V(would_update) and V(would_delete) in place of V(created), V(updated) and
+          V(deleted).
       type: str
     password:
       description:
@@ -504,6 +582,10 @@ results:
         the user still reaches the device through groups, each route naming the groups it passes through, for
         example C(user group 'Ops' > device group 5f1b2c3d4e5f6a7b8c9d0e24), a user group with its id after its
         name.
+      type: dict
+    remove_ldap:
+      description: The C(RemoveLdapServerID) LDAP server, with C(id), C(name) and C(status) (V(removed), V(absent)
+        when the user is not bound to it, V(failed); in check mode V(would_remove) in place of V(removed)).
       type: dict
     manager:
       description: The manager change, C(before) and C(after), each C(id) and C(username) of the manager, or null for
@@ -594,6 +676,20 @@ plan_path:
   returned: in check mode with O(plan_path)
   type: str
   version_added: 0.2.0
+rollback_path:
+  description: Where the rollback file was written.
+  returned: when O(rollback_path) is set and the file was written (never in check mode)
+  type: str
+rollback_rows:
+  description: How many users the rollback file has a row for (every user the run wrote).
+  returned: when O(rollback_path) is set (never in check mode)
+  type: int
+rollback_notes:
+  description: What the rollback file cannot restore, each the username, a colon and the note (the first 100; every
+    row's notes are in the file's C(jc_note) column).
+  returned: when O(rollback_path) is set (never in check mode)
+  type: list
+  elements: str
 failed_rows_path:
   description: Where the failed rows were written.
   returned: when O(failed_rows_path) is set and some row failed (never in check mode)

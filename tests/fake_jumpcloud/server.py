@@ -67,7 +67,7 @@ class FaultConfig:
                  unauthorized_after=None, random_seed=None, delete_before_first_write=(), fault_after_write=0.0,
                  read_only_after_writes=None, association_read_lag=0, echo_body_in_400=(), token_lifetime=3600,
                  expire_tokens_at_request=None, bulk_polls_before_results=1, bulk_failing_ids=(), drop_answer_to=(),
-                 bulk_results_name_users=True):
+                 bulk_results_name_users=True, fail_answer_to=()):
         self.latency = latency
         self.rate_limit = rate_limit
         self.retry_after = retry_after
@@ -106,13 +106,17 @@ class FaultConfig:
         self.drop_answer_to = tuple(drop_answer_to)
         # false: a bulk job's results do not say which user each is about (no id in persistedFields)
         self.bulk_results_name_users = bulk_results_name_users
+        # the next write to each of these targets (as drop_answer_to names them) is applied, then answered
+        # 503, once: a gateway's error on a write JumpCloud did make
+        self.fail_answer_to = tuple(fail_answer_to)
 
     def update(self, values):
         for key, value in values.items():
             if not hasattr(self, key):
                 raise BadRequest('unknown fake config %r' % key)
             setattr(self, key, tuple(value) if key in ('fault_kinds', 'delete_before_first_write', 'echo_body_in_400',
-                                                       'bulk_failing_ids', 'drop_answer_to') else value)
+                                                       'bulk_failing_ids', 'drop_answer_to', 'fail_answer_to')
+                    else value)
 
 
 class TokenBucket:
@@ -237,14 +241,16 @@ class FakeJumpCloud:
             except NotFound:
                 pass
 
-    def take_drop(self, target):
-        """Whether the answer to this write is to be dropped (``drop_answer_to``); each target once."""
+    def take_drop(self, target, option='drop_answer_to'):
+        """Whether the answer to this write is to be dropped (``drop_answer_to``), or with ``option`` another
+        such list (``fail_answer_to``); each target once."""
         with self.pending_lock:
-            if target is None or target not in self.config.drop_answer_to:
+            targets = getattr(self.config, option)
+            if target is None or target not in targets:
                 return False
-            left = list(self.config.drop_answer_to)
+            left = list(targets)
             left.remove(target)
-            self.config.drop_answer_to = tuple(left)
+            setattr(self.config, option, tuple(left))
             return True
 
     def chance(self, rate):
@@ -411,6 +417,8 @@ def _make_handler(fake):
                         writer = None
                 if late_fault == 'drop' or (kind == 'write' and fake.take_drop(_write_target(template, ident, body))):
                     return self.drop()
+                if kind == 'write' and fake.take_drop(_write_target(template, ident, body), 'fail_answer_to'):
+                    late_fault = '503'
                 if late_fault:
                     return self.answer(int(late_fault), {'message': 'injected fault %s' % late_fault})
                 self.answer(status, data, headers)
@@ -748,10 +756,8 @@ def create_user(fake, _id, _query, body):
 
 
 @route('DELETE', '/api/systemusers/{id}', 'write')
-def delete_user(fake, ident, _query, _body):
-    user = fake.org.get_user(ident)
-    fake.org.delete_user(ident)
-    return 200, user, None
+def delete_user(fake, ident, query, _body):
+    return 200, fake.org.delete_user(ident, _one(query, 'cascade_manager')), None
 
 
 @route('POST', '/api/systemusers/{id}/state/activate', 'write')

@@ -701,13 +701,31 @@ class FakeOrg:
                 self.activation_emails.append({'user': uid, 'kind': 'welcome' if welcome else 'activation',
                                                'to': flag if isinstance(flag, str) else default})
 
-    def delete_user(self, uid):
+    def delete_user(self, uid, cascade_manager=None):
+        """``DELETE /api/systemusers/{id}``: the user goes, with its group memberships, device bindings and LDAP
+        bindings (JumpCloud removes a deleted user's associations), and answers the user as it was.
+
+        ``cascade_manager`` (v1 spec code samples, JumpCloud's Remove-JCUser.ps1) says what becomes of the users
+        it manages: ``null`` clears their manager, a user id (another existing user) becomes their manager. Any
+        other value is a 400 (there is no evidence the API takes a word such as ``automatic``). Without it their
+        manager is left pointing at the deleted user, as nothing shows JumpCloud clears it then.
+        """
         with self.lock:
-            self.require(self.users, uid, 'user')
+            user = self.require(self.users, uid, 'user')
+            if cascade_manager is not None and cascade_manager != 'null':
+                if not re.match(r'^[0-9a-f]{24}$', cascade_manager) or cascade_manager == uid or \
+                        cascade_manager not in self.users:
+                    raise BadRequest('Bad Request: cascade_manager must be null or the id of another user')
+            answer = self.public_user(user)
             del self.users[uid]
-            for table in (self.group_members, self.ldap_users, self.system_users):
+            for table in (self.group_members, self.ldap_users, self.system_users, self.user_system_groups):
                 for members in table.values():
                     members.pop(uid, None)
+            if cascade_manager is not None:
+                for report in self.users.values():
+                    if report.get('manager') == uid:
+                        report['manager'] = None if cascade_manager == 'null' else cascade_manager
+            return answer
 
     # -- a snapshot for tests ------------------------------------------------
 

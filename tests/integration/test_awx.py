@@ -107,6 +107,8 @@ def test_the_update_survey_asks_for_an_output_folder_not_for_file_paths():
     asked = dict((q['variable'], q) for q in template['survey'])
     assert 'users_csv_report_path' not in asked and 'users_csv_failed_rows_path' not in asked
     assert asked['users_csv_output_dir']['required'] is False
+    assert 'rollback file' in asked['users_csv_output_dir']['question_name']
+    assert 'users_csv_rollback_path' not in asked and role_spec('main')['users_csv_rollback_path']['type'] == 'path'
     assert role_spec('main')['users_csv_output_dir']['type'] == 'path'
 
 
@@ -121,7 +123,13 @@ def test_the_output_folder_gets_the_report_and_the_failed_rows_under_fixed_names
     run = run_playbook(tmp_path, org.fake, 'jcops.jumpcloud.update_users', dict(survey, users_csv_report_mode='0644'))
     assert 'Results report: %s' % (out / 'users-report.csv') in run.stdout, run.output
     assert 'Failed rows: %s (1 row(s) to fix and rerun)' % (out / 'users-failed-rows.csv') in run.stdout
-    assert sorted(os.listdir(str(out))) == ['users-failed-rows.csv', 'users-report.csv']
+    listed = sorted(os.listdir(str(out)))
+    assert listed[:2] == ['users-failed-rows.csv', 'users-report.csv'] and len(listed) == 3, listed
+    # and the rollback file, named by the run's time, undoing carol's update (bob's row is invalid)
+    assert listed[2].startswith('users-rollback-') and listed[2].endswith('Z.csv')
+    assert 'Rollback file: %s (1 user(s); apply it to undo this run)' % (out / listed[2]) in run.stdout
+    assert (out / listed[2]).read_text() == 'Username,jobTitle,jc_note\ncarol,__CLEAR__,\n'
+    assert 'S3cret-Passw0rd-Alpha!' not in (out / listed[2]).read_text()
     assert 'S3cret-Passw0rd-Alpha!' in (out / 'users-failed-rows.csv').read_text()
     assert oct(os.stat(str(out / 'users-failed-rows.csv')).st_mode & 0o777) == oct(0o600)
     assert org.user('carol')['jobTitle'] == 'Lead'

@@ -60,7 +60,7 @@ def test_every_option_together_is_accepted_by_the_update_module(tmp_path, org):
     run = template(tmp_path, org.fake, email=True, user_information=True, location=True, telephony=True,
                    unix_ids=True, mfa=True, ldap_binding=True, systems=True, state=True, groups=3, remove_groups=2,
                    custom_attributes=4, populate_users=True)
-    assert len(run.result['columns']) == 1 + 1 + 14 + 12 + 5 + 2 + 2 + 2 + 3 + 1 + 3 + 2 + 8
+    assert len(run.result['columns']) == 1 + 1 + 14 + 12 + 5 + 2 + 2 + 3 + 3 + 1 + 3 + 2 + 8
     applied = apply(tmp_path, org.fake, text(run.result['path']))
     assert not applied.result['failed'], applied.result['msg']
     assert applied.stats['writes'] == 0
@@ -220,12 +220,12 @@ def test_a_prefilled_full_template_applied_unedited_changes_nothing(tmp_path, or
                    remove_groups=1, custom_attributes=3, playbook=True)
     table = read(run.result['path'])
     header = table[0]
-    assert header == run.result['columns'] and len(header) == 55 + 2 + 1 + 6
+    assert header == run.result['columns'] and len(header) == 56 + 2 + 1 + 6
     assert header[:5] == ['Username', 'FirstName', 'LastName', 'Password', 'Email']
-    assert header[42:58] == ['account_locked', 'allow_public_key', 'enable_managed_uid', 'externally_managed',
+    assert header[42:59] == ['account_locked', 'allow_public_key', 'enable_managed_uid', 'externally_managed',
                              'external_dn', 'external_source_type', 'passwordless_sudo', 'sudo',
-                             'password_never_expires', 'SystemID', 'Administrator', 'RemoveSystemID', 'state',
-                             'Group1', 'Group2', 'RemoveGroup1']
+                             'password_never_expires', 'RemoveLdapServerID', 'SystemID', 'Administrator',
+                             'RemoveSystemID', 'state', 'Group1', 'Group2', 'RemoveGroup1']
     rows = dict((r[0], dict(zip(header, r))) for r in table[1:])
     assert run.result['rows'] == len(rows) == 6
     bob = rows['bob']
@@ -263,8 +263,8 @@ def test_the_create_template_playbook_passes_all_columns(tmp_path, org):
         users_csv_template_custom_attributes=1))
     assert run.rc == 0, run.output
     header = read(tmp_path / 'all.csv')[0]
-    assert len(header) == 55 + 2
-    assert header[:3] + header[-7:] == ['Username', 'FirstName', 'LastName', 'password_never_expires', 'SystemID',
-                                        'Administrator', 'RemoveSystemID', 'state', 'Attribute1_name',
-                                        'Attribute1_value']
+    assert len(header) == 56 + 2
+    assert header[:3] + header[-8:] == ['Username', 'FirstName', 'LastName', 'password_never_expires',
+                                        'RemoveLdapServerID', 'SystemID', 'Administrator', 'RemoveSystemID', 'state',
+                                        'Attribute1_name', 'Attribute1_value']
     assert 'Devices: not written' in run.stdout

@@ -197,7 +197,7 @@ def test_a_file_mixing_removals_with_updates(tmp_path, org):
 
 @pytest.mark.parametrize('csv_text,cell,message', [
     ('Username,state\nbob,DELETED\n', '2:2: state',
-     "'DELETED' is not a user state: use ACTIVATED or SUSPENDED (STAGED only for a user being created)"),
+     "DELETED deletes user 'bob', which JumpCloud cannot undo; set allow_delete: true to allow deleting users"),
     ('Username,state\nbob,staged\n', '2:2: state', "STAGED is only for a user being created; user 'bob' exists"),
     ('Username,Group1,RemoveGroup1\nalice,Finance,finance\n', '2:3: RemoveGroup1',
      "user group 'finance' is also added by Group1 of this row: a row cannot add and remove the same group"),
@@ -206,7 +206,7 @@ def test_a_file_mixing_removals_with_updates(tmp_path, org):
     ('Username,RemoveGroup1\nbob,Nope\n', '2:2: RemoveGroup1', "user group 'Nope' does not exist"),
     ('Username,RemoveSystemID\nbob,0123456789abcdef01234567\n', '2:2: RemoveSystemID',
      'device 0123456789abcdef01234567 does not exist'),
-], ids=['unknown state', 'staged on an existing user', 'group added and removed', 'device bound and unbound',
+], ids=['delete without allow_delete', 'staged on an existing user', 'group added and removed', 'device bound and unbound',
         'unknown group to leave', 'unknown device to unbind'])
 def test_a_removal_that_cannot_be_meant_is_invalid_and_nothing_is_written(tmp_path, org, csv_text, cell, message):
     host_a = org.system('host-a')

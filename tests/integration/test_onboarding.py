@@ -65,7 +65,8 @@ def test_one_file_creates_the_new_users_and_updates_the_others_check_real_rerun(
     assert 'update_password is not always' in predicted['alice']['msg']
     assert [predicted[n]['status'] for n in ('bob', 'carol')] == ['would_update', 'would_update']
     assert check.result['summary']['by_status'] == {'would_create': 3, 'would_update': 3, 'unchanged': 0,
-                                                    'failed': 0, 'invalid': 0, 'not_found': 0, 'skipped': 0}
+                                                    'failed': 0, 'invalid': 0, 'not_found': 0, 'skipped': 0,
+                                                    'would_delete': 0, 'absent': 0}
     assert check.result['msg'] == 'would update 3 user(s); 0 unchanged; would create 3 user(s)'
     diffs = {d['before_header'].split()[0]: d for d in check.result['diff']}
     assert diffs['dana']['before_header'] == 'dana (row 2, new user)'

@@ -28,7 +28,8 @@ RETURNED = {
     'changed': ['alice', 'carol', 'erin', 'frank.o+1', 'ghost', 'abcdefabcdefabcdefabcdef'],
     'problems': ['erin', 'frank.o+1', 'ghost'],
 }
-BY_STATUS = {'created': 0, 'updated': 3, 'unchanged': 1, 'failed': 1, 'invalid': 1, 'not_found': 1, 'skipped': 0}
+BY_STATUS = {'created': 0, 'updated': 3, 'unchanged': 1, 'failed': 1, 'invalid': 1, 'not_found': 1, 'skipped': 0,
+             'deleted': 0, 'absent': 0}
 
 
 def run(tmp_path, org, check=False, **args):
@@ -87,7 +88,8 @@ def test_return_results_in_check_mode_counts_what_would_change(tmp_path, org, wh
     returned = {'all': ORDER, 'changed': [u for u in ORDER if u != 'bob'], 'problems': ['erin', 'ghost']}[which]
     assert [r['username'] for r in result['results']] == returned
     assert result['summary']['by_status'] == {'would_create': 0, 'would_update': 4, 'unchanged': 1, 'failed': 0,
-                                              'invalid': 1, 'not_found': 1, 'skipped': 0}
+                                              'invalid': 1, 'not_found': 1, 'skipped': 0, 'would_delete': 0,
+                                              'absent': 0}
     assert result['summary']['rows'] == 7 and result['failed_rows'] == 1
     assert not (tmp_path / 'report.csv').exists()
 

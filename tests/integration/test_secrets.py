@@ -47,7 +47,7 @@ def test_no_secret_anywhere_on_success_failure_check_and_diff(tmp_path, org):
     assert check.result['summary']['by_status']['would_update'] == 3
     assert real.result['failed'] and 'row 2 alice' in real.result['msg']
     assert real.result['summary']['by_status'] == dict(created=0, updated=1, unchanged=0, failed=2, invalid=0,
-                                                       not_found=0, skipped=0)
+                                                       not_found=0, skipped=0, deleted=0, absent=0)
     bob = next(r for r in real.result['results'] if r['username'] == 'bob')
     assert 'Bad Request: refused {' in bob['msg'] and '"password": "********"' in bob['msg']
     for run in (check, real):

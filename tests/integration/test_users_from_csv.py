@@ -41,7 +41,8 @@ def test_check_apply_rerun_sequence_with_diff(tmp_path, org):
     assert predicted['carol']['groups'] == [{'name': 'Finance', 'id': org.group('Finance'), 'status': 'would_add'}]
     assert predicted['erin']['status'] == 'unchanged'
     assert check.result['summary']['by_status'] == {'would_create': 0, 'would_update': 3, 'unchanged': 1, 'failed': 0,
-                                                    'invalid': 0, 'not_found': 0, 'skipped': 0}
+                                                    'invalid': 0, 'not_found': 0, 'skipped': 0,
+                                                    'would_delete': 0, 'absent': 0}
     assert check.result['msg'] == 'would update 3 user(s); 1 unchanged'
     assert org.user('alice')['jobTitle'] == 'Engineer'            # nothing written
     diffs = {d['before_header'].split()[0]: d for d in check.result['diff']}

@@ -87,4 +87,4 @@ def test_a_user_the_api_refuses_fails_alone_with_the_api_text(tmp_path, org):
     assert alice['groups'][0]['status'] == 'added'
     assert 'row 2 bob (failed)' in result['msg']
     assert result['summary']['by_status'] == {'created': 0, 'updated': 1, 'unchanged': 0, 'failed': 1, 'invalid': 0,
-                                              'not_found': 0, 'skipped': 0}
+                                              'not_found': 0, 'skipped': 0, 'deleted': 0, 'absent': 0}

@@ -107,6 +107,9 @@ class Directory:
     def put(self, path, body):
         return self._write('PUT', path, body, True)
 
+    def delete(self, path, params=None):
+        return self._write('DELETE', path, params, True)
+
     def post(self, path, body, idempotent=False):
         # a second activation meets a user no longer STAGED: the client never sends one again by itself
         assert not (idempotent and path.endswith('/state/activate'))
@@ -123,6 +126,9 @@ class Directory:
             user = next((u for u in self.users if u['_id'] == parts[2]), None)
             if user is None:
                 raise JumpCloudError('Not Found', status=404)
+            if method == 'DELETE':
+                self.users.remove(user)
+                return dict(user, id=user['_id'])
             user.update(body)
             return dict(user, id=user['_id'])
         if parts[:2] == ['api', 'v2'] and parts[2] in ('usergroups', 'systems', 'ldapservers'):

@@ -555,6 +555,10 @@ class JumpCloudClient:
     def post(self, path, body, idempotent=False):
         return self.request('POST', path, body=body, idempotent=idempotent).data
 
+    def delete(self, path, params=None):
+        """A DELETE: idempotent, so retried after 500, 502, 503 and 504 (its error then says ``resent``)."""
+        return self.request('DELETE', path, params=params).data
+
     # -- paging ------------------------------------------------------------
 
     def _leaf(self):

@@ -52,13 +52,16 @@ KIND_DOCS = (
     (DAYS, 'A number of days from 1 to 365'),
     (BOOL, 'A boolean'),
     (OBJECT_ID, 'A JumpCloud id (24 lowercase hexadecimal characters)'),
-    (STATE, 'A user state, V(ACTIVATED) or V(SUSPENDED) in any case (V(STAGED) only for a user being created)'),
+    (STATE, 'A user state, V(ACTIVATED) or V(SUSPENDED) in any case (V(STAGED) only for a user being created; '
+            'V(DELETED) deletes the user, with O(allow_delete=true))'),
 )
 
 # the states a user may have: an existing user is set ACTIVATED or SUSPENDED (what a PUT takes); STAGED is
 # for a user being created (what a POST also takes)
 ACTIVATED, SUSPENDED, STAGED = 'ACTIVATED', 'SUSPENDED', 'STAGED'
 USER_STATES = (ACTIVATED, SUSPENDED, STAGED)
+# not a state a user has: a state cell saying DELETED deletes the user (with the module's allow_delete)
+DELETED = 'DELETED'
 
 UNIX_ID_MAX = 4294967295
 MAX_DAYS = 365
@@ -267,6 +270,9 @@ LDAP = [
            template=[('ldap_binding', 1)], prefill=True),
     Column('ldapserver_id', OBJECT_ID, ('ldapserver_id',), clearable=False, template=[('ldap_binding', 2)],
            what='an LDAP server id'),
+    # unbinds the user from that LDAP server: an explicit column, never prefilled
+    Column('RemoveLdapServerID', OBJECT_ID, ('remove_ldapserver_id',), clearable=False,
+           template=[('ldap_binding', 3)], what='an LDAP server id', mark='remove_ldapserver_given'),
 ]
 SYSTEMS = [
     # the user-level sudo flag is read: it makes the user administrator on every bound device
@@ -337,6 +343,9 @@ def parse_attribute_header(header):
 ATTRIBUTE_READS = ('attributes',)       # the user fields a row with custom attributes must read
 # a column the reader skips: the reason a row failed, which a failed-rows file adds at its end
 IGNORED_HEADERS = ('jc_error',)
+# every column whose header starts with this is the collection's own note (jc_error, a rollback file's jc_note):
+# the reader skips it, so such a file applies as it is
+IGNORED_PREFIX = 'jc_'
 
 
 def section_columns(section):
@@ -435,11 +444,11 @@ def parse_bool(text):
 
 
 def parse_state(text):
-    """The user state ``text`` names (one of ``USER_STATES``, in any case), or None."""
+    """The user state ``text`` names (one of ``USER_STATES``, or ``DELETED``, in any case), or None."""
     word = text.strip().upper()
-    return word if word in USER_STATES else None
+    return word if word in USER_STATES + (DELETED,) else None
 
 
 def is_ignored_header(header):
-    """Whether the reader skips the column of ``header`` (see ``IGNORED_HEADERS``)."""
-    return normalise_header(header) in IGNORED_HEADERS
+    """Whether the reader skips the column of ``header``: every header starting with ``IGNORED_PREFIX`` (``jc_``)."""
+    return normalise_header(header).startswith(IGNORED_PREFIX)

@@ -93,11 +93,16 @@ class Desired:
         self.remove_groups = []  # (group name, reference key) of the RemoveGroupN cells, column order
         self.remove_system_id = None
         self.remove_system_given = False  # the RemoveSystemID cell is filled (valid or not)
+        self.remove_ldapserver_id = None
+        self.remove_ldapserver_given = False  # the RemoveLdapServerID cell is filled (valid or not)
+        self.delete = False      # the state cell says DELETED: the row deletes its user
+        self.cascade_manager = None  # the DELETE's cascade_manager ('null' or a user id), once the guardrails set it
         self.where = {}          # reference key -> (column number, header), shared by the rows of a file
         self.problems = []
         self.missing = None      # the user does not exist: 'create' it, or 'skip' the row (missing_users)
         self.key = None          # (name, value) of the cell that finds the user, with a match_on other than username
         self.key_cell = None     # the reference key of that cell
+        self.manager_row = None  # the username of the row of the same file that creates this row's manager
 
     def problem(self, key, message, kind=BROKEN_RULE):
         column, header = self.where.get(key, (None, None))
@@ -120,14 +125,19 @@ class UserFacts:
     the user is bound to the row's RemoveSystemID device, and ``remove_system_routes`` names the other routes
     (through user groups, device groups) by which the user reaches that device, which unbinding leaves.
     ``names`` holds the readable names of the row's device (``system``), device to unbind (``remove_system``)
-    and LDAP server (``ldap``), for the messages that name them.
+    and LDAP server (``ldap``), for the messages that name them. ``remove_ldap_bound`` says whether the user is
+    bound to the row's RemoveLdapServerID server. ``whole_record`` is the :data:`WHOLE_RECORD` of a user the row
+    deletes (None otherwise). ``remove_system_binding`` is the edge attributes of the binding RemoveSystemID would
+    remove (None when unbound), which a rollback restores.
     """
 
     __slots__ = ('groups', 'system_binding', 'ldap_bound', 'remove_groups', 'remove_system_bound',
-                 'remove_system_routes', 'names')
+                 'remove_system_routes', 'names', 'remove_ldap_bound', 'whole_record', 'remove_system_binding')
 
     def __init__(self, groups=(), system_binding=None, ldap_bound=False, remove_groups=(), remove_system_bound=False,
-                 remove_system_routes=(), names=None):
+                 remove_system_routes=(), names=None, remove_system_binding=None):
+        self.remove_ldap_bound = False      # set by the state read, as whole_record is
+        self.whole_record = None
         self.groups = list(groups)
         self.system_binding = system_binding
         self.ldap_bound = ldap_bound
@@ -135,3 +145,4 @@ class UserFacts:
         self.remove_system_bound = remove_system_bound
         self.remove_system_routes = list(remove_system_routes)
         self.names = dict(names or {})
+        self.remove_system_binding = remove_system_binding

@@ -37,6 +37,7 @@ import enum
 import threading
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import rollback
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import object_id
@@ -71,6 +72,10 @@ class Outcome:
         if plan.remove_system is not None and plan.remove_system.get('remaining_routes'):
             # the user still reaches the device through groups: unbinding the direct binding leaves that access
             self.remove_system['remaining_routes'] = list(plan.remove_system['remaining_routes'])
+        self.remove_ldap = None if plan.remove_ldap is None else {
+            'id': plan.remove_ldap['id'], 'status': st.initial(plan.remove_ldap['action'])}
+        # a row deleting its user: True once deleted (in check mode: would be), False when it was gone already
+        self.deleted = None
         self.fields_written = False
         self.held = None        # why this user's remaining writes are not sent
         self.user_id = plan.user_id     # a created user's id once JumpCloud gave it
@@ -83,18 +88,24 @@ class Outcome:
 
     @property
     def status(self):
-        return st.row_status(self.failed, self.changed, self.check_mode, self.created)
+        return st.row_status(self.failed, self.changed, self.check_mode, self.created, self.deleted)
 
 
 class Applier:
-    def __init__(self, client, check_mode, credential='API key', activation_email=True):
+    def __init__(self, client, check_mode, credential='API key', activation_email=True, recorder=None):
         self.client = client
+        self.recorder = recorder            # the rollback file's :class:`rollback.Recorder` (a real run only)
         self.check_mode = check_mode
         self.credential = credential        # what the run logs in with, as its messages name it
         self.activation_email = activation_email    # the email flag of the activation of a STAGED user
         self.abort = threading.Event()
         self.abort_reason = None
         self.wrote = threading.Event()      # some write of this run succeeded or met a conflict: the key may write
+
+    def record(self, plan, write, mark):
+        """Tell the rollback recorder what became of ``write`` of ``plan`` (see ``rollback.Recorder``)."""
+        if write is not None and self.recorder is not None and not self.check_mode:
+            self.recorder.record(plan, write, mark)
 
     def _stop(self, reason):
         self.abort_reason = reason
@@ -111,6 +122,7 @@ class Applier:
         """
         add = kwargs.pop('add', False)
         remove = kwargs.pop('remove', False)
+        undo = kwargs.pop('undo', None)     # the write's name for the rollback file
         outcome.last_error = None
         if self.abort.is_set():
             outcome.errors.append('%s: not attempted: %s' % (what, self.abort_reason))
@@ -120,10 +132,12 @@ class Applier:
             return Call.FAILED
         if self.check_mode:
             return Call.DONE
+        self.record(outcome.plan, undo, rollback.SENT)
         try:
             func(*args, **kwargs)
         except JumpCloudError as exc:
             outcome.last_error = exc
+            self.record(outcome.plan, undo, _rollback_mark(exc, add, remove))
             if exc.status == 409:
                 # a conflict: JumpCloud weighed the change, past the check of what this login may do, so a
                 # later 403 is that row's alone, as after a write that succeeded
@@ -145,20 +159,24 @@ class Applier:
                             ' email, may belong to another user, possibly of another organisation)')
             outcome.errors.append('%s: %s' % (what, message))
             return Call.FAILED
+        except BaseException:
+            self.record(outcome.plan, undo, rollback.UNKNOWN)
+            raise
+        self.record(outcome.plan, undo, rollback.ACCEPTED)
         self.wrote.set()
         return Call.DONE
 
-    def _add(self, outcome, what, path, body):
+    def _add(self, outcome, what, path, body, undo=None):
         """One membership or binding add: 'added' ('would_add' in check mode), 'present' or 'failed'."""
-        return self._edge_write(outcome, what, path, body, st.ADD, st.PRESENT)
+        return self._edge_write(outcome, what, path, body, st.ADD, st.PRESENT, undo)
 
-    def _remove(self, outcome, what, path, body):
+    def _remove(self, outcome, what, path, body, undo=None):
         """One membership or binding removal: 'removed' ('would_remove' in check mode), 'absent' or 'failed'."""
-        return self._edge_write(outcome, what, path, body, st.REMOVE, st.ABSENT)
+        return self._edge_write(outcome, what, path, body, st.REMOVE, st.ABSENT, undo)
 
-    def _edge_write(self, outcome, what, path, body, action, already):
+    def _edge_write(self, outcome, what, path, body, action, already, undo=None):
         """An ``action`` (add or remove) of a membership or binding; ``already`` when JumpCloud says it is so."""
-        done = self._call(outcome, what, self.client.post, path, body, idempotent=True,
+        done = self._call(outcome, what, self.client.post, path, body, idempotent=True, undo=undo,
                           **{'add' if action == st.ADD else 'remove': True})
         if done in (Call.DONE, Call.LANDED):
             outcome.changed = True
@@ -178,34 +196,62 @@ class Applier:
     def _apply_steps(self, outcome, plan, fields_written=False):
         client = self.client
         uid = plan.user_id
+        if plan.delete is not None:
+            self._delete(outcome, plan)
+            return
         if plan.create:
             uid = self._create(outcome, plan)
             if not outcome.created:
                 return
         elif plan.body and fields_written:
             outcome.changed = outcome.fields_written = True
+            self.record(plan, rollback.FIELDS, rollback.ACCEPTED)
         elif plan.body:
-            if self._call(outcome, 'update', client.put, endpoints.USER % uid, plan.body) is Call.DONE:
+            if self._call(outcome, 'update', client.put, endpoints.USER % uid, plan.body,
+                          undo=rollback.FIELDS) is Call.DONE:
                 outcome.changed = outcome.fields_written = True
         if plan.activate:
             self._activate(outcome, uid)
-        for group, result in zip(plan.groups, outcome.groups):
+        for index, (group, result) in enumerate(zip(plan.groups, outcome.groups)):
             if group['action'] in st.NO_WRITE:
                 continue
             write = self._remove if group['action'] == st.REMOVE else self._add
             result['status'] = write(outcome, 'group %s' % group['name'], endpoints.GROUP_MEMBERS % group['id'],
-                                     {'op': group['action'], 'type': 'user', 'id': uid})
+                                     {'op': group['action'], 'type': 'user', 'id': uid}, rollback.group_write(index))
         if plan.system is not None and plan.system['action'] != st.PRESENT:
             self._bind_system(outcome, plan, uid)
         if plan.remove_system is not None and plan.remove_system['action'] == st.REMOVE:
             sid = plan.remove_system['id']
             what = 'unbind ' + st.named(st.DEVICE, sid, plan.names.get('remove_system'))
             outcome.remove_system['status'] = self._remove(outcome, what, endpoints.SYSTEM_ASSOCIATIONS % sid,
-                                                           {'op': 'remove', 'type': 'user', 'id': uid})
+                                                           {'op': 'remove', 'type': 'user', 'id': uid}, rollback.UNBIND)
         if plan.ldap is not None and plan.ldap['action'] != st.PRESENT:
             lid = plan.ldap['id']
             outcome.ldap['status'] = self._add(outcome, st.named(st.LDAP_SERVER, lid, plan.names.get('ldap')),
-                                               endpoints.LDAP_ASSOCIATIONS % lid, {'op': 'add', 'type': 'user', 'id': uid})
+                                               endpoints.LDAP_ASSOCIATIONS % lid, {'op': 'add', 'type': 'user', 'id': uid},
+                                               rollback.LDAP)
+        if plan.remove_ldap is not None and plan.remove_ldap['action'] == st.REMOVE:
+            lid = plan.remove_ldap['id']
+            what = 'unbind ' + st.named(st.LDAP_SERVER, lid, plan.names.get('remove_ldap'))
+            outcome.remove_ldap['status'] = self._remove(outcome, what, endpoints.LDAP_ASSOCIATIONS % lid,
+                                                         {'op': 'remove', 'type': 'user', 'id': uid}, rollback.UNBIND_LDAP)
+
+    def _delete(self, outcome, plan):
+        """Delete the user (``DELETE /api/systemusers/{id}``, with ``cascade_manager`` when it manages others).
+
+        A 5xx is retried (a DELETE is idempotent); a 404 after such a retry means an earlier attempt deleted the
+        user (``deleted``), a 404 at the first attempt that it was gone already (``absent``).
+        """
+        cascade = plan.delete.get('cascade_manager')
+        params = {'cascade_manager': cascade} if cascade else None
+        done = self._call(outcome, 'delete', self.client.delete, endpoints.USER % plan.user_id, params, remove=True,
+                          undo=rollback.DELETE)
+        if done in (Call.DONE, Call.LANDED):
+            outcome.deleted = outcome.changed = True
+        elif done is Call.EXISTS:
+            outcome.deleted = False
+        elif outcome.last_error is not None and outcome.last_error.outcome_unknown:
+            outcome.changed = True      # sent, and no answer came back: the user may be deleted
 
     def _create(self, outcome, plan):
         """Create the user of a creating plan (POST, never resent after an unknown outcome); its id, or None.
@@ -213,7 +259,8 @@ class Applier:
         When the user is not created, none of its groups and bindings is sent (each stays failed).
         """
         created = []
-        done = self._call(outcome, 'create', lambda: created.append(self.client.post(endpoints.USERS, plan.body)))
+        done = self._call(outcome, 'create', lambda: created.append(self.client.post(endpoints.USERS, plan.body)),
+                          undo=rollback.CREATE)
         if done is not Call.DONE:
             if outcome.last_error is not None and outcome.last_error.status is None:
                 # sent, and no answer came back: JumpCloud may have created the user
@@ -243,7 +290,7 @@ class Applier:
             outcome.errors.append('activate: not sent: the update of this user failed; rerun to finish')
             return
         done = self._call(outcome, 'activate', self.client.post, endpoints.USER_ACTIVATE % uid,
-                          {'email': self.activation_email}, idempotent=False)
+                          {'email': self.activation_email}, idempotent=False, undo=rollback.ACTIVATE)
         if done is Call.DONE:
             outcome.changed = outcome.fields_written = True
 
@@ -254,7 +301,8 @@ class Applier:
         if system['attributes'] is not None:
             body['attributes'] = system['attributes']
         what = st.named(st.DEVICE, system['id'], plan.names.get('system'))
-        done = self._call(outcome, what, self.client.post, path, body, idempotent=True, add=system['action'] == st.ADD)
+        done = self._call(outcome, what, self.client.post, path, body, idempotent=True, add=system['action'] == st.ADD,
+                          undo=rollback.SYSTEM)
         if done is Call.EXISTS and system['attributes'] is not None:
             # bound meanwhile, or bound by an earlier run whose write is not readable yet
             done = self._settle_binding(outcome, what, path, body, system['id'])
@@ -282,7 +330,17 @@ class Applier:
         if current and _sudo_flags(current[0].get('attributes'))[0] == wanted[0]:
             return Call.EXISTS
         # a stored passwordless sudo is enabled sudo, so an update (enabled differs) never meets one to keep
-        return self._call(outcome, what, self.client.post, path, dict(body, op='update'), idempotent=True)
+        return self._call(outcome, what, self.client.post, path, dict(body, op='update'), idempotent=True,
+                          undo=rollback.SYSTEM_SETTLED)
+
+
+def _rollback_mark(exc, add, remove):
+    """What a write that raised ``exc`` leaves to undo: a write that got no answer may have landed (unknown); an
+    add met by "Already Exists" or a removal by "Not Found" landed when sent again after such an attempt, and
+    was so already otherwise (nothing to undo); any other refusal wrote nothing."""
+    if (add and exc.status == 409) or (remove and exc.status == 404):
+        return rollback.ACCEPTED if exc.resent else rollback.DROPPED
+    return rollback.UNKNOWN if exc.status is None else rollback.DROPPED
 
 
 def _sudo_flags(attributes):

@@ -33,15 +33,20 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.write impor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.labels import read_labels
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import messages
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import nothing_written, output_path_problem, same_file_problem
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import FAIL, SKIP, settle_missing_users
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import (
+    FAIL, SKIP, NewUsers, settle_missing_users)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan_create import NEW_USER, plan_row
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.progress import Progress, progress_path
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import check_references, check_restricted
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import (
+    check_new_managers, check_references, check_restricted)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.options import RunOptions
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import rollback
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import needed_fields, read_state
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.validate import parse_rows
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.deletes import check_deletes, over_limit, too_many_deletes
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.whole_record import read_whole_records
 
 
 def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, now=None):
@@ -71,6 +76,8 @@ class UsersRun:
         self.rows = self.results_class(options.return_results, options.check_mode, lines=options.return_user_lines,
                                       report=bool(options.report_path) and not options.check_mode,
                                       plan_run=options.plan_given, keyed=options.matcher.keyed)
+        self.rollback = None        # what the run wrote, for the rollback file (a real run with rollback_path)
+        self.new_users = None       # the ids of the users the run creates, for the rows they manage
 
     def run(self):
         """Read, validate, read the state, check references, plan and apply each user, report."""
@@ -92,7 +99,8 @@ class UsersRun:
         """The report, the failed-rows file and the progress file can be written, and none of them is the input
         or another of them (compared as files); checked before anything is read."""
         o = self.options
-        outputs = [(name, getattr(o, name)) for name in ('report_path', 'failed_rows_path') if getattr(o, name)]
+        outputs = [(name, getattr(o, name)) for name in ('report_path', 'failed_rows_path', 'rollback_path')
+                   if getattr(o, name)]
         if o.report_path:
             outputs.append(('the progress file of report_path', progress_path(o.report_path)))
         problems = [same_file_problem([('csv_path', o.csv_path)] if o.csv_path else [], outputs)] + \
@@ -127,7 +135,9 @@ class UsersRun:
         self.client = self._connect()
         for row in rows:
             self.client.add_secret(row.password)
-        self.applier = Applier(self.client, o.check_mode, credential=o.credential, activation_email=o.activation_email)
+        self.rollback = rollback.Recorder() if o.rollback_path and not o.check_mode else None
+        self.applier = Applier(self.client, o.check_mode, credential=o.credential, activation_email=o.activation_email,
+                               recorder=self.rollback)
         self.interrupts = Interrupts(self.applier)
         self.progress = Progress(progress_path(o.report_path), o.matcher.keyed) if o.writes_progress else None
         self.pool = ThreadPoolExecutor(max_workers=o.max_workers)
@@ -135,7 +145,9 @@ class UsersRun:
     def read_state(self, rows):
         """What the rows refer to, read in bulk."""
         try:
-            return read_state(self.client, rows, self.pool, self.options.matcher)
+            state = read_state(self.client, rows, self.pool, self.options.matcher)
+            read_whole_records(self.client, rows, state, self.pool)     # of the users the rows delete
+            return state
         except JumpCloudError as exc:
             raise RunFailed(messages.state_read_failed(self.client.redact(exc)), results=[], changed=False)
 
@@ -144,9 +156,15 @@ class UsersRun:
         the fields JumpCloud keeps from being written (each a problem on its cell)."""
         self.options.matcher.check_users(rows, state)
         check_references(rows, state)
+        check_deletes(rows, state, self.options)
         settle_missing_users(rows, state, self.options.missing_users or FAIL)
+        check_new_managers(rows)
         check_restricted(rows, state, lambda desired, user: self.plan(
             desired, user, state.facts_for(desired, user)).changed_fields)
+        deleting = over_limit(rows, state, self.options.max_deletes)
+        if deleting:
+            raise RunFailed(nothing_written(too_many_deletes(deleting, self.options.max_deletes)), results=[],
+                            changed=False, deletes=len(deleting))
 
     def read_labels(self, rows, state):
         """The readable names of the devices, LDAP servers and managers the rows name."""
@@ -164,6 +182,7 @@ class UsersRun:
         as it is handed out, so a large file costs about one result per row. With write_mode bulk every user is
         planned first and the field changes go in bulk jobs. Returns each line's answer."""
         records = work.records
+        self.new_users = NewUsers(work.queue, self.options.check_mode, self.interrupts.stopped)
         bulk = BulkPlans(records) if self.options.bulk else None
         self.start_writing()
         if bulk:
@@ -198,6 +217,8 @@ class UsersRun:
     def write_jobs(self, bulk, work):
         """write_mode bulk: plan every selected user, then send the field changes in bulk jobs."""
         def plan_user(desired, user):
+            if desired.manager_row is not None:
+                raise ValueError('planned on the pool, once its manager exists')
             return self.plan(desired, user, work.records.facts(desired, user))
         bulk.plan(work.queue, plan_user)
         writer = BulkWriter(self.client, stopped=self.interrupts.stopped, read_fields=bulk.read_fields(),
@@ -209,10 +230,15 @@ class UsersRun:
         """One user's result and diff: planned, written and labelled (on a worker of the pool)."""
         desired, user = item
         try:
+            waited = self.new_users.manager_id(desired) if desired.manager_row is not None else None
+            if waited:
+                return not_written_row(desired, user['_id'], waited), None
             plan = bulk.plan_of(desired) if bulk else None
             if plan is None:
                 plan = self.plan(desired, user, records.facts(desired, user))
             outcome = bulk.apply(self.applier, plan) if bulk else self.applier.apply_one(plan)
+            if plan.create:
+                self.new_users.done(desired.username, outcome.user_id if outcome.created else None)
             result = labels.label_result(report.row_result(desired, user['_id'], outcome, self.path), plan)
             if self.progress is not None:
                 self.progress.add(result)
@@ -220,6 +246,8 @@ class UsersRun:
         except Exception as exc:  # pylint: disable=broad-except
             # a record of an unexpected shape fails its own row, never the other users' results
             return internal_error_row(desired, user['_id'], exc, self.path), None
+        finally:
+            self.new_users.done(desired.username, None)     # a row that raised created no manager of another
 
     def report(self, work, done):
         """The module's result: every row's result in the file's order, the summary, the diffs, the report and
@@ -233,6 +261,7 @@ class UsersRun:
             output['diff'] = diffs
         if o.return_user_lines:
             output['user_lines'] = self.rows.user_lines()
+        self.write_rollback(output)
         self.write_report(output)
         if self.failed_rows is not None:
             self.write_failed_rows(output)
@@ -245,6 +274,24 @@ class UsersRun:
             raise RunFailed(msg, **output)
         output['msg'] = msg
         return output
+
+    def write_rollback(self, output):
+        """The rollback file: the rows that undo every write JumpCloud accepted, or may have (never in check mode),
+        written first, so that a report that cannot be written does not cost it."""
+        path = self.options.rollback_path
+        if self.rollback is None:
+            return
+        rows = list(rollback.rollback_rows(self.rollback.entries()))
+        output.update(rollback.rollback_result(rows))
+        if not rows:
+            return          # nothing to undo: an earlier file there (the way back from an earlier run) is left alone
+        try:
+            before = write_atomic(path, rollback.render_rollback(rows, self.options.clear_token),
+                                  **self.options.file_options)
+        except (IOError, OSError) as exc:
+            raise RunFailed(messages.report_not_written(path, exc, 'the rollback file'), **output)
+        output['rollback_path'] = path
+        output.setdefault(OUTPUT_FILES, []).append((path, before))
 
     def write_report(self, output):
         """The CSV report (never in check mode, where an existing report's file attributes are still shown as a
@@ -304,6 +351,8 @@ class Selection:
         if self.invalid and not skip_invalid_rows:
             self.skipped_reason = 'not applied: %d row(s) are invalid and skip_invalid_rows is false' % len(self.invalid)
             valid = []
+        # a row whose manager another row creates goes last: every row creating a user has started before it
+        valid = [r for r in valid if r.manager_row is None] + [r for r in valid if r.manager_row is not None]
         self.order = [r.line for r in rows]
         self.others = dict((r.line, r) for r in rows if r.problems or self.skipped_reason or r.missing == SKIP or
                            getattr(r, 'stale', None))
@@ -411,6 +460,8 @@ class BulkPlans:
             outcome = applier.apply_one(plan)
         finally:
             plan.body = body
+        # the job's fields are undone with the rest (undoing what was not written writes nothing)
+        applier.record(plan, rollback.FIELDS, rollback.UNKNOWN if uid in self._unknown else rollback.ACCEPTED)
         outcome.changed = True
         if uid in self._unknown:
             outcome.errors.insert(0, 'outcome unknown: its bulk job was accepted, but %s; %s not sent again, '
@@ -453,6 +504,13 @@ def internal_error_row(desired, user_id, exc, path):
     result.update(status=st.FAILED, failed=True,
                   msg='internal error: %s while planning or applying this user (the user record from JumpCloud has '
                   'an unexpected shape); nothing more was written for this user' % type(exc).__name__)
+    return result
+
+
+def not_written_row(desired, user_id, why):
+    """The failed row of a user none of whose writes was sent, and why."""
+    result = report.row_result(desired, user_id, None)
+    result.update(status=st.FAILED, failed=True, msg=why)
     return result
 
 

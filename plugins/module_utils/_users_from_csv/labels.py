@@ -46,6 +46,8 @@ class Labels:
             result['ldap']['name'] = self.ldapservers.get(result['ldap'].get('id'))
         if result.get('remove_system'):
             result['remove_system']['hostname'] = self.systems.get(result['remove_system'].get('id'))
+        if result.get('remove_ldap'):
+            result['remove_ldap']['name'] = self.ldapservers.get(result['remove_ldap'].get('id'))
         if plan is not None and 'manager' in plan.after and 'manager' in (result.get('changed_fields') or ()):
             result['manager'] = {'before': self.user(plan.before.get('manager')), 'after': self.user(plan.after['manager'])}
         return result
@@ -63,7 +65,11 @@ class Labels:
                     values[key] = dict(system, hostname=self.systems.get(system.get('id')))
             if values.get('ldap_server') is not None:
                 values['ldap_server'] = {'id': values['ldap_server'], 'name': self.ldapservers.get(values['ldap_server'])}
-            if 'manager' in values:
+            if isinstance(values.get('unbind_ldap_server'), dict):
+                unbind = values['unbind_ldap_server']
+                values['unbind_ldap_server'] = dict(unbind, name=self.ldapservers.get(unbind.get('id')))
+            if 'manager' in values and not isinstance(values['manager'], dict):
+                # a deleted user's whole record names its manager already
                 values['manager'] = self.user(values['manager'])
             diff[side] = values
         return diff
@@ -84,6 +90,8 @@ def read_labels(client, rows, state, pool):
                 systems[system_id] = names[key]
         if 'ldap' in names:
             ldapservers[row.ldapserver_id] = names['ldap']
+        if 'remove_ldap' in names:
+            ldapservers[row.remove_ldapserver_id] = names['remove_ldap']
         if row.manager is None:
             continue
         wanted = None if row.manager is CLEAR else row.manager_id

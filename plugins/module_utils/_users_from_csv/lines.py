@@ -61,6 +61,10 @@ def _changes(result):
     if unbind:
         parts.append(_item(st.DEVICE % _named(unbind.get('hostname'), unbind.get('id')), unbind.get('status'),
                            _UNBIND))
+    unbind = result.get('remove_ldap')
+    if unbind:
+        parts.append(_item(st.LDAP_SERVER % _named(unbind.get('name'), unbind.get('id')), unbind.get('status'),
+                           _UNBIND))
     return [p for p in parts if p is not None]
 
 

@@ -64,15 +64,21 @@ def done_message(summary, check_mode):
     counts = summary['by_status']
     verb = 'would update' if check_mode else 'updated'
     text = '%s %d user(s); %d unchanged' % (verb, counts[st.preview(st.UPDATED, check_mode)], counts[st.UNCHANGED])
-    return text + _onboarding_counts(counts, check_mode)
+    # the users created and the rows of users that do not exist; the users deleted and the rows deleting users
+    # already gone: each counted apart, when a run has any
+    text += _counts_apart(counts, check_mode, st.CREATED, ('created', 'would create'), st.NOT_FOUND,
+                          '; %d not found, left alone')
+    return text + _counts_apart(counts, check_mode, st.DELETED, ('deleted', 'would delete'), st.ABSENT,
+                                '; %d to delete did not exist (absent)')
 
 
-def _onboarding_counts(counts, check_mode):
-    """The users created and the rows of users that do not exist, when a run has any."""
+def _counts_apart(counts, check_mode, done, verbs, other, other_text):
+    """``; created 2 user(s)`` (``verbs[1]`` in check mode) for the rows of status ``done``, and ``other_text``
+    with the count of the rows of status ``other``, each only when there are any."""
     text = ''
-    created = counts.get(st.preview(st.CREATED, check_mode), 0)
-    if created:
-        text += '; %s %d user(s)' % ('would create' if check_mode else 'created', created)
-    if counts.get(st.NOT_FOUND):
-        text += '; %d not found, left alone' % counts[st.NOT_FOUND]
+    number = counts.get(st.preview(done, check_mode), 0)
+    if number:
+        text += '; %s %d user(s)' % (verbs[1] if check_mode else verbs[0], number)
+    if counts.get(other):
+        text += other_text % counts[other]
     return text

@@ -18,6 +18,8 @@ of the file sharing an email or employeeIdentifier, new users or not, are found 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import threading
+
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import fold
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, NO_SUCH_USER, Problem
@@ -70,3 +72,40 @@ def _check_new_user(desired, state):
 
 def _required():
     return '%s and %s filled' % (', '.join(REQUIRED_TO_CREATE[:-1]), REQUIRED_TO_CREATE[-1])
+
+
+class NewUsers:
+    """The ids of the users the run creates, for the rows whose manager is one of them (``Desired.manager_row``).
+
+    Such a row is handed out after every other row (see ``flow.Selection``), so the row creating its manager has
+    started by then; it waits for that user's id (:meth:`manager_id`), which :meth:`done` gives once its row is
+    done, created or not. In check mode nothing is created: the manager is named by its username.
+    """
+
+    def __init__(self, rows, check_mode, stopped):
+        wanted = set(r.manager_row for r in rows if r.manager_row is not None)
+        self._ids = dict((name, [threading.Event(), None]) for name in wanted)
+        self._check_mode = check_mode
+        self._stopped = stopped
+
+    def done(self, username, user_id):
+        """The row creating ``username`` is done: JumpCloud gave it ``user_id`` (None: not created)."""
+        entry = self._ids.get(username)
+        if entry is not None and not entry[0].is_set():
+            entry[1] = user_id
+            entry[0].set()
+
+    def manager_id(self, desired):
+        """Set ``desired.manager_id`` to the id of the user its ``manager_row`` created; the reason when there is
+        none (its row failed, or the run was interrupted), else None. In check mode the plan shows the username."""
+        if self._check_mode:
+            return None
+        event, dummy = self._ids[desired.manager_row]
+        while not event.wait(0.05):
+            if self._stopped():
+                return 'not attempted: its manager %r had not been created when the run was interrupted' % (
+                    desired.manager_row)
+        desired.manager_id = self._ids[desired.manager_row][1]
+        if desired.manager_id is None:
+            return 'not attempted: its manager %r was not created (see its row)' % desired.manager_row
+        return None

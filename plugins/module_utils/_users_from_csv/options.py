@@ -18,6 +18,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.ma
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import FAIL, MODES
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_ON_CREATE, UPDATE_PASSWORD_CHOICES
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.report import RETURN_ALL, RETURN_RESULTS
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.deletes import CASCADE_CHOICES, DEFAULT_MAX_DELETES
 
 WRITE_PUT = 'put'
 WRITE_BULK = 'bulk'
@@ -50,6 +51,13 @@ ARGUMENT_SPEC = dict(
     users=dict(type='list', elements='dict'),
     match_on=dict(type='str', choices=list(MATCH_ON), default=USERNAME),
     match_attribute=dict(type='str'),
+    # deleting users (a state cell DELETED) and its guardrails
+    allow_delete=dict(type='bool', default=False),
+    delete_requires_suspended=dict(type='bool', default=True),
+    protected_groups=dict(type='list', elements='str', default=[]),
+    cascade_manager=dict(type='str', choices=list(CASCADE_CHOICES)),
+    max_deletes=dict(type='int', default=DEFAULT_MAX_DELETES),
+    rollback_path=dict(type='path'),
 )
 # the rows come from a file or from a list, one of the two, or from a saved plan (which may still need its file for
 # the passwords of users it creates: the run says so)
@@ -76,7 +84,8 @@ def secret_params(params):
 # there when given another value than the plan's (an option added later that changes what a row writes belongs
 # here too)
 PLAN_SHAPING_OPTIONS = ('skip_invalid_rows', 'update_password', 'missing_users', 'activation_email', 'clear_token',
-                        'write_mode', 'match_on', 'match_attribute')
+                        'write_mode', 'match_on', 'match_attribute', 'allow_delete', 'delete_requires_suspended',
+                        'protected_groups', 'cascade_manager', 'max_deletes')
 
 
 class RunOptions:

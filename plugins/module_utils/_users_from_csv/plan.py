@@ -47,7 +47,8 @@ class UserPlan:
     """
 
     __slots__ = ('desired', 'user_id', 'body', 'changed_fields', 'before', 'after', 'groups', 'system', 'ldap', 'names',
-                 'warnings', 'create', 'password', 'remove_system', 'activate')
+                 'warnings', 'create', 'password', 'remove_system', 'activate', 'remove_ldap', 'delete',
+                 'whole_record', 'previous_bindings')
 
     def __init__(self, desired, user):
         self.desired = desired
@@ -65,13 +66,18 @@ class UserPlan:
         self.password = None       # the row's Password cell: PASSWORD_SENT, PASSWORD_NOT_SENT, or None (empty)
         self.remove_system = None  # {'id', 'action': REMOVE | ABSENT, 'remaining_routes'}: the device to unbind
         self.activate = False      # the user is STAGED and the row sets it ACTIVATED: its activate endpoint
+        self.remove_ldap = None    # {'id', 'action': REMOVE | ABSENT}: the LDAP server to unbind
+        self.delete = None         # {'cascade_manager': 'null', a user id or None}: the row deletes the user
+        self.whole_record = None   # the user's whole record, read before a delete (see whole_record.py)
+        self.previous_bindings = {}  # 'system', 'remove_system': the edge attributes read before (for a rollback)
 
     @property
     def has_changes(self):
         return bool(self.body) or self.activate or any(g['action'] not in NO_WRITE for g in self.groups) or \
             (self.system is not None and self.system['action'] != PRESENT) or \
             (self.ldap is not None and self.ldap['action'] != PRESENT) or \
-            (self.remove_system is not None and self.remove_system['action'] != ABSENT)
+            (self.remove_system is not None and self.remove_system['action'] != ABSENT) or \
+            (self.remove_ldap is not None and self.remove_ldap['action'] != ABSENT) or self.delete is not None
 
     def warn(self, key, message):
         column, header = self.desired.where.get(key, (None, None))
@@ -373,6 +379,7 @@ def _plan_system(plan, desired, user, current):
     binding_sudo = desired.administrator if wanted is not None else _sudo_enabled(current)
     everywhere = global_sudo(desired, user)
     plan.system = {'id': sid, 'action': action, 'attributes': wanted, 'sudo': binding_sudo or everywhere}
+    plan.previous_bindings['system'] = current
     if everywhere:
         plan.system.update(global_sudo=True, binding_sudo=binding_sudo)
         if desired.administrator is False:
@@ -400,18 +407,26 @@ def _sudo_enabled(attributes):
 
 
 def _plan_removals(plan, desired, facts):
-    """The RemoveGroupN memberships and the RemoveSystemID binding: removed when they exist, else ``absent``
-    (nothing to write). The diff lists the groups left under ``groups`` (before: a member; after: not) and
-    the device unbound under ``unbind_system``."""
+    """The RemoveGroupN memberships, the RemoveSystemID and RemoveLdapServerID bindings: removed when they exist,
+    else ``absent`` (nothing to write). The diff lists the groups left under ``groups`` (before: a member; after:
+    not), the device unbound under ``unbind_system`` and the LDAP server under ``unbind_ldap_server``."""
     removed_groups = _plan_groups(plan, facts.remove_groups, adding=False)
     if removed_groups:
         plan.before['groups'] = plan.before.get('groups', []) + removed_groups
         plan.after.setdefault('groups', [])
+    if desired.remove_ldapserver_id:
+        lid = desired.remove_ldapserver_id
+        action = REMOVE if facts.remove_ldap_bound else ABSENT
+        plan.remove_ldap = {'id': lid, 'action': action}
+        if action == REMOVE:
+            plan.before['unbind_ldap_server'] = {'id': lid, 'bound': True}
+            plan.after['unbind_ldap_server'] = {'id': lid, 'bound': False}
     if desired.remove_system_id:
         sid = desired.remove_system_id
         action = REMOVE if facts.remove_system_bound else ABSENT
         routes = list(facts.remove_system_routes)
         plan.remove_system = {'id': sid, 'action': action}
+        plan.previous_bindings['remove_system'] = facts.remove_system_binding
         if action == REMOVE:
             plan.before['unbind_system'] = {'id': sid, 'bound': True}
             plan.after['unbind_system'] = {'id': sid, 'bound': False}
@@ -429,3 +444,16 @@ def _warn_remaining_access(plan, desired, sid, action, routes):
     plan.warn('RemoveSystemID', '%s: user %r, %s, still reaches it through %s; remove those routes in '
               'JumpCloud to end the access' % (st.named(st.DEVICE, sid, plan.names.get('remove_system')), desired.username, done,
                                                '; '.join(routes)))
+
+
+def plan_delete(desired, user, facts):
+    """The :class:`UserPlan` of a row deleting its user: the DELETE, with the ``cascade_manager`` the guardrails
+    settled. Its ``before`` is the user's whole record (``facts.whole_record``), its ``after`` nothing: the diff
+    shows the whole user going away."""
+    if facts.whole_record is None:
+        raise ValueError('line %d deletes a user whose whole record was not read' % desired.line)
+    plan = UserPlan(desired, user)
+    plan.delete = {'cascade_manager': desired.cascade_manager}
+    plan.whole_record = facts.whole_record
+    plan.before = dict(facts.whole_record)
+    return plan

@@ -27,6 +27,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.pl
     UserPlan,
     check_manager_resolved,
     _plan_bindings,
+    plan_delete,
     plan_user,
     enrollment_window,
     merge_addresses,
@@ -40,7 +41,10 @@ NEW_USER = {'_id': None}
 
 
 def plan_row(desired, user, facts, now, update_password=PASSWORD_ON_CREATE):
-    """The plan of one checked row: :func:`plan_create` for a user to create, else :func:`plan_user`."""
+    """The plan of one checked row: :func:`plan_create` for a user to create, :func:`plan_delete` for one to
+    delete, else :func:`plan_user`."""
+    if desired.delete:
+        return plan_delete(desired, user, facts)
     if desired.missing == CREATE:
         return plan_create(desired, facts, now, update_password)
     return plan_user(desired, user, facts, now, update_password)

@@ -39,7 +39,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.pl
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._version import COLLECTION_VERSION
 
 # the rows a saved plan holds: those a check mode run would write or found as asked
-_PLANNED = (st.WOULD_CREATE, st.WOULD_UPDATE, st.UNCHANGED)
+_PLANNED = (st.WOULD_CREATE, st.WOULD_UPDATE, st.WOULD_DELETE, st.UNCHANGED)
 
 
 def run_users(params, connect, check_mode=False, want_diff=False, warn=None, now=None):
@@ -87,6 +87,9 @@ class _Recorder:
     def post(self, path, body, idempotent=False):    # pylint: disable=unused-argument
         self.writes.append({'method': 'POST', 'path': path, 'body': saved_plan.masked(body)})
         return {'_id': saved_plan.NEW}
+
+    def delete(self, path, params=None):
+        self.writes.append({'method': 'DELETE', 'path': path, 'params': dict(params or {})})
 
 
 def writes_of(plan, activation_email):

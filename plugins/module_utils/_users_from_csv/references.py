@@ -25,6 +25,9 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import 
 def check_references(rows, state):
     """Problems that need the current state: what does not exist, and what would collide."""
     first_row_of = {}       # user id -> (line, username as written) of the first row updating that user
+    # the usernames the file names that do not exist: a row may create one of them (missing_users=create) and
+    # another row name it as its manager
+    unknown = dict((fold(r.username), r.username) for r in rows if r.username and state.user_by_name(r.username) is None)
     for desired in rows:
         if desired.problems and not desired.user_missing and not desired.username:
             continue
@@ -36,7 +39,7 @@ def check_references(rows, state):
             desired.problem('ldapserver_id', '%s does not exist' % (st.LDAP_SERVER % desired.ldapserver_id))
         _check_removals(desired, state)
         if desired.manager is not None and desired.manager is not CLEAR:
-            _check_manager(desired, state, user)
+            _check_manager(desired, state, user, unknown)
         if user is not None:
             _check_state(desired, user)
             _check_entry_names(desired, user)
@@ -66,13 +69,16 @@ def _first_key(candidates, wanted):
     return next(c.name for c in candidates if wanted(c))
 
 
-def _check_manager(desired, state, user):
+def _check_manager(desired, state, user, unknown=None):
     try:
         manager = state.resolve_manager(desired.manager)
     except AmbiguousName as exc:
         desired.problem('manager', 'manager %s' % _ambiguous(exc, 'users'))
         return
-    if manager is None:
+    new = (unknown or {}).get(fold(desired.manager)) if manager is None else None
+    if new is not None and new != desired.username:
+        desired.manager_row = new       # a row of the file that may create it: see check_new_managers
+    elif manager is None:
         desired.problem('manager', 'manager %r matches no user id, username or email' % desired.manager)
     elif user is not None and manager['_id'] == user['_id']:
         desired.problem('manager', 'a user cannot be their own manager')
@@ -143,7 +149,8 @@ def _check_groups(desired, state, cells=None):
 
 def _check_removals(desired, state):
     """RemoveGroupN cells name existing groups, none of which a GroupN cell of the row adds; RemoveSystemID
-    names an existing device. A removal that is already so (not a member, not bound) is no problem."""
+    names an existing device, RemoveLdapServerID an existing LDAP server. A removal that is already so (not a
+    member, not bound) is no problem."""
     if desired.remove_groups:
         added = dict((group['id'], key) for name, key in desired.groups
                      for group in [state.group_by_name(name)] if group is not None)
@@ -154,6 +161,8 @@ def _check_removals(desired, state):
                                 'same group' % (name, added[gid]))
     if desired.remove_system_id and desired.remove_system_id not in state.systems:
         desired.problem('RemoveSystemID', '%s does not exist' % (st.DEVICE % desired.remove_system_id))
+    if desired.remove_ldapserver_id and desired.remove_ldapserver_id not in state.ldapservers:
+        desired.problem('RemoveLdapServerID', '%s does not exist' % (st.LDAP_SERVER % desired.remove_ldapserver_id))
 
 
 def _check_state(desired, user):
@@ -230,3 +239,25 @@ def check_restricted(rows, state, changes):
             desired.problem(key, '%s of user %r is managed by %s and cannot be changed here; change it there, or '
                             'leave this cell empty' % (field, desired.username, named))
     return rows
+
+
+def check_new_managers(rows):
+    """A row whose manager is a user another row of the file creates (``manager_row``, once the missing users are
+    settled): that row must create it (missing_users=create) and be valid, else the manager cell is a problem.
+    The row is then applied once that user exists (``missing_users.NewUsers``)."""
+    creating = dict((r.username, r) for r in rows if r.missing == 'create' and not r.problems)
+    for desired in rows:
+        if desired.manager_row is None:
+            continue
+        if desired.manager_row not in creating:
+            desired.problem('manager', 'manager %r matches no user id, username or email (no valid row of this file '
+                            'creates it)' % desired.manager)
+        else:
+            # what planning shows until the user exists: the applier waits for its id (never sent as it is)
+            desired.manager_id = new_user_placeholder(desired.manager_row)
+    return rows
+
+
+def new_user_placeholder(username):
+    """The manager a plan shows for a user the same file creates, until JumpCloud gives it its id."""
+    return '(new user %s)' % username

@@ -21,9 +21,9 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.mi
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_NOT_SENT, PASSWORD_SENT
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 
-# remove_system last: a report's earlier columns keep their places
+# remove_system, then remove_ldap, last: a report's earlier columns keep their places
 REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', 'changed_fields', 'groups',
-                  'system', 'ldap', 'msg', 'remove_system')
+                  'system', 'ldap', 'msg', 'remove_system', 'remove_ldap')
 # the column after those of a run whose rows find their users by a key other than the username (match_on)
 KEY_COLUMN = 'match_key'
 ARRAY_FIELDS = ('addresses', 'phoneNumbers', 'attributes')
@@ -50,6 +50,7 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         'system': None,
         'ldap': None,
         'remove_system': None,
+        'remove_ldap': None,
         'msg': '',
     }
     if getattr(desired, 'stale', None):
@@ -58,19 +59,7 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
     key = getattr(desired, 'key', None)
     if key is not None:
         result['match_key'] = {'name': key[0], 'value': key[1]}     # the cell that found the user (match_on)
-    if desired.problems:
-        result['status'] = st.problem_status(desired)
-        result['failed'] = True
-        result['msg'] = '; '.join(p.format(path) for p in desired.problems)
-        result['errors'] = [p.as_dict(path) for p in desired.problems]
-        return result
-    if getattr(desired, 'missing', None) == SKIP:
-        result.update(status=st.NOT_FOUND, msg='%s does not exist in JumpCloud; left alone (missing_users=skip)'
-                      % who(desired))
-        return result
-    if outcome is None:
-        result['status'] = st.SKIPPED
-        result['msg'] = skipped_reason or ''
+    if _not_applied(result, desired, outcome, path, skipped_reason):
         return result
     plan = outcome.plan
     result.update(
@@ -84,6 +73,7 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         system=dict(outcome.system) if outcome.system else None,
         ldap=dict(outcome.ldap) if outcome.ldap else None,
         remove_system=dict(outcome.remove_system) if outcome.remove_system else None,
+        remove_ldap=dict(outcome.remove_ldap) if outcome.remove_ldap else None,
         msg='; '.join(outcome.errors),
     )
     if plan.system is not None and plan.system.get('global_sudo') and result['system'] is not None:
@@ -94,6 +84,29 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
     if plan.password is not None:
         _password_result(result, plan, outcome)
     return result
+
+
+def _not_applied(result, desired, outcome, path, skipped_reason):
+    """Fill in ``result`` for a row that was not applied (refused, its user missing, or skipped); False for a row
+    that was."""
+    if desired.problems:
+        result['status'] = st.problem_status(desired)
+        result['failed'] = True
+        result['msg'] = '; '.join(p.format(path) for p in desired.problems)
+        result['errors'] = [p.as_dict(path) for p in desired.problems]
+        return True
+    if getattr(desired, 'missing', None) == SKIP and desired.delete:
+        result.update(status=st.ABSENT, msg='user %r does not exist in JumpCloud: nothing to delete' % desired.username)
+        return True
+    if getattr(desired, 'missing', None) == SKIP:
+        result.update(status=st.NOT_FOUND, msg='%s does not exist in JumpCloud; left alone (missing_users=skip)'
+                      % who(desired))
+        return True
+    if outcome is None:
+        result['status'] = st.SKIPPED
+        result['msg'] = skipped_reason or ''
+        return True
+    return False
 
 
 def _password_result(result, plan, outcome):
@@ -217,6 +230,10 @@ def user_diff(outcome):
     keyed = '%s %s, ' % key if key is not None else ''
     if plan.create:
         header = '%s (%srow %d, new user)' % (plan.desired.username, keyed, plan.desired.line)
+    elif plan.delete is not None:
+        # the whole record going away
+        header = '%s (%srow %d, id %s, deleted)' % (plan.desired.username, keyed, plan.desired.line, plan.user_id)
+        return {'before_header': header, 'after_header': header, 'before': dict(plan.before), 'after': {}}
     else:
         header = '%s (%srow %d, id %s)' % (plan.desired.username, keyed, plan.desired.line, plan.user_id)
     before, after = dict(plan.before), dict(plan.after)

@@ -47,6 +47,7 @@ class State:
         self.system_bindings = {}     # (system id, user id) -> edge attributes ({} when none)
         self.ldap_bindings = set()    # (ldap server id, user id)
         self.system_routes = {}       # (system id, user id) -> [route], the indirect routes of a RemoveSystemID pair
+        self.whole_records = {}       # user id -> the whole record of a user a row deletes (see whole_record.py)
         self._groups_folded = None    # (number of groups, {folded name: [groups]}), built when first needed
 
     def add_user(self, user):
@@ -138,7 +139,12 @@ class State:
         removals = [self._group_fact(name, uid) for name, dummy in desired.remove_groups]
         unbind = bool(desired.remove_system_id) and (desired.remove_system_id, uid) in self.system_bindings
         routes = self.system_routes.get((desired.remove_system_id, uid), ()) if desired.remove_system_id else ()
-        return UserFacts(groups, binding, ldap_bound, removals, unbind, routes, self.names_of(desired))
+        facts = UserFacts(groups, binding, ldap_bound, removals, unbind, routes, self.names_of(desired),
+                          self.system_bindings.get((desired.remove_system_id, uid)) if unbind else None)
+        facts.remove_ldap_bound = bool(desired.remove_ldapserver_id) and \
+            (desired.remove_ldapserver_id, uid) in self.ldap_bindings
+        facts.whole_record = self.whole_records.get(uid) if desired.delete else None
+        return facts
 
     def names_of(self, desired):
         """The readable names of the device, the device to unbind and the LDAP server the row names."""
@@ -148,6 +154,8 @@ class State:
                 names[key] = system_name(self.systems[system_id])
         if desired.ldapserver_id in self.ldapservers:
             names['ldap'] = self.ldapservers[desired.ldapserver_id].get('name')
+        if desired.remove_ldapserver_id in self.ldapservers:
+            names['remove_ldap'] = self.ldapservers[desired.remove_ldapserver_id].get('name')
         return names
 
     def _group_fact(self, name, uid):
@@ -290,12 +298,13 @@ def _start_listings(client, rows, pool):
     """Start listing the groups, devices and LDAP servers the rows use; they do not depend on the users."""
     jobs = []
     # the groups name the routes a RemoveSystemID leaves, too
-    if any(r.groups or r.remove_groups or r.remove_system_id for r in rows):
+    # a user to delete: its groups are named in its whole record, and checked against protected_groups
+    if any(r.groups or r.remove_groups or r.remove_system_id or r.delete for r in rows):
         jobs.append(('groups', lambda: list(client.v2_list(endpoints.USER_GROUPS))))
     system_ids = set(sid for r in rows for sid in (r.system_id, r.remove_system_id) if sid)
     if system_ids:
         jobs.append(('systems', lambda: read_systems(client, system_ids)))
-    if any(r.ldapserver_id for r in rows):
+    if any(r.ldapserver_id or r.remove_ldapserver_id or r.delete for r in rows):
         jobs.append(('ldap', lambda: list(client.v2_list(endpoints.LDAP_SERVERS))))
     return [(job, pool.submit(job[1])) for job in jobs]
 
@@ -349,8 +358,9 @@ def _read_edges(client, rows, state, pool):
         for system_id in (row.system_id, row.remove_system_id):
             if system_id in state.systems:
                 system_pairs.add((system_id, uid))
-        if row.ldapserver_id in state.ldapservers:
-            ldap_pairs.add((row.ldapserver_id, uid))
+        for ldap_id in (row.ldapserver_id, row.remove_ldapserver_id):
+            if ldap_id in state.ldapservers:
+                ldap_pairs.add((ldap_id, uid))
     read_edges(client, pool, [
         EdgeKind(group_pairs, state.group_members, endpoints.GROUP_MEMBERS, None,
                  endpoints.USER_MEMBER_OF, None, memberof=True),

@@ -45,7 +45,11 @@ UNCHANGED = 'unchanged'
 INVALID = 'invalid'             # the row breaks a rule
 NOT_FOUND = 'not_found'         # no such user (with missing_users=skip, reported without failing)
 SKIPPED = 'skipped'             # valid, not applied because other rows are invalid
-ROW_STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED, INVALID, NOT_FOUND, SKIPPED, WOULD_CREATE, WOULD_UPDATE)
+DELETED = 'deleted'             # the row's user was deleted (a state cell DELETED, with allow_delete)
+WOULD_DELETE = 'would_delete'
+# a row deleting a user that does not exist is ABSENT ('absent'): nothing to do
+ROW_STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED, INVALID, NOT_FOUND, SKIPPED, WOULD_CREATE, WOULD_UPDATE,
+                DELETED, WOULD_DELETE, ABSENT)
 # a row of a saved plan whose user changed, in what the row touches, since the plan: nothing is written for it
 STALE = 'stale'
 # the rows that did not succeed: what ``return_results: problems`` returns (a row whose ``failed`` is true is one
@@ -71,14 +75,15 @@ def named(form, object_id, name=None):
 
 
 # a write not made, in check mode, and the status the real run gives it once made
-_WOULD = {ADDED: WOULD_ADD, UPDATED: WOULD_UPDATE, REMOVED: WOULD_REMOVE, CREATED: WOULD_CREATE}
+_WOULD = {ADDED: WOULD_ADD, UPDATED: WOULD_UPDATE, REMOVED: WOULD_REMOVE, CREATED: WOULD_CREATE,
+          DELETED: WOULD_DELETE}
 _DONE = dict((would, done) for done, would in _WOULD.items())
 _ACTION_DONE = {ADD: ADDED, UPDATE: UPDATED, REMOVE: REMOVED}
 
 
 def preview(status, check_mode=True):
-    """``status`` as check mode reports it: ``added``, ``updated`` and ``removed`` become ``would_add``,
-    ``would_update`` and ``would_remove``."""
+    """``status`` as check mode reports it: ``added``, ``updated``, ``removed``, ``created`` and ``deleted``
+    become ``would_add``, ``would_update``, ``would_remove``, ``would_create`` and ``would_delete``."""
     return _WOULD.get(status, status) if check_mode else status
 
 
@@ -118,10 +123,14 @@ def problem_status(desired):
     return NOT_FOUND if desired.user_missing else INVALID
 
 
-def row_status(failed, changed, check_mode, created=False):
-    """The status of an applied row; ``created`` when the row's user was created (or would be, in check mode)."""
+def row_status(failed, changed, check_mode, created=False, deleted=None):
+    """The status of an applied row; ``created`` when the row's user was created (or would be, in check mode);
+    ``deleted`` for a row deleting its user: True once deleted (or, in check mode, would be), False when it was
+    gone already (``absent``)."""
     if failed:
         return FAILED
+    if deleted is not None:
+        return preview(DELETED, check_mode) if deleted else ABSENT
     if created:
         return preview(CREATED, check_mode)
     return preview(UPDATED, check_mode) if changed else UNCHANGED

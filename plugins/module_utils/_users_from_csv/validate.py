@@ -104,9 +104,12 @@ _parse_days = _counter('a number of days', columns.MAX_DAYS)
 def _parse_state(desired, column, key, value):
     state = columns.parse_state(value)
     if state is None:
-        desired.problem(key, '%s is not a user state: use %s or %s (%s only for a user being created)'
-                        % ((shown(value),) + columns.USER_STATES))
+        desired.problem(key, '%s is not a user state: use %s or %s (%s only for a user being created), or %s to '
+                        'delete the user' % ((shown(value),) + columns.USER_STATES + (columns.DELETED,)))
         return _INVALID
+    if state == columns.DELETED:
+        desired.delete = True
+        return _INVALID         # not a field to write: the row deletes its user
     return state
 
 
@@ -244,6 +247,8 @@ def _check_row(desired, username_required=True):
         desired.problem('Administrator', 'needs a SystemID in the same row')
     _check_named_once(desired, desired.groups)
     _check_removals(desired)
+    if desired.delete:
+        _check_delete_only(desired)
 
 
 def _check_named_once(desired, cells):
@@ -261,6 +266,24 @@ def _check_removals(desired):
     if desired.remove_system_id is not None and desired.remove_system_id == desired.system_id:
         desired.problem('RemoveSystemID', '%s is also the SystemID of this row: a row cannot bind and unbind '
                         'the same device' % (st.DEVICE % desired.remove_system_id))
+    if desired.remove_ldapserver_id is not None and desired.remove_ldapserver_id == desired.ldapserver_id:
+        desired.problem('RemoveLdapServerID', '%s is also the ldapserver_id of this row: a row cannot bind and unbind '
+                        'the same LDAP server' % (st.LDAP_SERVER % desired.remove_ldapserver_id))
+
+
+def _check_delete_only(desired):
+    """A row whose state cell says DELETED deletes its user and does nothing else: every other filled cell
+    (a field, a group, a binding, an attribute) is a problem on the state cell."""
+    others = [c.name for c in columns.given_columns(desired) if c is not columns.USERNAME]
+    others += [key for dummy, key in desired.groups + desired.remove_groups]
+    others += [desired.attribute_keys.get(name, name) for name, dummy in desired.attributes]
+    for flag, name in (('system_given', 'SystemID'), ('remove_system_given', 'RemoveSystemID'),
+                       ('remove_ldapserver_given', 'RemoveLdapServerID')):
+        if getattr(desired, flag) and name not in others:
+            others.append(name)
+    if others:
+        desired.problem('state', 'DELETED deletes user %r; the row also fills %s: a row cannot both delete a user '
+                        'and change its fields, memberships or bindings' % (desired.username, ', '.join(others)))
 
 
 def _check_across_rows(rows):

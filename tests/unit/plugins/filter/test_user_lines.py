@@ -73,6 +73,21 @@ def test_removals_say_what_was_or_would_be_taken_away_and_absent_ones_are_not_li
                      'row 4 erin: unchanged']
 
 
+def test_ldap_unbindings_and_deletions_are_said_apart():
+    ldap = {'id': 'l1', 'name': 'ldap-1', 'status': 'would_remove'}
+    lines = user_lines([
+        result(2, 'carol', 'would_update', changed=True, remove_ldap=ldap),
+        result(3, 'carol', 'updated', changed=True, remove_ldap=dict(ldap, status='removed')),
+        result(4, 'bob', 'would_delete', changed=True),
+        result(5, 'bob', 'deleted', changed=True),
+        result(6, 'ghost', 'absent', msg="user 'ghost' does not exist in JumpCloud: nothing to delete"),
+    ])
+    assert lines == ['row 2 carol: would update: would unbind LDAP server ldap-1 (l1)',
+                     'row 3 carol: updated: LDAP server ldap-1 (l1) unbound',
+                     'row 4 bob: would delete', 'row 5 bob: deleted',
+                     "row 6 ghost: absent: user 'ghost' does not exist in JumpCloud: nothing to delete"]
+
+
 def test_failed_bindings_are_named_on_a_failed_row_message():
     line = user_lines([result(2, 'bob', 'failed', msg='group Ops: Forbidden',
                               groups=[{'name': 'Ops', 'id': 'g', 'status': 'failed'}])])

@@ -36,7 +36,7 @@ SAMPLES = {
     columns.DAYS: ('30', 30, '366'),
     columns.ADDRESS: ('Denver', 'Denver', 'x' * 1025),
     columns.PHONE: ('+1 555 0100', '+1 555 0100', 'x' * 1025),
-    columns.STATE: (' suspended ', 'SUSPENDED', 'DELETED'),
+    columns.STATE: (' suspended ', 'SUSPENDED', 'REMOVED'),
 }
 
 
@@ -101,7 +101,7 @@ def test_the_template_writes_its_columns_in_the_order_it_always_has():
         ('telephony', ['mobile_number', 'home_number', 'work_number', 'work_mobile_number', 'work_fax_number']),
         ('unix_ids', ['unix_uid', 'unix_guid']),
         ('mfa', ['enable_user_portal_multifactor', 'EnrollmentDays']),
-        ('ldap_binding', ['ldap_binding_user', 'ldapserver_id']),
+        ('ldap_binding', ['ldap_binding_user', 'ldapserver_id', 'RemoveLdapServerID']),
         ('systems', ['SystemID', 'Administrator', 'RemoveSystemID']),
         ('state', ['state']),
     ]
@@ -215,7 +215,7 @@ PREFILLED = {
     'work_city': '', 'work_state': '', 'work_postalCode': '', 'work_country': 'US', 'mobile_number': '+1 555 0100',
     'home_number': '', 'work_number': '', 'work_mobile_number': '', 'work_fax_number': '+1 555 0199',
     'unix_uid': '5001', 'unix_guid': '5002', 'enable_user_portal_multifactor': 'true', 'EnrollmentDays': '',
-    'ldap_binding_user': 'false', 'ldapserver_id': '', 'SystemID': '', 'Administrator': '', 'RemoveSystemID': '',
+    'ldap_binding_user': 'false', 'ldapserver_id': '', 'RemoveLdapServerID': '', 'SystemID': '', 'Administrator': '', 'RemoveSystemID': '',
     'state': 'SUSPENDED', 'Group1': '', 'Attribute1_name': 'badge', 'Attribute1_value': '42',
 }
 

@@ -48,6 +48,16 @@ def test_bom_case_spaces_and_trimming():
     assert desired.addresses == {'home': {'locality': 'Denver'}}
 
 
+def test_every_column_whose_header_starts_with_jc_is_ignored():
+    data = b'Username,JC_Note,jobTitle, jc_error ,jc_anything_else\nbob,"undone: x, y",Boss,old,=1\n'
+    table, found = read_csv('u.csv', data)
+    assert found == []
+    desired = parse_rows(table, '__CLEAR__')[0]
+    assert desired.problems == [] and desired.scalars == {'jobTitle': 'Boss'}
+    # a header that merely contains jc_ is still unknown
+    assert [p[2][:20] for p in problems(b'Username,note_jc_\nbob,x\n')] == ["unknown column 'note"]
+
+
 def test_rows_know_the_line_they_start_on_across_multiline_cells():
     table, found = read_csv('u.csv', b'Username,description\nbob,"two\nlines"\nerin,x\n')
     assert found == [] and [r.line for r in table.rows] == [2, 4]

@@ -139,9 +139,9 @@ def test_all_columns_writes_every_column_reads_nothing_and_no_devices_file(tmp_p
     client = Directory(USERS, systems=SYSTEMS)
     result = run(client, dest=str(tmp_path), all_columns=True, groups=1)
     assert result['columns'][:5] == ['Username', 'FirstName', 'LastName', 'Password', 'Email']
-    assert result['columns'][-6:] == ['password_never_expires', 'SystemID', 'Administrator', 'RemoveSystemID', 'state',
-                                      'Group1']
-    assert len(result['columns']) == 56 and result['rows'] == 0
+    assert result['columns'][-7:] == ['password_never_expires', 'RemoveLdapServerID', 'SystemID', 'Administrator',
+                                      'RemoveSystemID', 'state', 'Group1']
+    assert len(result['columns']) == 57 and result['rows'] == 0
     assert (tmp_path / 'JCUserUpdateImport_03-04-2026.csv').read_bytes().decode('utf-8-sig') == (
         ','.join(result['columns']) + '\r\n')
     assert client.calls == [] and 'systems_path' not in result

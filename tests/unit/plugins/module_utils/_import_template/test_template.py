@@ -28,7 +28,8 @@ ALICE = {
     ({'email': True, 'unix_ids': True}, ['Username', 'Email', 'unix_uid', 'unix_guid']),
     ({'telephony': True, 'mfa': True, 'ldap_binding': True, 'groups': 2, 'custom_attributes': 2},
      ['Username', 'mobile_number', 'home_number', 'work_number', 'work_mobile_number', 'work_fax_number',
-      'enable_user_portal_multifactor', 'EnrollmentDays', 'ldap_binding_user', 'ldapserver_id', 'Group1', 'Group2',
+      'enable_user_portal_multifactor', 'EnrollmentDays', 'ldap_binding_user', 'ldapserver_id', 'RemoveLdapServerID',
+      'Group1', 'Group2',
       'Attribute1_name', 'Attribute1_value', 'Attribute2_name', 'Attribute2_value']),
     ({'user_information': True, 'location': True},
      ['Username', 'alternateEmail', 'recoveryEmail', 'manager', 'managedAppleId', 'MiddleName', 'preferredName',
@@ -114,7 +115,7 @@ FULL = [
     'work_fax_number', 'unix_guid', 'unix_uid', 'enable_user_portal_multifactor', 'EnrollmentDays',
     'ldap_binding_user', 'ldapserver_id', 'account_locked', 'allow_public_key', 'enable_managed_uid',
     'externally_managed', 'external_dn', 'external_source_type', 'passwordless_sudo', 'sudo', 'password_never_expires',
-    'SystemID', 'Administrator', 'RemoveSystemID', 'state',
+    'RemoveLdapServerID', 'SystemID', 'Administrator', 'RemoveSystemID', 'state',
 ]
 EVERY_SECTION = dict((name, True) for name, dummy in template.SECTIONS)
 
@@ -131,7 +132,7 @@ def test_all_columns_keeps_the_reference_order_and_spelling_apart_from_its_one_g
     from_reference = [c for c in FULL if c.lower() in [n.lower() for n in template.REFERENCE_FULL]]
     assert [c.lower() for c in from_reference] == [n.lower() for n in template.REFERENCE_FULL]
     assert len(template.REFERENCE_FULL) == 50
-    ours = ['work_country', 'SystemID', 'Administrator', 'RemoveSystemID', 'state']
+    ours = ['work_country', 'RemoveLdapServerID', 'SystemID', 'Administrator', 'RemoveSystemID', 'state']
     assert [c for c in FULL if c not in from_reference] == ours
 
 
@@ -156,7 +157,8 @@ def test_a_prefilled_full_template_fills_the_flags_and_external_columns_too():
         assert name in fields, name
     # the columns a prefilled template leaves blank are the ones the prefill option names
     assert [c for c in FULL if not BY_KEY[c.lower()].prefill] == [
-        'Password', 'EnrollmentDays', 'ldapserver_id', 'SystemID', 'Administrator', 'RemoveSystemID']
+        'Password', 'EnrollmentDays', 'ldapserver_id', 'RemoveLdapServerID', 'SystemID', 'Administrator',
+        'RemoveSystemID']
 
 
 def test_the_module_documents_the_full_header_in_its_order():

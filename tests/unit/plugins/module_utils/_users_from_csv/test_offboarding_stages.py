@@ -77,7 +77,8 @@ def test_the_cells_of_removals_land_in_the_row():
 
 @pytest.mark.parametrize('text,expected', [
     ('Username,state\nbob,gone\n',
-     ["state: 'gone' is not a user state: use ACTIVATED or SUSPENDED (STAGED only for a user being created)"]),
+     ["state: 'gone' is not a user state: use ACTIVATED or SUSPENDED (STAGED only for a user being created), or "
+      "DELETED to delete the user"]),
     ('Username,state\nbob,__CLEAR__\n', ["state: cannot be cleared (the clear token '__CLEAR__' is not allowed here)"]),
     ('Username,RemoveGroup1\nbob,__CLEAR__\n',
      ['RemoveGroup1: names the group to take the user out of; the clear token is not a group']),

@@ -49,7 +49,7 @@ def test_an_updated_row():
     assert result == {'row': 2, 'username': 'bob', 'user_id': UID, 'status': 'updated', 'changed': True,
                       'failed': False, 'changed_fields': ['jobTitle', 'password'],
                       'groups': [{'name': 'Finance', 'id': 'g1', 'status': 'added'}], 'system': None, 'ldap': None,
-                      'remove_system': None, 'msg': ''}
+                      'remove_system': None, 'remove_ldap': None, 'msg': ''}
     # the result is a copy: the outcome may be let go
     result['groups'][0]['status'] = 'changed later'
     assert done.groups[0]['status'] == 'added'
@@ -112,7 +112,7 @@ def test_the_summary_counts_rows_by_status_and_the_requests():
     assert report.summary(results, {'reads': 7, 'writes': 3, 'retries': 1, 'other': 9}) == {
         'rows': 7, 'changed': 2, 'failed': 3,
         'by_status': {'created': 0, 'updated': 2, 'unchanged': 1, 'failed': 1, 'invalid': 1, 'not_found': 1,
-                      'skipped': 1},
+                      'skipped': 1, 'deleted': 0, 'absent': 0},
         'requests': {'reads': 7, 'writes': 3, 'retries': 1}}
     assert report.summary([], {})['requests'] == {'reads': 0, 'writes': 0, 'retries': 0}
 
@@ -170,12 +170,12 @@ def test_the_report_has_one_line_per_result_in_its_columns_formula_safe():
          'msg': '+1 is, "quoted"', 'errors': []}]
     text = report.render_report(results)
     assert text.split('\r\n')[0] == \
-        'row,username,user_id,status,changed,failed,changed_fields,groups,system,ldap,msg,remove_system'
+        'row,username,user_id,status,changed,failed,changed_fields,groups,system,ldap,msg,remove_system,remove_ldap'
     assert list(csv.reader(io.StringIO(text))) == [
         list(report.REPORT_COLUMNS),
         ['2', "'=cmd()", UID, 'updated', 'true', 'false', 'jobTitle;password', 'Finance:added', '%s:added' % SID, '', '',
-         ''],
-        ['3', '', '', 'invalid', 'false', 'true', '', '', '', 'l1:present', "'+1 is, \"quoted\"", '']]
+         '', ''],
+        ['3', '', '', 'invalid', 'false', 'true', '', '', '', 'l1:present', "'+1 is, \"quoted\"", '', '']]
 
 
 def test_the_report_is_written_whole_through_a_temporary_file(tmp_path):

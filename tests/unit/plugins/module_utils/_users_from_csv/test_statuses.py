@@ -33,7 +33,8 @@ def test_would_forms_map_to_the_real_ones_and_back():
     assert [st.preview(s, check_mode=False) for s in st.ITEM_STATUSES] == list(st.ITEM_STATUSES)
     assert [st.as_done(s) for s in st.ITEM_STATUSES] == \
         ['added', 'updated', 'removed', 'present', 'absent', 'failed', 'added', 'updated', 'removed']
-    assert [s for s in st.ROW_STATUSES if st.is_preview(s)] == ['would_create', 'would_update']
+    assert [s for s in st.ROW_STATUSES if st.is_preview(s)] == ['would_create', 'would_update', 'would_delete']
+    assert (st.preview(st.DELETED), st.as_done(st.WOULD_DELETE)) == ('would_delete', 'deleted')
     assert (st.preview(st.CREATED), st.as_done(st.WOULD_CREATE)) == ('would_create', 'created')
     assert [s for s in st.ITEM_STATUSES if st.is_preview(s)] == ['would_add', 'would_update', 'would_remove']
 
@@ -52,18 +53,18 @@ def test_before_its_write_an_item_is_present_or_not_yet_done():
 
 def test_the_summary_counts_would_update_in_check_mode_in_place_of_updated():
     assert st.summary_statuses(False) == ('created', 'updated', 'unchanged', 'failed', 'invalid', 'not_found',
-                                          'skipped')
+                                          'skipped', 'deleted', 'absent')
     assert st.summary_statuses(True) == ('would_create', 'would_update', 'unchanged', 'failed', 'invalid',
-                                         'not_found', 'skipped')
+                                         'not_found', 'skipped', 'would_delete', 'absent')
     results = [{'status': s, 'changed': s == 'would_update', 'failed': False}
                for s in ('would_update', 'would_update', 'unchanged')]
     summary = report.summary(results, {'reads': 4}, check_mode=True)
     assert summary['by_status'] == {'would_create': 0, 'would_update': 2, 'unchanged': 1, 'failed': 0, 'invalid': 0, 'not_found': 0,
-                                    'skipped': 0}
+                                    'skipped': 0, 'would_delete': 0, 'absent': 0}
     assert summary['changed'] == 2 and summary['requests'] == {'reads': 4, 'writes': 0, 'retries': 0}
     real = report.summary([dict(r, status=st.as_done(r['status'])) for r in results], {})
     assert real['by_status'] == {'created': 0, 'updated': 2, 'unchanged': 1, 'failed': 0, 'invalid': 0, 'not_found': 0,
-                                 'skipped': 0}
+                                 'skipped': 0, 'deleted': 0, 'absent': 0}
 
 
 def directory(exists=()):
