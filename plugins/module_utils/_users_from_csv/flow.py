@@ -41,6 +41,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.re
     check_new_managers, check_references, check_restricted)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.options import RunOptions
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.report import RunResults
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import rollback
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import needed_fields, read_state
@@ -63,7 +64,7 @@ def apply_csv(options, connect, check_mode=False, want_diff=False, warn=None, no
 class UsersRun:
     """One run of jc_users_from_csv, a method a stage; :meth:`run` is their sequence."""
 
-    results_class = report.RunResults       # what holds every row's result as it is made
+    results_class = RunResults      # what holds every row's result as it is made
 
     def __init__(self, options, connect, warn=None, now=None):
         self.options = options
@@ -74,8 +75,8 @@ class UsersRun:
         self.client = self.applier = self.interrupts = self.pool = self.progress = self.failed_rows = None
         # every row's result as it is made: return_results applies there (report.RunResults)
         self.rows = self.results_class(options.return_results, options.check_mode, lines=options.return_user_lines,
-                                      report=bool(options.report_path) and not options.check_mode,
-                                      plan_run=options.plan_given, keyed=options.matcher.keyed)
+                                       report=bool(options.report_path) and not options.check_mode,
+                                       plan_run=options.plan_given, keyed=options.matcher.keyed)
         self.rollback = None        # what the run wrote, for the rollback file (a real run with rollback_path)
         self.new_users = None       # the ids of the users the run creates, for the rows they manage
 

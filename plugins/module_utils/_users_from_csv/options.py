@@ -80,6 +80,7 @@ def secret_params(params):
     """The secrets among the module's parameters beyond its no_log options: the items' Password values."""
     return secret_values(params.get('users'))
 
+
 # the options that shape a saved plan: recorded in it, taken from it by the run that applies it, and refused
 # there when given another value than the plan's (an option added later that changes what a row writes belongs
 # here too)
