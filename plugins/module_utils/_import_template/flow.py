@@ -23,6 +23,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths impor
     nothing_written, not_a_regular_file, output_path_problem)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.write import write_atomic
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import render as template
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.prefill import add_groups, overflow_warnings
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
 
 SECTION_OPTIONS = [section[0] for section in template.SECTIONS]
@@ -58,6 +59,9 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
                                         p.get('all_columns', False),
                                         **dict((s, p.get(s, False)) for s in SECTION_OPTIONS))
     users, systems = _read_jumpcloud(p, columns, connect)
+    if p['prefill']:
+        for text in overflow_warnings(users, p['groups'], p['custom_attributes']):
+            warn(text)
     rows = len(users)       # counted first: the rendering consumes the list
     files = [(path, template.render_csv(columns, template.iter_template_rows(columns, users, p['prefill'])))]
     if systems is not None:
@@ -112,6 +116,8 @@ def _read_jumpcloud(p, columns, connect):
         if p['populate_users']:
             users = list(client.v1_search(endpoints.SEARCH_USERS,
                                           fields=template.prefill_fields(columns) if p['prefill'] else 'username'))
+            if p['prefill'] and p['groups']:
+                add_groups(client, users, p.get('max_workers') or 1)
         if p['systems']:
             systems = list(client.v1_search(endpoints.SEARCH_SYSTEMS, fields='hostname displayName lastContact'))
     except JumpCloudError as exc:

@@ -19,8 +19,8 @@ import csv
 import io
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.columns import (
-    ATTRIBUTE_NAME_RE, BY_KEY, FIXED_COLUMNS, TEMPLATE_SECTIONS, attribute_header, group_header, parse_attribute_header,
-    remove_group_header, section_columns)
+    ATTRIBUTE_NAME_RE, BY_KEY, FIXED_COLUMNS, GROUP_RE, TEMPLATE_SECTIONS, attribute_header, group_header,
+    normalise_header, parse_attribute_header, remove_group_header, section_columns)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import object_id
 
@@ -107,11 +107,29 @@ def cell_reader(column):
         key = attribute[1]
 
         def attribute(user):
-            attributes = [a for a in user.get('attributes') or []
-                          if a.get('value') and ATTRIBUTE_NAME_RE.match(a.get('name') or '')]
+            attributes = shown_attributes(user)
             return _text(attributes[index].get(key)) if index < len(attributes) else ''
         return attribute
+    group = GROUP_RE.match(normalise_header(column))
+    if group:
+        index = int(group.group(1)) - 1
+        return lambda user: _text(_nth(user.get(GROUPS), index))
     return lambda user: ''
+
+
+# where a user record carries the names of its user groups once they are read (sorted, see
+# _api/memberships.py): the GroupN cells show them, one a column
+GROUPS = 'groups'
+
+
+def _nth(items, index):
+    return items[index] if items and index < len(items) else None
+
+
+def shown_attributes(user):
+    """The custom attributes of ``user`` that AttributeN cells can show, in the user's order: those with a value
+    and a name of letters and digits (what JumpCloud's attribute names are)."""
+    return [a for a in user.get('attributes') or [] if a.get('value') and ATTRIBUTE_NAME_RE.match(a.get('name') or '')]
 
 
 def prefill_fields(columns):
@@ -158,8 +176,9 @@ def system_rows(systems):
 def render_csv(columns, rows):
     """UTF-8 CSV text (with a byte order mark, so spreadsheets read accents right), formula-safe."""
     buffer = io.StringIO()
+    buffer.write('\ufeff')     # written first: adding it to the finished text would copy the whole file once more
     writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(columns)
     for row in rows:
         writer.writerow([escape_cell(cell) if cell else cell for cell in row])
-    return '\ufeff' + buffer.getvalue()
+    return buffer.getvalue()
