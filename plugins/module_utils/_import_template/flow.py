@@ -23,7 +23,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths impor
     nothing_written, not_a_regular_file, output_path_problem)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.write import write_atomic
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import render as template
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.prefill import add_groups, overflow_warnings
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.prefill import GroupNames, overflow_warnings
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
 
 SECTION_OPTIONS = [section[0] for section in template.SECTIONS]
@@ -110,18 +110,24 @@ def _read_jumpcloud(p, columns, connect):
     systems), read through ``connect()`` only when either is asked for."""
     users, systems = [], None
     client = None
+    groups = None
     try:
         if p['populate_users'] or p['systems']:
             client = connect()
+        if p['populate_users'] and p['prefill'] and p['groups']:
+            groups = GroupNames(client, p.get('max_workers') or 1)      # read meanwhile
         if p['populate_users']:
             users = list(client.v1_search(endpoints.SEARCH_USERS,
                                           fields=template.prefill_fields(columns) if p['prefill'] else 'username'))
-            if p['prefill'] and p['groups']:
-                add_groups(client, users, p.get('max_workers') or 1)
+        if groups is not None:
+            groups.add_to(users)
         if p['systems']:
             systems = list(client.v1_search(endpoints.SEARCH_SYSTEMS, fields='hostname displayName lastContact'))
     except JumpCloudError as exc:
         raise RunFailed('%s: %s' % (nothing_written('reading JumpCloud failed'), client.redact(exc)))
+    finally:
+        if groups is not None:
+            groups.close()
     return users, systems
 
 

@@ -22,14 +22,29 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.r
 NAMED_AT_MOST = 50
 
 
-def add_groups(client, users, workers):
-    """Put the names of each of ``users``' groups on its record (under ``GROUPS``, sorted), read on ``workers``
-    threads; the inverted listing is let go of user by user."""
-    groups = list_groups(client)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        by_user = group_names_by_user(client, pool, groups, set(object_id(user) for user in users))
-    for user in users:
-        user[GROUPS] = by_user.pop(object_id(user), ())
+class GroupNames:
+    """Every user's group names (see ``group_names_by_user``), read on ``workers`` threads in the background from
+    the moment it is made, while the users are read; :meth:`add_to` waits for them."""
+
+    def __init__(self, client, workers):
+        self._pool = ThreadPoolExecutor(max_workers=workers)
+        self._runner = ThreadPoolExecutor(max_workers=1)
+        self._future = self._runner.submit(lambda: group_names_by_user(client, self._pool, list_groups(client)))
+
+    def add_to(self, users):
+        """Put each of ``users``' group names on its record (under ``GROUPS``), the inverted listing let go of user
+        by user. Raises what reading them raised."""
+        try:
+            by_user = self._future.result()
+        finally:
+            self.close()
+        for user in users:
+            user[GROUPS] = by_user.pop(object_id(user), ())
+
+    def close(self):
+        """Stop: no listing not started yet is started."""
+        self._runner.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def overflow_warnings(users, group_columns, attribute_columns):

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import render as template
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.prefill import overflow_warnings
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.columns import BY_KEY, FIXED_COLUMNS, lookup
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.modules import jc_import_template
@@ -165,3 +166,22 @@ def test_the_module_documents_the_full_header_in_its_order():
     assert listed == FULL
     never = re.findall(r'C\(([A-Za-z_0-9]+)\)', options['prefill']['description'][1])
     assert sorted(never) == sorted(c for c in FULL if not BY_KEY[c.lower()].prefill)
+
+
+def test_group_cells_hold_the_users_groups_and_users_over_the_columns_are_named():
+    users = [{'username': 'ann', 'groups': ['a', 'b', 'c'], 'attributes': [{'name': 'x', 'value': '1'}]},
+             {'username': 'bob', 'groups': ['a'], 'attributes': [{'name': 'x', 'value': '1'}, {'name': 'y', 'value': '2'},
+                                                                 {'name': 'bad name', 'value': '3'}]},
+             {'username': 'cy'}]
+    assert [template.prefill_value(users[0], 'Group%d' % n) for n in (1, 2, 3, 4)] == ['a', 'b', 'c', '']
+    assert template.prefill_value(users[2], 'Group1') == ''
+    assert overflow_warnings(users, 3, 2) == []
+    assert overflow_warnings(users, 0, 0) == []
+    warnings = overflow_warnings(users, 2, 1)
+    assert warnings[0].startswith("1 user has more groups than the template's 2 GroupN columns; the cells hold the "
+                                  "first 2 (by name)")
+    assert warnings[0].endswith(': ann')
+    assert warnings[1].startswith("1 user has more custom attributes than the template's 1 AttributeN column")
+    assert warnings[1].endswith(': bob')
+    many = [{'username': 'u%03d' % n, 'groups': ['a', 'b']} for n in range(60)]
+    assert overflow_warnings(many, 1, 0)[0].endswith('u049 and 10 more')
