@@ -180,10 +180,11 @@ users:
 rows:
   description:
     - Each user as a row of the column language, in RV(users)' order, every cell a string as a prefilled
-      M(jcops.jumpcloud.jc_import_template) writes it (blank when the user has no value).
-    - Every row has the columns a prefilled template fills in (C(Username), C(FirstName), C(LastName), C(Email),
-      the user information, address, phone, unix id, MFA, LDAP binding, flag and external columns, C(state)),
-      then C(Group1) ... one a group, and C(Attribute1_name), C(Attribute1_value) ... one pair an attribute.
+      M(jcops.jumpcloud.jc_import_template) writes it.
+    - A row has the columns a prefilled template fills in (C(Username), C(FirstName), C(LastName), C(Email), the
+      user information, address, phone, unix id, MFA, LDAP binding, flag and external columns, C(state)) that hold
+      a value (a blank cell changes nothing, so it is left out; C(Username) is always there), then C(Group1) ...
+      one a group, and C(Attribute1_name), C(Attribute1_value) ... one pair an attribute.
     - Applied by M(jcops.jumpcloud.jc_users_from_csv) as they are, they write nothing.
   returned: when O(as_rows=true)
   type: list
@@ -191,7 +192,7 @@ rows:
   sample: [{Username: alice, Email: alice@example.com, jobTitle: Engineer, Group1: Engineering,
             Attribute1_name: team, Attribute1_value: red}]
 columns:
-  description: A header holding every column of RV(rows), in the template's order.
+  description: A header holding every column of RV(rows), in the template's order (a CSV of the rows needs no other).
   returned: when O(as_rows=true)
   type: list
   elements: str

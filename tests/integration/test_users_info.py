@@ -146,6 +146,7 @@ def test_as_rows_applied_by_jc_users_from_csv_writes_nothing(tmp_path, org):
     assert (rows['bob']['manager'], rows['bob']['jobTitle'], rows['bob']['sudo']) == (
         org.uid('alice'), '=SUM(A1)', 'true')
     assert rows['erin']['state'] == 'SUSPENDED' and 'Group1' not in rows['carol']
+    assert 'MiddleName' not in rows['alice']          # a blank cell is left out
     assert run.result['columns'][:3] == ['Username', 'FirstName', 'LastName']
     assert run.result['columns'][-6:] == ['Group1', 'Group2', 'Attribute1_name', 'Attribute1_value',
                                           'Attribute2_name', 'Attribute2_value']

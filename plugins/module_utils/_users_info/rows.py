@@ -15,7 +15,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.columns impor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.render import (
     FULL_COLUMNS, GROUPS, cell_reader, prefill_fields, shown_attributes)
 
-# the columns a prefilled template fills in, in the full template's order: every row has them all
+# the columns a prefilled template fills in, in the full template's order
 ROW_COLUMNS = [name for name in FULL_COLUMNS if BY_KEY[name.lower()].prefill]
 # the user fields those cells read (custom attributes are read only when asked for)
 ROW_FIELDS = tuple(field for field in prefill_fields(ROW_COLUMNS).split() if field != 'attributes')
@@ -37,14 +37,23 @@ def numbered_columns(groups, attributes):
 
 
 def user_row(user):
-    """``user`` as a row: its cell of every column of ``ROW_COLUMNS``, then one GroupN column per group and one
-    attribute pair per custom attribute it has (see :func:`numbered_columns`)."""
+    """``user`` as a row: its cell of each column of ``ROW_COLUMNS`` that holds a value (a blank cell changes
+    nothing, so it is left out; ``Username`` is always there), then one GroupN column per group and one attribute
+    pair per custom attribute it has (see :func:`numbered_columns`)."""
     columns = ROW_COLUMNS + numbered_columns(len(user.get(GROUPS) or ()), len(shown_attributes(user)))
-    return dict((column, _reader(column)(user)) for column in columns)
+    row = {}
+    for column in columns:
+        cell = _reader(column)(user)
+        if cell or column == 'Username':
+            row[column] = cell
+    return row
 
 
 def row_columns(rows):
     """Every header of ``rows``, in the template's order: a CSV header that holds them all."""
-    groups = max([0] + [sum(1 for key in row if key.startswith('Group')) for row in rows])
-    attributes = max([0] + [sum(1 for key in row if key.startswith('Attribute')) // 2 for row in rows])
-    return ROW_COLUMNS + numbered_columns(groups, attributes)
+    present = set()
+    for row in rows:
+        present.update(row)
+    groups = sum(1 for n in range(1, len(present) + 1) if group_header(n) in present)
+    attributes = sum(1 for n in range(1, len(present) + 1) if attribute_header(n, 'name') in present)
+    return [column for column in ROW_COLUMNS if column in present] + numbered_columns(groups, attributes)
