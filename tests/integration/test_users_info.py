@@ -7,7 +7,8 @@ import pytest
 
 from fake_jumpcloud.seed import generate_org
 from helpers import apply, run_task
-from playbook import fake_stats, reset_stats
+from playbook import fake_stats, reset_stats, run_play
+from testenv import API_KEY
 
 pytestmark = pytest.mark.integration
 
@@ -161,3 +162,17 @@ def test_as_rows_applied_by_jc_users_from_csv_writes_nothing(tmp_path, org):
     checked = apply(tmp_path, org.fake, rows_csv(run.result), check=True)
     assert [(r['username'], r['changed_fields']) for r in checked.result['results'] if r['changed']] == [
         ('bob', ['jobTitle'])]
+
+
+def test_module_defaults_of_the_group_apply_and_check_mode_reads_the_same(tmp_path, org):
+    play = [{
+        'hosts': 'localhost', 'gather_facts': False,
+        'module_defaults': {'group/jcops.jumpcloud.jumpcloud': {'api_url': org.fake.url,
+                                                                'api_key': '{{ lookup("env", "KEY") }}'}},
+        'tasks': [{INFO_MODULE: {'usernames': ['bob'], 'include': ['groups']}, 'register': 'out', 'check_mode': True},
+                  {'ansible.builtin.assert': {'that': ["out.users | map(attribute='groups') | list == [['Ops']]",
+                                                       'out is not changed']}}],
+    }]
+    run = run_play(tmp_path, None, play, env={'KEY': API_KEY})
+    assert run.rc == 0, run.output
+    assert API_KEY not in run.output
