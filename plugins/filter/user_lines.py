@@ -56,6 +56,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.report import named
 
 # what a write not made (check mode) would do, by what it writes
 _ADD_TO_GROUP = {st.WOULD_ADD: 'would add', st.WOULD_REMOVE: 'would remove'}
@@ -114,7 +115,7 @@ def _status(status):
 
 
 def user_line(result):
-    head = 'row %s %s: %s' % (result.get('row'), result.get('username') or '(no username)', _status(result.get('status')))
+    head = 'row %s %s: %s' % (result.get('row'), named(result), _status(result.get('status')))
     if result.get('failed'):
         return '%s: %s' % (head, result.get('msg') or 'failed')
     parts = _changes(result) + ['warning: %s' % w for w in result.get('warnings') or []]

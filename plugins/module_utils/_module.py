@@ -41,8 +41,20 @@ class JumpCloudModule(AnsibleModule):
     """AnsibleModule with the collection's connection options and an API client."""
 
     def __init__(self, *args, **kwargs):
+        # secrets(params): secrets inside options that cannot be no_log whole (a list's Password values)
+        self._nested_secrets = kwargs.pop('secrets', None)
         super(JumpCloudModule, self).__init__(*args, **kwargs)
         self._client = None
+
+    def _log_invocation(self):
+        """Log the invocation with the nested secrets masked too; they are masked from every output from here on."""
+        self.mask_nested_secrets()
+        super(JumpCloudModule, self)._log_invocation()
+
+    def mask_nested_secrets(self):
+        """Add the module's nested secrets to the values Ansible masks in its logs and results."""
+        if self._nested_secrets is not None:
+            self.no_log_values.update(value for value in self._nested_secrets(self.params) if value)
 
     def run_flow(self, flow):
         """Run a module's ``flow`` with this module's parameters, client, check and diff modes and warnings,

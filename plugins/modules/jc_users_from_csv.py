@@ -120,8 +120,8 @@ options:
       - Path of the CSV on the host running the module (normally the controller). UTF-8, comma-separated,
         with a header row.
       - It must be a regular file (not a FIFO, device or folder) of at most O(max_file_size).
+      - Exactly one of O(csv_path) and O(users) is required.
     type: path
-    required: true
   max_file_size:
     description:
       - The largest O(csv_path) accepted, in bytes or with a unit such as V(100MB) or V(1GB).
@@ -196,6 +196,48 @@ options:
     type: str
     choices: [put, bulk]
     default: put
+  users:
+    description:
+      - The rows as a list instead of a file, for users kept in variables, inventories or the answers of other
+        tasks (and for AWX surveys, which cannot upload a file). Exactly one of O(csv_path) and O(users) is
+        required.
+      - Each item is one row; its keys are the CSV's column names, matched as headers are (without regard to
+        case or surrounding spaces, an unknown one named with the closest known one); its values are strings,
+        booleans (written V(true)/V(false)) or numbers (V(6001) and V(6001.0) are both V(6001)). An empty or
+        null value leaves the field alone, as a blank cell does.
+      - The validation, planning, results, report and failed-rows file are those of the same rows in a CSV. A
+        problem is located by the item's index, counted from 0, and its key, as in C(users[3].jobTitle) where a
+        file's is C(file:line:column); a result's C(row) is the item's index; the failed-rows file is a CSV of
+        the failed items, in the column language.
+      - The items' C(Password) values are kept out of the logs, results and messages, as the options Ansible
+        masks are.
+    type: list
+    elements: dict
+  match_on:
+    description:
+      - Which cell of a row finds its user.
+      - V(username) (the default) finds the user by the C(Username) cell.
+      - V(email) by the C(Email) cell, without regard to case, as JumpCloud compares emails.
+      - V(employeeIdentifier) by the C(employeeIdentifier) cell, exactly.
+      - V(attribute) by the custom attribute O(match_attribute), in the row's C(AttributeN_value) whose
+        C(AttributeN_name) names it (the name without regard to case, the value exactly).
+      - With a key other than V(username), the C(Username) cell may be left empty for an existing user; when
+        given it must be the user's username (renaming is not supported). A user to create
+        (O(missing_users=create)) needs it.
+      - The key cell is never written as a change. A key that is blank, repeated in the rows, or held by
+        several users is an error on its cell, and nothing is written.
+      - Results, lines, report, failed-rows file and diff name each user by username and by the key
+        (C(match_key) in a result).
+    type: str
+    choices: [username, email, employeeIdentifier, attribute]
+    default: username
+  match_attribute:
+    description:
+      - The custom attribute name that finds each row's user, such as V(WorkdayID). Required with
+        O(match_on=attribute), refused otherwise. Letters and digits only.
+      - JumpCloud's search cannot filter on custom attributes, so the users are listed with their custom
+        attributes (1,000 a request, read concurrently) and matched here; see C(docs/api-fidelity.md).
+    type: str
   report_path:
     description:
       - Also write the per-row results to this CSV file. It holds no secrets.
@@ -308,11 +350,19 @@ results:
   elements: dict
   contains:
     row:
-      description: The CSV line number the row starts on (the header is line 1).
+      description: The CSV line number the row starts on (the header is line 1); with O(users), the item's index
+        (from 0).
       type: int
     username:
-      description: The row's Username, as JumpCloud spells it once the user is found.
+      description: The row's Username, as JumpCloud spells it once the user is found (with O(match_on), the
+        username of the user its key found).
       type: str
+    match_key:
+      description: The cell that found the user, C(name) (V(email), V(employeeIdentifier) or the custom
+        attribute's name) and C(value) as the row wrote it.
+      type: dict
+      returned: when O(match_on) is not V(username) and the row has its key
+      sample: {name: WorkdayID, value: W12345}
     user_id:
       description: The user's JumpCloud id, when the user exists (for a user created, the id JumpCloud gave it).
       type: str
@@ -436,6 +486,7 @@ failed_rows_path:
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import JumpCloudModule
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.options import ARGUMENT_SPEC
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.options import SOURCE_RULES, option_problem, secret_params
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.flow import apply_csv
 
 
@@ -444,7 +495,12 @@ def main():
         argument_spec=JumpCloudModule.generate_argspec(**ARGUMENT_SPEC),
         supports_check_mode=True,
         add_file_common_args=True,
+        secrets=secret_params,
+        **SOURCE_RULES
     )
+    module.mask_nested_secrets()    # also when the task's no_log skipped the invocation log
+    if option_problem(module.params):
+        module.fail_json(msg=option_problem(module.params))
     if module.params['max_file_size'] < 1:
         module.fail_json(msg='max_file_size must be at least 1 byte, got %s' % module.params['max_file_size'])
     module.run_flow(apply_csv)

@@ -206,7 +206,7 @@ def test_argument_specs_reject_a_wrong_type(tmp_path, org):
     assert not list(tmp_path.glob('JCUser*.csv'))
 
     missing = run_playbook(tmp_path, org.fake, UPDATE, {})
-    assert missing.rc != 0 and 'missing required arguments: users_csv_path' in missing.stdout
+    assert missing.rc != 0 and 'one of the following is required: csv_path, users' in missing.stdout
 
 
 def test_template_playbook_by_fqcn(tmp_path, org):

@@ -46,6 +46,9 @@ class Problem:
         self.kind = kind          # BROKEN_RULE, NO_SUCH_USER or WARNING
 
     def location(self, path):
+        locate = getattr(path, 'locate', None)     # a list of items (``_csv.items.ItemsPath``): users[3]
+        if locate is not None:
+            return locate(self.line, None)
         where = path
         if self.line is not None:
             where += ':%d' % self.line
@@ -54,6 +57,8 @@ class Problem:
         return where
 
     def format(self, path):
+        if getattr(path, 'locate', None) is not None:
+            return '%s: %s' % (path.locate(self.line, self.header), self.message)
         text = '%s: ' % self.location(path)
         if self.header:
             text += '%s: ' % self.header
@@ -91,6 +96,8 @@ class Desired:
         self.where = {}          # reference key -> (column number, header), shared by the rows of a file
         self.problems = []
         self.missing = None      # the user does not exist: 'create' it, or 'skip' the row (missing_users)
+        self.key = None          # (name, value) of the cell that finds the user, with a match_on other than username
+        self.key_cell = None     # the reference key of that cell
 
     def problem(self, key, message, kind=BROKEN_RULE):
         column, header = self.where.get(key, (None, None))

@@ -92,7 +92,7 @@ def _position(data, offset):
     return line, len(data[start:offset].decode('utf-8', 'replace')) + 1
 
 
-def _read_header(table, cells, problems):
+def _read_header(table, cells, problems, require_username=True):
     table.headers = cells
     seen = {}
     if len(cells) > MAX_COLUMNS:
@@ -131,7 +131,7 @@ def _read_header(table, cells, problems):
         problems.append(Problem('the first line names no column of a users CSV (it must be the header row, with at '
                                 'least Username): is this the right file?', 1, None))
         return
-    if ('column', 'Username') not in seen and not problems:
+    if require_username and ('column', 'Username') not in seen and not problems:
         problems.append(Problem('there is no Username column: it names the user each row updates', 1, None))
 
 
@@ -182,10 +182,11 @@ def read_file(path, max_size):
         os.close(fd)
 
 
-def read_csv(path, data=None, max_size=DEFAULT_MAX_FILE_SIZE):
+def read_csv(path, data=None, max_size=DEFAULT_MAX_FILE_SIZE, require_username=True):
     """Read ``path`` (or ``data`` bytes) into a :class:`Table`; return ``(table, problems)``.
 
-    ``path`` must be a regular file of at most ``max_size`` bytes.
+    ``path`` must be a regular file of at most ``max_size`` bytes. Without ``require_username`` (rows found by
+    another key) the file may have no Username column.
     """
     table = Table()
     problems = []
@@ -210,7 +211,7 @@ def read_csv(path, data=None, max_size=DEFAULT_MAX_FILE_SIZE):
         for cells in reader:
             line, start = start, reader.line_num + 1
             if line == 1:
-                _read_header(table, cells, problems)
+                _read_header(table, cells, problems, require_username)
                 if problems:
                     return table, problems
                 continue

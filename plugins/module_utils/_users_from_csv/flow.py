@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Applier
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.bulk import BulkWriter, job_fields, put_rest
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.concurrency import NOT_STARTED, UNFINISHED, bounded_map, drain
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.items import read_items
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.failed_rows import FailedRows
@@ -59,7 +60,7 @@ class UsersRun:
 
     def __init__(self, options, connect, warn=None, now=None):
         self.options = options
-        self.path = options.csv_path
+        self.path = options.source
         self._connect = connect
         self.warn = warn or (lambda text: None)
         self.now = now or datetime.datetime.now(datetime.timezone.utc)
@@ -88,15 +89,19 @@ class UsersRun:
         outputs = [(name, getattr(o, name)) for name in ('report_path', 'failed_rows_path') if getattr(o, name)]
         if o.report_path:
             outputs.append(('the progress file of report_path', progress_path(o.report_path)))
-        problems = [same_file_problem([('csv_path', o.csv_path)], outputs)] + \
+        problems = [same_file_problem([('csv_path', o.csv_path)] if o.csv_path else [], outputs)] + \
             [output_path_problem(target, what) for what, target in outputs]
         for problem in problems:
             if problem:
                 raise RunFailed(nothing_written(problem), results=[], changed=False)
 
     def read(self):
-        """The file's table; a broken file stops the run here with its problems."""
-        table, problems = read_csv(self.path, max_size=self.options.max_file_size)
+        """The file's table (or the ``users`` items'); a broken file stops the run here with its problems."""
+        if self.options.users is not None:
+            table, problems = read_items(self.options.users)
+        else:
+            table, problems = read_csv(self.path, max_size=self.options.max_file_size,
+                                       require_username=not self.options.matcher.keyed)
         if problems:
             raise RunFailed(messages.csv_rejected(self.path, problems), errors=[x.as_dict(self.path) for x in problems],
                             results=[], changed=False)
@@ -105,7 +110,8 @@ class UsersRun:
     def validate(self, table):
         """Each row with its cells checked in form; the table itself is kept only to write the failed rows back
         (a large file is not held twice otherwise)."""
-        rows = parse_rows(table, self.options.clear_token)
+        rows = self.options.matcher.check_rows(parse_rows(table, self.options.clear_token,
+                                                          username_required=not self.options.matcher.keyed))
         self.failed_rows = FailedRows(table) if self.options.failed_rows_path else None
         return rows
 
@@ -117,19 +123,20 @@ class UsersRun:
             self.client.add_secret(row.password)
         self.applier = Applier(self.client, o.check_mode, credential=o.credential, activation_email=o.activation_email)
         self.interrupts = Interrupts(self.applier)
-        self.progress = Progress(progress_path(o.report_path)) if o.writes_progress else None
+        self.progress = Progress(progress_path(o.report_path), o.matcher.keyed) if o.writes_progress else None
         self.pool = ThreadPoolExecutor(max_workers=o.max_workers)
 
     def read_state(self, rows):
         """What the rows refer to, read in bulk."""
         try:
-            return read_state(self.client, rows, self.pool)
+            return read_state(self.client, rows, self.pool, self.options.matcher)
         except JumpCloudError as exc:
             raise RunFailed(messages.state_read_failed(self.client.redact(exc)), results=[], changed=False)
 
     def check_references(self, rows, state):
         """Users, groups, devices, LDAP servers and managers that do not exist; what to do with missing users;
         the fields JumpCloud keeps from being written (each a problem on its cell)."""
+        self.options.matcher.check_users(rows, state)
         check_references(rows, state)
         settle_missing_users(rows, state, self.options.missing_users or FAIL)
         check_restricted(rows, state, lambda desired, user: self.plan(
@@ -243,7 +250,8 @@ class UsersRun:
             output.setdefault(OUTPUT_FILES, []).append((path, None))
             return
         try:
-            before = write_atomic(path, report.render_report(output['results']), **self.options.file_options)
+            before = write_atomic(path, report.render_report(output['results'], keyed=self.options.matcher.keyed),
+                                  **self.options.file_options)
         except (IOError, OSError) as exc:
             raise RunFailed(messages.report_not_written(path, exc), **output)
         output['report_path'] = path

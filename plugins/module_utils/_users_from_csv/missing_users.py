@@ -21,6 +21,7 @@ __metaclass__ = type
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import fold
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, NO_SUCH_USER, Problem
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.match import who
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.references import _check_collision
 
 FAIL = 'fail'
@@ -56,11 +57,11 @@ def _check_new_user(desired, state):
             continue
         where = desired.where.get(name)
         if where is None:
-            desired.problems.append(Problem('the file has no %s column; creating user %r needs %s' % (
-                name, desired.username, _required()), desired.line, None, name))
+            desired.problems.append(Problem('the file has no %s column; creating %s needs %s' % (
+                name, who(desired), _required()), desired.line, None, name))
         elif not any(p.column == where[0] for p in desired.problems):
             # a cell already refused (an email that is not one) is not reported twice
-            desired.problem(name, 'is empty; creating user %r needs %s' % (desired.username, _required()))
+            desired.problem(name, 'is empty; creating %s needs %s' % (who(desired), _required()))
     nobody = {'_id': None}
     _check_collision(desired, nobody, state.users_by_email, 'email', 'Email', fold)
     _check_collision(desired, nobody, state.users_by_employee_id, 'employeeIdentifier', 'employeeIdentifier',

@@ -11,7 +11,10 @@ module's parameters, not a dozen values handed from stage to stage."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.items import ITEMS_OPTION, ItemsPath, secret_values
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import write_options
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.match import ATTRIBUTE, MATCH_ON, USERNAME, Matcher
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import FAIL, MODES
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_ON_CREATE, UPDATE_PASSWORD_CHOICES
 
@@ -22,7 +25,7 @@ MAX_FILE_SIZE = 100 * 1024 * 1024
 
 # the module's own options beside the connection's (jc_users_from_csv builds its argument spec from this)
 ARGUMENT_SPEC = dict(
-    csv_path=dict(type='path', required=True),
+    csv_path=dict(type='path'),
     max_file_size=dict(type='bytes', default='%dMB' % (MAX_FILE_SIZE // (1024 * 1024))),
     skip_invalid_rows=dict(type='bool', default=False),
     update_password=dict(type='str', choices=list(UPDATE_PASSWORD_CHOICES), default=PASSWORD_ON_CREATE, no_log=False),
@@ -32,7 +35,28 @@ ARGUMENT_SPEC = dict(
     report_path=dict(type='path'),
     failed_rows_path=dict(type='path'),
     write_mode=dict(type='str', choices=list(WRITE_MODES), default=WRITE_PUT),
+    users=dict(type='list', elements='dict'),
+    match_on=dict(type='str', choices=list(MATCH_ON), default=USERNAME),
+    match_attribute=dict(type='str'),
 )
+# the rows come from a file or from a list, one of the two
+SOURCE_RULES = dict(mutually_exclusive=[('csv_path', 'users')], required_one_of=[('csv_path', 'users')],
+                    required_if=[('match_on', ATTRIBUTE, ('match_attribute',))])
+
+
+def option_problem(params):
+    """Why the options cannot be used together, beyond what the argument spec checks; None when they can."""
+    name = params.get('match_attribute')
+    if name is not None and params.get('match_on') != ATTRIBUTE:
+        return 'match_attribute is only for match_on: %s (match_on is %s)' % (ATTRIBUTE, params.get('match_on'))
+    if name is not None and not columns.ATTRIBUTE_NAME_RE.match(name):
+        return 'match_attribute %r must be a custom attribute name: letters and digits only' % name
+    return None
+
+
+def secret_params(params):
+    """The secrets among the module's parameters beyond its no_log options: the items' Password values."""
+    return secret_values(params.get('users'))
 
 
 class RunOptions:
@@ -48,6 +72,10 @@ class RunOptions:
         self.credential = 'service account' if params.get('client_id') else 'API key'
         # what the report's atomic write takes of the module's file options
         self.file_options = write_options(params)
+        # where problems are located: the file's path, or ``users`` for a list of items
+        self.source = self.csv_path if self.users is None else ItemsPath(ITEMS_OPTION)
+        # which cell finds each row's user
+        self.matcher = Matcher(self.match_on, self.match_attribute)
 
     @property
     def bulk(self):

@@ -30,8 +30,9 @@ def progress_path(report_path):
 class Progress:
     """Appends each finished user's report line to the progress file; safe to call from the worker threads."""
 
-    def __init__(self, path):
+    def __init__(self, path, keyed=False):
         self.path = path
+        self.keyed = keyed      # the report has the match_key column
         self.lock = threading.Lock()
         self.handle = None
         self.identity = None    # the device and inode of the file it created
@@ -53,11 +54,11 @@ class Progress:
         info = os.fstat(fd)
         self.identity = (info.st_dev, info.st_ino)
         self.handle = os.fdopen(fd, 'w', encoding='utf-8', newline='')
-        self._write(render_report([]))
+        self._write(render_report([], keyed=self.keyed))
 
     def add(self, result):
         """Append the report line of one finished user's ``result``."""
-        self._write(render_report([result], header=False))
+        self._write(render_report([result], header=False, keyed=self.keyed))
 
     def _write(self, text):
         with self.lock:

@@ -14,6 +14,7 @@ import csv
 import io
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.match import who
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import SKIP
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_NOT_SENT, PASSWORD_SENT
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
@@ -21,6 +22,8 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv im
 # remove_system last: a report's earlier columns keep their places
 REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', 'changed_fields', 'groups',
                   'system', 'ldap', 'msg', 'remove_system')
+# the column after those of a run whose rows find their users by a key other than the username (match_on)
+KEY_COLUMN = 'match_key'
 ARRAY_FIELDS = ('addresses', 'phoneNumbers', 'attributes')
 
 
@@ -40,6 +43,9 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         'remove_system': None,
         'msg': '',
     }
+    key = getattr(desired, 'key', None)
+    if key is not None:
+        result['match_key'] = {'name': key[0], 'value': key[1]}     # the cell that found the user (match_on)
     if desired.problems:
         result['status'] = st.problem_status(desired)
         result['failed'] = True
@@ -47,8 +53,8 @@ def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=No
         result['errors'] = [p.as_dict(path) for p in desired.problems]
         return result
     if getattr(desired, 'missing', None) == SKIP:
-        result.update(status=st.NOT_FOUND, msg='user %r does not exist in JumpCloud; left alone (missing_users=skip)'
-                      % desired.username)
+        result.update(status=st.NOT_FOUND, msg='%s does not exist in JumpCloud; left alone (missing_users=skip)'
+                      % who(desired))
         return result
     if outcome is None:
         result['status'] = st.SKIPPED
@@ -114,10 +120,12 @@ def user_diff(outcome):
     plan = outcome.plan
     if not plan.has_changes:
         return None
+    key = getattr(plan.desired, 'key', None)
+    keyed = '%s %s, ' % key if key is not None else ''
     if plan.create:
-        header = '%s (row %d, new user)' % (plan.desired.username, plan.desired.line)
+        header = '%s (%srow %d, new user)' % (plan.desired.username, keyed, plan.desired.line)
     else:
-        header = '%s (row %d, id %s)' % (plan.desired.username, plan.desired.line, plan.user_id)
+        header = '%s (%srow %d, id %s)' % (plan.desired.username, keyed, plan.desired.line, plan.user_id)
     before, after = dict(plan.before), dict(plan.after)
     for field in ARRAY_FIELDS:
         if field in after:
@@ -142,11 +150,19 @@ def failure_message(results, path):
         return None
     lines = ['%d of %d row(s) of %s failed:' % (len(failed), len(results), path)]
     for result in failed[:20]:
-        lines.append('  row %s %s (%s): %s' % (
-            result['row'], result['username'] or '(no username)', result['status'], result['msg']))
+        lines.append('  row %s %s (%s): %s' % (result['row'], named(result), result['status'], result['msg']))
     if len(failed) > 20:
         lines.append('  ... and %d more' % (len(failed) - 20))
     return '\n'.join(lines)
+
+
+def named(result):
+    """A result's user as a line names it: the username, and the key that found it (match_on) when there is one."""
+    key = result.get('match_key')
+    name = result.get('username') or ('' if key else '(no username)')
+    if key:
+        name = ('%s %s=%s' % (name, key['name'], key['value'])).strip()
+    return name
 
 
 def _text(value):
@@ -173,19 +189,27 @@ def _labelled(value):
     return '%s:%s' % ('%s (%s)' % (name, object_id) if name and object_id else name or object_id, value.get('status'))
 
 
+def _key_text(value):
+    """A report cell's value; a ``match_key`` as ``email=j@x.org``."""
+    if isinstance(value, dict) and set(value) == {'name', 'value'}:
+        return '%s=%s' % (value['name'], value['value'])
+    return value
+
+
 def _cell(value):
     """The report cell of ``value``, formula-safe whatever it holds (group names come from JumpCloud)."""
     return escape_cell(_text(value))
 
 
-def render_report(results, header=True):
-    """The report CSV (its rows only, without ``header``). CRLF line endings make the csv module quote every
-    cell holding a CR or an LF."""
+def render_report(results, header=True, keyed=False):
+    """The report CSV (its rows only, without ``header``); ``keyed`` adds the ``match_key`` column. CRLF line
+    endings make the csv module quote every cell holding a CR or an LF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator='\r\n')
+    names = REPORT_COLUMNS + ((KEY_COLUMN,) if keyed else ())
     if header:
-        writer.writerow(REPORT_COLUMNS)
+        writer.writerow(names)
     for result in results:
-        writer.writerow([_cell(_labelled(result.get(column)) if column in LABELLED_COLUMNS else result.get(column))
-                         for column in REPORT_COLUMNS])
+        writer.writerow([_cell(_labelled(result.get(column)) if column in LABELLED_COLUMNS else _key_text(result.get(column)))
+                         for column in names])
     return buffer.getvalue()

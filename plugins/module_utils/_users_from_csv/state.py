@@ -226,15 +226,22 @@ def _get_user(client, uid):
         raise
 
 
-def read_state(client, rows, pool):
-    """Read everything ``rows`` refers to. ``pool`` is a concurrent.futures executor."""
+def read_state(client, rows, pool, matcher=None):
+    """Read everything ``rows`` refers to. ``pool`` is a concurrent.futures executor; ``matcher`` (a
+    ``match.Matcher``) finds the rows' users by another key than the username."""
     state = State()
     listings = _start_listings(client, rows, pool)
 
     # 1. the users themselves, then users the rows point at (managers, collisions)
-    usernames = [('username', r.username) for r in rows if r.username]
-    for user in _search_users(client, pool, usernames, needed_fields(rows)):
-        state.add_user(user)
+    if matcher is not None and matcher.keyed:
+        for user in matcher.read_users(client, pool, rows, needed_fields(rows)):
+            if object_id(user) not in state.users_by_id:
+                state.add_user(user)
+        matcher.assign(rows, state)         # each row found by its key now names its user
+    else:
+        usernames = [('username', r.username) for r in rows if r.username]
+        for user in _search_users(client, pool, usernames, needed_fields(rows)):
+            state.add_user(user)
     # names not found exactly: every user whose username or email matches without regard to case, in the
     # same searches as the managers and collisions (a file whose names all match exactly costs nothing more)
     lookups = []

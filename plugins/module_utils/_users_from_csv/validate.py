@@ -197,8 +197,9 @@ _GROUP_CELLS = {
 }
 
 
-def parse_rows(table, clear_token):
-    """One :class:`Desired` per row, with its format problems, and the file-wide ones."""
+def parse_rows(table, clear_token, username_required=True):
+    """One :class:`Desired` per row, with its format problems, and the file-wide ones. Without
+    ``username_required`` (a match_on other than username) a row may leave Username empty."""
     rows = []
     where = _where(table)
     keys = dict((index, _key(kind, what)) for index, (kind, what) in table.meanings.items())
@@ -226,15 +227,15 @@ def parse_rows(table, clear_token):
         desired.groups = [groups[n] for n in sorted(groups)]
         desired.remove_groups = [removals[n] for n in sorted(removals)]
         _parse_attributes(desired, pairs, clear_token)
-        _check_row(desired)
+        _check_row(desired, username_required)
         rows.append(desired)
     _check_across_rows(rows)
     return rows
 
 
-def _check_row(desired):
+def _check_row(desired, username_required=True):
     column = desired.where.get('Username', (None,))[0]
-    if not desired.username and not any(p.column == column for p in desired.problems):
+    if username_required and not desired.username and not any(p.column == column for p in desired.problems):
         desired.problems.append(Problem('Username is empty: every row needs the user it updates', desired.line,
                                         None, 'Username'))
     if desired.enrollment_days is not None and desired.mfa is not True:
@@ -282,7 +283,7 @@ def _check_across_rows(rows):
             key = fold(value) if field == 'email' else value
             if key in owners:
                 desired.problem(_column_of(field), '%s %r is also given to %s on line %d'
-                                % (field, value, owners[key][0], owners[key][1]))
+                                % (field, value, owners[key][0] or 'the row', owners[key][1]))
             else:
                 owners[key] = (desired.username, desired.line)
 
