@@ -18,8 +18,8 @@ description:
     selector every user is read.
   - With O(as_rows), each user is also returned as a row of the CSV column language (C(Username), C(jobTitle),
     ..., C(Group1)..., C(Attribute1_name)...), every cell as a prefilled M(jcops.jumpcloud.jc_import_template)
-    writes it, so that the rows applied by M(jcops.jumpcloud.jc_users_from_csv) (as a file, or as its list of
-    rows) change nothing until they are edited.
+    writes it, so that the rows applied by M(jcops.jumpcloud.jc_users_from_csv) (as its list of rows,
+    O(jcops.jumpcloud.jc_users_from_csv#module:users), or written to a file) change nothing until they are edited.
   - 'Requests: the users are searched 1000 a page with no selector or O(state) alone; O(usernames) and O(emails)
     100 names a search; O(groups) lists the user groups (100 a page), each named group''s members (100 a page) and
     then searches its members by id, 1000 a search. O(include=groups) reads each group''s members (one request per
@@ -115,6 +115,10 @@ EXAMPLES = r'''
     groups: [Sales]
     as_rows: true
   register: sales
+
+- name: Apply them as jc_users_from_csv's list of rows (as they are, they change nothing)
+  jcops.jumpcloud.jc_users_from_csv:
+    users: "{{ sales.rows }}"
 '''
 
 RETURN = r'''

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from fake_jumpcloud.seed import generate_org
-from helpers import apply, run_task
+from helpers import USERS_MODULE, apply, run_task
 from playbook import fake_stats, reset_stats, run_play
 from testenv import API_KEY
 
@@ -153,13 +153,25 @@ def test_as_rows_applied_by_jc_users_from_csv_writes_nothing(tmp_path, org):
                                           'Attribute2_name', 'Attribute2_value']
     assert run.result['users'][1]['groups'] == ['Engineering', 'Finance']
 
+    # fed to jc_users_from_csv as its list of rows: every user unchanged, not one write
+    reset_stats(org.fake)
+    items = run_task(tmp_path, org.fake, USERS_MODULE, {'users': run.result['rows']})
+    assert not items.result['failed'], items.result['msg']
+    assert [r['status'] for r in items.result['results']] == ['unchanged'] * 6
+    assert [r['row'] for r in items.result['results']] == list(range(6))
+    assert fake_stats(org.fake)['writes'] == 0 and items.result['changed'] is False
+
+    # and written to a CSV file: the same
     applied = apply(tmp_path, org.fake, rows_csv(run.result))
     assert not applied.result['failed'], applied.result['msg']
     assert {r['status'] for r in applied.result['results']} == {'unchanged'}
     assert applied.stats['writes'] == 0 and applied.result['changed'] is False
-    # the cells are compared, not passed over: one edited cell is one change
+    # the cells are compared, not passed over: one edited cell is one change, in either form
     rows['bob']['jobTitle'] = 'Lead'
     checked = apply(tmp_path, org.fake, rows_csv(run.result), check=True)
+    assert [(r['username'], r['changed_fields']) for r in checked.result['results'] if r['changed']] == [
+        ('bob', ['jobTitle'])]
+    checked = run_task(tmp_path, org.fake, USERS_MODULE, {'users': run.result['rows']}, check=True)
     assert [(r['username'], r['changed_fields']) for r in checked.result['results'] if r['changed']] == [
         ('bob', ['jobTitle'])]
 
