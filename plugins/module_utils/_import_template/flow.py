@@ -58,12 +58,12 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
     columns = template.template_columns(p['type'], p['groups'], p['custom_attributes'], p.get('remove_groups', 0),
                                         p.get('all_columns', False),
                                         **dict((s, p.get(s, False)) for s in SECTION_OPTIONS))
-    users, systems = _read_jumpcloud(p, columns, connect)
+    users, systems, groups = _read_jumpcloud(p, columns, connect)
     if p['prefill']:
-        for text in overflow_warnings(users, p['groups'], p['custom_attributes']):
+        for text in overflow_warnings(users, p['groups'], p['custom_attributes'], groups):
             warn(text)
     rows = len(users)       # counted first: the rendering consumes the list
-    files = [(path, template.render_csv(columns, template.iter_template_rows(columns, users, p['prefill'])))]
+    files = [(path, template.render_csv(columns, template.iter_template_rows(columns, users, p['prefill'], groups)))]
     if systems is not None:
         files.append((systems_path, template.render_csv(template.SYSTEM_COLUMNS, template.system_rows(systems))))
     changed, managed, diffs = _write_files(files, p, check_mode, warn)
@@ -106,29 +106,30 @@ def _template_path(dest, name):
 
 
 def _read_jumpcloud(p, columns, connect):
-    """``(users, systems)``: the users the template lists ([] unless populate_users) and the devices (None unless
-    systems), read through ``connect()`` only when either is asked for."""
-    users, systems = [], None
+    """``(users, systems, groups)``: the users the template lists ([] unless populate_users), the devices (None
+    unless systems) and each user's group names by id (None unless prefilled GroupN columns), read through
+    ``connect()`` only when asked for."""
+    users, systems, groups = [], None, None
     client = None
-    groups = None
+    reading = None
     try:
         if p['populate_users'] or p['systems']:
             client = connect()
         if p['populate_users'] and p['prefill'] and p['groups']:
-            groups = GroupNames(client, p.get('max_workers') or 1)      # read meanwhile
+            reading = GroupNames(client, p.get('max_workers') or 1)      # read meanwhile
         if p['populate_users']:
             users = list(client.v1_search(endpoints.SEARCH_USERS,
                                           fields=template.prefill_fields(columns) if p['prefill'] else 'username'))
-        if groups is not None:
-            groups.add_to(users)
+        if reading is not None:
+            groups = reading.take()
         if p['systems']:
             systems = list(client.v1_search(endpoints.SEARCH_SYSTEMS, fields='hostname displayName lastContact'))
     except JumpCloudError as exc:
         raise RunFailed('%s: %s' % (nothing_written('reading JumpCloud failed'), client.redact(exc)))
     finally:
-        if groups is not None:
-            groups.close()
-    return users, systems
+        if reading is not None:
+            reading.close()
+    return users, systems, groups
 
 
 def _write_files(files, p, check_mode, warn):

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import object_id
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.memberships import group_names_by_user, list_groups
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.render import GROUPS, shown_attributes
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.render import shown_attributes
 
 # a warning names at most this many users, then says how many more there are
 NAMED_AT_MOST = 50
@@ -24,22 +24,19 @@ NAMED_AT_MOST = 50
 
 class GroupNames:
     """Every user's group names (see ``group_names_by_user``), read on ``workers`` threads in the background from
-    the moment it is made, while the users are read; :meth:`add_to` waits for them."""
+    the moment it is made, while the users are read; :meth:`take` waits for them."""
 
     def __init__(self, client, workers):
         self._pool = ThreadPoolExecutor(max_workers=workers)
         self._runner = ThreadPoolExecutor(max_workers=1)
         self._future = self._runner.submit(lambda: group_names_by_user(client, self._pool, list_groups(client)))
 
-    def add_to(self, users):
-        """Put each of ``users``' group names on its record (under ``GROUPS``), the inverted listing let go of user
-        by user. Raises what reading them raised."""
+    def take(self):
+        """``{user id: [group name, ...]}``, once read; raises what reading them raised."""
         try:
-            by_user = self._future.result()
+            return self._future.result()
         finally:
             self.close()
-        for user in users:
-            user[GROUPS] = by_user.pop(object_id(user), ())
 
     def close(self):
         """Stop: no listing not started yet is started."""
@@ -47,10 +44,12 @@ class GroupNames:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def overflow_warnings(users, group_columns, attribute_columns):
-    """One warning for the users with more groups than ``group_columns``, one for those with more custom
-    attributes (that a cell can show) than ``attribute_columns``; none for a kind of column the template has not."""
-    kinds = (('groups', 'Group', group_columns, lambda user: len(user.get(GROUPS) or ()), 'by name'),
+def overflow_warnings(users, group_columns, attribute_columns, groups=None):
+    """One warning for the users with more groups (``groups`` maps a user's id to them) than ``group_columns``,
+    one for those with more custom attributes (that a cell can show) than ``attribute_columns``; none for a kind
+    of column the template has not."""
+    groups = groups or {}
+    kinds = (('groups', 'Group', group_columns, lambda user: len(groups.get(object_id(user)) or ()), 'by name'),
              ('custom attributes', 'Attribute', attribute_columns, lambda user: len(shown_attributes(user)),
               "in JumpCloud's order"))
     warnings = []

@@ -150,15 +150,21 @@ def template_rows(columns, users, prefill):
     return list(iter_template_rows(columns, list(users), prefill))
 
 
-def iter_template_rows(columns, users, prefill):
+def iter_template_rows(columns, users, prefill, groups=None):
     """The rows of :func:`template_rows` one at a time, each user let go of once its row is made: a template of
-    a large directory never holds every row's cells at once, nor the users already written."""
+    a large directory never holds every row's cells at once, nor the users already written.
+
+    ``groups`` maps a user's id to its group names, for the GroupN cells; each entry is taken as its row is made
+    (the users' records are not given a key more: a dict grown by one key may take twice the memory)."""
     users.sort(key=lambda u: u.get('username') or '')
     users.reverse()
     readers = [cell_reader(c) for c in columns]
     while users:
         user = users.pop()
         if prefill:
+            if groups is not None:
+                user = dict(user)
+                user[GROUPS] = groups.pop(object_id(user), ())
             yield [read(user) for read in readers]
         else:
             yield [user.get('username') or '' if c == 'Username' else '' for c in columns]
@@ -176,9 +182,8 @@ def system_rows(systems):
 def render_csv(columns, rows):
     """UTF-8 CSV text (with a byte order mark, so spreadsheets read accents right), formula-safe."""
     buffer = io.StringIO()
-    buffer.write('\ufeff')     # written first: adding it to the finished text would copy the whole file once more
     writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(columns)
     for row in rows:
         writer.writerow([escape_cell(cell) if cell else cell for cell in row])
-    return buffer.getvalue()
+    return '\ufeff' + buffer.getvalue()
