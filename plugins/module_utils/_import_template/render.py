@@ -179,11 +179,22 @@ def system_rows(systems):
     return rows
 
 
+# the byte order mark a written CSV starts with, so that spreadsheets read accents right
+BOM = '\ufeff'
+
+
 def render_csv(columns, rows):
     """UTF-8 CSV text (with a byte order mark, so spreadsheets read accents right), formula-safe."""
+    return BOM + render_body(columns, rows)
+
+
+def render_body(columns, rows):
+    """The text of :func:`render_csv` without its byte order mark: a text of Latin letters then takes one byte a
+    character (the mark alone would make Python keep every character in two), and a large file is not copied
+    once more to put the mark in front."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(columns)
     for row in rows:
         writer.writerow([escape_cell(cell) if cell else cell for cell in row])
-    return '\ufeff' + buffer.getvalue()
+    return buffer.getvalue()
