@@ -17,6 +17,8 @@ their own side (``/users/{id}/memberof``, one request each).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import threading
+
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.edges import TARGET, USER, EdgeKind
 
@@ -32,16 +34,40 @@ def group_order(name):
 
 
 def group_names_by_user(client, pool, groups, user_ids=None):
-    """``{user id: [group name, ...]}``, each list sorted (see :func:`group_order`), for the users of
-    ``user_ids`` (every member of a group when None); a user in no group is left out.
+    """``{user id: (group name, ...)}``, each sorted (see :func:`group_order`), for the users of ``user_ids``
+    (every member of a group when None); a user in no group is left out.
 
     ``groups`` are the user groups (:func:`list_groups`); ``pool`` (a concurrent.futures executor) runs the
-    listings concurrently (see :func:`edges_by_user`).
+    listings concurrently. Per user when ``user_ids`` are no more than the groups, else per group, each member
+    recorded as its page arrives. Users in the same groups share one tuple: a directory's 100,000 users in a
+    few hundred groups hold a few hundred tuples, not 100,000 lists.
     """
     names = dict((group['id'], group['name']) for group in groups)
-    found = edges_by_user(client, pool, GROUPS, sorted(names), user_ids)
-    for uid, edges in found.items():
-        found[uid] = sorted((names[target] for target, dummy in edges), key=group_order)
+    if user_ids is not None and len(user_ids) <= len(names):
+        found = dict((uid, tuple(names[target] for target, dummy in edges))
+                     for uid, edges in edges_by_user(client, pool, GROUPS, sorted(names), user_ids).items())
+    else:
+        found = _members_by_user(client, pool, names, user_ids)
+    shared = {}
+    for uid, listed in found.items():
+        found[uid] = shared.setdefault(listed, tuple(sorted(listed, key=group_order)))
+    return found
+
+
+def _members_by_user(client, pool, names, user_ids):
+    """``{user id: (group name, ...)}`` (unsorted) from each group's member listing, on ``pool``."""
+    wanted = set(user_ids) if user_ids is not None else None
+    found = {}
+    lock = threading.Lock()
+
+    def members(gid):
+        name = names[gid]
+        for edge in client.v2_list(endpoints.GROUP_MEMBERS % gid):
+            uid = edge['to']['id']
+            if wanted is None or uid in wanted:
+                with lock:
+                    found[uid] = found.get(uid, ()) + (name,)
+    list(pool.map(members, sorted(names)))
     return found
 
 

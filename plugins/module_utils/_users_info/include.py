@@ -28,7 +28,7 @@ def add_groups(client, pool, users, groups):
     """Each user's ``groups``: the names of its user groups, sorted (``groups`` is the listing of them)."""
     by_user = group_names_by_user(client, pool, groups, set(object_id(user) for user in users))
     for user in users:
-        user['groups'] = by_user.pop(object_id(user), [])
+        user['groups'] = list(by_user.pop(object_id(user), ()))
 
 
 def add_systems(client, pool, users):

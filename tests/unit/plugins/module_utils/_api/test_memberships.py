@@ -21,8 +21,9 @@ def test_more_users_than_groups_are_read_per_group_and_inverted():
     client = directory()
     with ThreadPoolExecutor(2) as pool:
         found = group_names_by_user(client, pool, GROUPS, set(uid(n) for n in range(1, 20)))
-    assert found[uid(1)] == ['Admins', 'ops']          # sorted without regard to case
-    assert (found[uid(2)], found[uid(3)], found[uid(10)]) == (['ops'], ['Admins'], ['ops'])
+    assert found[uid(1)] == ('Admins', 'ops')          # sorted without regard to case
+    assert (found[uid(2)], found[uid(3)], found[uid(10)]) == (('ops',), ('Admins',), ('ops',))
+    assert found[uid(2)] is found[uid(10)]              # users in the same groups share one tuple
     assert set(found) == set([uid(1), uid(2), uid(3)] + [uid(n) for n in range(10, 20)])   # only the users asked
     assert sorted(c[1] for c in client.calls) == sorted('/api/v2/usergroups/%s/members' % g['id'] for g in GROUPS)
     assert client.counts['reads'] == 3 + 1 + 1          # ops' three pages, one page each for the others
@@ -31,14 +32,14 @@ def test_more_users_than_groups_are_read_per_group_and_inverted():
 def test_every_member_when_no_users_are_named():
     with ThreadPoolExecutor(2) as pool:
         found = group_names_by_user(directory(), pool, GROUPS)
-    assert len(found) == 3 + 250 and found[uid(259)] == ['ops']
+    assert len(found) == 3 + 250 and found[uid(259)] == ('ops',)
 
 
 def test_no_more_users_than_groups_are_read_from_their_own_side():
     client = directory()
     with ThreadPoolExecutor(2) as pool:
         found = group_names_by_user(client, pool, GROUPS, {uid(1), uid(3), uid(4)})
-    assert found == {uid(1): ['Admins', 'ops'], uid(3): ['Admins']}
+    assert found == {uid(1): ('Admins', 'ops'), uid(3): ('Admins',)}
     assert sorted(c[1] for c in client.calls) == ['/api/v2/users/%s/memberof' % uid(n) for n in (1, 3, 4)]
 
 
