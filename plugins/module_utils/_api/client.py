@@ -56,9 +56,6 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._version import CO
 
 PAGE_LIMIT = 100            # v1 GET listings and every v2 listing take at most 100 a page
 SEARCH_PAGE_LIMIT = 1000    # POST /api/search/* takes up to 1000 (JumpCloud's Get-JCUser/Get-JCSystem page by 1000)
-# a search page holds ten times a listing's page: at most this many are asked for (and held) at a time, so that a
-# large directory's pages in flight do not weigh on memory (100,000 users are 100 pages either way)
-SEARCH_WINDOW = 4
 
 
 def _is_loopback(host):
@@ -578,7 +575,7 @@ class JumpCloudClient:
             return [func(item) for item in items]
         return list(self._leaf().map(func, items))
 
-    def _pages(self, fetch, limit, follow_total, first=None, listing=None, window=None):
+    def _pages(self, fetch, limit, follow_total, first=None, listing=None):
         """Every item of a paged listing, in order: ``fetch(skip)`` gives one page's ``(items, total)``.
 
         ``first`` is the first page when it was read already; ``listing`` (a :class:`Listing`) names the
@@ -607,7 +604,7 @@ class JumpCloudClient:
             elif total is not None:
                 short = None
                 for items, page_total in bounded_map(self._leaf(), fetch, range(skip, total, limit),
-                                                     window or self._max_workers):
+                                                     self._max_workers):
                     listing.check_total(page_total, total)
                     if len(items) < limit and skip + len(items) < total:
                         short = items     # a page shorter than asked, not the last: read on from it, in order
@@ -646,8 +643,7 @@ class JumpCloudClient:
         lower) is not taken for the last one.
         """
         return self._pages(lambda skip: self.v1_search_page(path, search_filter, fields, skip), SEARCH_PAGE_LIMIT,
-                           follow_total=True, listing=Listing('POST', path),
-                           window=min(self._max_workers, SEARCH_WINDOW))
+                           follow_total=True, listing=Listing('POST', path))
 
     def v2_page(self, path, params=None, skip=0):
         """One page (100 items) of a v2 listing: ``(items, x-total-count or None)``."""

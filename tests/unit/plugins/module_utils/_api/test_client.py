@@ -635,34 +635,3 @@ def test_pages_are_asked_for_through_a_window_no_wider_than_the_workers():
     waiter.join(10)
     assert list(listing) == list(range(limit + 1, total))
     assert sorted(started) == list(range(0, total, limit))
-
-
-def test_search_pages_are_asked_for_four_at_a_time_whatever_the_workers():
-    from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import SEARCH_WINDOW
-    total = 1000 * 50
-    started = []
-    lock = threading.Lock()
-    release = threading.Event()
-    client = make_client(max_workers=16)[0]
-
-    def page(path, search_filter=None, fields=None, skip=0):
-        with lock:
-            started.append(skip)
-        if skip == 1000:
-            assert release.wait(10)
-        return [skip] * min(1000, total - skip), total
-    client.v1_search_page = page
-    results = client.v1_search('/api/search/systemusers')
-    assert next(results) == 0
-    for dummy in range(999):
-        next(results)
-    waiter = threading.Thread(target=lambda: next(results))
-    waiter.start()
-    import time
-    time.sleep(0.5)
-    with lock:       # a search page holds 1000 records: no more than the window is asked for (and held) meanwhile
-        assert SEARCH_WINDOW == 4 and 2 <= len(started) <= 1 + SEARCH_WINDOW, started
-    release.set()
-    waiter.join(10)
-    assert len(list(results)) == total - 1001
-    assert sorted(started) == list(range(0, total, 1000))
