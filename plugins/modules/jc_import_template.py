@@ -93,7 +93,14 @@ options:
       - With O(populate_users), fill every chosen column with the user's current value (with O(all_columns), the
         seven booleans, C(external_dn) and C(external_source_type) too).
       - C(Password), the enrollment window (C(EnrollmentDays)), the bindings (C(ldapserver_id),
-        C(RemoveLdapServerID), C(SystemID), C(Administrator), C(RemoveSystemID)) and groups are never prefilled.
+        C(RemoveLdapServerID), C(SystemID), C(Administrator), C(RemoveSystemID)) and the groups to take users out
+        of are never prefilled.
+      - The C(GroupN) columns (O(groups)) hold the user's groups, sorted by name, and the C(AttributeN_name) and
+        C(AttributeN_value) columns (O(custom_attributes)) its custom attributes, in JumpCloud's order. A user with
+        more of either than there are columns is named in a warning; the file applied as it is leaves the ones it
+        does not show as they are.
+      - Group memberships are read per group, each group's members listed (one request per 100 members) and
+        inverted, never one request per user.
     type: bool
     default: false
   email:

@@ -8,6 +8,7 @@ import contextlib
 import os
 
 from ansible_collections.jcops.jumpcloud.plugins.modules import jc_import_template, jc_users_from_csv
+from ansible_collections.jcops.jumpcloud.plugins.modules import jc_users_info
 
 from module_main import run_main
 from testenv import API_KEY
@@ -15,6 +16,7 @@ from testenv import API_KEY
 MAINS = {
     'jcops.jumpcloud.jc_users_from_csv': jc_users_from_csv.main,
     'jcops.jumpcloud.jc_import_template': jc_import_template.main,
+    'jcops.jumpcloud.jc_users_info': jc_users_info.main,
 }
 
 

@@ -78,10 +78,21 @@ def test_bench_smoke(tmp_path):
         assert w2[name]['reads'] == 48 and w2[name]['writes'] == 0
     assert w2['rerun']['by_status']['unchanged'] == 20
     assert w2['first_apply']['reads_per_row'] == 2.4 and w2['first_apply']['writes_per_row'] == 3.0
-    # the template: 2000 users 1000 a page, 100 devices in one page, each page once
+    # the template: 2000 users 1000 a page, 100 devices in one page, each page once; the users' groups (three
+    # GroupN columns) per group: one page of the 16 groups, then each group's members 100 a page ("All Users" 20,
+    # the five big groups 6 each, since the W2 rows made each of them two members more than 500, the ten teams 1
+    # each), never one request per user
     template = w2['template']
-    assert template['reads'] == 3 and template['writes'] == 0 and template['lines'] == 2000
-    assert template['by_route'] == {'POST /api/search/systemusers': 2, 'POST /api/search/systems': 1}
+    assert template['reads'] == 2 + 1 + 1 + (20 + 5 * 6 + 10) == 64
+    assert template['writes'] == 0 and template['lines'] == 2000
+    assert template['by_route'] == {'POST /api/search/systemusers': 2, 'POST /api/search/systems': 1,
+                                    'GET /api/v2/usergroups': 1, 'GET /api/v2/usergroups/{id}/members': 60}
+    # jc_users_info of every user as rows: the template's requests but the devices file's
+    info = w2['info']
+    assert (info['users'], info['rows'], info['changed']) == (2000, 2000, False)
+    assert info['by_route'] == {'POST /api/search/systemusers': 2, 'GET /api/v2/usergroups': 1,
+                                'GET /api/v2/usergroups/{id}/members': 60}
+    assert info['reads'] == 63 <= template['reads'] and info['writes'] == 0
 
     # W3 under the limit: put sends a PUT per row; bulk one job and two reads of its results (they show on the
     # second), after the same single user search; both end the same
@@ -99,6 +110,6 @@ def test_bench_smoke(tmp_path):
     assert 'load average' in table
 
     assert {t['key'] for t in results['targets']} >= {'w1_first_apply_writes', 'w1_check_and_second_writes',
-                                                      'w2_first_apply_reads_per_row', 'template_reads',
+                                                      'w2_first_apply_reads_per_row', 'template_reads', 'info_reads',
                                                       'w3_bulk_speedup_rate_limited'}
     assert '| w1_first_apply_writes | %d |' % (3 * rows) in table and '(smoke run: tiny sizes)' in table

@@ -268,3 +268,62 @@ def test_the_create_template_playbook_passes_all_columns(tmp_path, org):
                                         'RemoveLdapServerID', 'SystemID', 'Administrator', 'RemoveSystemID', 'state',
                                         'Attribute1_name', 'Attribute1_value']
     assert 'Devices: not written' in run.stdout
+
+
+def test_a_template_prefilled_with_every_column_group_applied_as_it_is_writes_nothing(tmp_path, org):
+    # alice is in two groups and has two custom attributes, bob in one group; the template has room for both
+    org.fake.org.group_member_op(org.group('Finance'), {'op': 'add', 'type': 'user', 'id': org.uid('alice')})
+    run = template(tmp_path, org.fake, all_columns=True, populate_users=True, prefill=True, groups=2,
+                   remove_groups=1, custom_attributes=2)
+    assert not run.result.get('warnings')
+    rows = dict((r['Username'], r) for r in csv.DictReader(io.StringIO(text(run.result['path']).lstrip('\ufeff'))))
+    assert (rows['alice']['Group1'], rows['alice']['Group2']) == ('Engineering', 'Finance')
+    assert (rows['bob']['Group1'], rows['bob']['Group2']) == ('Ops', '')
+    assert (rows['alice']['Attribute1_name'], rows['alice']['Attribute1_value']) == ('team', 'red')
+    assert (rows['alice']['Attribute2_name'], rows['alice']['Attribute2_value']) == ('site', 'hq')
+    assert rows['carol']['Group1'] == rows['carol']['Attribute1_name'] == ''
+
+    applied = apply(tmp_path, org.fake, text(run.result['path']))
+    assert not applied.result['failed'], applied.result['msg']
+    assert applied.result['changed'] is False
+    assert {r['status'] for r in applied.result['results']} == {'unchanged'}
+    assert applied.stats['writes'] == 0
+    # the group cells were read and checked, not passed over: a group named in a cell that the user is not in
+    # would be joined
+    rows['bob']['Group2'] = 'Finance'
+    out = io.StringIO()
+    writer = csv.DictWriter(out, list(rows['bob']))
+    writer.writeheader()
+    writer.writerows(rows.values())
+    checked = apply(tmp_path, org.fake, out.getvalue(), check=True)
+    assert [r['username'] for r in checked.result['results'] if r['changed']] == ['bob']
+
+
+def test_group_memberships_are_read_per_group_and_users_over_the_columns_are_named(tmp_path, fake_factory):
+    org = generate_org(users=300, groups=4, systems=2)
+    # everyone in the first group (three pages of members), so the users of the other groups are in two
+    org['groups'][0]['members'] = [user['username'] for user in org['users']]
+    fake = fake_factory(org)
+    reset_stats(fake)
+    run = template(tmp_path, fake, populate_users=True, prefill=True, groups=1, custom_attributes=1)
+    stats = fake_stats(fake)
+    members = dict((g['name'], len(g['members'])) for g in org['groups'])
+    pages = sum(max(1, -(-n // 100)) for n in members.values())
+    # one search of the 300 users, one page of groups, each group's members: never one request per user
+    assert stats['by_route'] == {'POST /api/search/systemusers': 1, 'GET /api/v2/usergroups': 1,
+                                 'GET /api/v2/usergroups/{id}/members': pages}
+    table = read(run.result['path'])
+    header = table[0]
+    by_name = dict((r[0], dict(zip(header, r))) for r in table[1:])
+    names = dict((u['_id'], u['username']) for u in fake.org.users.values())
+    groups_of = {}
+    for group in fake.org.groups.values():
+        for uid in fake.org.group_members[group['id']]:
+            groups_of.setdefault(names[uid], []).append(group['name'])
+    over = sorted(name for name, listed in groups_of.items() if len(listed) > 1)
+    assert over, 'the seed has users in several groups'
+    for name, listed in groups_of.items():
+        assert by_name[name]['Group1'] == sorted(listed, key=lambda n: (n.lower(), n))[0]
+    warning = next(w for w in run.result['warnings'] if 'more groups' in w)
+    assert warning.startswith('%d users have more groups than the template\'s 1 GroupN column' % len(over))
+    assert warning.endswith(', '.join(over[:50]) + ' and %d more' % (len(over) - 50))

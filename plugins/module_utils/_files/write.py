@@ -36,7 +36,8 @@ def _raise_terminated(signum, frame):
 
 def write_atomic(path, text, mode=None, unsafe_writes=False, private=False):
     """Write ``text`` to ``path`` through a temporary file in the same folder, then rename; return the permission
-    bits the file had before (None when it is new).
+    bits the file had before (None when it is new). ``text`` is a string, or a tuple of strings written one after
+    the other (a large text is then never copied to join them).
 
     The temporary file is created readable by its owner only, and its mode is set on the open descriptor (never
     by path) before the first byte: ``mode`` (a number, an octal string or a symbolic mode, see
@@ -108,13 +109,19 @@ def _write_temporary(path, folder, text, bits, before):
             if before is not None:
                 _keep_owner(out.fileno(), before)
             os.fchmod(out.fileno(), bits)
-            out.write(text)
+            _write_parts(out, text)
             out.flush()
             os.fsync(out.fileno())
     except BaseException:
         _remove(temp)
         raise
     return temp
+
+
+def _write_parts(out, text):
+    """Write ``text``, a string or a tuple of strings, to the file ``out``."""
+    for part in (text,) if isinstance(text, str) else text:
+        out.write(part)
 
 
 def _rename(temp, path, text, bits, unsafe_writes):
@@ -148,7 +155,7 @@ def _write_in_place(path, text, bits):
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, 'O_NOFOLLOW', 0), bits)
     with os.fdopen(fd, 'w', encoding='utf-8', newline='') as out:
         os.fchmod(out.fileno(), bits)
-        out.write(text)
+        _write_parts(out, text)
         out.flush()
         os.fsync(out.fileno())
 

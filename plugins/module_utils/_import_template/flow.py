@@ -23,6 +23,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths impor
     nothing_written, not_a_regular_file, output_path_problem)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.write import write_atomic
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import render as template
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.prefill import GroupNames, overflow_warnings
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
 
 SECTION_OPTIONS = [section[0] for section in template.SECTIONS]
@@ -57,12 +58,15 @@ def write_template(options, connect, check_mode=False, want_diff=False, warn=Non
     columns = template.template_columns(p['type'], p['groups'], p['custom_attributes'], p.get('remove_groups', 0),
                                         p.get('all_columns', False),
                                         **dict((s, p.get(s, False)) for s in SECTION_OPTIONS))
-    users, systems = _read_jumpcloud(p, columns, connect)
+    users, systems, groups = _read_jumpcloud(p, columns, connect)
+    if p['prefill']:
+        for text in overflow_warnings(users, p['groups'], p['custom_attributes'], groups):
+            warn(text)
     rows = len(users)       # counted first: the rendering consumes the list
-    files = [(path, template.render_csv(columns, template.iter_template_rows(columns, users, p['prefill'])))]
+    files = [(path, template.render_body(columns, template.iter_template_rows(columns, users, p['prefill'], groups)))]
     if systems is not None:
-        files.append((systems_path, template.render_csv(template.SYSTEM_COLUMNS, template.system_rows(systems))))
-    changed, managed, diffs = _write_files(files, p, check_mode, warn)
+        files.append((systems_path, template.render_body(template.SYSTEM_COLUMNS, template.system_rows(systems))))
+    changed, managed, diffs = _write_files(files, p, check_mode, warn, want_diff)
 
     result = dict(changed=changed, path=path, columns=columns, rows=rows)
     result[OUTPUT_FILES] = managed
@@ -102,42 +106,54 @@ def _template_path(dest, name):
 
 
 def _read_jumpcloud(p, columns, connect):
-    """``(users, systems)``: the users the template lists ([] unless populate_users) and the devices (None unless
-    systems), read through ``connect()`` only when either is asked for."""
-    users, systems = [], None
+    """``(users, systems, groups)``: the users the template lists ([] unless populate_users), the devices (None
+    unless systems) and each user's group names by id (None unless prefilled GroupN columns), read through
+    ``connect()`` only when asked for."""
+    users, systems, groups = [], None, None
     client = None
+    reading = None
     try:
         if p['populate_users'] or p['systems']:
             client = connect()
+        if p['populate_users'] and p['prefill'] and p['groups']:
+            reading = GroupNames(client, p.get('max_workers') or 1)      # read meanwhile
         if p['populate_users']:
             users = list(client.v1_search(endpoints.SEARCH_USERS,
                                           fields=template.prefill_fields(columns) if p['prefill'] else 'username'))
+        if reading is not None:
+            groups = reading.take()
         if p['systems']:
             systems = list(client.v1_search(endpoints.SEARCH_SYSTEMS, fields='hostname displayName lastContact'))
     except JumpCloudError as exc:
         raise RunFailed('%s: %s' % (nothing_written('reading JumpCloud failed'), client.redact(exc)))
-    return users, systems
+    finally:
+        if reading is not None:
+            reading.close()
+    return users, systems, groups
 
 
-def _write_files(files, p, check_mode, warn):
-    """Write each ``(path, text)`` of ``files`` that differs from what is there (an other file only with force);
-    return ``(changed, managed, diffs)``, ``managed`` the files whose mode, owner and the rest the module then
-    sees to. Every existing file is checked before the first write."""
+def _write_files(files, p, check_mode, warn, want_diff=False):
+    """Write each ``(path, text)`` of ``files`` (``text`` without its byte order mark, which the file starts with)
+    that differs from what is there (an other file only with force); return ``(changed, managed, diffs)``,
+    ``managed`` the files whose mode, owner and the rest the module then sees to. Every existing file is checked
+    before the first write."""
     currents = []
     for target, text in files:
         try:
-            currents.append(_read(target, len(text.encode('utf-8'))))
+            currents.append(_read(target, len(text.encode('utf-8')) + len(template.BOM.encode('utf-8'))))
         except _NotRegular as exc:
             raise RunFailed(nothing_written(exc), changed=False)
     changed = False
     diffs = []
     managed = []
     for (target, text), current in zip(files, currents):
-        if current == text:
+        before = current[1:] if current is not None and current[:1] == template.BOM else current
+        if before is not None and before is not current and before == text:
             managed.append((target, None))
             continue
-        diffs.append({'before_header': target, 'after_header': target,
-                      'before': current if current is not None else '', 'after': text})
+        if want_diff:       # the new text with its mark, as the file has it: a copy of it made only for the diff
+            diffs.append({'before_header': target, 'after_header': target,
+                          'before': current if current is not None else '', 'after': template.BOM + text})
         if current is not None and not p['force']:
             warn('%s exists with other content and was left alone; set force: true to overwrite it' % target)
             continue
@@ -145,7 +161,7 @@ def _write_files(files, p, check_mode, warn):
         if check_mode:
             managed.append((target, None))
         else:
-            managed.append((target, write_atomic(target, text, **write_options(p))))
+            managed.append((target, write_atomic(target, (template.BOM, text), **write_options(p))))
     return changed, managed, diffs
 
 

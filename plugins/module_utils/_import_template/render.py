@@ -19,8 +19,8 @@ import csv
 import io
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.columns import (
-    ATTRIBUTE_NAME_RE, BY_KEY, FIXED_COLUMNS, TEMPLATE_SECTIONS, attribute_header, group_header, parse_attribute_header,
-    remove_group_header, section_columns)
+    ATTRIBUTE_NAME_RE, BY_KEY, FIXED_COLUMNS, GROUP_RE, TEMPLATE_SECTIONS, attribute_header, group_header,
+    normalise_header, parse_attribute_header, remove_group_header, section_columns)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import object_id
 
@@ -107,11 +107,29 @@ def cell_reader(column):
         key = attribute[1]
 
         def attribute(user):
-            attributes = [a for a in user.get('attributes') or []
-                          if a.get('value') and ATTRIBUTE_NAME_RE.match(a.get('name') or '')]
+            attributes = shown_attributes(user)
             return _text(attributes[index].get(key)) if index < len(attributes) else ''
         return attribute
+    group = GROUP_RE.match(normalise_header(column))
+    if group:
+        index = int(group.group(1)) - 1
+        return lambda user: _text(_nth(user.get(GROUPS), index))
     return lambda user: ''
+
+
+# where a user record carries the names of its user groups once they are read (sorted, see
+# _api/memberships.py): the GroupN cells show them, one a column
+GROUPS = 'groups'
+
+
+def _nth(items, index):
+    return items[index] if items and index < len(items) else None
+
+
+def shown_attributes(user):
+    """The custom attributes of ``user`` that AttributeN cells can show, in the user's order: those with a value
+    and a name of letters and digits (what JumpCloud's attribute names are)."""
+    return [a for a in user.get('attributes') or [] if a.get('value') and ATTRIBUTE_NAME_RE.match(a.get('name') or '')]
 
 
 def prefill_fields(columns):
@@ -132,15 +150,21 @@ def template_rows(columns, users, prefill):
     return list(iter_template_rows(columns, list(users), prefill))
 
 
-def iter_template_rows(columns, users, prefill):
+def iter_template_rows(columns, users, prefill, groups=None):
     """The rows of :func:`template_rows` one at a time, each user let go of once its row is made: a template of
-    a large directory never holds every row's cells at once, nor the users already written."""
+    a large directory never holds every row's cells at once, nor the users already written.
+
+    ``groups`` maps a user's id to its group names, for the GroupN cells; each entry is taken as its row is made
+    (the users' records are not given a key more: a dict grown by one key may take twice the memory)."""
     users.sort(key=lambda u: u.get('username') or '')
     users.reverse()
     readers = [cell_reader(c) for c in columns]
     while users:
         user = users.pop()
         if prefill:
+            if groups is not None:
+                user = dict(user)
+                user[GROUPS] = groups.pop(object_id(user), ())
             yield [read(user) for read in readers]
         else:
             yield [user.get('username') or '' if c == 'Username' else '' for c in columns]
@@ -155,11 +179,22 @@ def system_rows(systems):
     return rows
 
 
+# the byte order mark a written CSV starts with, so that spreadsheets read accents right
+BOM = '\ufeff'
+
+
 def render_csv(columns, rows):
     """UTF-8 CSV text (with a byte order mark, so spreadsheets read accents right), formula-safe."""
+    return BOM + render_body(columns, rows)
+
+
+def render_body(columns, rows):
+    """The text of :func:`render_csv` without its byte order mark: a text of Latin letters then takes one byte a
+    character (the mark alone would make Python keep every character in two), and a large file is not copied
+    once more to put the mark in front."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(columns)
     for row in rows:
         writer.writerow([escape_cell(cell) if cell else cell for cell in row])
-    return '\ufeff' + buffer.getvalue()
+    return buffer.getvalue()

@@ -21,6 +21,7 @@ MAY_IMPORT = {
     '_files': set(),
     '_users_from_csv': {'_api', '_csv', '_files', '_version'},
     '_import_template': {'_api', '_csv', '_files'},
+    '_users_info': {'_api', '_csv', '_import_template'},
     '_module': {'_api', '_files'},
     '_version': set(),
 }

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template import render as template
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._import_template.prefill import overflow_warnings
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.columns import BY_KEY, FIXED_COLUMNS, lookup
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.modules import jc_import_template
@@ -167,3 +168,27 @@ def test_the_module_documents_the_full_header_in_its_order():
     assert listed == FULL
     never = re.findall(r'C\(([A-Za-z_0-9]+)\)', options['prefill']['description'][1])
     assert sorted(never) == sorted(c for c in FULL if not BY_KEY[c.lower()].prefill)
+
+
+def test_group_cells_hold_the_users_groups_and_users_over_the_columns_are_named():
+    users = [{'_id': '1', 'username': 'ann', 'attributes': [{'name': 'x', 'value': '1'}]},
+             {'_id': '2', 'username': 'bob', 'attributes': [{'name': 'x', 'value': '1'}, {'name': 'y', 'value': '2'},
+                                                            {'name': 'bad name', 'value': '3'}]},
+             {'_id': '3', 'username': 'cy'}]
+    groups = {'1': ['a', 'b', 'c'], '2': ['a']}
+    assert overflow_warnings(users, 3, 2, groups) == []
+    assert overflow_warnings(users, 0, 0, groups) == []
+    warnings = overflow_warnings(users, 2, 1, groups)
+    assert warnings[0].startswith("1 user has more groups than the template's 2 GroupN columns; the cells hold the "
+                                  "first 2 (by name)")
+    assert warnings[0].endswith(': ann')
+    assert warnings[1].startswith("1 user has more custom attributes than the template's 1 AttributeN column")
+    assert warnings[1].endswith(': bob')
+    many = [{'_id': str(n), 'username': 'u%03d' % n} for n in range(60)]
+    assert overflow_warnings(many, 1, 0, dict((str(n), ['a', 'b']) for n in range(60)))[0].endswith('u049 and 10 more')
+    # the cells: each user's groups, taken from the map as its row is made; its record is not changed
+    columns = ['Username', 'Group1', 'Group2', 'Group3', 'Group4']
+    rows = list(template.iter_template_rows(columns, list(users), True, groups))
+    assert rows == [['ann', 'a', 'b', 'c', ''], ['bob', 'a', '', '', ''], ['cy', '', '', '', '']]
+    assert groups == {} and 'groups' not in users[0]
+    assert template.prefill_value({'groups': ['x']}, 'Group1') == 'x'
