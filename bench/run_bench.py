@@ -17,8 +17,12 @@ Workloads (see docs/development.md, "Benchmark"):
   w3            10,000 rows changing fields only on the W2 tenant, write_mode put and bulk, at 50 ms and
                 under a 20 requests/s limit (429 with Retry-After), each on a fresh tenant
 
+Only asked for by name (``--only``), never in the whole run:
+  scaling-N     the scaling workload at N rows only (for example scaling-100000), on the same tenant
+  template      the prefilled template of all 100,000 users on the large tenant, without W2 before it
+
 Writes bench/results/<name>.json and <name>.md (the README links bench/results/latest.md).
-Usage: python bench/run_bench.py [--name NAME] [--smoke] [--out DIR] [--only w1,scaling,...]
+Usage: python bench/run_bench.py [--name NAME] [--smoke] [--out DIR] [--only w1,scaling-100000,template,...]
 """
 import argparse
 import datetime
@@ -47,6 +51,7 @@ from workload import W2_HEADER, W3_HEADER, large_mismatches, mismatches, rows_cs
 
 MODULE = 'jcops.jumpcloud.jc_users_from_csv'
 WORKERS = 16        # the module's default max_workers
+TIMELINE = False    # --timeline: record the module process's memory about every second
 
 FULL = dict(org=dict(users=10000, groups=50, systems=500), latency=0.05, w1_rows=1000, slice_rows=100,
             replay_rows=10, rate_limit=20, rate_rows=200, scaling=[100, 1000, 10000, 100000],
@@ -98,9 +103,12 @@ class Sampler(threading.Thread):
         self.stop = threading.Event()
         self.tree_peak = 0
         self.module_peak = 0
+        self.timeline = []          # (seconds, module MB) about every second, with --timeline
 
     def run(self):
+        started = time.monotonic()
         while not self.stop.is_set():
+            module = 0
             try:
                 procs = [self.root] + self.root.children(recursive=True)
             except psutil.Error:
@@ -112,9 +120,13 @@ class Sampler(threading.Thread):
                     total += rss
                     if any('AnsiballZ_' in part for part in proc.cmdline()):
                         self.module_peak = max(self.module_peak, rss)
+                        module = max(module, rss)
                 except psutil.Error:
                     continue
             self.tree_peak = max(self.tree_peak, total)
+            seconds = time.monotonic() - started
+            if TIMELINE and module and (not self.timeline or seconds - self.timeline[-1][0] >= 1):
+                self.timeline.append((round(seconds, 1), round(module / 2.0 ** 20, 1)))
             self.stop.wait(0.02)
 
 
@@ -138,8 +150,11 @@ def run_playbook(workdir, fake, play_text, extra_args=()):
     sampler.join()
     if proc.returncode:
         raise RuntimeError('ansible-playbook failed:\n%s' % output[-4000:])
-    return dict(seconds=round(seconds, 2), module_peak_mb=round(sampler.module_peak / 2.0 ** 20, 1),
-                tree_peak_mb=round(sampler.tree_peak / 2.0 ** 20, 1))
+    run = dict(seconds=round(seconds, 2), module_peak_mb=round(sampler.module_peak / 2.0 ** 20, 1),
+               tree_peak_mb=round(sampler.tree_peak / 2.0 ** 20, 1))
+    if TIMELINE:
+        run['module_timeline'] = sampler.timeline
+    return run
 
 
 def module_play(csv_path, result_path, check=False, max_workers=None):
@@ -359,6 +374,8 @@ def scaling(cfg, workdir):
     results = []
     try:
         for n, size in enumerate(sizes):
+            if cfg.get('scaling_only') and size not in cfg['scaling_only']:
+                continue
             rows = w1_rows(fake, size, tag=str(5 + n))
             run = measure_module(workdir, fake, rows)
             run['ms_per_row'] = round(run['seconds'] * 1000.0 / size, 2)
@@ -422,6 +439,15 @@ def template_run(cfg, workdir, fake):
     log('  template: %s users in %s s, %d reads, module peak %s MB' % (
         run['lines'], run['seconds'], run['reads'], run['module_peak_mb']))
     return run
+
+
+def template(cfg, workdir):
+    """The template alone, on the large tenant (``--only template``; the whole run makes it after W2)."""
+    fake = start_large(cfg, cfg['latency'])
+    try:
+        return template_run(cfg, workdir, fake)
+    finally:
+        fake.stop()
 
 
 def w3(cfg, workdir):
@@ -512,16 +538,18 @@ def targets(results):
     if runs:
         values['scaling_peak_mb'] = runs[-1]['module_peak_mb']
         base = next((r for r in runs if r['rows'] == 1000), runs[0])
-        values['scaling_per_row_ratio'] = round(runs[-1]['ms_per_row'] / base['ms_per_row'], 2)
+        if base is not runs[-1]:
+            values['scaling_per_row_ratio'] = round(runs[-1]['ms_per_row'] / base['ms_per_row'], 2)
     w = results.get('w2')
     if w:
         values.update(w2_first_apply_seconds=w['first_apply']['seconds'],
                       w2_first_apply_reads_per_row=w['first_apply']['reads_per_row'],
                       w2_check_seconds=w['check']['seconds'], w2_rerun_seconds=w['rerun']['seconds'],
                       w2_check_and_rerun_writes=w['check']['writes'] + w['rerun']['writes'],
-                      w2_peak_mb=max(w[n]['module_peak_mb'] for n in ('first_apply', 'check', 'rerun')),
-                      template_seconds=w['template']['seconds'], template_reads=w['template']['reads'],
-                      template_peak_mb=w['template']['module_peak_mb'])
+                      w2_peak_mb=max(w[n]['module_peak_mb'] for n in ('first_apply', 'check', 'rerun')))
+    t = results.get('template') or (w or {}).get('template')
+    if t:
+        values.update(template_seconds=t['seconds'], template_reads=t['reads'], template_peak_mb=t['module_peak_mb'])
     w = results.get('w3')
     if w:
         values.update(w3_bulk_speedup_rate_limited=w['bulk_speedup_rate_limited'],
@@ -593,6 +621,12 @@ def markdown(results):
             lines.append('| %s | %s | %s | %s | %s | %s | %s |' % (
                 name.replace('_', ' ') + (' (%d users)' % r['rows'] if name == 'template' else ''), r['seconds'],
                 r['reads'], r['writes'], r['reads_per_row'], r['writes_per_row'], r['module_peak_mb']))
+    t = results.get('template')
+    if t:
+        lines += ['', '| template alone (large tenant, %d ms/request) | seconds | reads | writes | module peak MB |'
+                  % (results['config']['latency'] * 1000), '|---|---|---|---|---|',
+                  '| %d users | %s | %s | %s | %s |' % (t['rows'], t['seconds'], t['reads'], t['writes'],
+                                                        t['module_peak_mb'])]
     w = results.get('w3')
     if w:
         lines += ['', '| W3 fields only (%d rows) | seconds | reads | writes | reads/row | writes/row | module peak MB |'
@@ -643,6 +677,25 @@ WORKLOADS = [('preflight', 'Preflight: the fake server alone', preflight), ('w1'
              ('baselines', 'Baselines', baselines), ('rate_limited', 'Rate limited', rate_limited),
              ('scaling', 'Scaling', scaling), ('w2', 'W2 and the template (large tenant)', w2),
              ('w3', 'W3 (large tenant, fields only)', w3)]
+# run only when --only names them
+ON_REQUEST = [('template', 'The template alone (large tenant)', template)]
+
+
+def selection(text, cfg):
+    """The workloads ``--only`` names (all of WORKLOADS when it names none); ``scaling-N`` is the scaling
+    workload at N rows only (it sets ``cfg['scaling_only']``)."""
+    names = set()
+    known = [w[0] for w in WORKLOADS + ON_REQUEST]
+    for item in filter(None, (part.strip() for part in text.split(','))):
+        key, dummy, size = item.partition('-')
+        if key not in known or (size and (key != 'scaling' or not size.isdigit())):
+            raise SystemExit('--only: unknown workload %r (known: %s, scaling-N)' % (item, ', '.join(known)))
+        if size:
+            cfg['scaling_only'] = sorted(set(cfg.get('scaling_only', [])) | {int(size)})
+            if int(size) not in cfg['scaling']:
+                cfg['scaling'] = sorted(cfg['scaling'] + [int(size)])
+        names.add(key)
+    return [w for w in WORKLOADS + ON_REQUEST if w[0] in names] if names else WORKLOADS
 
 
 def main(argv=None):
@@ -652,19 +705,21 @@ def main(argv=None):
     parser.add_argument('--out', default=os.path.join(HERE, 'results'))
     parser.add_argument('--only', default='', help='comma-separated workloads: ' +
                         ','.join(w[0] for w in WORKLOADS))
+    parser.add_argument('--timeline', action='store_true',
+                        help="record the module process's memory about every second (module_timeline in the JSON)")
     parser.add_argument('--render', metavar='JSON', help='only recompute the targets and tables of a results file')
     args = parser.parse_args(argv)
     if args.render:
         return render(args.render)
+    global TIMELINE  # pylint: disable=global-statement
+    TIMELINE = args.timeline
     cfg = dict(SMOKE if args.smoke else FULL)
-    only = set(filter(None, args.only.split(',')))
+    chosen = selection(args.only, cfg)
     name = args.name or ('smoke' if args.smoke else 'latest')
     results = dict(name=name, smoke=args.smoke, date=datetime.datetime.now(datetime.timezone.utc).isoformat(),
                    machine=machine(), config=cfg)
     workdir = tempfile.mkdtemp(prefix='jcops-bench-')
-    for key, title, func in WORKLOADS:
-        if only and key not in only:
-            continue
+    for key, title, func in chosen:
         log('== %s' % title)
         started = time.monotonic()
         results[key] = func(cfg) if key == 'preflight' else func(cfg, workdir)
