@@ -196,6 +196,28 @@ options:
     type: str
     choices: [put, bulk]
     default: put
+  return_results:
+    description:
+      - Which rows' results RV(results) holds. V(all), every row. V(changed), the rows that changed (would change,
+        in check mode) or did not succeed. V(problems), only the rows that did not succeed (V(failed), V(invalid),
+        V(not_found), V(skipped), or any row whose C(failed) is true).
+      - RV(summary), O(report_path), O(failed_rows_path), the closing message and the module's warnings always cover
+        every row, whatever this says.
+      - A large file's results make a large module result. AWX and Automation Platform drop a job event's result
+        data beyond 700,000 bytes (about 700 to 2,000 rows of results); V(problems) keeps the result small when few
+        rows fail, and a row not returned is not held in memory until the run ends. C(--diff) still shows every
+        changed user.
+    type: str
+    choices: [all, changed, problems]
+    default: all
+  return_user_lines:
+    description:
+      - Also return RV(user_lines), one readable line per row for every row of the file, whatever
+        O(return_results) returns; much smaller than the results.
+      - The role C(jcops.jumpcloud.users_csv) prints them in tasks of a bounded size, so that an AWX job shows
+        every user's line however large the file.
+    type: bool
+    default: false
   report_path:
     description:
       - Also write the per-row results to this CSV file. It holds no secrets.
@@ -243,7 +265,8 @@ notes:
   - Runs on the controller; use C(hosts=localhost) or C(delegate_to=localhost).
   - Group memberships and device bindings are removed only by C(RemoveGroupN) and C(RemoveSystemID) cells; LDAP
     bindings are only ever added.
-  - A run that wrote anything always returns every row's result (and writes the report). A user whose record from
+  - A run that wrote anything always returns every row's result (of the rows O(return_results) returns) and writes
+    the report. A user whose record from
     JumpCloud has an unexpected shape fails on its own row (C(internal error) and the exception's type only).
   - SIGINT or SIGTERM (what AWX's Cancel sends) during the writes stops the run in order, no further user is
     started, the users already under way get up to 10 seconds to finish, and every row is reported (updated,
@@ -299,7 +322,8 @@ EXAMPLES = r'''
 RETURN = r'''
 results:
   description:
-    - One entry per CSV row, in file order.
+    - One entry per CSV row, in file order; with O(return_results=changed) or O(return_results=problems), only the
+      rows it returns (RV(summary) counts every row).
     - A real run says what happened. In check mode, each write not made says what would happen
       (V(would_update), V(would_add)); the statuses of what is already so (V(present), V(unchanged)) and of
       rows that fail read the same in both modes.
@@ -414,6 +438,16 @@ summary:
     failed: 0
     by_status: {created: 0, updated: 1, unchanged: 1, failed: 0, invalid: 0, not_found: 0, skipped: 0}
     requests: {reads: 5, writes: 2, retries: 0}
+user_lines:
+  description:
+    - One line per row of the file, as the P(jcops.jumpcloud.user_lines#filter) filter makes them of
+      RV(results), for example V(row 2 alice: updated: jobTitle, group Finance added); the rows that failed come
+      last, each part in file order.
+    - Every row is here, whatever O(return_results) says.
+  returned: with O(return_user_lines=true), when the file could be read
+  type: list
+  elements: str
+  sample: ['row 2 alice: updated: jobTitle', 'row 3 bob: failed: update: Forbidden (HTTP 403)']
 errors:
   description: Every validation problem of the file, each with C(path), C(line), C(column), C(header), C(message)
     and C(text).

@@ -65,6 +65,9 @@ class UsersRun:
         self.warn = warn or (lambda text: None)
         self.now = now or datetime.datetime.now(datetime.timezone.utc)
         self.client = self.applier = self.interrupts = self.pool = self.progress = self.failed_rows = None
+        # every row's result as it is made: return_results applies there (report.RunResults)
+        self.rows = report.RunResults(options.return_results, options.check_mode, lines=options.return_user_lines,
+                                      report=bool(options.report_path) and not options.check_mode)
 
     def run(self):
         """Read, validate, read the state, check references, plan and apply each user, report."""
@@ -204,7 +207,7 @@ class UsersRun:
             result = labels.label_result(report.row_result(desired, user['_id'], outcome, self.path), plan)
             if self.progress is not None:
                 self.progress.add(result)
-            return result, labels.label_diff(report.user_diff(outcome)) if self.options.want_diff else None
+            return self.rows.keep(result), labels.label_diff(report.user_diff(outcome)) if self.options.want_diff else None
         except Exception as exc:  # pylint: disable=broad-except
             # a record of an unexpected shape fails its own row, never the other users' results
             return internal_error_row(desired, user['_id'], exc, self.path), None
@@ -213,14 +216,14 @@ class UsersRun:
         """The module's result: every row's result in the file's order, the summary, the diffs, the report and
         failed-rows files, and the closing message (RunFailed when the run failed)."""
         o = self.options
-        results, diffs = _in_file_order(work, done, self.path, self.interrupts.name)
-        for result in results:
-            for warning in result.get('warnings', ()):
-                self.warn(warning)
-        output = dict(changed=any(r['changed'] for r in results), results=results,
-                      summary=report.summary(results, self.client.counts, o.check_mode))
+        results, diffs = _in_file_order(work, done, self.path, self.interrupts.name, self.rows)
+        for warning in self.rows.warnings:
+            self.warn(warning)
+        output = dict(changed=self.rows.changed > 0, results=results, summary=self.rows.summary(self.client.counts))
         if o.want_diff:
             output['diff'] = diffs
+        if o.return_user_lines:
+            output['user_lines'] = self.rows.user_lines()
         self.write_report(output)
         if self.failed_rows is not None:
             self.write_failed_rows(output)
@@ -244,7 +247,7 @@ class UsersRun:
             output.setdefault(OUTPUT_FILES, []).append((path, None))
             return
         try:
-            before = write_atomic(path, report.render_report(output['results']), **self.options.file_options)
+            before = write_atomic(path, self.rows.report_text(), **self.options.file_options)
         except (IOError, OSError) as exc:
             raise RunFailed(messages.report_not_written(path, exc), **output)
         output['report_path'] = path
@@ -414,23 +417,24 @@ class BulkPlans:
                 done[line] = one_user(answer[1])
 
 
-def _in_file_order(work, done, path, signal_name):
-    """Every row's result and the diffs, in the order of the file."""
-    results, diffs = [], []
+def _in_file_order(work, done, path, signal_name, rows):
+    """Every row's result handed to ``rows`` (a ``report.RunResults``) in the order of the file; the results it
+    returns, and the diffs."""
+    diffs = []
     for line in work.order:
         answer = done.pop(line, None)
         if answer is None:
             row = work.others[line]
-            results.append(report.row_result(row, work.records.id_of(row.username), None, path, work.skipped_reason))
+            rows.add(report.row_result(row, work.records.id_of(row.username), None, path, work.skipped_reason))
             continue
         if answer[0] in (NOT_STARTED, UNFINISHED):
             desired, user = answer[1]
-            results.append(interrupted_row(answer[0], desired, user['_id'], signal_name))
+            rows.add(interrupted_row(answer[0], desired, user['_id'], signal_name))
             continue
-        results.append(answer[0])
+        rows.add(answer[0])
         if answer[1] is not None:
             diffs.append(answer[1])
-    return results, diffs
+    return rows.results, diffs
 
 
 def internal_error_row(desired, user_id, exc, path):

@@ -49,7 +49,7 @@ def final_message(path, results, summary, invalid, skip_invalid_rows, abort_reas
         if failures:
             msg += '\n' + failures
         return msg, True
-    failures = failure_message(results, path)
+    failures = failure_message(results, path, summary.get('rows'))
     if failures:
         if abort_reason:
             rerun = 'rerun to finish' if interrupted else 'rerun when the %s works' % (

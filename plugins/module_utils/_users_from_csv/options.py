@@ -14,6 +14,7 @@ __metaclass__ = type
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import write_options
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import FAIL, MODES
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_ON_CREATE, UPDATE_PASSWORD_CHOICES
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.report import RETURN_ALL, RETURN_RESULTS
 
 WRITE_PUT = 'put'
 WRITE_BULK = 'bulk'
@@ -32,6 +33,8 @@ ARGUMENT_SPEC = dict(
     report_path=dict(type='path'),
     failed_rows_path=dict(type='path'),
     write_mode=dict(type='str', choices=list(WRITE_MODES), default=WRITE_PUT),
+    return_results=dict(type='str', choices=list(RETURN_RESULTS), default=RETURN_ALL),
+    return_user_lines=dict(type='bool', default=False),
 )
 
 

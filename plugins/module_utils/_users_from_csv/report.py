@@ -10,10 +10,12 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import collections
 import csv
 import io
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.lines import user_line
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.missing_users import SKIP
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.plan import PASSWORD_NOT_SENT, PASSWORD_SENT
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
@@ -22,6 +24,13 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv im
 REPORT_COLUMNS = ('row', 'username', 'user_id', 'status', 'changed', 'failed', 'changed_fields', 'groups',
                   'system', 'ldap', 'msg', 'remove_system')
 ARRAY_FIELDS = ('addresses', 'phoneNumbers', 'attributes')
+
+# return_results: the rows whose results the module returns; the summary, the report and the failed-rows file
+# always cover every row
+RETURN_ALL = 'all'
+RETURN_CHANGED = 'changed'
+RETURN_PROBLEMS = 'problems'
+RETURN_RESULTS = (RETURN_ALL, RETURN_CHANGED, RETURN_PROBLEMS)
 
 
 def row_result(desired, user_id=None, outcome=None, path=None, skipped_reason=None):
@@ -96,17 +105,96 @@ def _password_result(result, plan, outcome):
 def summary(results, counts, check_mode=False):
     """Counts of the rows by status and of the API requests; in check mode ``by_status`` counts
     ``would_update`` where a real run counts ``updated``."""
-    by_status = dict((s, 0) for s in st.summary_statuses(check_mode))
+    rows = RunResults(check_mode=check_mode)
     for result in results:
-        by_status[result['status']] += 1
-    return {
-        'rows': len(results),
-        'changed': sum(1 for r in results if r['changed']),
-        'failed': sum(1 for r in results if r['failed']),
-        'by_status': by_status,
-        'requests': {'reads': counts.get('reads', 0), 'writes': counts.get('writes', 0),
-                     'retries': counts.get('retries', 0)},
-    }
+        rows.add(result)
+    return rows.summary(counts)
+
+
+def is_problem(result):
+    """Whether a row did not succeed: it failed, or its status is one of :data:`statuses.PROBLEMS`."""
+    return bool(result.get('failed')) or result.get('status') in st.PROBLEMS
+
+
+def returned(result, return_results):
+    """Whether ``return_results`` returns this row's ``result``: ``all`` every row, ``changed`` the rows that
+    changed or did not succeed, ``problems`` the rows that did not succeed."""
+    if return_results == RETURN_PROBLEMS:
+        return is_problem(result)
+    if return_results == RETURN_CHANGED:
+        return bool(result.get('changed')) or is_problem(result)
+    return True
+
+
+# what a run holds of a row whose result it does not return: its counts, its warnings, its report line and its
+# user line
+Kept = collections.namedtuple('Kept', 'status changed failed warnings line user_line')
+
+
+class RunResults:
+    """Every row's result, as the run makes them: the one place ``return_results`` applies.
+
+    :meth:`keep` runs as soon as a row's result exists (on the worker): a row that is not returned is let go of
+    there, down to a :data:`Kept`. :meth:`add` then takes each row in the order of the file: it counts it for
+    the summary, keeps its warnings, its report line (with ``report``) and its user line (with ``lines``), and
+    the results that are returned. Rows that fail are always returned, so the failed-rows file and the closing
+    message have them all.
+    """
+
+    def __init__(self, return_results=RETURN_ALL, check_mode=False, report=False, lines=False):
+        self.which = return_results
+        self.results = []
+        self.warnings = []
+        self.report_lines = [] if report else None
+        self.lines = ([], []) if lines else None        # the user lines of the rows that succeeded, that failed
+        self.by_status = dict((s, 0) for s in st.summary_statuses(check_mode))
+        self.rows = self.changed = self.failed = 0
+
+    def keep(self, result):
+        """What the run holds of ``result`` until its end: the result when it is returned, else its :data:`Kept`."""
+        if returned(result, self.which):
+            return result
+        return self._kept(result)
+
+    def _kept(self, result):
+        return Kept(result['status'], result['changed'], result['failed'], result.get('warnings') or (),
+                    render_report([result], header=False) if self.report_lines is not None else None,
+                    user_line(result) if self.lines is not None else None)
+
+    def add(self, item):
+        """Count one row, a result or what :meth:`keep` made of it; rows come in the order of the file."""
+        if not isinstance(item, Kept):
+            if returned(item, self.which):
+                self.results.append(item)
+            item = self._kept(item)
+        self.rows += 1
+        self.changed += bool(item.changed)
+        self.failed += bool(item.failed)
+        self.by_status[item.status] += 1
+        self.warnings.extend(item.warnings)
+        if self.report_lines is not None:
+            self.report_lines.append(item.line)
+        if self.lines is not None:
+            self.lines[bool(item.failed)].append(item.user_line)
+
+    def summary(self, counts):
+        """The summary: the rows by status, and the API requests of ``counts``."""
+        return {
+            'rows': self.rows,
+            'changed': self.changed,
+            'failed': self.failed,
+            'by_status': dict(self.by_status),
+            'requests': {'reads': counts.get('reads', 0), 'writes': counts.get('writes', 0),
+                         'retries': counts.get('retries', 0)},
+        }
+
+    def user_lines(self):
+        """Every row's user line (with ``lines``), the rows that failed last, as the user_lines filter orders them."""
+        return self.lines[0] + self.lines[1]
+
+    def report_text(self):
+        """The report CSV of every row (with ``report``)."""
+        return render_report([]) + ''.join(self.report_lines)
 
 
 def user_diff(outcome):
@@ -136,11 +224,12 @@ def changed_entries(before, after):
     return [e for e in before if e not in after], [e for e in after if e not in before]
 
 
-def failure_message(results, path):
+def failure_message(results, path, rows=None):
+    """The failed rows of ``results`` (of ``rows`` rows, all of them unless said), the first twenty by name."""
     failed = [r for r in results if r['failed']]
     if not failed:
         return None
-    lines = ['%d of %d row(s) of %s failed:' % (len(failed), len(results), path)]
+    lines = ['%d of %d row(s) of %s failed:' % (len(failed), len(results) if rows is None else rows, path)]
     for result in failed[:20]:
         lines.append('  row %s %s (%s): %s' % (
             result['row'], result['username'] or '(no username)', result['status'], result['msg']))

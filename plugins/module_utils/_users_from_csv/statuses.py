@@ -46,6 +46,9 @@ INVALID = 'invalid'             # the row breaks a rule
 NOT_FOUND = 'not_found'         # no such user (with missing_users=skip, reported without failing)
 SKIPPED = 'skipped'             # valid, not applied because other rows are invalid
 ROW_STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED, INVALID, NOT_FOUND, SKIPPED, WOULD_CREATE, WOULD_UPDATE)
+# the rows that did not succeed: what ``return_results: problems`` returns (a row whose ``failed`` is true is one
+# whatever its status); a new status of a row that was not done as asked belongs here
+PROBLEMS = (FAILED, INVALID, NOT_FOUND, SKIPPED)
 
 # what became of a row's Password cell (never its value)
 SENT = 'sent'

@@ -8,6 +8,7 @@ import stat
 import pytest
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import NO_SUCH_USER
+from ansible_collections.jcops.jumpcloud.plugins.filter.user_lines import user_lines
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import report
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files import write
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.apply import Outcome
@@ -191,3 +192,58 @@ def test_a_report_that_cannot_be_written_leaves_no_temporary_file(tmp_path):
     with pytest.raises(OSError):
         write.write_atomic(str(tmp_path / 'report.csv'), 'x')
     assert sorted(p.name for p in tmp_path.iterdir()) == ['report.csv']
+
+
+def run_rows():
+    """One row of each row status of a real run, a changed one with a warning, in file order."""
+    rows = []
+    for n, status in enumerate(('updated', 'unchanged', 'created', 'failed', 'invalid', 'not_found', 'skipped')):
+        rows.append({'row': n + 2, 'username': 'u%d' % n, 'user_id': None, 'status': status,
+                     'changed': status in ('updated', 'created'), 'failed': status in ('failed', 'invalid'),
+                     'changed_fields': ['jobTitle'] if status == 'updated' else [], 'groups': [], 'system': None,
+                     'ldap': None, 'remove_system': None, 'msg': ''})
+    rows[0]['warnings'] = ['users.csv:2:3: a warning']
+    return rows
+
+
+@pytest.mark.parametrize('which, returned', [
+    ('all', ['updated', 'unchanged', 'created', 'failed', 'invalid', 'not_found', 'skipped']),
+    ('changed', ['updated', 'created', 'failed', 'invalid', 'not_found', 'skipped']),
+    ('problems', ['failed', 'invalid', 'not_found', 'skipped'])])
+def test_run_results_return_their_rows_and_count_every_row(which, returned):
+    rows = report.RunResults(which, report=True)
+    for result in run_rows():
+        # what the run holds of a row until the end: the result itself only when it is returned
+        kept = rows.keep(result)
+        assert (kept is result) == (result['status'] in returned)
+        rows.add(kept)
+    assert [r['status'] for r in rows.results] == returned
+    assert rows.summary({'reads': 2}) == report.summary(run_rows(), {'reads': 2})
+    assert rows.summary({})['rows'] == 7 and rows.changed == 2 and rows.failed == 2
+    assert rows.report_text() == report.render_report(run_rows())
+    assert rows.warnings == ['users.csv:2:3: a warning']
+
+
+def test_a_row_that_failed_is_a_problem_whatever_its_status():
+    result = dict(run_rows()[0], failed=True)
+    assert report.returned(result, 'problems') and report.returned(result, 'changed')
+    assert not report.returned(run_rows()[1], 'changed') and report.returned(run_rows()[1], 'all')
+
+
+def test_run_results_without_a_report_keep_no_report_lines():
+    rows = report.RunResults('problems')
+    kept = rows.keep(run_rows()[0])
+    assert kept.line is None and kept.warnings == ['users.csv:2:3: a warning']
+    rows.add(kept)
+    assert rows.results == [] and rows.report_lines is None and rows.summary({})['changed'] == 1
+
+
+def test_run_results_give_every_row_its_user_line_failed_rows_last_whatever_is_returned():
+    every = report.RunResults('all', lines=True)
+    few = report.RunResults('problems', lines=True)
+    for result in run_rows():
+        every.add(every.keep(result))
+        few.add(few.keep(result))
+    assert few.user_lines() == every.user_lines() == user_lines(run_rows())
+    assert few.user_lines()[-2:] == ['row 5 u3: failed: failed', 'row 6 u4: invalid: failed']
+    assert report.RunResults('all').lines is None
