@@ -9,6 +9,7 @@ Workloads (see docs/development.md, "Benchmark"):
                 playbook, and a sequential replay of the interactive tool's requests per row
   rate_limited  the fake allows 20 requests/s and answers 429 with Retry-After; 200 rows
   scaling       100 to 100,000 rows at 5 ms, wall time and peak memory per size
+  scaling_problems  the largest size again with return_results: problems (peak memory)
   w2            a large tenant (100,000 users, 20,000 devices, 200 groups: "All Users", five of 20,000
                 members, the rest under 200), 50 ms; 1,000 rows changing two fields and a custom
                 attribute, half joining a 20,000-member group and half a small one, each binding one
@@ -75,6 +76,8 @@ TARGETS = [
     ('ratio_reference_replay', 'rows/s at least 100x the reference replay', lambda v: v >= 100),
     ('rate_limited_share', 'rate limited: throughput >= 85% of the limit', lambda v: v >= 0.85),
     ('scaling_peak_mb', 'largest size: module peak memory <= 400 MB', lambda v: v <= 400),
+    ('scaling_problems_peak_mb', 'largest size, return_results problems: module peak memory <= 200 MB',
+     lambda v: v <= 200),
     ('scaling_per_row_ratio', 'largest size: time per row within 20% of the 1,000-row figure',
      lambda v: v <= 1.2),
     ('w2_first_apply_seconds', 'W2 first apply <= 25 s', lambda v: v <= 25),
@@ -157,10 +160,12 @@ def run_playbook(workdir, fake, play_text, extra_args=()):
     return run
 
 
-def module_play(csv_path, result_path, check=False, max_workers=None):
+def module_play(csv_path, result_path, check=False, max_workers=None, return_results=None):
     args = '        csv_path: %s\n' % csv_path
     if max_workers:
         args += '        max_workers: %d\n' % max_workers
+    if return_results:
+        args += '        return_results: %s\n' % return_results
     return ('- hosts: localhost\n  gather_facts: false\n  tasks:\n'
             '    - name: apply\n      %s:\n%s      register: out\n%s'
             '    - name: save\n      ansible.builtin.copy:\n        content: "{{ out.summary | to_json }}"\n'
@@ -168,14 +173,14 @@ def module_play(csv_path, result_path, check=False, max_workers=None):
             % (MODULE, args, '      check_mode: true\n' if check else '', result_path))
 
 
-def measure_module(workdir, fake, rows, check=False):
+def measure_module(workdir, fake, rows, check=False, return_results=None):
     """One module run over ``rows`` through ansible-playbook: time, memory, the fake's counts."""
     csv_path = os.path.join(workdir, 'users.csv')
     with open(csv_path, 'w', encoding='utf-8') as handle:
         handle.write(to_csv(rows))
     result_path = os.path.join(workdir, 'summary.json')
     fake.stats.reset()
-    run = run_playbook(workdir, fake, module_play(csv_path, result_path, check=check))
+    run = run_playbook(workdir, fake, module_play(csv_path, result_path, check=check, return_results=return_results))
     stats = fake.stats.as_dict()
     with open(result_path, encoding='utf-8') as handle:
         summary = json.load(handle)
@@ -387,6 +392,23 @@ def scaling(cfg, workdir):
     return dict(latency_ms=cfg['scaling_latency'] * 1000, runs=results)
 
 
+def scaling_problems(cfg, workdir):
+    """The largest scaling size again with ``return_results: problems`` (the rows that succeed are not
+    returned), on a tenant of its own, with rows of their own."""
+    size = max(cfg['scaling'])
+    org = dict(cfg['org'], users=max(cfg['org']['users'], size))
+    fake = start_fake(org, cfg['scaling_latency'])
+    try:
+        rows = w1_rows(fake, size, tag='9')
+        run = measure_module(workdir, fake, rows, return_results='problems')
+        run['ms_per_row'] = round(run['seconds'] * 1000.0 / size, 2)
+        run['users_not_right'] = sum(1 for r in rows if mismatches(fake, r))
+        log('  %(rows)7d rows, return_results problems: %(seconds)s s, module peak %(module_peak_mb)s MB' % run)
+        return run
+    finally:
+        fake.stop()
+
+
 def start_large(cfg, latency, **faults):
     started = time.monotonic()
     fake = FakeJumpCloud(api_key=testenv.API_KEY, seed=generate_large_org(**cfg['large']), latency=latency,
@@ -540,6 +562,8 @@ def targets(results):
         base = next((r for r in runs if r['rows'] == 1000), runs[0])
         if base is not runs[-1]:
             values['scaling_per_row_ratio'] = round(runs[-1]['ms_per_row'] / base['ms_per_row'], 2)
+    if results.get('scaling_problems'):
+        values['scaling_problems_peak_mb'] = results['scaling_problems']['module_peak_mb']
     w = results.get('w2')
     if w:
         values.update(w2_first_apply_seconds=w['first_apply']['seconds'],
@@ -611,6 +635,13 @@ def markdown(results):
         for r in s['runs']:
             cells = (r['rows'], r['seconds'], r['ms_per_row'], r['reads'], r['writes'], r['module_peak_mb'])
             lines.append('| %s | %s | %s | %s | %s | %s |' % cells)
+    r = results.get('scaling_problems')
+    if r:
+        if not s:
+            lines += ['', '| scaling rows (%s ms/request) | seconds | ms per row | reads | writes | module peak MB |'
+                      % (results['config']['scaling_latency'] * 1000), '|---|---|---|---|---|---|']
+        lines.append('| %s, return_results problems | %s | %s | %s | %s | %s |' % (
+            r['rows'], r['seconds'], r['ms_per_row'], r['reads'], r['writes'], r['module_peak_mb']))
     w = results.get('w2')
     if w:
         lines += ['', '| W2 large tenant (%d rows, %d ms/request) | seconds | reads | writes | reads/row | writes/row '
@@ -675,7 +706,8 @@ def save(folder, name, results, table):
 
 WORKLOADS = [('preflight', 'Preflight: the fake server alone', preflight), ('w1', 'W1', w1),
              ('baselines', 'Baselines', baselines), ('rate_limited', 'Rate limited', rate_limited),
-             ('scaling', 'Scaling', scaling), ('w2', 'W2 and the template (large tenant)', w2),
+             ('scaling', 'Scaling', scaling),
+             ('scaling_problems', 'Scaling, largest size, return_results problems', scaling_problems), ('w2', 'W2 and the template (large tenant)', w2),
              ('w3', 'W3 (large tenant, fields only)', w3)]
 # run only when --only names them
 ON_REQUEST = [('template', 'The template alone (large tenant)', template)]

@@ -26,6 +26,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.connection im
     client_kwargs,
 )
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import pack_in_place
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import (
     NEW_FILE_MODE,
     OUTPUT_FILES,
@@ -35,6 +36,22 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes impor
 
 # the connection options Ansible masks in its output (the key, the service account)
 SECRET_OPTIONS = tuple(option.name for option in OPTIONS if option.no_log)
+
+
+# the lists of a result that grow with its rows: packed on the way out (see _packed_lists)
+ROW_LISTS = ('results', 'diff')
+
+
+def _packed_lists(result):
+    """``result`` with the entries of its per-row lists packed as compact JSON text (``_api.records``).
+
+    AnsibleModule's exit copies the whole result (to mask the secrets) before it writes it as JSON: with
+    each row packed, the copy is built from texts, each row's own dict let go of as it is packed, instead of
+    beside every row's dict. The JSON the module writes is the same."""
+    for key in ROW_LISTS:
+        if isinstance(result.get(key), list):
+            pack_in_place(result[key])
+    return result
 
 
 class JumpCloudModule(AnsibleModule):
@@ -54,9 +71,9 @@ class JumpCloudModule(AnsibleModule):
                           warn=self.warn)
         except RunFailed as exc:
             self._set_file_attributes(exc.result)
-            self.fail_json(msg=exc.msg, **exc.result)
+            self.fail_json(msg=exc.msg, **_packed_lists(exc.result))
         self._set_file_attributes(result)
-        self.exit_json(**result)
+        self.exit_json(**_packed_lists(result))
 
     def _check_file_mode(self):
         """A ``mode`` that is neither octal nor symbolic fails the task before anything is read or written."""
