@@ -29,19 +29,25 @@ class EdgeKind:
     side, and ``store`` (a set of pairs, or a dict of pair -> edge attributes) to record them in."""
 
     def __init__(self, pairs, store, target_path, target_param, user_path, user_param, memberof=False):
-        self.pairs = set(pairs)
+        # each pair as given, to be stored as it is (an edge read is not kept beside it)
+        self.pairs = dict((pair, pair) for pair in pairs)
         self.store = store
         self.paths = {TARGET: (target_path, {'targets': target_param} if target_param else None),
                       USER: (user_path, {'targets': user_param} if user_param else None)}
         self.memberof = memberof        # the user side lists groups ({id}), not edges ({to: {id}})
+        targets = len(set(target for target, dummy in self.pairs))
+        self.side = TARGET if targets <= len(set(uid for dummy, uid in self.pairs)) else USER
+        # each item of the probed side, and its partners (the other side's are never asked for)
         self.partners = {TARGET: {}, USER: {}}
         for target, uid in self.pairs:
-            self.partners[TARGET].setdefault(target, set()).add(uid)
-            self.partners[USER].setdefault(uid, set()).add(target)
+            if self.side == TARGET:
+                self.partners[TARGET].setdefault(target, set()).add(uid)
+            else:
+                self.partners[USER].setdefault(uid, set()).add(target)
 
     def probe_side(self):
         """The side with fewer items: it is probed (one page each)."""
-        return TARGET if len(self.partners[TARGET]) <= len(self.partners[USER]) else USER
+        return self.side
 
     def listing(self, side, item):
         path, params = self.paths[side]
@@ -61,7 +67,8 @@ class EdgeKind:
                 pair, attributes = (edge['id'], item), None
             else:
                 pair, attributes = (edge['to']['id'], item), edge.get('attributes')
-            if pair in self.pairs:
+            pair = self.pairs.get(pair)
+            if pair is not None:
                 found.append((pair, attributes))
         return found
 
