@@ -53,6 +53,7 @@ from workload import W2_HEADER, W3_HEADER, large_mismatches, mismatches, rows_cs
 MODULE = 'jcops.jumpcloud.jc_users_from_csv'
 WORKERS = 16        # the module's default max_workers
 TIMELINE = False    # --timeline: record the module process's memory about every second
+MODULE_TIMEOUT = None   # --timeout: the modules' request timeout, on a machine too loaded for the default 30 s
 
 FULL = dict(org=dict(users=10000, groups=50, systems=500), latency=0.05, w1_rows=1000, slice_rows=100,
             replay_rows=10, rate_limit=20, rate_rows=200, scaling=[100, 1000, 10000, 100000],
@@ -166,6 +167,8 @@ def module_play(csv_path, result_path, check=False, max_workers=None, return_res
         args += '        max_workers: %d\n' % max_workers
     if return_results:
         args += '        return_results: %s\n' % return_results
+    if MODULE_TIMEOUT:
+        args += '        timeout: %d\n' % MODULE_TIMEOUT
     return ('- hosts: localhost\n  gather_facts: false\n  tasks:\n'
             '    - name: apply\n      %s:\n%s      register: out\n%s'
             '    - name: save\n      ansible.builtin.copy:\n        content: "{{ out.summary | to_json }}"\n'
@@ -193,6 +196,8 @@ def measure_module(workdir, fake, rows, check=False, return_results=None):
 
 def play_for(module, args, result_path, check=False):
     """A play running ``module`` with ``args`` that saves its result, without the per-row results, as JSON."""
+    if MODULE_TIMEOUT:
+        args = dict(args, timeout=MODULE_TIMEOUT)
     lines = ''.join('        %s: %s\n' % (k, json.dumps(v)) for k, v in sorted(args.items()))
     return ('- hosts: localhost\n  gather_facts: false\n  tasks:\n'
             '    - name: run\n      %s:\n%s      register: out\n%s'
@@ -739,14 +744,18 @@ def main(argv=None):
                         ','.join(w[0] for w in WORKLOADS))
     parser.add_argument('--timeline', action='store_true',
                         help="record the module process's memory about every second (module_timeline in the JSON)")
+    parser.add_argument('--timeout', type=int, default=None,
+                        help='the modules\' request timeout in seconds (default theirs, 30), for a loaded machine')
     parser.add_argument('--render', metavar='JSON', help='only recompute the targets and tables of a results file')
     args = parser.parse_args(argv)
     if args.render:
         return render(args.render)
-    global TIMELINE  # pylint: disable=global-statement
-    TIMELINE = args.timeline
+    global TIMELINE, MODULE_TIMEOUT  # pylint: disable=global-statement
+    TIMELINE, MODULE_TIMEOUT = args.timeline, args.timeout
     cfg = dict(SMOKE if args.smoke else FULL)
     chosen = selection(args.only, cfg)
+    if args.timeout:
+        cfg['module_timeout'] = args.timeout
     name = args.name or ('smoke' if args.smoke else 'latest')
     results = dict(name=name, smoke=args.smoke, date=datetime.datetime.now(datetime.timezone.utc).isoformat(),
                    machine=machine(), config=cfg)

@@ -26,7 +26,6 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.connection im
     client_kwargs,
 )
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import RunFailed
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import pack_in_place
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import (
     NEW_FILE_MODE,
     OUTPUT_FILES,
@@ -38,19 +37,31 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes impor
 SECRET_OPTIONS = tuple(option.name for option in OPTIONS if option.no_log)
 
 
-# the lists of a result that grow with its rows: packed on the way out (see _packed_lists)
+# the lists of a result that grow with its rows (see _handed_over)
 ROW_LISTS = ('results', 'diff')
 
 
-def _packed_lists(result):
-    """``result`` with the entries of its per-row lists packed as compact JSON text (``_api.records``).
+class HandedOver(list):
+    """A list read once, on the way out: iterating it takes each entry out of it.
 
-    AnsibleModule's exit copies the whole result (to mask the secrets) before it writes it as JSON: with
-    each row packed, the copy is built from texts, each row's own dict let go of as it is packed, instead of
-    beside every row's dict. The JSON the module writes is the same."""
+    AnsibleModule's exit copies the whole result (to mask secrets), breadth first, before it writes it as JSON.
+    Iterated this way, each row's dict is let go of once its copy is made, instead of every row being held
+    twice at the end of a large run. The copy, and so the JSON the module writes, is the same.
+    """
+
+    def __iter__(self):
+        self.reverse()
+        while self:
+            yield self.pop()
+
+
+def _handed_over(result):
+    """``result`` with its per-row lists (``ROW_LISTS``) made :class:`HandedOver`, the flow's lists emptied."""
     for key in ROW_LISTS:
-        if isinstance(result.get(key), list):
-            pack_in_place(result[key])
+        rows = result.get(key)
+        if type(rows) is list:      # pylint: disable=unidiomatic-typecheck
+            result[key] = HandedOver(rows)
+            del rows[:]
     return result
 
 
@@ -71,9 +82,9 @@ class JumpCloudModule(AnsibleModule):
                           warn=self.warn)
         except RunFailed as exc:
             self._set_file_attributes(exc.result)
-            self.fail_json(msg=exc.msg, **_packed_lists(exc.result))
+            self.fail_json(msg=exc.msg, **_handed_over(exc.result))
         self._set_file_attributes(result)
-        self.exit_json(**_packed_lists(result))
+        self.exit_json(**_handed_over(result))
 
     def _check_file_mode(self):
         """A ``mode`` that is neither octal nor symbolic fails the task before anything is read or written."""

@@ -19,9 +19,9 @@ __metaclass__ = type
 import json
 
 try:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
 except ImportError:         # pragma: no cover (Python 2)
-    from collections import Mapping, Sequence
+    from collections import Mapping
 
 _ABSENT = object()
 
@@ -76,78 +76,3 @@ def unpack(record):
     whole.update(record._rest())  # pylint: disable=protected-access
     return whole
 
-
-class _Packed:
-    """A JSON container kept as its compact text; its containers are packed again as they are read, so that
-    a reader that copies it breadth first (AnsibleModule's ``remove_values`` on the way out) holds texts, not
-    decoded containers, for what it has not copied yet."""
-
-    __slots__ = ('_text',)
-
-    def __init__(self, text):
-        self._text = text
-
-    def _load(self):
-        return json.loads(self._text)
-
-    def __eq__(self, other):
-        return self._load() == (other._load() if isinstance(other, _Packed) else other)
-
-    def __ne__(self, other):
-        return not self == other
-
-    __hash__ = None
-
-
-class PackedMapping(_Packed, Mapping):
-    """A JSON object kept as text (see :func:`packed`)."""
-
-    __slots__ = ()
-
-    def __getitem__(self, key):
-        return packed(self._load()[key])
-
-    def __iter__(self):
-        return iter(self._load())
-
-    def __len__(self):
-        return len(self._load())
-
-    def items(self):
-        return [(key, packed(value)) for key, value in self._load().items()]
-
-
-class PackedSequence(_Packed, Sequence):
-    """A JSON array kept as text (see :func:`packed`)."""
-
-    __slots__ = ()
-
-    def __getitem__(self, index):
-        return packed(self._load()[index])
-
-    def __iter__(self):
-        return iter([packed(value) for value in self._load()])
-
-    def __len__(self):
-        return len(self._load())
-
-
-def packed(value):
-    """``value`` as compact JSON text when it is a dict or a list that JSON gives back exactly (anything
-    else as it is): a :class:`PackedMapping` or :class:`PackedSequence`, equal to it, read-only."""
-    if not isinstance(value, (dict, list)) or not value:
-        return value
-    try:
-        text = json.dumps(value, separators=(',', ':'), allow_nan=False)
-    except (TypeError, ValueError):
-        return value
-    if json.loads(text) != value:       # a tuple, a key that is not a string: kept as it is
-        return value
-    return PackedMapping(text) if isinstance(value, dict) else PackedSequence(text)
-
-
-def pack_in_place(items):
-    """Pack each entry of the list ``items`` in its place (see :func:`packed`), each let go of as it is
-    replaced: a large result costs a third of its memory on its way out of the module."""
-    for index, value in enumerate(items):
-        items[index] = packed(value)

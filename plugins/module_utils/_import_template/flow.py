@@ -18,6 +18,7 @@ import os
 import stat
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import pack
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import OUTPUT_FILES, write_options
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import (
     nothing_written, not_a_regular_file, output_path_problem)
@@ -110,8 +111,10 @@ def _read_jumpcloud(p, columns, connect):
         if p['populate_users'] or p['systems']:
             client = connect()
         if p['populate_users']:
-            users = list(client.v1_search(endpoints.SEARCH_USERS,
-                                          fields=template.prefill_fields(columns) if p['prefill'] else 'username'))
+            # each user packed as its page arrives (compact JSON text, see _api.records): the whole directory is
+            # read before the first row is rendered
+            users = [pack(user, template.PACKED_KEPT) for user in client.v1_search(
+                endpoints.SEARCH_USERS, fields=template.prefill_fields(columns) if p['prefill'] else 'username')]
         if p['systems']:
             systems = list(client.v1_search(endpoints.SEARCH_SYSTEMS, fields='hostname displayName lastContact'))
     except JumpCloudError as exc:

@@ -23,6 +23,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.columns impor
     remove_group_header, section_columns)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import object_id
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import unpack
 
 # the columns every template starts with, and each option's columns, in the order they are written
 UPDATE_BASE = section_columns('update')
@@ -132,14 +133,19 @@ def template_rows(columns, users, prefill):
     return list(iter_template_rows(columns, list(users), prefill))
 
 
+# the field of a user record read before its row is made (the order of the rows): kept as it is in a packed record
+PACKED_KEPT = ('username',)
+
+
 def iter_template_rows(columns, users, prefill):
     """The rows of :func:`template_rows` one at a time, each user let go of once its row is made: a template of
-    a large directory never holds every row's cells at once, nor the users already written."""
+    a large directory never holds every row's cells at once, nor the users already written. A user may be
+    packed (``_api.records``): it is unpacked when its row is made."""
     users.sort(key=lambda u: u.get('username') or '')
     users.reverse()
     readers = [cell_reader(c) for c in columns]
     while users:
-        user = users.pop()
+        user = unpack(users.pop())
         if prefill:
             yield [read(user) for read in readers]
         else:
@@ -158,8 +164,9 @@ def system_rows(systems):
 def render_csv(columns, rows):
     """UTF-8 CSV text (with a byte order mark, so spreadsheets read accents right), formula-safe."""
     buffer = io.StringIO()
+    buffer.write('\ufeff')       # written first: the text is not copied again to put it in front
     writer = csv.writer(buffer, lineterminator='\r\n')
     writer.writerow(columns)
     for row in rows:
         writer.writerow([escape_cell(cell) if cell else cell for cell in row])
-    return '\ufeff' + buffer.getvalue()
+    return buffer.getvalue()
