@@ -124,9 +124,8 @@ def main(argv=None):
         print('\n%s: %.1f MB live; largest holders:' % (name, total))
         for item in stats[:args.top]:
             frame = item.traceback[0]
-            print('  %7.1f MB %8d blocks  %s:%d' % (item.size / MB, item.count,
-                                                   frame.filename.split('site-packages/')[-1]
-                                                   .split('jumpcloud/plugins/')[-1], frame.lineno))
+            where = frame.filename.split('site-packages/')[-1].split('jumpcloud/plugins/')[-1]
+            print('  %7.1f MB %8d blocks  %s:%d' % (item.size / MB, item.count, where, frame.lineno))
     print('\ntraced overall: %.1f MB live at the end, %.1f MB at the highest' % (overall[0] / MB, overall[1] / MB))
     return 0
 

@@ -75,4 +75,3 @@ def unpack(record):
                  if value is not _ABSENT)
     whole.update(record._rest())  # pylint: disable=protected-access
     return whole
-

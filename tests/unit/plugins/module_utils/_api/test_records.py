@@ -27,4 +27,3 @@ def test_unpack_gives_a_new_dict_each_time_and_leaves_others_alone():
     plain = {'_id': 'b' * 24}
     assert unpack(plain) is plain
     assert pack(['not', 'a', 'dict'], KEPT) == ['not', 'a', 'dict']
-
