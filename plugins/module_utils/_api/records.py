@@ -18,10 +18,7 @@ __metaclass__ = type
 
 import json
 
-try:
-    from collections.abc import Mapping
-except ImportError:         # pragma: no cover (Python 2)
-    from collections import Mapping
+from collections.abc import Mapping
 
 _ABSENT = object()
 

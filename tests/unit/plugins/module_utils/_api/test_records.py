@@ -20,7 +20,7 @@ def test_a_packed_record_reads_and_compares_as_the_record():
 def test_unpack_gives_a_new_dict_each_time_and_leaves_others_alone():
     record = pack(dict(USER), KEPT)
     first = unpack(record)
-    assert type(first) is dict and first == USER
+    assert isinstance(first, dict) and first == USER
     first['jobTitle'] = 'changed'
     first['phoneNumbers'].append({'type': 'work'})
     assert unpack(record) == USER                   # a planner's changes never reach the packed record
