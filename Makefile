@@ -12,6 +12,7 @@ ifeq ($(origin PYTHON),undefined)
 PYTHON := $(shell tests/tools/find_python.sh $(MAIN_PYTHONS))
 endif
 BIN := $(CURDIR)/$(VENV)/bin
+comma := ,
 export PATH := $(BIN):$(PATH)
 
 .PHONY: test demo bench venv unit sanity lint docs-lint clean live-test
@@ -54,7 +55,7 @@ demo: venv
 
 ## make bench: the benchmark (about 40 minutes); results in bench/results/ (latest.md)
 bench: venv
-	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/run_bench.py $(if $(ONLY),--only $(ONLY) --name only-$(subst $(comma),+,$(ONLY)))
 
 ## make live-test: opt-in checks against a real sandbox organisation (see tests/live/live_check.py);
 ## without JC_LIVE_API_KEY, JC_LIVE_USER, JC_LIVE_GROUP and JC_LIVE_SYSTEM_ID it says so and succeeds

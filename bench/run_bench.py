@@ -9,6 +9,7 @@ Workloads (see docs/development.md, "Benchmark"):
                 playbook, and a sequential replay of the interactive tool's requests per row
   rate_limited  the fake allows 20 requests/s and answers 429 with Retry-After; 200 rows
   scaling       100 to 100,000 rows at 5 ms, wall time and peak memory per size
+  scaling_problems  the largest size again with return_results: problems (peak memory)
   w2            a large tenant (100,000 users, 20,000 devices, 200 groups: "All Users", five of 20,000
                 members, the rest under 200), 50 ms; 1,000 rows changing two fields and a custom
                 attribute, half joining a 20,000-member group and half a small one, each binding one
@@ -19,8 +20,12 @@ Workloads (see docs/development.md, "Benchmark"):
   w3            10,000 rows changing fields only on the W2 tenant, write_mode put and bulk, at 50 ms and
                 under a 20 requests/s limit (429 with Retry-After), each on a fresh tenant
 
+Only asked for by name (``--only``), never in the whole run:
+  scaling-N     the scaling workload at N rows only (for example scaling-100000), on the same tenant
+  template      the prefilled template of all 100,000 users on the large tenant, without W2 before it
+
 Writes bench/results/<name>.json and <name>.md (the README links bench/results/latest.md).
-Usage: python bench/run_bench.py [--name NAME] [--smoke] [--out DIR] [--only w1,scaling,...]
+Usage: python bench/run_bench.py [--name NAME] [--smoke] [--out DIR] [--only w1,scaling-100000,template,...]
 """
 import argparse
 import datetime
@@ -49,6 +54,8 @@ from workload import W2_HEADER, W3_HEADER, large_mismatches, mismatches, rows_cs
 
 MODULE = 'jcops.jumpcloud.jc_users_from_csv'
 WORKERS = 16        # the module's default max_workers
+TIMELINE = False    # --timeline: record the module process's memory about every second
+MODULE_TIMEOUT = None   # --timeout: the modules' request timeout, on a machine too loaded for the default 30 s
 
 FULL = dict(org=dict(users=10000, groups=50, systems=500), latency=0.05, w1_rows=1000, slice_rows=100,
             replay_rows=10, rate_limit=20, rate_rows=200, scaling=[100, 1000, 10000, 100000],
@@ -72,6 +79,8 @@ TARGETS = [
     ('ratio_reference_replay', 'rows/s at least 100x the reference replay', lambda v: v >= 100),
     ('rate_limited_share', 'rate limited: throughput >= 85% of the limit', lambda v: v >= 0.85),
     ('scaling_peak_mb', 'largest size: module peak memory <= 400 MB', lambda v: v <= 400),
+    ('scaling_problems_peak_mb', 'largest size, return_results problems: module peak memory <= 200 MB',
+     lambda v: v <= 200),
     ('scaling_per_row_ratio', 'largest size: time per row within 20% of the 1,000-row figure',
      lambda v: v <= 1.2),
     ('w2_first_apply_seconds', 'W2 first apply <= 25 s', lambda v: v <= 25),
@@ -102,9 +111,12 @@ class Sampler(threading.Thread):
         self.stop = threading.Event()
         self.tree_peak = 0
         self.module_peak = 0
+        self.timeline = []          # (seconds, module MB) about every second, with --timeline
 
     def run(self):
+        started = time.monotonic()
         while not self.stop.is_set():
+            module = 0
             try:
                 procs = [self.root] + self.root.children(recursive=True)
             except psutil.Error:
@@ -116,9 +128,13 @@ class Sampler(threading.Thread):
                     total += rss
                     if any('AnsiballZ_' in part for part in proc.cmdline()):
                         self.module_peak = max(self.module_peak, rss)
+                        module = max(module, rss)
                 except psutil.Error:
                     continue
             self.tree_peak = max(self.tree_peak, total)
+            seconds = time.monotonic() - started
+            if TIMELINE and module and (not self.timeline or seconds - self.timeline[-1][0] >= 1):
+                self.timeline.append((round(seconds, 1), round(module / 2.0 ** 20, 1)))
             self.stop.wait(0.02)
 
 
@@ -142,14 +158,21 @@ def run_playbook(workdir, fake, play_text, extra_args=()):
     sampler.join()
     if proc.returncode:
         raise RuntimeError('ansible-playbook failed:\n%s' % output[-4000:])
-    return dict(seconds=round(seconds, 2), module_peak_mb=round(sampler.module_peak / 2.0 ** 20, 1),
-                tree_peak_mb=round(sampler.tree_peak / 2.0 ** 20, 1))
+    run = dict(seconds=round(seconds, 2), module_peak_mb=round(sampler.module_peak / 2.0 ** 20, 1),
+               tree_peak_mb=round(sampler.tree_peak / 2.0 ** 20, 1))
+    if TIMELINE:
+        run['module_timeline'] = sampler.timeline
+    return run
 
 
-def module_play(csv_path, result_path, check=False, max_workers=None):
+def module_play(csv_path, result_path, check=False, max_workers=None, return_results=None):
     args = '        csv_path: %s\n' % csv_path
     if max_workers:
         args += '        max_workers: %d\n' % max_workers
+    if return_results:
+        args += '        return_results: %s\n' % return_results
+    if MODULE_TIMEOUT:
+        args += '        timeout: %d\n' % MODULE_TIMEOUT
     return ('- hosts: localhost\n  gather_facts: false\n  tasks:\n'
             '    - name: apply\n      %s:\n%s      register: out\n%s'
             '    - name: save\n      ansible.builtin.copy:\n        content: "{{ out.summary | to_json }}"\n'
@@ -157,14 +180,14 @@ def module_play(csv_path, result_path, check=False, max_workers=None):
             % (MODULE, args, '      check_mode: true\n' if check else '', result_path))
 
 
-def measure_module(workdir, fake, rows, check=False):
+def measure_module(workdir, fake, rows, check=False, return_results=None):
     """One module run over ``rows`` through ansible-playbook: time, memory, the fake's counts."""
     csv_path = os.path.join(workdir, 'users.csv')
     with open(csv_path, 'w', encoding='utf-8') as handle:
         handle.write(to_csv(rows))
     result_path = os.path.join(workdir, 'summary.json')
     fake.stats.reset()
-    run = run_playbook(workdir, fake, module_play(csv_path, result_path, check=check))
+    run = run_playbook(workdir, fake, module_play(csv_path, result_path, check=check, return_results=return_results))
     stats = fake.stats.as_dict()
     with open(result_path, encoding='utf-8') as handle:
         summary = json.load(handle)
@@ -177,6 +200,8 @@ def measure_module(workdir, fake, rows, check=False):
 
 def play_for(module, args, result_path, check=False):
     """A play running ``module`` with ``args`` that saves its result, without the per-row results, as JSON."""
+    if MODULE_TIMEOUT:
+        args = dict(args, timeout=MODULE_TIMEOUT)
     lines = ''.join('        %s: %s\n' % (k, json.dumps(v)) for k, v in sorted(args.items()))
     return ('- hosts: localhost\n  gather_facts: false\n  tasks:\n'
             '    - name: run\n      %s:\n%s      register: out\n%s'
@@ -363,6 +388,8 @@ def scaling(cfg, workdir):
     results = []
     try:
         for n, size in enumerate(sizes):
+            if cfg.get('scaling_only') and size not in cfg['scaling_only']:
+                continue
             rows = w1_rows(fake, size, tag=str(5 + n))
             run = measure_module(workdir, fake, rows)
             run['ms_per_row'] = round(run['seconds'] * 1000.0 / size, 2)
@@ -372,6 +399,23 @@ def scaling(cfg, workdir):
     finally:
         fake.stop()
     return dict(latency_ms=cfg['scaling_latency'] * 1000, runs=results)
+
+
+def scaling_problems(cfg, workdir):
+    """The largest scaling size again with ``return_results: problems`` (the rows that succeed are not
+    returned), on a tenant of its own, with rows of their own."""
+    size = max(cfg['scaling'])
+    org = dict(cfg['org'], users=max(cfg['org']['users'], size))
+    fake = start_fake(org, cfg['scaling_latency'])
+    try:
+        rows = w1_rows(fake, size, tag='9')
+        run = measure_module(workdir, fake, rows, return_results='problems')
+        run['ms_per_row'] = round(run['seconds'] * 1000.0 / size, 2)
+        run['users_not_right'] = sum(1 for r in rows if mismatches(fake, r))
+        log('  %(rows)7d rows, return_results problems: %(seconds)s s, module peak %(module_peak_mb)s MB' % run)
+        return run
+    finally:
+        fake.stop()
 
 
 def start_large(cfg, latency, **faults):
@@ -448,6 +492,15 @@ def info_run(workdir, fake):
     log('  info: %s users as rows in %s s, %d reads, module peak %s MB' % (
         run['users'], run['seconds'], run['reads'], run['module_peak_mb']))
     return run
+
+
+def template(cfg, workdir):
+    """The template alone, on the large tenant (``--only template``; the whole run makes it after W2)."""
+    fake = start_large(cfg, cfg['latency'])
+    try:
+        return template_run(cfg, workdir, fake)
+    finally:
+        fake.stop()
 
 
 def w3(cfg, workdir):
@@ -538,18 +591,22 @@ def targets(results):
     if runs:
         values['scaling_peak_mb'] = runs[-1]['module_peak_mb']
         base = next((r for r in runs if r['rows'] == 1000), runs[0])
-        values['scaling_per_row_ratio'] = round(runs[-1]['ms_per_row'] / base['ms_per_row'], 2)
+        if base is not runs[-1]:
+            values['scaling_per_row_ratio'] = round(runs[-1]['ms_per_row'] / base['ms_per_row'], 2)
+    if results.get('scaling_problems'):
+        values['scaling_problems_peak_mb'] = results['scaling_problems']['module_peak_mb']
     w = results.get('w2')
     if w:
         values.update(w2_first_apply_seconds=w['first_apply']['seconds'],
                       w2_first_apply_reads_per_row=w['first_apply']['reads_per_row'],
                       w2_check_seconds=w['check']['seconds'], w2_rerun_seconds=w['rerun']['seconds'],
                       w2_check_and_rerun_writes=w['check']['writes'] + w['rerun']['writes'],
-                      w2_peak_mb=max(w[n]['module_peak_mb'] for n in ('first_apply', 'check', 'rerun')),
-                      template_seconds=w['template']['seconds'], template_reads=w['template']['reads'],
-                      template_peak_mb=w['template']['module_peak_mb'])
-        if w.get('info'):
-            values['info_reads'] = w['info']['reads']
+                      w2_peak_mb=max(w[n]['module_peak_mb'] for n in ('first_apply', 'check', 'rerun')))
+    t = results.get('template') or (w or {}).get('template')
+    if t:
+        values.update(template_seconds=t['seconds'], template_reads=t['reads'], template_peak_mb=t['module_peak_mb'])
+    if w and w.get('info'):
+        values['info_reads'] = w['info']['reads']
     w = results.get('w3')
     if w:
         values.update(w3_bulk_speedup_rate_limited=w['bulk_speedup_rate_limited'],
@@ -563,7 +620,7 @@ def targets(results):
         if key == 'w1_first_apply_writes':
             met = value == 3 * w['first_apply']['rows']
         elif key == 'info_reads':
-            met = value <= results['w2']['template']['reads']
+            met = value <= values.get('template_reads', value - 1)
         else:
             met = check(value)
         out.append(dict(key=key, target=text, value=value, met=bool(met)))
@@ -613,6 +670,13 @@ def markdown(results):
         for r in s['runs']:
             cells = (r['rows'], r['seconds'], r['ms_per_row'], r['reads'], r['writes'], r['module_peak_mb'])
             lines.append('| %s | %s | %s | %s | %s | %s |' % cells)
+    r = results.get('scaling_problems')
+    if r:
+        if not s:
+            lines += ['', '| scaling rows (%s ms/request) | seconds | ms per row | reads | writes | module peak MB |'
+                      % (results['config']['scaling_latency'] * 1000), '|---|---|---|---|---|---|']
+        lines.append('| %s, return_results problems | %s | %s | %s | %s | %s |' % (
+            r['rows'], r['seconds'], r['ms_per_row'], r['reads'], r['writes'], r['module_peak_mb']))
     w = results.get('w2')
     if w:
         lines += ['', '| W2 large tenant (%d rows, %d ms/request) | seconds | reads | writes | reads/row | writes/row '
@@ -626,6 +690,12 @@ def markdown(results):
             lines.append('| %s | %s | %s | %s | %s | %s | %s |' % (
                 name.replace('_', ' ') + (' (%d users)' % users if name in ('template', 'info') else ''), r['seconds'],
                 r['reads'], r['writes'], r['reads_per_row'], r['writes_per_row'], r['module_peak_mb']))
+    t = results.get('template')
+    if t:
+        lines += ['', '| template alone (large tenant, %d ms/request) | seconds | reads | writes | module peak MB |'
+                  % (results['config']['latency'] * 1000), '|---|---|---|---|---|',
+                  '| %d users | %s | %s | %s | %s |' % (t['rows'], t['seconds'], t['reads'], t['writes'],
+                                                        t['module_peak_mb'])]
     w = results.get('w3')
     if w:
         lines += ['', '| W3 fields only (%d rows) | seconds | reads | writes | reads/row | writes/row | module peak MB |'
@@ -674,8 +744,28 @@ def save(folder, name, results, table):
 
 WORKLOADS = [('preflight', 'Preflight: the fake server alone', preflight), ('w1', 'W1', w1),
              ('baselines', 'Baselines', baselines), ('rate_limited', 'Rate limited', rate_limited),
-             ('scaling', 'Scaling', scaling), ('w2', 'W2 and the template (large tenant)', w2),
+             ('scaling', 'Scaling', scaling),
+             ('scaling_problems', 'Scaling, largest size, return_results problems', scaling_problems), ('w2', 'W2 and the template (large tenant)', w2),
              ('w3', 'W3 (large tenant, fields only)', w3)]
+# run only when --only names them
+ON_REQUEST = [('template', 'The template alone (large tenant)', template)]
+
+
+def selection(text, cfg):
+    """The workloads ``--only`` names (all of WORKLOADS when it names none); ``scaling-N`` is the scaling
+    workload at N rows only (it sets ``cfg['scaling_only']``)."""
+    names = set()
+    known = [w[0] for w in WORKLOADS + ON_REQUEST]
+    for item in filter(None, (part.strip() for part in text.split(','))):
+        key, dummy, size = item.partition('-')
+        if key not in known or (size and (key != 'scaling' or not size.isdigit())):
+            raise SystemExit('--only: unknown workload %r (known: %s, scaling-N)' % (item, ', '.join(known)))
+        if size:
+            cfg['scaling_only'] = sorted(set(cfg.get('scaling_only', [])) | {int(size)})
+            if int(size) not in cfg['scaling']:
+                cfg['scaling'] = sorted(cfg['scaling'] + [int(size)])
+        names.add(key)
+    return [w for w in WORKLOADS + ON_REQUEST if w[0] in names] if names else WORKLOADS
 
 
 def main(argv=None):
@@ -685,19 +775,25 @@ def main(argv=None):
     parser.add_argument('--out', default=os.path.join(HERE, 'results'))
     parser.add_argument('--only', default='', help='comma-separated workloads: ' +
                         ','.join(w[0] for w in WORKLOADS))
+    parser.add_argument('--timeline', action='store_true',
+                        help="record the module process's memory about every second (module_timeline in the JSON)")
+    parser.add_argument('--timeout', type=int, default=None,
+                        help='the modules\' request timeout in seconds (default theirs, 30), for a loaded machine')
     parser.add_argument('--render', metavar='JSON', help='only recompute the targets and tables of a results file')
     args = parser.parse_args(argv)
     if args.render:
         return render(args.render)
+    global TIMELINE, MODULE_TIMEOUT  # pylint: disable=global-statement
+    TIMELINE, MODULE_TIMEOUT = args.timeline, args.timeout
     cfg = dict(SMOKE if args.smoke else FULL)
-    only = set(filter(None, args.only.split(',')))
+    chosen = selection(args.only, cfg)
+    if args.timeout:
+        cfg['module_timeout'] = args.timeout
     name = args.name or ('smoke' if args.smoke else 'latest')
     results = dict(name=name, smoke=args.smoke, date=datetime.datetime.now(datetime.timezone.utc).isoformat(),
                    machine=machine(), config=cfg)
     workdir = tempfile.mkdtemp(prefix='jcops-bench-')
-    for key, title, func in WORKLOADS:
-        if only and key not in only:
-            continue
+    for key, title, func in chosen:
         log('== %s' % title)
         started = time.monotonic()
         results[key] = func(cfg) if key == 'preflight' else func(cfg, workdir)

@@ -37,6 +37,34 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes impor
 SECRET_OPTIONS = tuple(option.name for option in OPTIONS if option.no_log)
 
 
+# the lists of a result that grow with its rows (see _handed_over)
+ROW_LISTS = ('results', 'diff')
+
+
+class HandedOver(list):
+    """A list read once, on the way out: iterating it takes each entry out of it.
+
+    AnsibleModule's exit copies the whole result (to mask secrets), breadth first, before it writes it as JSON.
+    Iterated this way, each row's dict is let go of once its copy is made, instead of every row being held
+    twice at the end of a large run. The copy, and so the JSON the module writes, is the same.
+    """
+
+    def __iter__(self):
+        self.reverse()
+        while self:
+            yield self.pop()
+
+
+def _handed_over(result):
+    """``result`` with its per-row lists (``ROW_LISTS``) made :class:`HandedOver`, the flow's lists emptied."""
+    for key in ROW_LISTS:
+        rows = result.get(key)
+        if type(rows) is list:      # pylint: disable=unidiomatic-typecheck
+            result[key] = HandedOver(rows)
+            del rows[:]
+    return result
+
+
 class JumpCloudModule(AnsibleModule):
     """AnsibleModule with the collection's connection options and an API client."""
 
@@ -66,9 +94,9 @@ class JumpCloudModule(AnsibleModule):
                           warn=self.warn)
         except RunFailed as exc:
             self._set_file_attributes(exc.result)
-            self.fail_json(msg=exc.msg, **exc.result)
+            self.fail_json(msg=exc.msg, **_handed_over(exc.result))
         self._set_file_attributes(result)
-        self.exit_json(**result)
+        self.exit_json(**_handed_over(result))
 
     def _check_file_mode(self):
         """A ``mode`` that is neither octal nor symbolic fails the task before anything is read or written."""

@@ -58,6 +58,12 @@ def test_bench_smoke(tmp_path):
     sizes = [r['rows'] for r in results['scaling']['runs']]
     assert sizes == results['config']['scaling']
     assert all(r['users_not_right'] == 0 and r['writes'] == 3 * r['rows'] for r in results['scaling']['runs'])
+    # the largest size again, returning only the rows that did not succeed: every row written all the same
+    problems = results['scaling_problems']
+    assert problems['rows'] == max(sizes) and problems['writes'] == 3 * problems['rows']
+    assert problems['users_not_right'] == 0 and problems['by_status']['updated'] == problems['rows']
+    assert problems['module_peak_mb'] > 10
+    assert '| %d, return_results problems |' % max(sizes) in table
 
     # the fake alone: no faster than requests x latency / workers allows, and its efficiency is that ratio
     preflight = results['preflight']
@@ -109,7 +115,8 @@ def test_bench_smoke(tmp_path):
     assert '| W3 fields only' in table and 'same final state: yes; same results: yes' in table
     assert 'load average' in table
 
-    assert {t['key'] for t in results['targets']} >= {'w1_first_apply_writes', 'w1_check_and_second_writes',
+    assert {t['key'] for t in results['targets']} >= {'scaling_peak_mb', 'scaling_problems_peak_mb', 'template_peak_mb',
+                                                      'w1_first_apply_writes', 'w1_check_and_second_writes',
                                                       'w2_first_apply_reads_per_row', 'template_reads', 'info_reads',
                                                       'w3_bulk_speedup_rate_limited'}
     assert '| w1_first_apply_writes | %d |' % (3 * rows) in table and '(smoke run: tiny sizes)' in table

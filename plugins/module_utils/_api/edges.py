@@ -29,35 +29,52 @@ class EdgeKind:
     side, and ``store`` (a set of pairs, or a dict of pair -> edge attributes) to record them in."""
 
     def __init__(self, pairs, store, target_path, target_param, user_path, user_param, memberof=False):
-        self.pairs = set(pairs)
+        # each pair as given, to be stored as it is (an edge read is not kept beside it)
+        self.pairs = dict((pair, pair) for pair in pairs)
         self.store = store
         self.paths = {TARGET: (target_path, {'targets': target_param} if target_param else None),
                       USER: (user_path, {'targets': user_param} if user_param else None)}
         self.memberof = memberof        # the user side lists groups ({id}), not edges ({to: {id}})
+        targets = len(set(target for target, dummy in self.pairs))
+        self.side = TARGET if targets <= len(set(uid for dummy, uid in self.pairs)) else USER
+        # each item of the probed side, and its partners (the other side's are never asked for)
         self.partners = {TARGET: {}, USER: {}}
         for target, uid in self.pairs:
-            self.partners[TARGET].setdefault(target, set()).add(uid)
-            self.partners[USER].setdefault(uid, set()).add(target)
+            if self.side == TARGET:
+                self.partners[TARGET].setdefault(target, set()).add(uid)
+            else:
+                self.partners[USER].setdefault(uid, set()).add(target)
 
     def probe_side(self):
         """The side with fewer items: it is probed (one page each)."""
-        return TARGET if len(self.partners[TARGET]) <= len(self.partners[USER]) else USER
+        return self.side
 
     def listing(self, side, item):
         path, params = self.paths[side]
         return path % item, params
 
-    def record(self, side, item, edges):
-        """Record the edges of ``item`` (on ``side``) that the rows ask about."""
+    def wanted(self, side, item, edges):
+        """The edges of ``item`` (on ``side``) that the rows ask about, as ``[(pair, attributes)]``: what is
+        kept of a listing (a worker filters each page as it arrives; the edges read but not asked about are
+        let go at once). An edge already filtered (None, see :func:`read_edges`) is skipped."""
+        found = []
         for edge in edges:
+            if edge is None:
+                continue
             if side == TARGET:
                 pair, attributes = (item, edge['to']['id']), edge.get('attributes')
             elif self.memberof:
                 pair, attributes = (edge['id'], item), None
             else:
                 pair, attributes = (edge['to']['id'], item), edge.get('attributes')
-            if pair not in self.pairs:
-                continue
+            pair = self.pairs.get(pair)
+            if pair is not None:
+                found.append((pair, attributes))
+        return found
+
+    def keep(self, found):
+        """Record the edges :meth:`wanted` found."""
+        for pair, attributes in found:
             if isinstance(self.store, set):
                 self.store.add(pair)
             else:
@@ -83,21 +100,23 @@ def read_edges(client, pool, kinds):
     probes = [(kind, kind.probe_side(), item) for kind in kinds for item in sorted(kind.partners[kind.probe_side()])]
 
     def first_page(probe):
+        # filtered on the worker: the page kept for paging on holds a placeholder per edge, not the edge
         kind, side, item = probe
         path, params = kind.listing(side, item)
-        return client.v2_page(path, params)
+        edges, total = client.v2_page(path, params)
+        return kind.wanted(side, item, edges), ([None] * len(edges), total)
     firsts = list(pool.map(first_page, probes))
 
     reads = []          # (kind, side, item, first page or None)
     for kind in kinds:
         side = kind.probe_side()
         other = USER if side == TARGET else TARGET
-        mine = [(probe[2], page) for probe, page in zip(probes, firsts) if probe[0] is kind]
+        mine = [(probe[2], page, found) for probe, (found, page) in zip(probes, firsts) if probe[0] is kind]
         # the costliest first: the partners they read instead may make the others free
         mine.sort(key=lambda entry: (-pages_left(len(entry[1][0]), entry[1][1]), entry[0]))
         instead = set()
-        for item, page in mine:
-            kind.record(side, item, page[0])
+        for item, page, found in mine:
+            kind.keep(found)
             left = pages_left(len(page[0]), page[1])
             if not left:
                 continue
@@ -111,6 +130,6 @@ def read_edges(client, pool, kinds):
     def read(entry):
         kind, side, item, page = entry
         path, params = kind.listing(side, item)
-        return list(client.v2_list(path, params, first=page))
-    for (kind, side, item, dummy), edges in zip(reads, pool.map(read, reads)):
-        kind.record(side, item, edges)
+        return kind.wanted(side, item, client.v2_list(path, params, first=page))
+    for entry, found in zip(reads, pool.map(read, reads)):
+        entry[0].keep(found)

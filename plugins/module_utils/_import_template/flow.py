@@ -18,6 +18,7 @@ import os
 import stat
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import pack
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import OUTPUT_FILES, write_options
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import (
     nothing_written, not_a_regular_file, output_path_problem)
@@ -118,8 +119,10 @@ def _read_jumpcloud(p, columns, connect):
         if p['populate_users'] and p['prefill'] and p['groups']:
             reading = GroupNames(client, p.get('max_workers') or 1)      # read meanwhile
         if p['populate_users']:
-            users = list(client.v1_search(endpoints.SEARCH_USERS,
-                                          fields=template.prefill_fields(columns) if p['prefill'] else 'username'))
+            # each user packed as its page arrives (compact JSON text, see _api.records): the whole directory is
+            # read before the first row is rendered
+            users = [pack(user, template.PACKED_KEPT) for user in client.v1_search(
+                endpoints.SEARCH_USERS, fields=template.prefill_fields(columns) if p['prefill'] else 'username')]
         if reading is not None:
             groups = reading.take()
         if p['systems']:

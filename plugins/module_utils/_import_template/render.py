@@ -23,6 +23,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.columns impor
     normalise_header, parse_attribute_header, remove_group_header, section_columns)
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.safety import escape_cell
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import object_id
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import unpack
 
 # the columns every template starts with, and each option's columns, in the order they are written
 UPDATE_BASE = section_columns('update')
@@ -150,9 +151,14 @@ def template_rows(columns, users, prefill):
     return list(iter_template_rows(columns, list(users), prefill))
 
 
+# the field of a user record read before its row is made (the order of the rows): kept as it is in a packed record
+PACKED_KEPT = ('username',)
+
+
 def iter_template_rows(columns, users, prefill, groups=None):
     """The rows of :func:`template_rows` one at a time, each user let go of once its row is made: a template of
-    a large directory never holds every row's cells at once, nor the users already written.
+    a large directory never holds every row's cells at once, nor the users already written. A user may be
+    packed (``_api.records``): it is unpacked when its row is made.
 
     ``groups`` maps a user's id to its group names, for the GroupN cells; each entry is taken as its row is made
     (the users' records are not given a key more: a dict grown by one key may take twice the memory)."""
@@ -160,7 +166,7 @@ def iter_template_rows(columns, users, prefill, groups=None):
     users.reverse()
     readers = [cell_reader(c) for c in columns]
     while users:
-        user = users.pop()
+        user = unpack(users.pop())
         if prefill:
             if groups is not None:
                 user = dict(user)

@@ -27,6 +27,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.concurrency i
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.items import read_items
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import read_csv
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import unpack
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.failed_rows import FailedRows
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.modes import OUTPUT_FILES
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.write import write_atomic
@@ -385,7 +386,7 @@ class RowUsers:
         without an id for a user to create)."""
         if desired.missing is not None:
             return dict(NEW_USER)
-        return self._state.users_by_name.pop(desired.username)
+        return unpack(self._state.users_by_name.pop(desired.username))
 
     def facts(self, desired, user):
         """The :class:`UserFacts` that planning ``desired`` for ``user`` needs."""

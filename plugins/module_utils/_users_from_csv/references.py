@@ -16,6 +16,7 @@ would change a field a directory (Active Directory, SCIM, an identity provider) 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import unpack
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv import statuses as st
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, NO_SUCH_USER
@@ -229,7 +230,7 @@ def check_restricted(rows, state, changes):
         if not managed:
             continue
         reported = set()
-        for name in changes(desired, user):
+        for name in changes(desired, unpack(user)):
             field, key = _cell_of_change(name)
             if field not in managed or key in reported:
                 continue

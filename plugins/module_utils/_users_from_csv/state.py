@@ -23,6 +23,7 @@ from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import column
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import SEARCH_PAGE_LIMIT
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.edges import EdgeKind, read_edges
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import pack
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, UserFacts
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.names import AmbiguousName, caseless_condition, fold, match_name
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
@@ -51,8 +52,10 @@ class State:
         self._groups_folded = None    # (number of groups, {folded name: [groups]}), built when first needed
 
     def add_user(self, user):
+        """Index ``user``: a record as read, or packed (see :func:`packed_user`) with its id already set."""
         uid = object_id(user)
-        user.setdefault('_id', uid)
+        if isinstance(user, dict):
+            user.setdefault('_id', uid)
         self.users_by_id[uid] = user
         self.users_by_name[user.get('username')] = user
         if user.get('username'):
@@ -187,6 +190,16 @@ def _batches(values, size=SEARCH_BATCH):
 
 # what every user record needs: its id, and what rows look users up or collide by
 KEY_FIELDS = ('_id', 'username', 'email', 'employeeIdentifier')
+# the fields of a user record read for every row before it is planned: kept as they are in a packed record
+PACKED_KEPT = KEY_FIELDS + ('restrictedFields',)
+
+
+def packed_user(user):
+    """A user record of a search as the state keeps it until its row is planned: with its ``_id``, and the
+    fields other than ``PACKED_KEPT`` as compact JSON text (see ``_api.records``), a third of the memory."""
+    if isinstance(user, dict):
+        user.setdefault('_id', object_id(user))
+    return pack(user, PACKED_KEPT)
 
 
 def needed_fields(rows):
@@ -210,7 +223,9 @@ def _search_users(client, pool, conditions, fields):
     """Every user matching one of ``conditions`` [(field, value)] or [(field, value, CASELESS)], 100
     conditions per search, searched concurrently on ``pool``."""
     def one(batch):
-        return list(client.v1_search(endpoints.SEARCH_USERS, {'or': [_condition(*c) for c in batch]}, fields=fields))
+        # packed on the worker as each page arrives: a batch waiting to be indexed holds no decoded records
+        return [packed_user(user) for user in client.v1_search(
+            endpoints.SEARCH_USERS, {'or': [_condition(*c) for c in batch]}, fields=fields)]
     for found in pool.map(one, _batches(sorted(set(conditions)))):
         yield from found
 
