@@ -22,6 +22,7 @@ import os
 import stat
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import unpack
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError, RunFailed
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._files.paths import (
     not_a_regular_file, nothing_written, output_path_problem, same_file_problem)
@@ -272,7 +273,7 @@ class PlanRun(UsersRun):
                 row.problems = []
                 row.stale = _stale(reasons)
                 continue
-            user = dict(NEW_USER) if row.missing == CREATE else state.users_by_name.get(row.username)
+            user = dict(NEW_USER) if row.missing == CREATE else unpack(state.users_by_name.get(row.username))
             facts = state.facts_for(row, user)
             current = _json(depends(row, user, facts))
             if current != planned[row.line] and self.plan(row, user, facts).has_changes:

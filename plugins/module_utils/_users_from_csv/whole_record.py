@@ -35,6 +35,7 @@ import copy
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api import endpoints
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.endpoints import object_id
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import unpack
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._users_from_csv.state import (
     _search_users, read_systems, system_name)
 
@@ -84,7 +85,7 @@ def read_whole_records(client, rows, state, pool):
 
 def whole_record(user, groups, systems, ldap_servers, managers, manages):
     """The whole record of ``user`` (see the module's docstring); ``managers`` maps ids to usernames."""
-    user = copy.deepcopy(user)
+    user = copy.deepcopy(unpack(user))         # a state's record may be packed (see _api.records)
     user.pop('password', None)          # never returned; never kept if it were
     manager = user.get('manager') or None
     return {
