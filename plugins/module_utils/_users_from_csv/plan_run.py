@@ -109,12 +109,12 @@ class _PlannedRows(report.RunResults):
     """Every row's result, as a run holds them, and the lines of the rows a saved plan keeps (planned rows, noted
     as their results are made, whether or not ``return_results`` returns them)."""
 
-    planned = None
+    def __init__(self, *args, **kwargs):
+        super(_PlannedRows, self).__init__(*args, **kwargs)
+        self.planned = set()
 
     def keep(self, result):
         if result['status'] in _PLANNED:
-            if self.planned is None:
-                self.planned = set()
             self.planned.add(result['row'])
         return super(_PlannedRows, self).keep(result)
 
@@ -158,7 +158,7 @@ class PlanMaker(UsersRun):
     def report(self, work, done):
         output = super(PlanMaker, self).report(work, done)
         rows = []
-        for line in sorted(self.rows.planned or ()):
+        for line in sorted(self.rows.planned):
             if line in self.kept:
                 plan, facts = self.kept[line]
                 rows.append(saved_plan.row_entry(plan, _json(facts), writes_of(plan, self.options.activation_email)))
