@@ -10,8 +10,11 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
+import sys
 import traceback
 
+from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import (
@@ -65,6 +68,34 @@ def _handed_over(result):
     return result
 
 
+def _module_encoder():
+    """The JSON encoder AnsibleModule writes its result with (ansible-core 2.19 and later), or None."""
+    try:
+        from ansible.module_utils.common import json as common_json
+        return common_json.get_module_encoder(getattr(basic, '_ANSIBLE_PROFILE'), common_json.Direction.MODULE_TO_CONTROLLER)
+    except (ImportError, AttributeError, ValueError):
+        return None
+
+
+def write_result(result, encoder, write):
+    """Write ``result`` as ``json.dumps(result, cls=encoder)`` would, with its per-row lists (``ROW_LISTS``)
+    encoded a row at a time and each row let go of once written: the whole text is never held."""
+    write('{')
+    for number, (key, value) in enumerate(result.items()):
+        write('%s%s: ' % (', ' if number else '', json.dumps(key, cls=encoder)))
+        if key not in ROW_LISTS or type(value) is not list:     # pylint: disable=unidiomatic-typecheck
+            write(json.dumps(value, cls=encoder))
+            continue
+        write('[')
+        value.reverse()
+        first = True
+        while value:
+            write(('' if first else ', ') + json.dumps(value.pop(), cls=encoder))
+            first = False
+        write(']')
+    write('}')
+
+
 class JumpCloudModule(AnsibleModule):
     """AnsibleModule with the collection's connection options and an API client."""
 
@@ -73,6 +104,19 @@ class JumpCloudModule(AnsibleModule):
         self._nested_secrets = kwargs.pop('secrets', None)
         super(JumpCloudModule, self).__init__(*args, **kwargs)
         self._client = None
+
+    def _record_module_result(self, o):
+        """Write the module's result (already masked) as AnsibleModule does, a row at a time: at 100,000 rows the
+        JSON text is tens of MB, which AnsibleModule holds twice (the text, then the text after a newline). The
+        text written is the same. A core without this hook, or without the encoder, writes it its own way."""
+        encoder = _module_encoder()
+        if encoder is None:
+            return super(JumpCloudModule, self)._record_module_result(o)
+        write = sys.stdout.write
+        write('\n')
+        write_result(o, encoder, write)
+        write('\n')
+        return None
 
     def _log_invocation(self):
         """Log the invocation with the nested secrets masked too; they are masked from every output from here on."""

@@ -69,8 +69,43 @@ class Problem:
                 'message': self.message, 'text': self.format(path)}
 
 
+class _Shared:
+    """An empty container that rows share once checked (see :meth:`Desired.compact`): adding to it is refused,
+    since it would add to every row's."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError('a checked row\'s empty %s is shared: assign a new one instead' % type(self).__name__)
+
+    append = extend = insert = remove = pop = clear = sort = reverse = __setitem__ = __delitem__ = __iadd__ = \
+        setdefault = update = popitem = _refuse
+
+
+class _SharedList(_Shared, list):
+    __slots__ = ()
+
+
+class _SharedDict(_Shared, dict):
+    __slots__ = ()
+
+
+NO_ITEMS = _SharedList()
+NO_ENTRIES = _SharedDict()
+
+
 class Desired:
-    """What one CSV row asks for. Only filled cells appear here."""
+    """What one CSV row asks for. Only filled cells appear here.
+
+    Slotted: a large file holds one per row until its user is planned, and an instance dict of this many
+    attributes is not key-shared (over a kilobyte a row); ``stale`` is set by a saved plan's run only.
+    """
+
+    __slots__ = ('line', 'username', 'scalars', 'manager', 'manager_id', 'password', 'addresses', 'phones',
+                 'attributes', 'attribute_keys', 'mfa', 'enrollment_days', 'ldapserver_id', 'system_id',
+                 'system_given', 'administrator', 'groups', 'remove_groups', 'remove_system_id',
+                 'remove_system_given', 'remove_ldapserver_id', 'remove_ldapserver_given', 'delete',
+                 'cascade_manager', 'where', 'problems', 'missing', 'key', 'key_cell', 'manager_row', 'stale')
 
     def __init__(self, line):
         self.line = line
@@ -103,10 +138,35 @@ class Desired:
         self.key = None          # (name, value) of the cell that finds the user, with a match_on other than username
         self.key_cell = None     # the reference key of that cell
         self.manager_row = None  # the username of the row of the same file that creates this row's manager
+        self.stale = None        # why a saved plan's row is not applied: its user changed since the plan
+
+    def compact(self, attribute_keys):
+        """Once the row is parsed, its empty containers are replaced by shared ones and its ``attribute_keys`` by
+        the equal dict of ``attribute_keys`` (a cache of the file's rows): a large file holds one row per line
+        until its user is planned, and these cost more than the cells."""
+        for name in ('addresses', 'phones', 'attributes', 'groups', 'remove_groups', 'problems'):
+            value = getattr(self, name)
+            if not value:
+                setattr(self, name, NO_ITEMS if isinstance(value, list) else NO_ENTRIES)
+        if self.attribute_keys:
+            key = tuple(self.attribute_keys.items())
+            self.attribute_keys = attribute_keys.setdefault(key, self.attribute_keys)
+        else:
+            self.attribute_keys = NO_ENTRIES
+
+    def add_problem(self, problem):
+        """Add ``problem`` (a :class:`Problem`) to the row's."""
+        if self.problems is NO_ITEMS:
+            self.problems = []
+        self.problems.append(problem)
+
+    def fields(self):
+        """Every attribute by name (what ``vars()`` gives of an object without slots)."""
+        return dict((name, getattr(self, name)) for name in self.__slots__)
 
     def problem(self, key, message, kind=BROKEN_RULE):
         column, header = self.where.get(key, (None, None))
-        self.problems.append(Problem(message, self.line, column, header, kind))
+        self.add_problem(Problem(message, self.line, column, header, kind))
 
     @property
     def user_missing(self):

@@ -126,10 +126,10 @@ class UsersRun:
     def validate(self, table):
         """Each row with its cells checked in form; the table itself is kept only to write the failed rows back
         (a large file is not held twice otherwise)."""
-        rows = self.options.matcher.check_rows(parse_rows(table, self.options.clear_token,
-                                                          username_required=not self.options.matcher.keyed))
+        # taken first: parsing takes each read row out of the table
         self.failed_rows = FailedRows(table) if self.options.failed_rows_path else None
-        return rows
+        return self.options.matcher.check_rows(parse_rows(table, self.options.clear_token,
+                                                          username_required=not self.options.matcher.keyed))
 
     def connect(self, rows):
         """The client (no API message may show a row's password), the applier, the interrupts and the pool."""

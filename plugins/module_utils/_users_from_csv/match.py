@@ -109,7 +109,7 @@ class Matcher:
                 column = desired.where.get(key, (None,))[0]
                 if column is None or not any(p.column == column for p in desired.problems):
                     # a cell refused already (an email that is not one) is not said to be empty too
-                    desired.problems.append(Problem(
+                    desired.add_problem(Problem(
                         '%s is empty: with match_on %s it finds the row\'s user' % (self.name, self.match_on),
                         desired.line, column, key or self.name))
                 continue

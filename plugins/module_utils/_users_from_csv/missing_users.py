@@ -59,7 +59,7 @@ def _check_new_user(desired, state):
             continue
         where = desired.where.get(name)
         if where is None:
-            desired.problems.append(Problem('the file has no %s column; creating %s needs %s' % (
+            desired.add_problem(Problem('the file has no %s column; creating %s needs %s' % (
                 name, who(desired), _required()), desired.line, None, name))
         elif not any(p.column == where[0] for p in desired.problems):
             # a cell already refused (an email that is not one) is not reported twice

@@ -217,8 +217,9 @@ class RunResults:
         return self.lines[0] + self.lines[1]
 
     def report_text(self):
-        """The report CSV of every row (with ``report``)."""
-        return render_report([], keyed=self.keyed) + ''.join(self.report_lines)
+        """The report CSV of every row (with ``report``), as the tuple of its lines ``write_atomic`` writes one
+        after the other (a large report is never joined into one text)."""
+        return (render_report([], keyed=self.keyed),) + tuple(self.report_lines)
 
 
 def user_diff(outcome):

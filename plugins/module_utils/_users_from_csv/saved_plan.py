@@ -105,7 +105,7 @@ def row_entry(plan, depends, writes):
 
 def encode_row(desired):
     """What ``desired`` asks for, as JSON values: the clear token as ``{"$clear": true}``, pairs as lists."""
-    return dict((name, _encode(value)) for name, value in sorted(vars(desired).items()) if name not in _NOT_KEPT)
+    return dict((name, _encode(value)) for name, value in sorted(desired.fields().items()) if name not in _NOT_KEPT)
 
 
 def _encode(value):

@@ -37,10 +37,10 @@ class State:
 
     def __init__(self):
         self.users_by_name = {}
-        self.users_by_folded = {}     # username without regard to case -> [users]
+        self.users_by_folded = Owners()     # username without regard to case -> [users]
         self.users_by_id = {}
-        self.users_by_email = {}
-        self.users_by_employee_id = {}
+        self.users_by_email = Owners()      # email without regard to case -> [users]
+        self.users_by_employee_id = Owners()
         self.groups = {}              # name -> group
         self.systems = {}             # id -> system
         self.ldapservers = {}         # id -> server
@@ -59,19 +59,19 @@ class State:
         self.users_by_id[uid] = user
         self.users_by_name[user.get('username')] = user
         if user.get('username'):
-            _index(self.users_by_folded, fold(user['username']), user)
+            self.users_by_folded.add(_folded(user['username']), user)
         if user.get('email'):
-            _index(self.users_by_email, fold(user['email']), user)
+            self.users_by_email.add(_folded(user['email']), user)
         if user.get('employeeIdentifier'):
-            _index(self.users_by_employee_id, user['employeeIdentifier'], user)
+            self.users_by_employee_id.add(user['employeeIdentifier'], user)
 
     def keep_only_row_users(self):
         """Let go of the lookup indexes once the references are checked: planning needs each row's own
         user (by name) and nothing else of the users, so that each record can be freed once planned."""
         self.users_by_id = {}
-        self.users_by_folded = {}
-        self.users_by_email = {}
-        self.users_by_employee_id = {}
+        self.users_by_folded = Owners()
+        self.users_by_email = Owners()
+        self.users_by_employee_id = Owners()
 
     def find_user(self, name):
         """The user called ``name``: exactly, else without regard to case (see :func:`match_name`).
@@ -177,10 +177,42 @@ def system_name(system):
     return system.get('hostname') or system.get('displayName')
 
 
-def _index(table, key, user):
-    owners = table.setdefault(key, [])
-    if all(o['_id'] != user['_id'] for o in owners):
-        owners.append(user)
+class Owners(dict):
+    """A lookup index of users: key -> [users]. One user is kept as it is, not in a list of its own (a large
+    tenant has one owner a key almost always); reading gives a list either way."""
+
+    def add(self, key, user):
+        owners = dict.get(self, key)
+        if owners is None:
+            self[key] = user
+        elif type(owners) is not list:      # pylint: disable=unidiomatic-typecheck
+            if owners['_id'] != user['_id']:
+                self[key] = [owners, user]
+        elif all(o['_id'] != user['_id'] for o in owners):
+            owners.append(user)
+
+    def __getitem__(self, key):
+        owners = dict.__getitem__(self, key)
+        return owners if type(owners) is list else [owners]     # pylint: disable=unidiomatic-typecheck
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def __eq__(self, other):
+        return isinstance(other, dict) and dict((key, self[key]) for key in self) == \
+            dict((key, other[key]) for key in other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = None
+
+
+def _folded(value):
+    """``value`` without regard to case: the same string when it is already folded (most are), so that an index
+    by it costs no second copy."""
+    folded = fold(value)
+    return value if folded == value else folded
 
 
 def _batches(values, size=SEARCH_BATCH):

@@ -202,12 +202,18 @@ _GROUP_CELLS = {
 
 def parse_rows(table, clear_token, username_required=True):
     """One :class:`Desired` per row, with its format problems, and the file-wide ones. Without
-    ``username_required`` (a match_on other than username) a row may leave Username empty."""
+    ``username_required`` (a match_on other than username) a row may leave Username empty. The table's rows are
+    taken out of it as they are parsed (a caller that needs them again keeps them beforehand)."""
     rows = []
     where = _where(table)
     keys = dict((index, _key(kind, what)) for index, (kind, what) in table.meanings.items())
     shared = {}     # one (group name, key) pair per distinct pair, however many rows name it
-    for row in table.rows:
+    attribute_keys = {}     # one attribute_keys dict per distinct content (rows of a file name the same columns)
+    # each read row is let go of once parsed, so a large file is never held twice (read and checked)
+    read, table.rows = table.rows, []
+    read.reverse()
+    while read:
+        row = read.pop()
         desired = Desired(row.line)
         desired.where = where
         pairs = {}
@@ -231,6 +237,7 @@ def parse_rows(table, clear_token, username_required=True):
         desired.remove_groups = [removals[n] for n in sorted(removals)]
         _parse_attributes(desired, pairs, clear_token)
         _check_row(desired, username_required)
+        desired.compact(attribute_keys)
         rows.append(desired)
     _check_across_rows(rows)
     return rows
@@ -239,7 +246,7 @@ def parse_rows(table, clear_token, username_required=True):
 def _check_row(desired, username_required=True):
     column = desired.where.get('Username', (None,))[0]
     if username_required and not desired.username and not any(p.column == column for p in desired.problems):
-        desired.problems.append(Problem('Username is empty: every row needs the user it updates', desired.line,
+        desired.add_problem(Problem('Username is empty: every row needs the user it updates', desired.line,
                                         None, 'Username'))
     if desired.enrollment_days is not None and desired.mfa is not True:
         desired.problem('EnrollmentDays', 'needs enable_user_portal_multifactor true in the same row')

@@ -3,6 +3,8 @@ and the JSON the module writes is the same."""
 import json
 import tracemalloc
 
+import pytest
+
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import HandedOver, _handed_over
@@ -53,3 +55,24 @@ def test_the_exit_copy_is_not_held_beside_every_row():
     # the rows and their copy at the highest, as a share of the rows alone: about 1.7 held both, about 1.2 now
     assert peak_of_copy(False) > 1.5
     assert peak_of_copy(True) < 1.35
+
+
+@pytest.mark.parametrize('profile', ['legacy', 'modern'])
+def test_the_result_is_written_a_row_at_a_time_as_the_same_text(monkeypatch, profile):
+    from ansible.module_utils import basic
+    from ansible.module_utils.common import json as common_json
+    from ansible_collections.jcops.jumpcloud.plugins.module_utils._module import _module_encoder, write_result
+
+    monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', profile)     # as a module's arguments set it
+    encoder = common_json.get_module_encoder(profile, common_json.Direction.MODULE_TO_CONTROLLER)
+    assert _module_encoder() is encoder
+    for result in ({'changed': True, 'results': rows(50), 'diff': [{'before': {'x': 'é'}}], 'summary': {'rows': 50},
+                    'msg': 'done', 'warnings': ['w "quoted"']},
+                   {'changed': False, 'results': [], 'msg': ''}, {}):
+        expected = json.dumps(result, cls=encoder)
+        chunks = []
+        copy = dict((key, list(value) if isinstance(value, list) else value) for key, value in result.items())
+        write_result(copy, encoder, chunks.append)
+        assert ''.join(chunks) == expected
+        assert copy.get('results', []) == [] and copy.get('diff', []) == []      # each row let go once written
+        assert max(len(chunk) for chunk in chunks or ['']) < 2000              # never the whole text at once

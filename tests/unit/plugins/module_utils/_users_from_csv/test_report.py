@@ -220,7 +220,7 @@ def test_run_results_return_their_rows_and_count_every_row(which, returned):
     assert [r['status'] for r in rows.results] == returned
     assert rows.summary({'reads': 2}) == report.summary(run_rows(), {'reads': 2})
     assert rows.summary({})['rows'] == 7 and rows.changed == 2 and rows.failed == 2
-    assert rows.report_text() == report.render_report(run_rows())
+    assert ''.join(rows.report_text()) == report.render_report(run_rows())
     assert rows.warnings == ['users.csv:2:3: a warning']
 
 
