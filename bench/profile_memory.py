@@ -112,7 +112,7 @@ def main(argv=None):
         model = None
         # the run in a process of its own: nothing of the seed or the rows made here is in its memory
         return subprocess.call([sys.executable, os.path.abspath(__file__), '--run', folder, server] +
-                               [a for a in (argv if argv is not None else sys.argv[1:])])
+                               list(argv if argv is not None else sys.argv[1:]))
     finally:
         fake.terminate()
         fake.wait()
@@ -162,8 +162,8 @@ def profile_run(args, folder, server):
     overall = tracemalloc.get_traced_memory() if not args.rss else (measure.now(), measure.overall)
     tracemalloc.stop()
     print('%d rows: %s; %d results returned' % (args.rows, result['summary']['by_status'], len(result['results'])))
-    print('%.0f s; %s' % (seconds, 'resident memory (RSS): %.1f MB before the module started' % started
-                            if args.rss else 'traced memory'))
+    what = 'resident memory (RSS): %.1f MB before the module started' % started if args.rss else 'traced memory'
+    print('%.0f s; %s' % (seconds, what))
     print('\n| stage | MB at its start | MB at its end | highest MB during it |\n|---|---|---|---|')
     for name, before, current, peak in lines:
         print('| %s | %.1f | %.1f | %.1f |' % (name, before, current, peak))

@@ -247,7 +247,7 @@ def _check_row(desired, username_required=True):
     column = desired.where.get('Username', (None,))[0]
     if username_required and not desired.username and not any(p.column == column for p in desired.problems):
         desired.add_problem(Problem('Username is empty: every row needs the user it updates', desired.line,
-                                        None, 'Username'))
+                                    None, 'Username'))
     if desired.enrollment_days is not None and desired.mfa is not True:
         desired.problem('EnrollmentDays', 'needs enable_user_portal_multifactor true in the same row')
     if desired.administrator is not None and desired.system_id is None and not desired.system_given:
