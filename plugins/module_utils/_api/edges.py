@@ -33,8 +33,9 @@ class EdgeKind:
     side, and ``store`` (a set of pairs, or a dict of pair -> edge attributes) to record them in."""
 
     def __init__(self, pairs, store, target_path, target_param, user_path, user_param, memberof=False):
-        # each pair as given, to be stored as it is (an edge read is not kept beside it)
-        self.pairs = dict((pair, pair) for pair in pairs)
+        # each pair as given, to be stored as it is (an edge read is not kept beside it); a dict of pair -> pair
+        # is taken as it is
+        self.pairs = pairs if isinstance(pairs, dict) else dict((pair, pair) for pair in pairs)
         self.store = store
         self.paths = {TARGET: (target_path, {'targets': target_param} if target_param else None),
                       USER: (user_path, {'targets': user_param} if user_param else None)}
@@ -77,7 +78,8 @@ class EdgeKind:
         return found
 
     def keep(self, found):
-        """Record the edges :meth:`wanted` found."""
+        """Record the edges :meth:`wanted` found (on a worker: each store is one dict or set, written a pair at a
+        time)."""
         for pair, attributes in found:
             if isinstance(self.store, set):
                 self.store.add(pair)
@@ -104,23 +106,23 @@ def read_edges(client, pool, kinds):
     probes = [(kind, kind.probe_side(), item) for kind in kinds for item in sorted(kind.partners[kind.probe_side()])]
 
     def first_page(probe):
-        # filtered on the worker: the page kept for paging on holds a placeholder per edge, not the edge
+        # filtered and kept on the worker: the page kept for paging on holds a placeholder per edge, not the edge
         kind, side, item = probe
         path, params = kind.listing(side, item)
         edges, total = client.v2_page(path, params)
-        return kind.wanted(side, item, edges), ([None] * len(edges), total)
+        kind.keep(kind.wanted(side, item, edges))
+        return [None] * len(edges), total
     firsts = list(pool.map(first_page, probes))
 
     reads = []          # (kind, side, item, first page or None)
     for kind in kinds:
         side = kind.probe_side()
         other = USER if side == TARGET else TARGET
-        mine = [(probe[2], page, found) for probe, (found, page) in zip(probes, firsts) if probe[0] is kind]
+        mine = [(probe[2], page) for probe, page in zip(probes, firsts) if probe[0] is kind]
         # the costliest first: the partners they read instead may make the others free
         mine.sort(key=lambda entry: (-pages_left(len(entry[1][0]), entry[1][1]), entry[0]))
         instead = set()
-        for item, page, found in mine:
-            kind.keep(found)
+        for item, page in mine:
             left = pages_left(len(page[0]), page[1])
             if not left:
                 continue
@@ -132,8 +134,9 @@ def read_edges(client, pool, kinds):
         reads += [(kind, other, item, None) for item in sorted(instead)]
 
     def read(entry):
+        # kept on the worker as each listing ends: no listing's edges wait for the others'
         kind, side, item, page = entry
         path, params = kind.listing(side, item)
-        return kind.wanted(side, item, client.v2_list(path, params, first=page))
-    for entry, found in zip(reads, pool.map(read, reads)):
-        entry[0].keep(found)
+        kind.keep(kind.wanted(side, item, client.v2_list(path, params, first=page)))
+    for dummy in pool.map(read, reads):
+        pass

@@ -25,22 +25,34 @@ _ABSENT = object()
 
 class PackedRecord(Mapping):
     """A JSON object read-only: ``kept`` fields as they are, the others as compact JSON text, decoded when one
-    of them is read. Equal to the dict it was made from; :func:`unpack` gives that dict back."""
+    of them is read. Equal to the dict it was made from; :func:`unpack` gives that dict back.
 
-    __slots__ = ('_kept', '_values', '_text')
+    Each tuple of kept fields has a subclass of its own (:func:`pack` makes it) whose slots are those fields, so
+    a record costs one object and its text: no tuple of values beside it.
+    """
 
-    def __init__(self, record, kept):
-        self._kept = kept
-        self._values = tuple(record.get(name, _ABSENT) for name in kept)
-        rest = dict((k, v) for k, v in record.items() if k not in kept)
+    __slots__ = ('_text',)
+    _kept = ()
+
+    def __init__(self, record):
+        for number, name in enumerate(self._kept):
+            setattr(self, _slot(number), record.get(name, _ABSENT))
+        rest = dict((k, v) for k, v in record.items() if k not in self._kept)
         self._text = json.dumps(rest, separators=(',', ':')) if rest else None
 
     def _rest(self):
         return json.loads(self._text) if self._text is not None else {}
 
+    def _pairs(self):
+        """The kept fields and their values, those the record has."""
+        for number, name in enumerate(self._kept):
+            value = getattr(self, _slot(number))
+            if value is not _ABSENT:
+                yield name, value
+
     def __getitem__(self, key):
         if key in self._kept:
-            value = self._values[self._kept.index(key)]
+            value = getattr(self, _slot(self._kept.index(key)))
             if value is _ABSENT:
                 raise KeyError(key)
             return value
@@ -56,19 +68,34 @@ class PackedRecord(Mapping):
         return 'PackedRecord(%r)' % unpack(self)
 
 
+def _slot(number):
+    return '_v%d' % number
+
+
+_CLASSES = {}   # kept fields -> the PackedRecord subclass keeping them
+
+
+def _packed_class(kept):
+    cls = _CLASSES.get(kept)
+    if cls is None:
+        cls = type('PackedRecord', (PackedRecord,), {'__slots__': tuple(_slot(n) for n in range(len(kept))),
+                                                     '_kept': kept})
+        cls = _CLASSES.setdefault(kept, cls)
+    return cls
+
+
 def pack(record, kept):
     """``record`` (a dict decoded from an answer) packed, keeping the fields named in the tuple ``kept``
     as they are; anything else is given back unchanged."""
     if type(record) is not dict:    # pylint: disable=unidiomatic-typecheck
         return record
-    return PackedRecord(record, kept)
+    return _packed_class(tuple(kept))(record)
 
 
 def unpack(record):
     """The dict a :class:`PackedRecord` was made from (a new one each time); anything else as it is."""
     if not isinstance(record, PackedRecord):
         return record
-    whole = dict((name, value) for name, value in zip(record._kept, record._values)  # pylint: disable=protected-access
-                 if value is not _ABSENT)
+    whole = dict(record._pairs())  # pylint: disable=protected-access
     whole.update(record._rest())  # pylint: disable=protected-access
     return whole

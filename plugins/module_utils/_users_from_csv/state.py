@@ -37,10 +37,13 @@ class State:
 
     def __init__(self):
         self.users_by_name = {}
-        self.users_by_folded = Owners()     # username without regard to case -> [users]
+        # username without regard to case -> [users], of the users whose username is not already so (those are
+        # found in users_by_name by the folded name)
+        self.users_by_folded = Owners()
         self.users_by_id = {}
-        self.users_by_email = Owners()      # email without regard to case -> [users]
-        self.users_by_employee_id = Owners()
+        # email without regard to case -> [users], and employeeIdentifier -> [users]: built when first read (a file
+        # that names no email, employee id or manager needs neither), then kept up to date
+        self._by_email = self._by_employee_id = None
         self.groups = {}              # name -> group
         self.systems = {}             # id -> system
         self.ldapservers = {}         # id -> server
@@ -58,20 +61,31 @@ class State:
             user.setdefault('_id', uid)
         self.users_by_id[uid] = user
         self.users_by_name[user.get('username')] = user
-        if user.get('username'):
-            self.users_by_folded.add(_folded(user['username']), user)
-        if user.get('email'):
-            self.users_by_email.add(_folded(user['email']), user)
-        if user.get('employeeIdentifier'):
-            self.users_by_employee_id.add(user['employeeIdentifier'], user)
+        if user.get('username') and fold(user['username']) != user['username']:
+            self.users_by_folded.add(fold(user['username']), user)
+        if self._by_email is not None:
+            _index_email(self._by_email, user)
+        if self._by_employee_id is not None:
+            _index_employee_id(self._by_employee_id, user)
+
+    @property
+    def users_by_email(self):
+        if self._by_email is None:
+            self._by_email = _indexed(self.users_by_id.values(), _index_email)
+        return self._by_email
+
+    @property
+    def users_by_employee_id(self):
+        if self._by_employee_id is None:
+            self._by_employee_id = _indexed(self.users_by_id.values(), _index_employee_id)
+        return self._by_employee_id
 
     def keep_only_row_users(self):
         """Let go of the lookup indexes once the references are checked: planning needs each row's own
         user (by name) and nothing else of the users, so that each record can be freed once planned."""
         self.users_by_id = {}
         self.users_by_folded = Owners()
-        self.users_by_email = Owners()
-        self.users_by_employee_id = Owners()
+        self._by_email = self._by_employee_id = None
 
     def find_user(self, name):
         """The user called ``name``: exactly, else without regard to case (see :func:`match_name`).
@@ -81,7 +95,11 @@ class State:
         """
         if name in self.users_by_name:
             return self.users_by_name[name]
-        return match_name(name, self.users_by_folded.get(fold(name), []), lambda user: user.get('username'))
+        folded = fold(name)
+        owners = self.users_by_folded.get(folded, [])
+        if folded in self.users_by_name:
+            owners = [self.users_by_name[folded]] + owners
+        return match_name(name, owners, lambda user: user.get('username'))
 
     def user_by_name(self, name):
         """The user called ``name`` as :meth:`find_user` finds it, or None when there is none or several."""
@@ -206,6 +224,23 @@ class Owners(dict):
         return not self == other
 
     __hash__ = None
+
+
+def _indexed(users, index):
+    owners = Owners()
+    for user in users:
+        index(owners, user)
+    return owners
+
+
+def _index_email(owners, user):
+    if user.get('email'):
+        owners.add(_folded(user['email']), user)
+
+
+def _index_employee_id(owners, user):
+    if user.get('employeeIdentifier'):
+        owners.add(user['employeeIdentifier'], user)
 
 
 def _folded(value):
@@ -392,7 +427,8 @@ def _get_system(client, sid):
 
 def _read_edges(client, rows, state, pool):
     """Current memberships and bindings for the (target, user) pairs the rows ask about."""
-    group_pairs, system_pairs, ldap_pairs = set(), set(), set()
+    # pair -> pair, as EdgeKind keeps them (no set of them beside it)
+    group_pairs, system_pairs, ldap_pairs = {}, {}, {}
     for row in rows:
         user = state.user_by_name(row.username) if row.username else None
         if user is None:
@@ -401,13 +437,13 @@ def _read_edges(client, rows, state, pool):
         for name, dummy in row.groups + row.remove_groups:
             group = state.group_by_name(name)
             if group:
-                group_pairs.add((group['id'], uid))
+                _add_pair(group_pairs, (group['id'], uid))
         for system_id in (row.system_id, row.remove_system_id):
             if system_id in state.systems:
-                system_pairs.add((system_id, uid))
+                _add_pair(system_pairs, (system_id, uid))
         for ldap_id in (row.ldapserver_id, row.remove_ldapserver_id):
             if ldap_id in state.ldapservers:
-                ldap_pairs.add((ldap_id, uid))
+                _add_pair(ldap_pairs, (ldap_id, uid))
     read_edges(client, pool, [
         EdgeKind(group_pairs, state.group_members, endpoints.GROUP_MEMBERS, None,
                  endpoints.USER_MEMBER_OF, None, memberof=True),
@@ -415,6 +451,10 @@ def _read_edges(client, rows, state, pool):
                  endpoints.USER_ASSOCIATIONS, 'system'),
         EdgeKind(ldap_pairs, state.ldap_bindings, endpoints.LDAP_ASSOCIATIONS, 'user',
                  endpoints.USER_ASSOCIATIONS, 'ldap_server')])
+
+
+def _add_pair(pairs, pair):
+    pairs.setdefault(pair, pair)
 
 
 def _read_routes(client, rows, state, pool):
