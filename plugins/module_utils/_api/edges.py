@@ -28,27 +28,96 @@ TARGET, USER = 'target', 'user'
 NO_ATTRIBUTES = {}
 
 
+class Pairs:
+    """(target id, user id) -> value, as a dict of such pairs is read and written, held a dict per target: a large
+    run asks about a pair a row, and a tuple and a dict entry a pair cost three times a user id in a target's."""
+
+    def __init__(self, items=()):
+        self._targets = {}
+        for pair, value in dict(items).items():
+            self[pair] = value
+
+    def put(self, target, uid, value=True):
+        self._targets.setdefault(target, {})[uid] = value
+
+    def add(self, pair):
+        """Record ``pair`` (as a set of pairs does)."""
+        self.put(pair[0], pair[1])
+
+    def __setitem__(self, pair, value):
+        self.put(pair[0], pair[1], value)
+
+    def __getitem__(self, pair):
+        return self._targets[pair[0]][pair[1]]
+
+    def get(self, pair, default=None):
+        users = self._targets.get(pair[0])
+        return default if users is None else users.get(pair[1], default)
+
+    def __contains__(self, pair):
+        users = self._targets.get(pair[0])
+        return users is not None and pair[1] in users
+
+    def __iter__(self):
+        for target, users in self._targets.items():
+            for uid in users:
+                yield target, uid
+
+    def __len__(self):
+        return sum(len(users) for users in self._targets.values())
+
+    def items(self):
+        for target, users in self._targets.items():
+            for uid, value in users.items():
+                yield (target, uid), value
+
+    def __eq__(self, other):
+        if isinstance(other, (set, frozenset)):
+            return set(self) == other           # compared as a set of pairs
+        return isinstance(other, (dict, Pairs)) and dict(self.items()) == dict(other.items())
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        return 'Pairs(%r)' % dict(self.items())
+
+
+def by_target(pairs):
+    """``{target id: set of user ids}`` of the (target id, user id) ``pairs``."""
+    targets = {}
+    for target, uid in pairs:
+        targets.setdefault(target, set()).add(uid)
+    return targets
+
+
 class EdgeKind:
     """One kind of edge the rows ask about: the (target id, user id) pairs, where to read them from either
-    side, and ``store`` (a set of pairs, or a dict of pair -> edge attributes) to record them in."""
+    side, and ``store`` (a :class:`Pairs`, a set of pairs, or a dict of pair -> edge attributes) to record them
+    in."""
 
     def __init__(self, pairs, store, target_path, target_param, user_path, user_param, memberof=False):
-        # each pair as given, to be stored as it is (an edge read is not kept beside it); a dict of pair -> pair
-        # is taken as it is
-        self.pairs = pairs if isinstance(pairs, dict) else dict((pair, pair) for pair in pairs)
+        # the pairs asked about, as {target id: set of user ids} (taken as it is), or as (target, user) pairs
+        targets = pairs if isinstance(pairs, dict) else by_target(pairs)
         self.store = store
         self.paths = {TARGET: (target_path, {'targets': target_param} if target_param else None),
                       USER: (user_path, {'targets': user_param} if user_param else None)}
         self.memberof = memberof        # the user side lists groups ({id}), not edges ({to: {id}})
-        targets = len(set(target for target, dummy in self.pairs))
-        self.side = TARGET if targets <= len(set(uid for dummy, uid in self.pairs)) else USER
-        # each item of the probed side, and its partners (the other side's are never asked for)
-        self.partners = {TARGET: {}, USER: {}}
-        for target, uid in self.pairs:
-            if self.side == TARGET:
-                self.partners[TARGET].setdefault(target, set()).add(uid)
-            else:
-                self.partners[USER].setdefault(uid, set()).add(target)
+        users = set()
+        for uids in targets.values():
+            users.update(uids)
+        self.side = TARGET if len(targets) <= len(users) else USER
+        users = None
+        # each item of the probed side, and its partners (the other side's are never asked for): what a listing
+        # of either side is filtered with
+        self.partners = {TARGET: targets, USER: {}}
+        if self.side == USER:
+            self.partners = {TARGET: {}, USER: _inverted(targets)}
+
+    def __bool__(self):
+        return bool(self.partners[self.side])
 
     def probe_side(self):
         """The side with fewer items: it is probed (one page each)."""
@@ -58,33 +127,47 @@ class EdgeKind:
         path, params = self.paths[side]
         return path % item, params
 
+    def asked(self, target, uid):
+        """Whether the rows ask about the edge between ``target`` and ``uid``."""
+        if self.side == TARGET:
+            return uid in self.partners[TARGET].get(target, ())
+        return target in self.partners[USER].get(uid, ())
+
     def wanted(self, side, item, edges):
-        """The edges of ``item`` (on ``side``) that the rows ask about, as ``[(pair, attributes)]``: what is
-        kept of a listing (a worker filters each page as it arrives; the edges read but not asked about are
+        """The edges of ``item`` (on ``side``) that the rows ask about, as ``[(target, user, attributes)]``: what
+        is kept of a listing (a worker filters each page as it arrives; the edges read but not asked about are
         let go at once). An edge already filtered (None, see :func:`read_edges`) is skipped."""
         found = []
         for edge in edges:
             if edge is None:
                 continue
             if side == TARGET:
-                pair, attributes = (item, edge['to']['id']), edge.get('attributes')
+                target, uid, attributes = item, edge['to']['id'], edge.get('attributes')
             elif self.memberof:
-                pair, attributes = (edge['id'], item), None
+                target, uid, attributes = edge['id'], item, None
             else:
-                pair, attributes = (edge['to']['id'], item), edge.get('attributes')
-            pair = self.pairs.get(pair)
-            if pair is not None:
-                found.append((pair, attributes))
+                target, uid, attributes = edge['to']['id'], item, edge.get('attributes')
+            if self.asked(target, uid):
+                found.append((target, uid, attributes))
         return found
 
     def keep(self, found):
-        """Record the edges :meth:`wanted` found (on a worker: each store is one dict or set, written a pair at a
-        time)."""
-        for pair, attributes in found:
-            if isinstance(self.store, set):
-                self.store.add(pair)
+        """Record the edges :meth:`wanted` found (on a worker: each store is written an edge at a time)."""
+        for target, uid, attributes in found:
+            if isinstance(self.store, Pairs):
+                self.store.put(target, uid, attributes or NO_ATTRIBUTES)
+            elif isinstance(self.store, set):
+                self.store.add((target, uid))
             else:
-                self.store[pair] = attributes or NO_ATTRIBUTES
+                self.store[(target, uid)] = attributes or NO_ATTRIBUTES
+
+
+def _inverted(targets):
+    users = {}
+    for target, uids in targets.items():
+        for uid in uids:
+            users.setdefault(uid, set()).add(target)
+    return users
 
 
 def pages_left(first, total):
@@ -102,7 +185,7 @@ def read_edges(client, pool, kinds):
     Three rounds on ``pool``: the first page of each item of each kind's cheaper side; then the remaining
     pages of the items worth reading to the end, together with the other-side items read instead.
     """
-    kinds = [kind for kind in kinds if kind.pairs]
+    kinds = [kind for kind in kinds if kind]
     probes = [(kind, kind.probe_side(), item) for kind in kinds for item in sorted(kind.partners[kind.probe_side()])]
 
     def first_page(probe):

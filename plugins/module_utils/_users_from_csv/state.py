@@ -21,7 +21,7 @@ import difflib
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import SEARCH_PAGE_LIMIT
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.edges import EdgeKind, read_edges
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.edges import EdgeKind, Pairs, read_edges
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import pack
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, UserFacts
@@ -47,9 +47,9 @@ class State:
         self.groups = {}              # name -> group
         self.systems = {}             # id -> system
         self.ldapservers = {}         # id -> server
-        self.group_members = {}       # (group id, user id) -> True, for the pairs the CSV asks about
-        self.system_bindings = {}     # (system id, user id) -> edge attributes ({} when none)
-        self.ldap_bindings = set()    # (ldap server id, user id)
+        self.group_members = Pairs()      # (group id, user id) -> {}, for the pairs the CSV asks about
+        self.system_bindings = Pairs()    # (system id, user id) -> edge attributes ({} when none)
+        self.ldap_bindings = Pairs()      # (ldap server id, user id) -> {}
         self.system_routes = {}       # (system id, user id) -> [route], the indirect routes of a RemoveSystemID pair
         self.whole_records = {}       # user id -> the whole record of a user a row deletes (see whole_record.py)
         self._groups_folded = None    # (number of groups, {folded name: [groups]}), built when first needed
@@ -427,7 +427,7 @@ def _get_system(client, sid):
 
 def _read_edges(client, rows, state, pool):
     """Current memberships and bindings for the (target, user) pairs the rows ask about."""
-    # pair -> pair, as EdgeKind keeps them (no set of them beside it)
+    # {target id: set of user ids}, as EdgeKind takes them (no tuple a pair)
     group_pairs, system_pairs, ldap_pairs = {}, {}, {}
     for row in rows:
         user = state.user_by_name(row.username) if row.username else None
@@ -437,13 +437,13 @@ def _read_edges(client, rows, state, pool):
         for name, dummy in row.groups + row.remove_groups:
             group = state.group_by_name(name)
             if group:
-                _add_pair(group_pairs, (group['id'], uid))
+                _add_pair(group_pairs, group['id'], uid)
         for system_id in (row.system_id, row.remove_system_id):
             if system_id in state.systems:
-                _add_pair(system_pairs, (system_id, uid))
+                _add_pair(system_pairs, system_id, uid)
         for ldap_id in (row.ldapserver_id, row.remove_ldapserver_id):
             if ldap_id in state.ldapservers:
-                _add_pair(ldap_pairs, (ldap_id, uid))
+                _add_pair(ldap_pairs, ldap_id, uid)
     read_edges(client, pool, [
         EdgeKind(group_pairs, state.group_members, endpoints.GROUP_MEMBERS, None,
                  endpoints.USER_MEMBER_OF, None, memberof=True),
@@ -453,8 +453,8 @@ def _read_edges(client, rows, state, pool):
                  endpoints.USER_ASSOCIATIONS, 'ldap_server')])
 
 
-def _add_pair(pairs, pair):
-    pairs.setdefault(pair, pair)
+def _add_pair(targets, target, uid):
+    targets.setdefault(target, set()).add(uid)
 
 
 def _read_routes(client, rows, state, pool):
