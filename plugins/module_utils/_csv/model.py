@@ -95,34 +95,6 @@ NO_ITEMS = ReadOnlyList()
 NO_ENTRIES = ReadOnlyDict()
 
 
-def _packed(value):
-    """A dict or a list of pairs as one flat tuple (key, value, key, value...): a third of its memory."""
-    items = value.items() if isinstance(value, dict) else value
-    return tuple(part for pair in items for part in pair)
-
-
-def _pairs(flat):
-    return zip(flat[::2], flat[1::2])
-
-
-def _packed_attribute(name, kind):
-    """The property of a container a checked row keeps packed: while the row is parsed it is the container itself
-    (filled in place); once :meth:`Desired.compact` packed it, each read gives a read-only one."""
-    slot = '_' + name
-
-    def get(self):
-        value = getattr(self, slot)
-        if type(value) is not tuple:    # pylint: disable=unidiomatic-typecheck
-            return value
-        if not value:
-            return NO_ENTRIES if kind is dict else NO_ITEMS
-        return ReadOnlyDict(_pairs(value)) if kind is dict else ReadOnlyList(_pairs(value))
-
-    def put(self, value):
-        setattr(self, slot, value)
-    return property(get, put)
-
-
 # the attributes of a checked row that most rows leave as they are, and their values then: held in one dict made
 # only for a row that sets one (see Desired)
 RARE = (
@@ -146,6 +118,47 @@ RARE = (
 )
 
 
+def _flat(name, value):
+    """The items of one packed container (see :data:`PACKED`): a dict's or a list of pairs' keys and values one
+    after the other, the groups' pairs as they are (one object each, shared by the rows naming the same group)."""
+    if name == 'groups':
+        return list(value)
+    return [part for pair in (value.items() if isinstance(value, dict) else value) for part in pair]
+
+
+def _section(flat, number):
+    """The items of the ``number``-th container of a row's packed tuple: each is its length, then its items."""
+    start = 0
+    for dummy in range(number):
+        start += 1 + flat[start]
+    return flat[start + 1:start + 1 + flat[start]]
+
+
+def _packed_attribute(number, name, kind):
+    """The property of a container a checked row keeps packed: while the row is parsed it is the container itself
+    (filled in place); once :meth:`Desired.compact` packed it, each read gives a read-only one made anew, and
+    assigning one unpacks the row."""
+    slot = '_' + name
+
+    def get(self):
+        flat = self._packed        # pylint: disable=protected-access
+        if flat is None:
+            return getattr(self, slot)
+        items = _section(flat, number)
+        if not items:
+            return NO_ENTRIES if kind is dict else NO_ITEMS
+        if name == 'groups':
+            return ReadOnlyList(items)
+        pairs = zip(items[::2], items[1::2])
+        return ReadOnlyDict(pairs) if kind is dict else ReadOnlyList(pairs)
+
+    def put(self, value):
+        if self._packed is not None:    # pylint: disable=protected-access
+            self._unpack()              # pylint: disable=protected-access
+        setattr(self, slot, value)
+    return property(get, put)
+
+
 class Desired:
     """What one CSV row asks for. Only filled cells appear here.
 
@@ -155,9 +168,11 @@ class Desired:
     """
 
     __slots__ = ('line', 'username', '_scalars', 'addresses', '_phones', '_attributes', 'attribute_keys',
-                 'system_id', 'system_given', 'administrator', 'groups', 'remove_groups', 'where', 'problems', '_rare')
+                 'system_id', 'system_given', 'administrator', '_groups', 'remove_groups', 'where', 'problems',
+                 '_rare', '_packed')
 
     def __init__(self, line):
+        self._packed = None      # the containers of PACKED, once checked (see compact)
         self.line = line
         self.username = None
         self.scalars = {}        # API field -> value or CLEAR
@@ -176,20 +191,33 @@ class Desired:
 
     def compact(self, attribute_keys):
         """Once the row is parsed, its empty containers are replaced by shared ones, its ``attribute_keys`` by
-        the equal dict of ``attribute_keys`` (a cache of the file's rows), and the containers of :data:`PACKED` are
-        packed (read, they are read-only ones made anew): a large file holds one row per line until its user is
-        planned, and these cost more than the cells."""
-        for name in ('addresses', 'groups', 'remove_groups', 'problems'):
+        the equal dict of ``attribute_keys`` (a cache of the file's rows), and the containers of :data:`PACKED`
+        packed into one tuple (read, they are read-only ones made anew): a large file holds one row per line until
+        its user is planned, and these cost more than the cells."""
+        for name in ('addresses', 'remove_groups', 'problems'):
             value = getattr(self, name)
             if not value:
                 setattr(self, name, NO_ITEMS if isinstance(value, list) else NO_ENTRIES)
-        for name in PACKED:
-            setattr(self, '_' + name, _packed(getattr(self, name)))
+        if self._packed is None:
+            flat = []
+            for name, dummy in PACKED:
+                items = _flat(name, getattr(self, '_' + name))
+                flat.append(len(items))
+                flat.extend(items)
+                setattr(self, '_' + name, None)
+            self._packed = tuple(flat)
         if self.attribute_keys:
             key = tuple(self.attribute_keys.items())
             self.attribute_keys = attribute_keys.setdefault(key, self.attribute_keys)
         else:
             self.attribute_keys = NO_ENTRIES
+
+    def _unpack(self):
+        """The containers of :data:`PACKED` as containers of their own again (one of them is being assigned)."""
+        values = [(name, kind(getattr(self, name))) for name, kind in PACKED]
+        self._packed = None
+        for name, value in values:
+            setattr(self, '_' + name, value)
 
     def add_problem(self, problem):
         """Add ``problem`` (a :class:`Problem`) to the row's."""
@@ -228,13 +256,13 @@ def _rare_attribute(name, default):
 for _name, _default in RARE:
     setattr(Desired, _name, _rare_attribute(_name, _default))
 
-# the containers of a checked row kept packed once it is checked, and their kinds
-PACKED = {'scalars': dict, 'phones': dict, 'attributes': list}
-for _name, _kind in PACKED.items():
-    setattr(Desired, _name, _packed_attribute(_name, _kind))
+# the containers of a checked row kept packed into one tuple once it is checked, and their kinds
+PACKED = (('scalars', dict), ('phones', dict), ('attributes', list), ('groups', list))
+for _number, (_name, _kind) in enumerate(PACKED):
+    setattr(Desired, _name, _packed_attribute(_number, _name, _kind))
 
 # every attribute of a checked row, by name
-FIELDS = tuple(name for name in Desired.__slots__ if not name.startswith('_')) + tuple(PACKED) + \
+FIELDS = tuple(name for name in Desired.__slots__ if not name.startswith('_')) + tuple(n for n, dummy in PACKED) + \
     tuple(name for name, dummy in RARE)
 
 

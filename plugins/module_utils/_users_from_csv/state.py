@@ -234,13 +234,15 @@ def _indexed(users, index):
 
 
 def _index_email(owners, user):
-    if user.get('email'):
-        owners.add(_folded(user['email']), user)
+    email = user.get('email')
+    if email:
+        owners.add(_folded(email), user)
 
 
 def _index_employee_id(owners, user):
-    if user.get('employeeIdentifier'):
-        owners.add(user['employeeIdentifier'], user)
+    employee_id = user.get('employeeIdentifier')
+    if employee_id:
+        owners.add(employee_id, user)
 
 
 def _folded(value):
@@ -257,8 +259,9 @@ def _batches(values, size=SEARCH_BATCH):
 
 # what every user record needs: its id, and what rows look users up or collide by
 KEY_FIELDS = ('_id', 'username', 'email', 'employeeIdentifier')
-# the fields of a user record read for every row before it is planned: kept as they are in a packed record
-PACKED_KEPT = KEY_FIELDS + ('restrictedFields',)
+# the fields of a user record read for every row before it is planned: kept as they are in a packed record (an
+# email or employee id is read only for the rows that name one, or to find users by it)
+PACKED_KEPT = ('_id', 'username', 'restrictedFields')
 
 
 def packed_user(user):
@@ -339,6 +342,8 @@ def read_state(client, rows, pool, matcher=None):
     row_lookups = False
     for row in rows:
         user = state.users_by_name.get(row.username)
+        if user is not None:
+            row.username = user['username']     # the same text: the row's and its user's are one string
         if row.username and user is None:
             lookups.append(('username', row.username, CASELESS))
             row_lookups = True
