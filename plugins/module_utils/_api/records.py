@@ -10,17 +10,21 @@
 A decoded user record costs about three times its JSON text in memory (a dict per object, a string per
 value). A run of many rows reads every user before it plans the first one, so each record is packed as it
 arrives (:class:`PackedRecord`): the few fields looked up by every row stay as they are, the rest is its
-text, and :func:`unpack` gives the record whole again when its row is planned.
+text, and :func:`unpack` gives the record whole again when its row is planned. The text holds the values only:
+the names of the fields, in their order, are held once for all the records that have the same (the records of
+one answer do).
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import threading
 
 from collections.abc import Mapping
 
 _ABSENT = object()
+_LOCK = threading.Lock()
 
 
 class PackedRecord(Mapping):
@@ -37,11 +41,16 @@ class PackedRecord(Mapping):
     def __init__(self, record):
         for number, name in enumerate(self._kept):
             setattr(self, _slot(number), record.get(name, _ABSENT))
-        rest = dict((k, v) for k, v in record.items() if k not in self._kept)
-        self._text = json.dumps(rest, separators=(',', ':')) if rest else None
+        names = tuple(k for k in record if k not in self._kept)
+        # the values only, after the number of their names' tuple in LAYOUTS: the records of one answer share it
+        self._text = json.dumps([_layout(names)] + [record[k] for k in names], separators=(',', ':')) \
+            if names else None
 
     def _rest(self):
-        return json.loads(self._text) if self._text is not None else {}
+        if self._text is None:
+            return {}
+        values = json.loads(self._text)
+        return dict(zip(_NAMES[values[0]], values[1:]))
 
     def _pairs(self):
         """The kept fields and their values, those the record has."""
@@ -66,6 +75,22 @@ class PackedRecord(Mapping):
 
     def __repr__(self):
         return 'PackedRecord(%r)' % unpack(self)
+
+
+_LAYOUTS = {}    # the names of a record's packed fields, in order -> their number
+_NAMES = []      # number -> those names
+
+
+def _layout(names):
+    """The number of the tuple of field names ``names`` (made the first time it is seen, on any thread)."""
+    number = _LAYOUTS.get(names)
+    if number is None:
+        with _LOCK:
+            number = _LAYOUTS.get(names)
+            if number is None:
+                _NAMES.append(names)
+                number = _LAYOUTS[names] = len(_NAMES) - 1
+    return number
 
 
 def _slot(number):

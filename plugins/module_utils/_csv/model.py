@@ -159,6 +159,27 @@ def _packed_attribute(number, name, kind):
     return property(get, put)
 
 
+def _rare_attribute(name):
+    """The property of one of the :data:`RARE` attributes of a checked row."""
+    default = dict(RARE)[name]
+
+    def get(self):
+        rare = self._rare      # pylint: disable=protected-access
+        return default if rare is None else rare.get(name, default)
+
+    def put(self, value):
+        if self._rare is None:     # pylint: disable=protected-access
+            if value is default:
+                return
+            self._rare = {}        # pylint: disable=protected-access
+        self._rare[name] = value   # pylint: disable=protected-access
+    return property(get, put)
+
+
+# the containers of a checked row kept packed into one tuple once it is checked, and their kinds
+PACKED = (('scalars', dict), ('phones', dict), ('attributes', list), ('groups', list))
+
+
 class Desired:
     """What one CSV row asks for. Only filled cells appear here.
 
@@ -170,6 +191,29 @@ class Desired:
     __slots__ = ('line', 'username', '_scalars', 'addresses', '_phones', '_attributes', 'attribute_keys',
                  'system_id', 'system_given', 'administrator', '_groups', 'remove_groups', 'where', 'problems',
                  '_rare', '_packed')
+
+    # the containers of PACKED, and the attributes of RARE
+    scalars = _packed_attribute(0, 'scalars', dict)
+    phones = _packed_attribute(1, 'phones', dict)
+    attributes = _packed_attribute(2, 'attributes', list)
+    groups = _packed_attribute(3, 'groups', list)
+    manager = _rare_attribute('manager')
+    manager_id = _rare_attribute('manager_id')
+    password = _rare_attribute('password')
+    mfa = _rare_attribute('mfa')
+    enrollment_days = _rare_attribute('enrollment_days')
+    ldapserver_id = _rare_attribute('ldapserver_id')
+    remove_system_id = _rare_attribute('remove_system_id')
+    remove_system_given = _rare_attribute('remove_system_given')
+    remove_ldapserver_id = _rare_attribute('remove_ldapserver_id')
+    remove_ldapserver_given = _rare_attribute('remove_ldapserver_given')
+    delete = _rare_attribute('delete')
+    cascade_manager = _rare_attribute('cascade_manager')
+    missing = _rare_attribute('missing')
+    key = _rare_attribute('key')
+    key_cell = _rare_attribute('key_cell')
+    manager_row = _rare_attribute('manager_row')
+    stale = _rare_attribute('stale')
 
     def __init__(self, line):
         self._packed = None      # the containers of PACKED, once checked (see compact)
@@ -238,28 +282,6 @@ class Desired:
         """Whether the row's only problem is that its user does not exist (no problem: False)."""
         return bool(self.problems) and all(p.kind == NO_SUCH_USER for p in self.problems)
 
-
-def _rare_attribute(name, default):
-    def get(self):
-        rare = self._rare      # pylint: disable=protected-access
-        return default if rare is None else rare.get(name, default)
-
-    def put(self, value):
-        if self._rare is None:     # pylint: disable=protected-access
-            if value is default:
-                return
-            self._rare = {}        # pylint: disable=protected-access
-        self._rare[name] = value   # pylint: disable=protected-access
-    return property(get, put)
-
-
-for _name, _default in RARE:
-    setattr(Desired, _name, _rare_attribute(_name, _default))
-
-# the containers of a checked row kept packed into one tuple once it is checked, and their kinds
-PACKED = (('scalars', dict), ('phones', dict), ('attributes', list), ('groups', list))
-for _number, (_name, _kind) in enumerate(PACKED):
-    setattr(Desired, _name, _packed_attribute(_number, _name, _kind))
 
 # every attribute of a checked row, by name
 FIELDS = tuple(name for name in Desired.__slots__ if not name.startswith('_')) + tuple(n for n, dummy in PACKED) + \

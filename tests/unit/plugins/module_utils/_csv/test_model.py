@@ -72,6 +72,7 @@ def test_assigning_and_adding_problems_still_work():
 
 
 def test_a_row_sets_its_rare_attributes_only_when_one_is_set():
+    assert all(isinstance(vars(Desired)[name], property) for name, dummy in RARE)     # each one a property
     row = Desired(2)
     for name, default in RARE:
         setattr(row, name, default)
