@@ -69,90 +69,199 @@ class Problem:
                 'message': self.message, 'text': self.format(path)}
 
 
-class _Shared:
-    """An empty container that rows share once checked (see :meth:`Desired.compact`): adding to it is refused,
-    since it would add to every row's."""
+class _ReadOnly:
+    """A container of a checked row that cannot be changed in place (see :meth:`Desired.compact`): an empty one
+    that rows share, or one made from the row's packed values each time it is read. Changing it is refused,
+    since the change would go to every row, or nowhere; the row's attribute is assigned a new one instead."""
 
     __slots__ = ()
 
     def _refuse(self, *args, **kwargs):
-        raise TypeError('a checked row\'s empty %s is shared: assign a new one instead' % type(self).__name__)
+        raise TypeError('a checked row\'s %s cannot be changed in place: assign a new one instead' % type(self).__name__)
 
     append = extend = insert = remove = pop = clear = sort = reverse = __setitem__ = __delitem__ = __iadd__ = \
         setdefault = update = popitem = _refuse
 
 
-class _SharedList(_Shared, list):
+class ReadOnlyList(_ReadOnly, list):
     __slots__ = ()
 
 
-class _SharedDict(_Shared, dict):
+class ReadOnlyDict(_ReadOnly, dict):
     __slots__ = ()
 
 
-NO_ITEMS = _SharedList()
-NO_ENTRIES = _SharedDict()
+NO_ITEMS = ReadOnlyList()
+NO_ENTRIES = ReadOnlyDict()
+
+
+# the attributes of a checked row that most rows leave as they are, and their values then: held in one dict made
+# only for a row that sets one (see Desired)
+RARE = (
+    ('manager', None),          # raw reference (id, username or email) or CLEAR
+    ('manager_id', None),       # the manager's id, once check_references resolved it
+    ('password', None),
+    ('mfa', None),              # True/False
+    ('enrollment_days', None),
+    ('ldapserver_id', None),
+    ('remove_system_id', None),
+    ('remove_system_given', False),     # the RemoveSystemID cell is filled (valid or not)
+    ('remove_ldapserver_id', None),
+    ('remove_ldapserver_given', False),  # the RemoveLdapServerID cell is filled (valid or not)
+    ('delete', False),          # the state cell says DELETED: the row deletes its user
+    ('cascade_manager', None),  # the DELETE's cascade_manager ('null' or a user id), once the guardrails set it
+    ('missing', None),          # the user does not exist: 'create' it, or 'skip' the row (missing_users)
+    ('key', None),              # (name, value) of the cell that finds the user, with a match_on other than username
+    ('key_cell', None),         # the reference key of that cell
+    ('manager_row', None),      # the username of the row of the same file that creates this row's manager
+    ('stale', None),            # why a saved plan's row is not applied: its user changed since the plan
+)
+
+
+def _flat(name, value):
+    """The items of one packed container (see :data:`PACKED`): a dict's or a list of pairs' keys and values one
+    after the other, the groups' pairs as they are (one object each, shared by the rows naming the same group)."""
+    if name == 'groups':
+        return list(value)
+    return [part for pair in (value.items() if isinstance(value, dict) else value) for part in pair]
+
+
+def _section(flat, number):
+    """The items of the ``number``-th container of a row's packed tuple: each is its length, then its items."""
+    start = 0
+    for dummy in range(number):
+        start += 1 + flat[start]
+    return flat[start + 1:start + 1 + flat[start]]
+
+
+def _packed_attribute(number, name, kind):
+    """The property of a container a checked row keeps packed: while the row is parsed it is the container itself
+    (filled in place); once :meth:`Desired.compact` packed it, each read gives a read-only one made anew, and
+    assigning one unpacks the row."""
+    slot = '_' + name
+
+    def get(self):
+        flat = self._packed        # pylint: disable=protected-access
+        if flat is None:
+            return getattr(self, slot)
+        items = _section(flat, number)
+        if not items:
+            return NO_ENTRIES if kind is dict else NO_ITEMS
+        if name == 'groups':
+            return ReadOnlyList(items)
+        pairs = zip(items[::2], items[1::2])
+        return ReadOnlyDict(pairs) if kind is dict else ReadOnlyList(pairs)
+
+    def put(self, value):
+        if self._packed is not None:    # pylint: disable=protected-access
+            self._unpack()              # pylint: disable=protected-access
+        setattr(self, slot, value)
+    return property(get, put)
+
+
+def _rare_attribute(name):
+    """The property of one of the :data:`RARE` attributes of a checked row."""
+    default = dict(RARE)[name]
+
+    def get(self):
+        rare = self._rare      # pylint: disable=protected-access
+        return default if rare is None else rare.get(name, default)
+
+    def put(self, value):
+        if self._rare is None:     # pylint: disable=protected-access
+            if value is default:
+                return
+            self._rare = {}        # pylint: disable=protected-access
+        self._rare[name] = value   # pylint: disable=protected-access
+    return property(get, put)
+
+
+# the containers of a checked row kept packed into one tuple once it is checked, and their kinds
+PACKED = (('scalars', dict), ('phones', dict), ('attributes', list), ('groups', list))
 
 
 class Desired:
     """What one CSV row asks for. Only filled cells appear here.
 
-    Slotted: a large file holds one per row until its user is planned, and an instance dict of this many
-    attributes is not key-shared (over a kilobyte a row); ``stale`` is set by a saved plan's run only.
+    A large file holds one per row until its user is planned, so it is small: slotted (an instance dict of this
+    many attributes is not key-shared, over a kilobyte a row), the attributes of :data:`RARE` in one dict made
+    only when one of them is set, and the empty containers of a checked row shared (:meth:`compact`).
     """
 
-    __slots__ = ('line', 'username', 'scalars', 'manager', 'manager_id', 'password', 'addresses', 'phones',
-                 'attributes', 'attribute_keys', 'mfa', 'enrollment_days', 'ldapserver_id', 'system_id',
-                 'system_given', 'administrator', 'groups', 'remove_groups', 'remove_system_id',
-                 'remove_system_given', 'remove_ldapserver_id', 'remove_ldapserver_given', 'delete',
-                 'cascade_manager', 'where', 'problems', 'missing', 'key', 'key_cell', 'manager_row', 'stale')
+    __slots__ = ('line', 'username', '_scalars', 'addresses', '_phones', '_attributes', 'attribute_keys',
+                 'system_id', 'system_given', 'administrator', '_groups', 'remove_groups', 'where', 'problems',
+                 '_rare', '_packed')
+
+    # the containers of PACKED, and the attributes of RARE
+    scalars = _packed_attribute(0, 'scalars', dict)
+    phones = _packed_attribute(1, 'phones', dict)
+    attributes = _packed_attribute(2, 'attributes', list)
+    groups = _packed_attribute(3, 'groups', list)
+    manager = _rare_attribute('manager')
+    manager_id = _rare_attribute('manager_id')
+    password = _rare_attribute('password')
+    mfa = _rare_attribute('mfa')
+    enrollment_days = _rare_attribute('enrollment_days')
+    ldapserver_id = _rare_attribute('ldapserver_id')
+    remove_system_id = _rare_attribute('remove_system_id')
+    remove_system_given = _rare_attribute('remove_system_given')
+    remove_ldapserver_id = _rare_attribute('remove_ldapserver_id')
+    remove_ldapserver_given = _rare_attribute('remove_ldapserver_given')
+    delete = _rare_attribute('delete')
+    cascade_manager = _rare_attribute('cascade_manager')
+    missing = _rare_attribute('missing')
+    key = _rare_attribute('key')
+    key_cell = _rare_attribute('key_cell')
+    manager_row = _rare_attribute('manager_row')
+    stale = _rare_attribute('stale')
 
     def __init__(self, line):
+        self._packed = None      # the containers of PACKED, once checked (see compact)
         self.line = line
         self.username = None
         self.scalars = {}        # API field -> value or CLEAR
-        self.manager = None      # raw reference (id, username or email) or CLEAR
-        self.manager_id = None   # the manager's id, once check_references resolved it
-        self.password = None
         self.addresses = {}      # 'home'/'work' -> {API subfield: value or CLEAR}
         self.phones = {}         # phone type -> number or CLEAR
         self.attributes = []     # [(name, value or CLEAR)] in column order
         self.attribute_keys = {}  # attribute name -> the reference key of its name cell
-        self.mfa = None          # True/False
-        self.enrollment_days = None
-        self.ldapserver_id = None
         self.system_id = None
         self.system_given = False  # the SystemID cell is filled (valid or not)
         self.administrator = None
         self.groups = []         # group names, column order
         self.remove_groups = []  # (group name, reference key) of the RemoveGroupN cells, column order
-        self.remove_system_id = None
-        self.remove_system_given = False  # the RemoveSystemID cell is filled (valid or not)
-        self.remove_ldapserver_id = None
-        self.remove_ldapserver_given = False  # the RemoveLdapServerID cell is filled (valid or not)
-        self.delete = False      # the state cell says DELETED: the row deletes its user
-        self.cascade_manager = None  # the DELETE's cascade_manager ('null' or a user id), once the guardrails set it
         self.where = {}          # reference key -> (column number, header), shared by the rows of a file
         self.problems = []
-        self.missing = None      # the user does not exist: 'create' it, or 'skip' the row (missing_users)
-        self.key = None          # (name, value) of the cell that finds the user, with a match_on other than username
-        self.key_cell = None     # the reference key of that cell
-        self.manager_row = None  # the username of the row of the same file that creates this row's manager
-        self.stale = None        # why a saved plan's row is not applied: its user changed since the plan
+        self._rare = None        # name -> value of the RARE attributes set
 
     def compact(self, attribute_keys):
-        """Once the row is parsed, its empty containers are replaced by shared ones and its ``attribute_keys`` by
-        the equal dict of ``attribute_keys`` (a cache of the file's rows): a large file holds one row per line
-        until its user is planned, and these cost more than the cells."""
-        for name in ('addresses', 'phones', 'attributes', 'groups', 'remove_groups', 'problems'):
+        """Once the row is parsed, its empty containers are replaced by shared ones, its ``attribute_keys`` by
+        the equal dict of ``attribute_keys`` (a cache of the file's rows), and the containers of :data:`PACKED`
+        packed into one tuple (read, they are read-only ones made anew): a large file holds one row per line until
+        its user is planned, and these cost more than the cells."""
+        for name in ('addresses', 'remove_groups', 'problems'):
             value = getattr(self, name)
             if not value:
                 setattr(self, name, NO_ITEMS if isinstance(value, list) else NO_ENTRIES)
+        if self._packed is None:
+            flat = []
+            for name, dummy in PACKED:
+                items = _flat(name, getattr(self, '_' + name))
+                flat.append(len(items))
+                flat.extend(items)
+                setattr(self, '_' + name, None)
+            self._packed = tuple(flat)
         if self.attribute_keys:
             key = tuple(self.attribute_keys.items())
             self.attribute_keys = attribute_keys.setdefault(key, self.attribute_keys)
         else:
             self.attribute_keys = NO_ENTRIES
+
+    def _unpack(self):
+        """The containers of :data:`PACKED` as containers of their own again (one of them is being assigned)."""
+        values = [(name, kind(getattr(self, name))) for name, kind in PACKED]
+        self._packed = None
+        for name, value in values:
+            setattr(self, '_' + name, value)
 
     def add_problem(self, problem):
         """Add ``problem`` (a :class:`Problem`) to the row's."""
@@ -162,7 +271,7 @@ class Desired:
 
     def fields(self):
         """Every attribute by name (what ``vars()`` gives of an object without slots)."""
-        return dict((name, getattr(self, name)) for name in self.__slots__)
+        return dict((name, getattr(self, name)) for name in FIELDS)
 
     def problem(self, key, message, kind=BROKEN_RULE):
         column, header = self.where.get(key, (None, None))
@@ -172,6 +281,11 @@ class Desired:
     def user_missing(self):
         """Whether the row's only problem is that its user does not exist (no problem: False)."""
         return bool(self.problems) and all(p.kind == NO_SUCH_USER for p in self.problems)
+
+
+# every attribute of a checked row, by name
+FIELDS = tuple(name for name in Desired.__slots__ if not name.startswith('_')) + tuple(n for n, dummy in PACKED) + \
+    tuple(name for name, dummy in RARE)
 
 
 class UserFacts:

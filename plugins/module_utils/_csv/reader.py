@@ -205,30 +205,70 @@ def read_csv(path, data=None, max_size=DEFAULT_MAX_FILE_SIZE, require_username=T
         table.newline = first.group()[len(first.group().rstrip('\r\n')):]
     reader = csv.reader(_lines(text), strict=True)
     text = None
-    start = 1
-    shared = {}         # one object per distinct value: a value repeated down a column is stored once
+    try:
+        cells = next(reader, None)
+    except csv.Error as exc:
+        problems.append(_unparsable(exc, 1))
+        return table, problems
+    if cells is None:
+        problems.append(Problem('the file is empty: it needs a header row naming at least Username'))
+        return table, problems
+    _read_header(table, cells, problems, require_username)
+    if problems:
+        return table, problems
+    table.rows = list(_rows(table, reader, problems))
+    return table, problems
+
+
+def _rows(table, reader, problems):
+    """Each row of ``reader`` after the header, read as it is taken; the problems of the rows, and of the file's
+    end, added to ``problems`` on the way."""
+    start = reader.line_num + 1
+    shared = SharedValues()
+    count = 0
     try:
         for cells in reader:
             line, start = start, reader.line_num + 1
-            if line == 1:
-                _read_header(table, cells, problems, require_username)
-                if problems:
-                    return table, problems
-                continue
-            _read_row(table, line, cells, problems, shared)
+            row = _read_row(table, line, cells, problems, shared)
+            if row is not None:
+                count += 1
+                yield row
     except csv.Error as exc:
-        reason = '%s' % exc
-        if 'field larger than field limit' in reason:
-            reason = 'a cell is longer than %d characters' % MAX_CELL
-        elif 'unexpected end of data' in reason or 'EOF' in reason:
-            reason = 'a quoted cell is never closed (unbalanced quotes); it starts on this row'
-        problems.append(Problem('the CSV cannot be parsed: %s' % reason, start))
-        return table, problems
-    if not table.headers:
-        problems.append(Problem('the file is empty: it needs a header row naming at least Username'))
-    elif not table.rows and not problems:
+        problems.append(_unparsable(exc, start))
+        return
+    if not count and not problems:
         problems.append(Problem('the file has a header but no user rows: there is nothing to apply', 2))
-    return table, problems
+
+
+def _unparsable(exc, line):
+    reason = '%s' % exc
+    if 'field larger than field limit' in reason:
+        reason = 'a cell is longer than %d characters' % MAX_CELL
+    elif 'unexpected end of data' in reason or 'EOF' in reason:
+        reason = 'a quoted cell is never closed (unbalanced quotes); it starts on this row'
+    return Problem('the CSV cannot be parsed: %s' % reason, line)
+
+
+class SharedValues:
+    """One object per distinct value of a column whose values repeat (a department, a group, a device): stored
+    once however many rows hold it. A column whose values do not repeat (a username) is no longer looked up once
+    it has shown ``LIMIT`` distinct values: its lookup would hold every value of the file a second time."""
+
+    LIMIT = 5000
+
+    def __init__(self):
+        self.columns = {}       # column index -> {value: value}, or None once the column gave up
+
+    def get(self, index, value):
+        seen = self.columns.get(index, ())
+        if seen is None:
+            return value
+        if seen == ():
+            seen = self.columns[index] = {}
+        value = seen.setdefault(value, value)
+        if len(seen) > self.LIMIT:
+            self.columns[index] = None
+        return value
 
 
 def _lines(text):
@@ -254,6 +294,7 @@ def _read_row(table, line, cells, problems, shared):
             continue
         value = unescape_cell(value)
         values.append(_INDEXES[index])
-        values.append(shared.setdefault(value, value))
+        values.append(shared.get(index, value))
     if values or any(p.line == line for p in problems):
-        table.rows.append(Row(line, tuple(values)))
+        return Row(line, tuple(values))
+    return None

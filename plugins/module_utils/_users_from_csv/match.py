@@ -163,7 +163,8 @@ class Matcher:
 
     def _drop_key(self, desired):
         if self.match_on in _FIELDS:
-            desired.scalars.pop(_FIELDS[self.match_on][0], None)
+            field = _FIELDS[self.match_on][0]
+            desired.scalars = dict((k, v) for k, v in desired.scalars.items() if k != field)
             return
         desired.attributes = [(n, v) for n, v in desired.attributes if fold(n) != fold(self.attribute)]
 

@@ -21,7 +21,7 @@ import difflib
 
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv import columns
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.client import SEARCH_PAGE_LIMIT
-from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.edges import EdgeKind, read_edges
+from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.edges import EdgeKind, Pairs, read_edges
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.errors import JumpCloudError
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._api.records import pack
 from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.model import CLEAR, UserFacts
@@ -37,16 +37,19 @@ class State:
 
     def __init__(self):
         self.users_by_name = {}
-        self.users_by_folded = Owners()     # username without regard to case -> [users]
+        # username without regard to case -> [users], of the users whose username is not already so (those are
+        # found in users_by_name by the folded name)
+        self.users_by_folded = Owners()
         self.users_by_id = {}
-        self.users_by_email = Owners()      # email without regard to case -> [users]
-        self.users_by_employee_id = Owners()
+        # email without regard to case -> [users], and employeeIdentifier -> [users]: built when first read (a file
+        # that names no email, employee id or manager needs neither), then kept up to date
+        self._by_email = self._by_employee_id = None
         self.groups = {}              # name -> group
         self.systems = {}             # id -> system
         self.ldapservers = {}         # id -> server
-        self.group_members = {}       # (group id, user id) -> True, for the pairs the CSV asks about
-        self.system_bindings = {}     # (system id, user id) -> edge attributes ({} when none)
-        self.ldap_bindings = set()    # (ldap server id, user id)
+        self.group_members = Pairs()      # (group id, user id) -> {}, for the pairs the CSV asks about
+        self.system_bindings = Pairs()    # (system id, user id) -> edge attributes ({} when none)
+        self.ldap_bindings = Pairs()      # (ldap server id, user id) -> {}
         self.system_routes = {}       # (system id, user id) -> [route], the indirect routes of a RemoveSystemID pair
         self.whole_records = {}       # user id -> the whole record of a user a row deletes (see whole_record.py)
         self._groups_folded = None    # (number of groups, {folded name: [groups]}), built when first needed
@@ -58,20 +61,31 @@ class State:
             user.setdefault('_id', uid)
         self.users_by_id[uid] = user
         self.users_by_name[user.get('username')] = user
-        if user.get('username'):
-            self.users_by_folded.add(_folded(user['username']), user)
-        if user.get('email'):
-            self.users_by_email.add(_folded(user['email']), user)
-        if user.get('employeeIdentifier'):
-            self.users_by_employee_id.add(user['employeeIdentifier'], user)
+        if user.get('username') and fold(user['username']) != user['username']:
+            self.users_by_folded.add(fold(user['username']), user)
+        if self._by_email is not None:
+            _index_email(self._by_email, user)
+        if self._by_employee_id is not None:
+            _index_employee_id(self._by_employee_id, user)
+
+    @property
+    def users_by_email(self):
+        if self._by_email is None:
+            self._by_email = _indexed(self.users_by_id.values(), _index_email)
+        return self._by_email
+
+    @property
+    def users_by_employee_id(self):
+        if self._by_employee_id is None:
+            self._by_employee_id = _indexed(self.users_by_id.values(), _index_employee_id)
+        return self._by_employee_id
 
     def keep_only_row_users(self):
         """Let go of the lookup indexes once the references are checked: planning needs each row's own
         user (by name) and nothing else of the users, so that each record can be freed once planned."""
         self.users_by_id = {}
         self.users_by_folded = Owners()
-        self.users_by_email = Owners()
-        self.users_by_employee_id = Owners()
+        self._by_email = self._by_employee_id = None
 
     def find_user(self, name):
         """The user called ``name``: exactly, else without regard to case (see :func:`match_name`).
@@ -81,7 +95,11 @@ class State:
         """
         if name in self.users_by_name:
             return self.users_by_name[name]
-        return match_name(name, self.users_by_folded.get(fold(name), []), lambda user: user.get('username'))
+        folded = fold(name)
+        owners = self.users_by_folded.get(folded, [])
+        if folded in self.users_by_name:
+            owners = [self.users_by_name[folded]] + owners
+        return match_name(name, owners, lambda user: user.get('username'))
 
     def user_by_name(self, name):
         """The user called ``name`` as :meth:`find_user` finds it, or None when there is none or several."""
@@ -208,6 +226,25 @@ class Owners(dict):
     __hash__ = None
 
 
+def _indexed(users, index):
+    owners = Owners()
+    for user in users:
+        index(owners, user)
+    return owners
+
+
+def _index_email(owners, user):
+    email = user.get('email')
+    if email:
+        owners.add(_folded(email), user)
+
+
+def _index_employee_id(owners, user):
+    employee_id = user.get('employeeIdentifier')
+    if employee_id:
+        owners.add(employee_id, user)
+
+
 def _folded(value):
     """``value`` without regard to case: the same string when it is already folded (most are), so that an index
     by it costs no second copy."""
@@ -222,8 +259,9 @@ def _batches(values, size=SEARCH_BATCH):
 
 # what every user record needs: its id, and what rows look users up or collide by
 KEY_FIELDS = ('_id', 'username', 'email', 'employeeIdentifier')
-# the fields of a user record read for every row before it is planned: kept as they are in a packed record
-PACKED_KEPT = KEY_FIELDS + ('restrictedFields',)
+# the fields of a user record read for every row before it is planned: kept as they are in a packed record (an
+# email or employee id is read only for the rows that name one, or to find users by it)
+PACKED_KEPT = ('_id', 'username', 'restrictedFields')
 
 
 def packed_user(user):
@@ -304,6 +342,8 @@ def read_state(client, rows, pool, matcher=None):
     row_lookups = False
     for row in rows:
         user = state.users_by_name.get(row.username)
+        if user is not None:
+            row.username = user['username']     # the same text: the row's and its user's are one string
         if row.username and user is None:
             lookups.append(('username', row.username, CASELESS))
             row_lookups = True
@@ -392,7 +432,8 @@ def _get_system(client, sid):
 
 def _read_edges(client, rows, state, pool):
     """Current memberships and bindings for the (target, user) pairs the rows ask about."""
-    group_pairs, system_pairs, ldap_pairs = set(), set(), set()
+    # {target id: set of user ids}, as EdgeKind takes them (no tuple a pair)
+    group_pairs, system_pairs, ldap_pairs = {}, {}, {}
     for row in rows:
         user = state.user_by_name(row.username) if row.username else None
         if user is None:
@@ -401,13 +442,13 @@ def _read_edges(client, rows, state, pool):
         for name, dummy in row.groups + row.remove_groups:
             group = state.group_by_name(name)
             if group:
-                group_pairs.add((group['id'], uid))
+                _add_pair(group_pairs, group['id'], uid)
         for system_id in (row.system_id, row.remove_system_id):
             if system_id in state.systems:
-                system_pairs.add((system_id, uid))
+                _add_pair(system_pairs, system_id, uid)
         for ldap_id in (row.ldapserver_id, row.remove_ldapserver_id):
             if ldap_id in state.ldapservers:
-                ldap_pairs.add((ldap_id, uid))
+                _add_pair(ldap_pairs, ldap_id, uid)
     read_edges(client, pool, [
         EdgeKind(group_pairs, state.group_members, endpoints.GROUP_MEMBERS, None,
                  endpoints.USER_MEMBER_OF, None, memberof=True),
@@ -415,6 +456,10 @@ def _read_edges(client, rows, state, pool):
                  endpoints.USER_ASSOCIATIONS, 'system'),
         EdgeKind(ldap_pairs, state.ldap_bindings, endpoints.LDAP_ASSOCIATIONS, 'user',
                  endpoints.USER_ASSOCIATIONS, 'ldap_server')])
+
+
+def _add_pair(targets, target, uid):
+    targets.setdefault(target, set()).add(uid)
 
 
 def _read_routes(client, rows, state, pool):

@@ -211,9 +211,7 @@ def parse_rows(table, clear_token, username_required=True):
     attribute_keys = {}     # one attribute_keys dict per distinct content (rows of a file name the same columns)
     # each read row is let go of once parsed, so a large file is never held twice (read and checked)
     read, table.rows = table.rows, []
-    read.reverse()
-    while read:
-        row = read.pop()
+    for row in _taken(read):
         desired = Desired(row.line)
         desired.where = where
         pairs = {}
@@ -241,6 +239,13 @@ def parse_rows(table, clear_token, username_required=True):
         rows.append(desired)
     _check_across_rows(rows)
     return rows
+
+
+def _taken(rows):
+    """Each of the list ``rows``, in order, taken out of it as it goes (so let go of once its caller is done)."""
+    rows.reverse()
+    while rows:
+        yield rows.pop()
 
 
 def _check_row(desired, username_required=True):

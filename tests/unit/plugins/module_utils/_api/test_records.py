@@ -27,3 +27,18 @@ def test_unpack_gives_a_new_dict_each_time_and_leaves_others_alone():
     plain = {'_id': 'b' * 24}
     assert unpack(plain) is plain
     assert pack(['not', 'a', 'dict'], KEPT) == ['not', 'a', 'dict']
+
+
+def test_the_text_holds_the_values_only_and_records_of_the_same_fields_share_their_names():
+    first, second = pack(dict(USER), KEPT), pack(dict(USER, jobTitle='Boss', username='bob'), KEPT)
+    for record in (first, second):
+        text = record._text     # pylint: disable=protected-access
+        assert '"jobTitle"' not in text and '"phoneNumbers"' not in text and '"number"' in text    # nested: kept
+    assert first._text.split(',')[0] == second._text.split(',')[0]      # pylint: disable=protected-access
+    assert unpack(second) == dict(USER, jobTitle='Boss', username='bob')
+    # another order of the same fields, or other fields, is a layout of its own and reads back as it was
+    reordered = pack(dict(reversed(list(USER.items()))), KEPT)
+    assert unpack(reordered) == USER
+    assert reordered._text.split(',')[0] != first._text.split(',')[0]    # pylint: disable=protected-access
+    assert unpack(pack({'_id': 'b' * 24, 'x': None}, KEPT)) == {'_id': 'b' * 24, 'x': None}
+    assert unpack(pack({'_id': 'c' * 24}, KEPT)) == {'_id': 'c' * 24}

@@ -90,3 +90,19 @@ def test_formula_escape_round_trips(value):
     written = escape_cell(value)
     assert not written.startswith(('=', '+', '-', '@', '\t', '\r'))
     assert unescape_cell(written) == value
+
+
+def test_a_value_repeated_down_a_column_is_held_once_and_unique_values_are_not_looked_up_for_ever():
+    from ansible_collections.jcops.jumpcloud.plugins.module_utils._csv.reader import SharedValues
+    count = SharedValues.LIMIT + 10
+    text = 'Username,department\n' + ''.join('user%05d,Dept %d\n' % (n, n % 3) for n in range(count))
+    table, problems = read_csv('u.csv', data=text.encode('utf-8'))
+    assert problems == [] and len(table.rows) == count
+    departments = [row.cells[1] for row in table.rows]
+    assert departments[0] is departments[3] is departments[3000]         # one object a distinct value
+    assert [row.cells[0] for row in table.rows[-2:]] == ['user%05d' % (count - 2), 'user%05d' % (count - 1)]
+    shared = SharedValues()
+    for n in range(SharedValues.LIMIT + 1):
+        shared.get(0, 'user%d' % n)
+    assert shared.columns[0] is None            # a column of unique values is no longer looked up
+    assert shared.get(0, 'x') == 'x'

@@ -50,7 +50,7 @@ def test_every_plain_column_of_the_table_goes_into_the_body_as_a_put_would_send_
     values = {columns.BOOL: True, columns.INT: 42, columns.EMAIL: 'x@example.com'}
     value = values.get(column.kind, 'text')
     desired = row('Username,Email\nnia,nia@example.com\n')
-    desired.scalars[column.field] = value
+    desired.scalars = dict(desired.scalars, **{column.field: value})     # a checked row's is read-only
     body = plan_create(desired, UserFacts(), NOW).body
     assert body[column.field] == column.api.body(value)
 
@@ -60,12 +60,12 @@ def test_a_column_added_to_the_table_later_is_sent_with_no_code_of_its_own(monke
     extra = columns.Column('state', columns.STRING, ('scalars', 'state'), columns.Field('state'))
     monkeypatch.setitem(columns.BY_SLOT, ('scalars', 'state'), extra)
     desired = row('Username,Email,enable_user_portal_multifactor,EnrollmentDays\nnia,nia@example.com,true,5\n')
-    desired.scalars['state'] = 'STAGED'
+    desired.scalars = dict(desired.scalars, state='STAGED')
     plan = plan_create(desired, UserFacts(), NOW)
     assert plan.body['state'] == 'STAGED'
     # a STAGED user's enrollment window counts from its activation: days, as New-JCUser.ps1 sends them
     assert plan.body['mfa'] == {'exclusion': True, 'exclusionDays': 5}
-    desired.scalars['state'] = 'ACTIVATED'
+    desired.scalars = dict(desired.scalars, state='ACTIVATED')
     assert plan_create(desired, UserFacts(), NOW).body['mfa'] == {'exclusion': True,
                                                                   'exclusionUntil': '2026-11-30T12:00:00Z'}
 

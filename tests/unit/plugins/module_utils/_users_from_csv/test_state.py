@@ -270,3 +270,26 @@ def test_a_removal_s_device_is_traversed_for_the_routes_that_leave_access():
 def test_a_state_cell_reads_the_suspended_flag_too():
     assert 'suspended' in needed_fields(rows_of('Username,state\nbob,SUSPENDED\n')).split()
     assert 'suspended' not in needed_fields(rows_of('Username,jobTitle\nbob,x\n')).split()
+
+
+def test_the_email_and_employee_id_indexes_are_built_when_first_read_and_kept_up_to_date():
+    state = State()
+    state.add_user({'_id': uid(1), 'username': 'ann', 'email': 'Ann@Example.com', 'employeeIdentifier': 'E1'})
+    assert state._by_email is None and state._by_employee_id is None      # pylint: disable=protected-access
+    assert state.users_by_email['ann@example.com'][0]['_id'] == uid(1)
+    state.add_user({'_id': uid(2), 'username': 'bob', 'email': 'ann@example.com', 'employeeIdentifier': 'E1'})
+    assert [u['_id'] for u in state.users_by_email.get('ann@example.com')] == [uid(1), uid(2)]
+    assert [u['_id'] for u in state.users_by_employee_id['E1']] == [uid(1), uid(2)]
+    assert state.users_by_email.get('nobody@example.com') is None
+
+
+def test_a_lowercase_username_is_found_without_regard_to_case_without_an_index_entry_of_its_own():
+    state = State()
+    state.add_user({'_id': uid(1), 'username': 'ann'})
+    state.add_user({'_id': uid(2), 'username': 'Bob'})
+    assert dict(state.users_by_folded) == {'bob': state.users_by_id[uid(2)]}      # one user: no list
+    assert state.find_user('ANN')['_id'] == uid(1) and state.find_user('BOB')['_id'] == uid(2)
+    state.add_user({'_id': uid(3), 'username': 'ANN'})
+    assert state.find_user('ANN')['_id'] == uid(3)        # exactly
+    with pytest.raises(AmbiguousName):
+        state.find_user('Ann')
