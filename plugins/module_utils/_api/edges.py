@@ -95,8 +95,7 @@ def by_target(pairs):
 
 class EdgeKind:
     """One kind of edge the rows ask about: the (target id, user id) pairs, where to read them from either
-    side, and ``store`` (a :class:`Pairs`, a set of pairs, or a dict of pair -> edge attributes) to record them
-    in."""
+    side, and ``store`` (a :class:`Pairs`: pair -> edge attributes) to record them in."""
 
     def __init__(self, pairs, store, target_path, target_param, user_path, user_param, memberof=False):
         # the pairs asked about, as {target id: set of user ids} (taken as it is), or as (target, user) pairs
@@ -154,12 +153,7 @@ class EdgeKind:
     def keep(self, found):
         """Record the edges :meth:`wanted` found (on a worker: each store is written an edge at a time)."""
         for target, uid, attributes in found:
-            if isinstance(self.store, Pairs):
-                self.store.put(target, uid, attributes or NO_ATTRIBUTES)
-            elif isinstance(self.store, set):
-                self.store.add((target, uid))
-            else:
-                self.store[(target, uid)] = attributes or NO_ATTRIBUTES
+            self.store.put(target, uid, attributes or NO_ATTRIBUTES)
 
 
 def _inverted(targets):

@@ -118,10 +118,11 @@ RARE = (
 )
 
 
-def _flat(name, value):
+def _flat(value, paired):
     """The items of one packed container (see :data:`PACKED`): a dict's or a list of pairs' keys and values one
-    after the other, the groups' pairs as they are (one object each, shared by the rows naming the same group)."""
-    if name == 'groups':
+    after the other (``paired``), or a list's items as they are (the groups' pairs: one object each, shared by the
+    rows naming the same group)."""
+    if not paired:
         return list(value)
     return [part for pair in (value.items() if isinstance(value, dict) else value) for part in pair]
 
@@ -134,7 +135,7 @@ def _section(flat, number):
     return flat[start + 1:start + 1 + flat[start]]
 
 
-def _packed_attribute(number, name, kind):
+def _packed_attribute(number, name, kind, paired=True):
     """The property of a container a checked row keeps packed: while the row is parsed it is the container itself
     (filled in place); once :meth:`Desired.compact` packed it, each read gives a read-only one made anew, and
     assigning one unpacks the row."""
@@ -147,7 +148,7 @@ def _packed_attribute(number, name, kind):
         items = _section(flat, number)
         if not items:
             return NO_ENTRIES if kind is dict else NO_ITEMS
-        if name == 'groups':
+        if not paired:
             return ReadOnlyList(items)
         pairs = zip(items[::2], items[1::2])
         return ReadOnlyDict(pairs) if kind is dict else ReadOnlyList(pairs)
@@ -176,8 +177,9 @@ def _rare_attribute(name):
     return property(get, put)
 
 
-# the containers of a checked row kept packed into one tuple once it is checked, and their kinds
-PACKED = (('scalars', dict), ('phones', dict), ('attributes', list), ('groups', list))
+# the containers of a checked row kept packed into one tuple once it is checked, their kinds, and whether they
+# are packed as key, value pairs
+PACKED = (('scalars', dict, True), ('phones', dict, True), ('attributes', list, True), ('groups', list, False))
 
 
 class Desired:
@@ -185,7 +187,8 @@ class Desired:
 
     A large file holds one per row until its user is planned, so it is small: slotted (an instance dict of this
     many attributes is not key-shared, over a kilobyte a row), the attributes of :data:`RARE` in one dict made
-    only when one of them is set, and the empty containers of a checked row shared (:meth:`compact`).
+    only when one of them is set, and, once checked (:meth:`compact`), the containers of :data:`PACKED` in one
+    tuple and the empty ones shared.
     """
 
     __slots__ = ('line', 'username', '_scalars', 'addresses', '_phones', '_attributes', 'attribute_keys',
@@ -196,7 +199,7 @@ class Desired:
     scalars = _packed_attribute(0, 'scalars', dict)
     phones = _packed_attribute(1, 'phones', dict)
     attributes = _packed_attribute(2, 'attributes', list)
-    groups = _packed_attribute(3, 'groups', list)
+    groups = _packed_attribute(3, 'groups', list, paired=False)
     manager = _rare_attribute('manager')
     manager_id = _rare_attribute('manager_id')
     password = _rare_attribute('password')
@@ -244,8 +247,8 @@ class Desired:
                 setattr(self, name, NO_ITEMS if isinstance(value, list) else NO_ENTRIES)
         if self._packed is None:
             flat = []
-            for name, dummy in PACKED:
-                items = _flat(name, getattr(self, '_' + name))
+            for name, dummy, paired in PACKED:
+                items = _flat(getattr(self, '_' + name), paired)
                 flat.append(len(items))
                 flat.extend(items)
                 setattr(self, '_' + name, None)
@@ -258,7 +261,7 @@ class Desired:
 
     def _unpack(self):
         """The containers of :data:`PACKED` as containers of their own again (one of them is being assigned)."""
-        values = [(name, kind(getattr(self, name))) for name, kind in PACKED]
+        values = [(name, kind(getattr(self, name))) for name, kind, dummy in PACKED]
         self._packed = None
         for name, value in values:
             setattr(self, '_' + name, value)
@@ -284,7 +287,7 @@ class Desired:
 
 
 # every attribute of a checked row, by name
-FIELDS = tuple(name for name in Desired.__slots__ if not name.startswith('_')) + tuple(n for n, dummy in PACKED) + \
+FIELDS = tuple(name for name in Desired.__slots__ if not name.startswith('_')) + tuple(entry[0] for entry in PACKED) + \
     tuple(name for name, dummy in RARE)
 
 

@@ -41,9 +41,9 @@ class State:
         # found in users_by_name by the folded name)
         self.users_by_folded = Owners()
         self.users_by_id = {}
-        # email without regard to case -> [users], and employeeIdentifier -> [users]: built when first read (a file
-        # that names no email, employee id or manager needs neither), then kept up to date
-        self._by_email = self._by_employee_id = None
+        # field -> Owners of the LAZY_INDEXES read so far: built when first read (a file that names no email,
+        # employee id or manager needs neither), then kept up to date
+        self._lazy = {}
         self.groups = {}              # name -> group
         self.systems = {}             # id -> system
         self.ldapservers = {}         # id -> server
@@ -61,31 +61,37 @@ class State:
             user.setdefault('_id', uid)
         self.users_by_id[uid] = user
         self.users_by_name[user.get('username')] = user
-        if user.get('username') and fold(user['username']) != user['username']:
-            self.users_by_folded.add(fold(user['username']), user)
-        if self._by_email is not None:
-            _index_email(self._by_email, user)
-        if self._by_employee_id is not None:
-            _index_employee_id(self._by_employee_id, user)
+        username = user.get('username')
+        folded = fold(username) if username else None
+        if folded is not None and folded != username:
+            self.users_by_folded.add(folded, user)
+        for field, owners in self._lazy.items():
+            _index_by(owners, field, user)
 
     @property
     def users_by_email(self):
-        if self._by_email is None:
-            self._by_email = _indexed(self.users_by_id.values(), _index_email)
-        return self._by_email
+        """Email without regard to case -> [users]."""
+        return self._lazy_index('email')
 
     @property
     def users_by_employee_id(self):
-        if self._by_employee_id is None:
-            self._by_employee_id = _indexed(self.users_by_id.values(), _index_employee_id)
-        return self._by_employee_id
+        """employeeIdentifier -> [users]."""
+        return self._lazy_index('employeeIdentifier')
+
+    def _lazy_index(self, field):
+        owners = self._lazy.get(field)
+        if owners is None:
+            owners = self._lazy[field] = Owners()
+            for user in self.users_by_id.values():
+                _index_by(owners, field, user)
+        return owners
 
     def keep_only_row_users(self):
         """Let go of the lookup indexes once the references are checked: planning needs each row's own
         user (by name) and nothing else of the users, so that each record can be freed once planned."""
         self.users_by_id = {}
         self.users_by_folded = Owners()
-        self._by_email = self._by_employee_id = None
+        self._lazy = {}
 
     def find_user(self, name):
         """The user called ``name``: exactly, else without regard to case (see :func:`match_name`).
@@ -226,23 +232,10 @@ class Owners(dict):
     __hash__ = None
 
 
-def _indexed(users, index):
-    owners = Owners()
-    for user in users:
-        index(owners, user)
-    return owners
-
-
-def _index_email(owners, user):
-    email = user.get('email')
-    if email:
-        owners.add(_folded(email), user)
-
-
-def _index_employee_id(owners, user):
-    employee_id = user.get('employeeIdentifier')
-    if employee_id:
-        owners.add(employee_id, user)
+def _index_by(owners, field, user):
+    value = user.get(field)
+    if value:
+        owners.add(LAZY_INDEXES[field](value), user)
 
 
 def _folded(value):
@@ -250,6 +243,10 @@ def _folded(value):
     by it costs no second copy."""
     folded = fold(value)
     return value if folded == value else folded
+
+
+# the user fields the lookup indexes built when first read are keyed by, and how a value becomes its key
+LAZY_INDEXES = {'email': _folded, 'employeeIdentifier': lambda value: value}
 
 
 def _batches(values, size=SEARCH_BATCH):

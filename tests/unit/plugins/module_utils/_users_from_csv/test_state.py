@@ -275,7 +275,7 @@ def test_a_state_cell_reads_the_suspended_flag_too():
 def test_the_email_and_employee_id_indexes_are_built_when_first_read_and_kept_up_to_date():
     state = State()
     state.add_user({'_id': uid(1), 'username': 'ann', 'email': 'Ann@Example.com', 'employeeIdentifier': 'E1'})
-    assert state._by_email is None and state._by_employee_id is None      # pylint: disable=protected-access
+    assert state._lazy == {}        # pylint: disable=protected-access
     assert state.users_by_email['ann@example.com'][0]['_id'] == uid(1)
     state.add_user({'_id': uid(2), 'username': 'bob', 'email': 'ann@example.com', 'employeeIdentifier': 'E1'})
     assert [u['_id'] for u in state.users_by_email.get('ann@example.com')] == [uid(1), uid(2)]
